@@ -1,0 +1,120 @@
+// The deployment's shared words: tiers, steps, events, and the driver a step runs through.
+// Both drivers (sim, real) implement DeployDriver and emit the same events, so the runner,
+// the journal, the log sinks and the screens need not know which one runs.
+import type { Plan } from '../plan/schema.js';
+
+export const TIERS = ['seed', 'undercloud', 'overcloud'] as const;
+export type TierId = (typeof TIERS)[number];
+
+/** Ironic's provision states, as the panels show them. */
+export type NodeState =
+  | 'enroll'
+  | 'verifying'
+  | 'manageable'
+  | 'inspecting'
+  | 'inspect wait'
+  | 'inspect failed'
+  | 'cleaning'
+  | 'clean wait'
+  | 'clean failed'
+  | 'available'
+  | 'deploying'
+  | 'wait call-back'
+  | 'active'
+  | 'deploy failed'
+  | 'deleting'
+  | 'error';
+
+/** Kinds of errors, so retry policies can say which are worth retrying. */
+export type ErrorKind = 'timeout' | 'unreachable' | 'auth' | 'tool-failed' | 'tool-missing' | 'state' | 'interrupted' | 'other';
+
+export interface RetryPolicy {
+  /** Attempts in all, including the first. */
+  attempts: number;
+  backoffMs: number;
+  retryOn: ErrorKind[];
+}
+
+export interface Step {
+  /** Unique, stable across compiles of the same plan: `overcloud.deploy.node-03`. */
+  id: string;
+  tier: TierId;
+  /** What the step does, as a driver dispatches on it: `seed.vm`, `overcloud.inspect`, ... */
+  kind: string;
+  /** Plain words for the panels: "Inspect node-03". */
+  title: string;
+  /** Server names this step acts on (empty: a tier-wide step). */
+  nodes: string[];
+  deps: string[];
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** Skipping it after a failure leaves a working cloud (checks, optional tests). */
+  skippable: boolean;
+  /** Expected duration at speed 1, for estimates. */
+  estimateMs: number;
+}
+
+export interface Deployment {
+  planName: string;
+  steps: Step[];
+}
+
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'interrupted';
+
+export type DeployEvent =
+  | { type: 'tier-started'; at: number; tier: TierId }
+  | { type: 'tier-done'; at: number; tier: TierId; state: 'done' | 'failed' }
+  | { type: 'step-started'; at: number; step: string; attempt: number }
+  | { type: 'step-progress'; at: number; step: string; fraction: number; note?: string }
+  | { type: 'step-done'; at: number; step: string; state: 'done' | 'skipped' }
+  | { type: 'step-failed'; at: number; step: string; error: StepErrorInfo; willRetry: boolean }
+  | { type: 'node-state'; at: number; node: string; state: NodeState; step?: string }
+  | { type: 'log'; at: number; step?: string; node?: string; level: 'info' | 'warn' | 'error'; line: string }
+  | { type: 'heartbeat'; at: number; waitingFor: string; sinceMs: number }
+  | { type: 'run-done'; at: number; state: 'done' | 'failed' | 'interrupted' };
+
+export interface StepErrorInfo {
+  kind: ErrorKind;
+  message: string;
+  /** What to try, in plain words. */
+  hint?: string;
+  /** Last lines of the tool's output. */
+  tail?: string[];
+}
+
+/** An error a driver throws from a step, with its kind for the retry policy. */
+export class StepError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly hint?: string,
+    readonly tail?: string[],
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+  info(): StepErrorInfo {
+    return { kind: this.kind, message: this.message, hint: this.hint, tail: this.tail };
+  }
+}
+
+/** What a driver gets to run one step. */
+export interface StepContext {
+  plan: Plan;
+  step: Step;
+  attempt: number;
+  signal: AbortSignal;
+  log(line: string, opts?: { node?: string; level?: 'info' | 'warn' | 'error' }): void;
+  progress(fraction: number, note?: string): void;
+  nodeState(node: string, state: NodeState): void;
+  /** Tells the heartbeat what the step waits for ("node-03 to PXE boot"). */
+  waitingFor(what: string): void;
+}
+
+export interface DeployDriver {
+  readonly name: 'sim' | 'real';
+  /** Runs one step. Must be idempotent: check first whether its work is already done. */
+  run(ctx: StepContext): Promise<void>;
+  /** Stops every child process and timer (cancellation, end of run). */
+  close(): Promise<void>;
+}

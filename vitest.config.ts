@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // ink-testing-library returns an empty last frame when CI=true (see shared/reference/ink-notes.md).
+    env: { CI: 'false', FORCE_COLOR: '0' },
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
