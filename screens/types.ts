@@ -1,0 +1,62 @@
+// What every wizard screen gets from the shell (screens/app.tsx).
+import type { FC } from 'react';
+import type { Finding } from '../src/plan/findings.js';
+import type { Plan } from '../src/plan/schema.js';
+import type { LabWorld } from '../src/lab/world.js';
+
+export type ScreenId = 'welcome' | 'host' | 'servers' | 'network' | 'roles' | 'review' | 'deploy' | 'done';
+
+export interface KeyHelp {
+  keys: string;
+  action: string;
+}
+
+export interface UiOptions {
+  /** No box drawing, no emoji, no braille: Linux console, serial lines, non-UTF-8 locales. */
+  ascii: boolean;
+  /** NO_COLOR / --no-color turn colour off; the layout stays the same. */
+  color: boolean;
+  /** Started with --skip-checks: failed host checks do not block, and every screen says so. */
+  skipChecks: boolean;
+  stateDir: string;
+}
+
+export interface AppContext {
+  plan: Plan;
+  /** Changes the plan; the shell saves it to the state directory. */
+  setPlan(update: (plan: Plan) => Plan): void;
+  /** validate(plan), recomputed when the plan changes. */
+  findings: Finding[];
+  /** The simulated lab's world when the driver is `sim`. */
+  lab?: LabWorld;
+  ui: UiOptions;
+  /** Terminal size now. */
+  columns: number;
+  rows: number;
+  next(): void;
+  back(): void;
+  goTo(id: ScreenId): void;
+  /**
+   * While a screen edits text (or runs a modal), it claims the keyboard: the shell then
+   * ignores Enter/Esc/arrows/q/? and the screen handles them itself.
+   */
+  setCapture(on: boolean): void;
+  /** Blocks moving on with a reason the help bar shows (undefined: not blocked). */
+  setBlocked(reason: string | undefined): void;
+  /** Asks to quit (confirm, save the plan, exit). */
+  quit(): void;
+}
+
+export interface ScreenProps {
+  app: AppContext;
+}
+
+export interface ScreenDef {
+  id: ScreenId;
+  title: string;
+  component: FC<ScreenProps>;
+  /** This screen's keys for the help bar and the `?` overlay (the shell adds its own). */
+  keys: KeyHelp[];
+  /** A few lines for the `?` overlay: what this screen is for. */
+  help: string;
+}
