@@ -143,6 +143,8 @@ export const RolesSchema = z.strictObject({
       placement: z.enum(['vm', 'server']).default('vm'),
       /** The server's name when placement is `server`. */
       node: z.string().optional(),
+      /** `manual`: the person chose the placement; auto-assignment keeps it. */
+      source: z.enum(['auto', 'manual']).optional(),
     })
     .default({ placement: 'vm' }),
   /** Target counts per overcloud role; absent means "as auto-assignment suggests". */
