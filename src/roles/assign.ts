@@ -136,8 +136,11 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
   }
 
   // Overcloud counts.
+  // Servers the overcloud can use: below every overcloud floor they do not count.
+  const lowest = roleFloor('Controller', false, catalog);
   const overcloudServers =
-    free.filter((c) => !c.taken).length + OVERCLOUD_ROLES.reduce((sum, role) => sum + manualCount[role], 0);
+    free.filter((c) => !c.taken && (c.unknown || fit(c.facts, lowest).fits)).length +
+    OVERCLOUD_ROLES.reduce((sum, role) => sum + manualCount[role], 0);
   const allInOne = overcloudServers === 1 && (plan.roles.targets.Compute ?? 0) === 0;
   const targets = defaultTargets(overcloudServers, plan.roles.targets);
 
