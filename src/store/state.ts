@@ -1,0 +1,150 @@
+// The saved state: the plan being edited and the session (when it started, the screen it
+// reached), kept through conf in the state directory so the wizard can offer to resume.
+import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Conf from 'conf';
+import { CliError } from '../command.js';
+import { warning, type Finding } from '../plan/findings.js';
+import { PlanSchema, type Plan } from '../plan/schema.js';
+
+export interface SessionRecord {
+  /** ISO time the installation was started. */
+  started: string;
+  /** ISO time of the last save. */
+  updatedAt: string;
+  /** Id of the wizard screen reached (`welcome`, `servers`, ...). */
+  screen: string;
+}
+
+export interface SavedState {
+  plan: Plan;
+  session: SessionRecord;
+}
+
+interface StateShape {
+  plan?: unknown;
+  session?: SessionRecord;
+}
+
+/** The state file exists but cannot be read or written (not a corrupt one: that is kept aside). */
+export class StateError extends CliError {
+  override name = 'StateError';
+}
+
+export const STATE_FILE = 'config.json';
+
+export class StateStore {
+  /** Problems met while opening (a corrupt state file kept aside); the UI shows them. */
+  readonly notices: Finding[] = [];
+  readonly path: string;
+  #conf: Conf<StateShape>;
+
+  private constructor(readonly stateDir: string) {
+    this.path = join(stateDir, STATE_FILE);
+    this.#conf = this.#openConf();
+    this.#checkPlan();
+  }
+
+  /** Opens (or creates) the state in `stateDir`. A corrupt file is renamed aside and reported in `notices`. */
+  static open(stateDir: string): StateStore {
+    try {
+      mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw new StateError(`cannot create the state directory ${stateDir}: ${(e as Error).message}`);
+    }
+    return new StateStore(stateDir);
+  }
+
+  /** The saved plan and session, if an installation was started and not cleared. */
+  saved(): SavedState | undefined {
+    const { plan, session } = this.#conf.store;
+    if (!plan || !session) return undefined;
+    const parsed = PlanSchema.safeParse(plan);
+    return parsed.success ? { plan: parsed.data, session } : undefined;
+  }
+
+  /** Saves the plan; `screen` records how far the person got (kept when absent). */
+  savePlan(plan: Plan, screen?: string, now = new Date()): void {
+    const at = now.toISOString();
+    const before = this.#conf.get('session');
+    const session: SessionRecord = {
+      started: before?.started ?? at,
+      updatedAt: at,
+      screen: screen ?? before?.screen ?? 'welcome',
+    };
+    this.#write(() => this.#conf.set({ plan, session }));
+  }
+
+  /** Records the screen reached without changing the plan. */
+  markScreen(screen: string, now = new Date()): void {
+    const before = this.#conf.get('session');
+    if (!before) return;
+    this.#write(() => this.#conf.set('session', { ...before, screen, updatedAt: now.toISOString() }));
+  }
+
+  /** Forgets the saved plan and session (a new installation). */
+  clear(): void {
+    this.#write(() => this.#conf.clear());
+  }
+
+  #write(change: () => void): void {
+    try {
+      change();
+    } catch (e) {
+      throw new StateError(`cannot write the saved state ${this.path}: ${(e as Error).message}`);
+    }
+  }
+
+  #openConf(): Conf<StateShape> {
+    const make = () =>
+      new Conf<StateShape>({
+        projectName: 'cloudseed',
+        projectSuffix: '',
+        cwd: this.stateDir,
+        configName: STATE_FILE.replace(/\.json$/, ''),
+        // The plan may hold BMC passwords.
+        configFileMode: 0o600,
+        accessPropertiesByDotNotation: false,
+        clearInvalidConfig: false,
+      });
+    this.#tightenMode();
+    try {
+      const conf = make();
+      const store: unknown = conf.store;
+      if (store === null || typeof store !== 'object' || Array.isArray(store)) throw new SyntaxError('not a JSON object');
+      return conf;
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw new StateError(`cannot read the saved state ${this.path}: ${(e as Error).message}`);
+      this.#keepAside(`it is not valid JSON (${e.message})`);
+      return make();
+    }
+  }
+
+  /** A stored plan that no longer passes the schema is kept aside too, never dropped. */
+  #checkPlan(): void {
+    const { plan } = this.#conf.store;
+    if (plan === undefined) return;
+    const parsed = PlanSchema.safeParse(plan);
+    if (parsed.success) return;
+    const first = parsed.error.issues[0];
+    this.#keepAside(`its plan does not match this version of cloudseed (${first ? `${first.path.join('.')}: ${first.message}` : 'schema'})`);
+    this.#conf = this.#openConf();
+  }
+
+  #keepAside(reason: string): void {
+    const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    renameSync(this.path, aside);
+    this.notices.push(
+      warning(
+        'state.corrupt',
+        this.path,
+        `the saved state could not be used: ${reason}. It was kept as ${aside} and a new one was started`,
+        `to recover answers from it, open ${aside} in an editor; otherwise nothing to do`,
+      ),
+    );
+  }
+
+  #tightenMode(): void {
+    if (existsSync(this.path) && (statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
+  }
+}
