@@ -52,11 +52,23 @@ export interface Step {
   skippable: boolean;
   /** Expected duration at speed 1, for estimates. */
   estimateMs: number;
+  /** The Ironic state each of `nodes` is in once this step is done (panels after a resume). */
+  nodeStateAfter?: NodeState;
+}
+
+/** A server (or VM) the deployment acts on, with the role the panels show. */
+export interface DeployNode {
+  name: string;
+  /** "Controller", "Compute", "Controller+Compute", "Undercloud". */
+  role: string;
+  tier: TierId;
 }
 
 export interface Deployment {
   planName: string;
   steps: Step[];
+  /** Every server and VM the steps act on. */
+  nodes?: DeployNode[];
 }
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'interrupted';
@@ -109,10 +121,14 @@ export interface StepContext {
   nodeState(node: string, state: NodeState): void;
   /** Tells the heartbeat what the step waits for ("node-03 to PXE boot"). */
   waitingFor(what: string): void;
+  /** The state directory: where a step writes what the run produces (overcloudrc). */
+  stateDir?: string;
 }
 
 export interface DeployDriver {
   readonly name: 'sim' | 'real';
+  /** Time scale of the world it plays (sim `--speed`); step timeouts and backoff divide by it. 1 when absent. */
+  readonly speed?: number;
   /** Runs one step. Must be idempotent: check first whether its work is already done. */
   run(ctx: StepContext): Promise<void>;
   /** Stops every child process and timer (cancellation, end of run). */

@@ -1,0 +1,123 @@
+// Time, injected: the runner and the sim driver read and wait through a Clock, so tests
+// and benchmarks play a deployment at maximum speed on virtual time, deterministically.
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Virtual clocks run as fast as the CPU allows. */
+  readonly virtual: boolean;
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new Error('aborted');
+}
+
+export const realClock: Clock = {
+  virtual: false,
+  now: () => Date.now(),
+  sleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(abortReason(signal!));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  },
+};
+
+interface Sleeper {
+  wake: number;
+  seq: number;
+  resolve(): void;
+  reject(e: unknown): void;
+  cancelled: boolean;
+}
+
+/**
+ * A discrete-event clock: `sleep` queues a wake-up; one sleeper is woken per macrotask,
+ * earliest first, and `now()` jumps to its time. Between wake-ups every microtask runs,
+ * so the woken code reaches its next sleep before time moves on: the order of events is
+ * the order they would have in real time, and the same for every run.
+ */
+export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
+  let now = start;
+  let seq = 0;
+  const heap: Sleeper[] = [];
+  let scheduled = false;
+
+  const less = (a: Sleeper, b: Sleeper) => a.wake < b.wake || (a.wake === b.wake && a.seq < b.seq);
+  const push = (s: Sleeper) => {
+    heap.push(s);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(heap[i], heap[p])) break;
+      [heap[i], heap[p]] = [heap[p], heap[i]];
+      i = p;
+    }
+  };
+  const pop = (): Sleeper | undefined => {
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(heap[l], heap[m])) m = l;
+        if (r < heap.length && less(heap[r], heap[m])) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
+    }
+    return top;
+  };
+  const tick = () => {
+    scheduled = false;
+    let s = pop();
+    while (s?.cancelled) s = pop();
+    if (!s) return;
+    if (s.wake > now) now = s.wake;
+    s.resolve();
+    schedule();
+  };
+  function schedule() {
+    if (scheduled || heap.length === 0) return;
+    scheduled = true;
+    setImmediate(tick);
+  }
+
+  return {
+    virtual: true,
+    now: () => now,
+    sleep(ms, signal) {
+      return new Promise((resolve, reject) => {
+        if (signal?.aborted) return reject(abortReason(signal));
+        const sleeper: Sleeper = { wake: now + Math.max(0, ms), seq: seq++, resolve, reject, cancelled: false };
+        if (signal) {
+          const onAbort = () => {
+            sleeper.cancelled = true;
+            reject(abortReason(signal));
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          sleeper.resolve = () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          };
+        }
+        push(sleeper);
+        schedule();
+      });
+    },
+  };
+}

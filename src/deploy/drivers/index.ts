@@ -1,0 +1,37 @@
+// Picks the driver a plan asks for: `sim` plays the lab world, `real` drives real hardware
+// (src/deploy/drivers/real, added by its own issue).
+import { loadLab } from '../../lab/load.js';
+import type { LabWorld } from '../../lab/world.js';
+import type { Plan } from '../../plan/schema.js';
+import type { Clock } from '../clock.js';
+import type { DeployDriver } from '../types.js';
+import { createSimDriver } from './sim/deploy.js';
+import { parseFaults } from './sim/faults.js';
+
+export interface DriverOptions {
+  clock?: Clock;
+  /** Sim: overrides of the plan's `sim` section (from --speed, --seed, --faults). */
+  speed?: number;
+  seed?: number;
+  faults?: string | string[];
+  /** Sim: the world, when already loaded (else loaded from plan.sim.lab). */
+  world?: LabWorld;
+  /** Sim: multiplies configuration log lines (benchmarks). */
+  chatty?: number;
+  stateDir?: string;
+}
+
+export async function createDriver(plan: Plan, opts: DriverOptions = {}): Promise<DeployDriver> {
+  if (plan.driver === 'real') {
+    throw new Error('the real driver is not available in this build yet');
+  }
+  const seed = opts.seed ?? plan.sim?.seed ?? 1;
+  return createSimDriver(plan, {
+    world: opts.world ?? loadLab(plan.sim?.lab ?? 'two-machine', seed),
+    speed: opts.speed ?? plan.sim?.speed ?? 60,
+    seed,
+    faults: parseFaults([...(plan.sim?.faults ?? []), ...(opts.faults === undefined ? [] : [opts.faults].flat())]),
+    clock: opts.clock,
+    chatty: opts.chatty,
+  });
+}
