@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { closest } from '../suggest.js';
 import { validateRoles } from '../roles/validate.js';
+import { validateNetwork } from '../network/validate.js';
 import { error, pathToString, type Finding } from './findings.js';
 import { PLAN_VERSION, PlanSchema, type Plan } from './schema.js';
 
@@ -15,7 +16,7 @@ export function validatePlan(plan: Plan): Finding[] {
 }
 
 /** Every area's rule set, in the order Review lists them. Areas add one entry each. */
-export const ruleSets: RuleSet[] = [validatePlan, validateRoles];
+export const ruleSets: RuleSet[] = [validatePlan, validateNetwork, validateRoles];
 
 export function validate(plan: Plan): Finding[] {
   return ruleSets.flatMap((rules) => rules(plan));

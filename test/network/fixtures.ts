@@ -1,0 +1,23 @@
+// Plans and host facts built from the simulated labs, for the network tests.
+import type { HostFacts } from '../../src/inventory/host-facts.js';
+import { hostFactsFromLab } from '../../src/inventory/probe.js';
+import { generateDatacenter, loadLab } from '../../src/lab/load.js';
+import type { LabWorld } from '../../src/lab/world.js';
+import { emptyPlan, type Plan, type RoleName } from '../../src/plan/schema.js';
+
+/** A plan holding the lab's servers, as discovery would fill it (roles optional). */
+export function planOf(world: LabWorld, roles: (i: number) => RoleName | undefined = () => undefined): Plan {
+  return emptyPlan({
+    nodes: world.servers.map((s, i) => ({
+      name: s.name,
+      bmc: { type: s.bmc.type, address: s.bmc.address, user: s.bmc.user, password: s.bmc.password },
+      macs: s.nics.filter((n) => n.pxe).map((n) => n.mac),
+      role: roles(i),
+    })),
+  });
+}
+
+export function lab(name: string): { world: LabWorld; facts: HostFacts; plan: Plan } {
+  const world = name.startsWith('datacenter-') ? generateDatacenter(Number(name.slice(11))) : loadLab(name);
+  return { world, facts: hostFactsFromLab(world), plan: planOf(world) };
+}
