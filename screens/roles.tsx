@@ -1,0 +1,245 @@
+// Roles: which server becomes the undercloud, a controller, a compute or storage, and why.
+// Counts against targets on top, the servers with role and fit in a scrolling table that
+// filters (name, role, size) for thousands of rows, a picker for one or many marked
+// servers, auto-assign and reset, and the role findings inline. The rules live in src/roles.
+import React, { useEffect, useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import { OVERCLOUD_ROLES, type Plan, type RoleName } from '../src/plan/schema.js';
+import { autoAssign, roleCounts, roleFloor, setRoles, undercloudAsVm, type Assignment } from '../src/roles/assign.js';
+import { fit, gib, nodeFacts } from '../src/roles/fit.js';
+import { FindingList } from './components/finding-list.js';
+import { Frame } from './components/frame.js';
+import { useKeys } from './components/keys.js';
+import { ScrollTable, type Column } from './components/scroll-table.js';
+import { Select, type SelectItem } from './components/select.js';
+import { useTheme, type ColorRole } from './components/theme.js';
+import type { ScreenDef, ScreenProps } from './types.js';
+
+interface Row {
+  name: string;
+  role: string;
+  ram: string;
+  cpu: string;
+  disk: string;
+  fit: string;
+  tone?: ColorRole;
+  why: string;
+  search: string;
+}
+
+const SHORT: Record<RoleName, string> = {
+  Undercloud: 'Undercloud',
+  Controller: 'Controller',
+  Compute: 'Compute',
+  BlockStorage: 'BlockStor',
+  ObjectStorage: 'ObjectStor',
+  CephStorage: 'Ceph',
+};
+
+/** Rows for the table: role, size, fit against the role's floor, and the reason. */
+export function roleRows(plan: Plan, assignment: Assignment): Row[] {
+  const { allInOne } = plan.roles;
+  return plan.nodes.map((n, i) => {
+    const f = nodeFacts(n);
+    const choice = assignment.choices[i];
+    let fitText = '-';
+    let tone: ColorRole | undefined;
+    let why: string;
+    if (n.role) {
+      const verdict = fit(f, roleFloor(n.role, allInOne));
+      fitText = !verdict.fits ? `short: ${verdict.short[0]}` : verdict.unknown ? 'size unknown' : 'fits';
+      tone = !verdict.fits ? 'fail' : verdict.unknown ? 'warn' : 'ok';
+      why =
+        n.roleSource === 'manual'
+          ? `${n.name}: ${n.role}, chosen by you${verdict.fits ? '' : ` (${verdict.short.join(', ')})`}`
+          : choice?.role === n.role
+            ? choice.reason
+            : `${n.name} \u2192 ${n.role}${verdict.fits ? '' : `: ${verdict.short.join(', ')}`}`;
+    } else {
+      why = n.roleSource === 'manual' ? `${n.name}: not used, chosen by you` : (choice?.reason ?? `${n.name}: no role yet`);
+    }
+    const role = n.role ? (n.role === 'Controller' && allInOne ? 'Ctrl+Compute' : SHORT[n.role]) : 'not used';
+    const ram = f.memoryMiB !== undefined ? gib(f.memoryMiB) : '?';
+    const cpu = f.cpu !== undefined ? String(f.cpu) : '?';
+    const disk = f.diskGiB !== undefined ? `${f.diskGiB} GiB` : '?';
+    const mark = n.roleSource === 'manual' ? '*' : '';
+    return {
+      name: n.name,
+      role: `${role}${mark}`,
+      ram,
+      cpu,
+      disk,
+      fit: fitText,
+      tone,
+      why,
+      search: `${n.name} ${n.role ?? 'not used'} ${ram} ${cpu} cpus ${disk}`.toLowerCase(),
+    };
+  });
+}
+
+const COLUMNS: Column<Row>[] = [
+  { header: 'Server', width: 16, get: (r) => r.name },
+  { header: 'Role', width: 13, get: (r) => r.role },
+  { header: 'RAM', width: 8, get: (r) => r.ram, align: 'right' },
+  { header: 'CPUs', width: 4, get: (r) => r.cpu, align: 'right' },
+  { header: 'Disk', width: 9, get: (r) => r.disk, align: 'right' },
+  { header: 'Fit', width: 20, get: (r) => r.fit, tone: (r) => r.tone },
+];
+
+type Pick = RoleName | 'none';
+const PICKS: SelectItem<Pick>[] = [
+  ...OVERCLOUD_ROLES.map((r) => ({ label: r, value: r as Pick })),
+  { label: 'Undercloud', value: 'Undercloud', hint: '(runs the undercloud on this server)' },
+  { label: 'not used', value: 'none', hint: '(leave the server out)' },
+];
+
+function Roles({ app }: ScreenProps) {
+  const theme = useTheme();
+  const { plan, setPlan } = app;
+  const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
+  const [picking, setPicking] = useState<string[] | undefined>();
+  const [cursor, setCursor] = useState<string | undefined>(plan.nodes[0]?.name);
+  const [shown, setShown] = useState<readonly Row[] | undefined>();
+  const [note, setNote] = useState<string | undefined>();
+
+  // First visit: nothing assigned yet, so assign by default (no input needed).
+  useEffect(() => {
+    if (plan.nodes.length > 0 && plan.nodes.every((n) => !n.role && n.roleSource !== 'manual')) setPlan((p) => autoAssign(p).plan);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const assignment = useMemo(() => autoAssign(plan), [plan]);
+  const rows = useMemo(() => roleRows(plan, assignment), [plan, assignment]);
+  const counts = roleCounts(plan);
+  const findings = useMemo(() => app.findings.filter((f) => f.screen === 'roles'), [app.findings]);
+
+  const pick = (names: string[], value: Pick) => {
+    setPlan((p) => setRoles(p, new Set(names), value === 'none' ? undefined : value));
+    setNote(`${names.length === 1 ? names[0] : `${names.length} servers`}: ${value === 'none' ? 'not used' : value} (kept when you auto-assign)`);
+    setMarked(new Set());
+    setPicking(undefined);
+  };
+
+  useKeys(
+    (input, key) => {
+      if (picking) {
+        if (key.escape) {
+          setPicking(undefined);
+          return true;
+        }
+        return false;
+      }
+      if (input === 'a') {
+        setPlan((p) => autoAssign(p).plan);
+        setNote('auto-assigned (your own choices kept)');
+        return true;
+      }
+      if (input === 'r') {
+        setPlan((p) => autoAssign(p, { reset: true }).plan);
+        setNote('reset: every role auto-assigned again');
+        setMarked(new Set());
+        return true;
+      }
+      if (input === 'v') {
+        setPlan((p) => undercloudAsVm(p));
+        setNote('the undercloud runs as a VM on this host');
+        return true;
+      }
+      if (input === '*') {
+        setMarked(new Set((shown ?? rows).map((r) => r.name)));
+        return true;
+      }
+      if (input === 'x') {
+        setMarked(new Set());
+        return true;
+      }
+      return false;
+    },
+    { capture: !!picking },
+  );
+
+  if (plan.nodes.length === 0) {
+    return (
+      <Box flexDirection="column">
+        <Text>No servers yet: go back to Servers to import, scan or add them.</Text>
+      </Box>
+    );
+  }
+
+  const uc = plan.roles.undercloud;
+  const t = assignment.targets;
+  const countText = plan.roles.allInOne
+    ? `all-in-one: ${plan.nodes.find((n) => n.role === 'Controller')?.name ?? '?'} is controller and compute`
+    : [
+        `Controller ${counts.Controller}/${t.Controller}`,
+        `Compute ${counts.Compute}/${t.Compute}`,
+        ...(['BlockStorage', 'ObjectStorage', 'CephStorage'] as const).filter((r) => counts[r] || t[r]).map((r) => `${SHORT[r]} ${counts[r]}/${t[r]}`),
+        `not used ${counts.unused}`,
+      ].join(theme.sym.sep);
+  const findingRows = findings.length ? Math.min(3, findings.length + (findings.length > 3 ? 1 : 0)) : 1;
+  const height = Math.max(3, app.bodyRows - 6 - findingRows);
+  const current = rows.find((r) => r.name === cursor) ?? rows[0];
+  const targets = picking ?? [];
+
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end">
+        <Text bold>Undercloud: </Text>
+        {uc.placement === 'server' ? `server ${uc.node}` : 'VM on this host'}
+        <Text color={theme.c('muted')}>{uc.source === 'manual' ? ' (your choice)' : ''}</Text>
+      </Text>
+      <Text wrap="truncate-end">{countText}</Text>
+      {picking ? (
+        <Frame title={`Role for ${targets.length === 1 ? targets[0] : `${targets.length} marked servers`}`} height={height + 2}>
+          <Select items={PICKS} onSelect={(item) => pick(targets, item.value)} limit={Math.max(1, height - 1)} />
+        </Frame>
+      ) : (
+        <ScrollTable
+          rows={rows}
+          columns={COLUMNS}
+          rowKey={(r) => r.name}
+          height={height}
+          filterable
+          filterText={(r) => r.search}
+          marked={marked}
+          onToggle={(r) =>
+            setMarked((m) => {
+              const next = new Set(m);
+              if (next.has(r.name)) next.delete(r.name);
+              else next.add(r.name);
+              return next;
+            })
+          }
+          onCursor={(r) => setCursor(r?.name)}
+          onFilterChange={(_, matching) => setShown(matching)}
+          onSelect={(r) => setPicking(marked.size > 0 ? [...marked].sort() : [r.name])}
+        />
+      )}
+      <Text wrap="truncate-end" color={theme.c('muted')}>
+        {note ?? current?.why ?? ''}
+      </Text>
+      <FindingList findings={findings} compact maxRows={findingRows} empty="roles: no findings" />
+    </Box>
+  );
+}
+
+export const roles: ScreenDef = {
+  id: 'roles',
+  title: 'Roles',
+  component: Roles,
+  keys: [
+    { keys: 'Enter', action: 'role' },
+    { keys: 'Space', action: 'mark' },
+    { keys: '/', action: 'filter' },
+    { keys: 'a', action: 'auto' },
+    { keys: 'r', action: 'reset' },
+  ],
+  help: [
+    'Each server gets one role. Auto-assign puts the undercloud and the controllers on the',
+    'smallest servers that meet their floor, so the large ones remain for Compute.',
+    'Enter changes the role of the server under the cursor, or of every marked server',
+    '(Space marks one, * marks all shown, x clears). / filters by name, role or size',
+    '("compute", "64 GiB"). a auto-assigns again and keeps your own choices (marked *);',
+    'r resets them. v runs the undercloud as a VM on this host. Right arrow: next screen.',
+  ].join('\n'),
+};

@@ -1,0 +1,148 @@
+import React, { useMemo, useState } from 'react';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import type { Plan } from '../../src/plan/schema.js';
+import { autoAssign } from '../../src/roles/assign.js';
+import { validateRoles } from '../../src/roles/validate.js';
+import { KeyRouter } from '../../screens/components/keys.js';
+import { makeTheme, ThemeContext } from '../../screens/components/theme.js';
+import { roles } from '../../screens/roles.js';
+import type { AppContext } from '../../screens/types.js';
+import { labPlan } from '../roles/fixtures.js';
+
+const DOWN = '\u001B[B';
+const ENTER = '\r';
+
+/** The Roles screen in a minimal shell: plan state, role findings, the key router. */
+function harness(initial: Plan, options: { ascii?: boolean } = {}) {
+  const seen: { plan: Plan; shellKeys: string[] } = { plan: initial, shellKeys: [] };
+  function Harness() {
+    const [plan, setPlanState] = useState(initial);
+    seen.plan = plan;
+    const findings = useMemo(() => validateRoles(plan), [plan]);
+    const app = {
+      plan,
+      setPlan: (update: (p: Plan) => Plan) => setPlanState((p) => update(p)),
+      findings,
+      ui: { ascii: options.ascii ?? false, color: false, skipChecks: false, stateDir: '/tmp' },
+      columns: 80,
+      rows: 24,
+      bodyRows: 19,
+      started: true,
+      begin: () => {},
+      resume: () => {},
+      next: () => {},
+      back: () => {},
+      goTo: () => {},
+      setCapture: () => {},
+      setBlocked: () => {},
+      quit: () => {},
+    } satisfies AppContext;
+    const Screen = roles.component;
+    return (
+      <ThemeContext.Provider value={makeTheme({ ascii: options.ascii ?? false, color: false })}>
+        <KeyRouter isActive onKey={(input) => seen.shellKeys.push(input)}>
+          <Screen app={app} />
+        </KeyRouter>
+      </ThemeContext.Provider>
+    );
+  }
+  return { ...render(<Harness />), seen };
+}
+
+const roleOf = (plan: Plan, name: string) => plan.nodes.find((n) => n.name === name);
+
+describe('Roles screen', () => {
+  it('two-machine: assigns on its own and shows the all-in-one layout', async () => {
+    const { lastFrame, seen, unmount } = harness(labPlan('two-machine'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('all-in-one: node-01 is controller and compute'));
+    expect(lastFrame()).toContain('Undercloud: VM on this host');
+    expect(lastFrame()).toContain('Ctrl+Compute');
+    expect(lastFrame()).toContain('roles: no findings');
+    expect(roleOf(seen.plan, 'node-01')?.role).toBe('Controller');
+    unmount();
+  });
+
+  it('ha-lab: 3 controllers, counts against targets, and why for the server under the cursor', async () => {
+    const { lastFrame, stdin, unmount } = harness(labPlan('ha-lab'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
+    expect(lastFrame()).toContain('Compute 2/2');
+    expect(lastFrame()).toContain('Undercloud: server node-01');
+    stdin.write(DOWN);
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-02 \u2192 Controller: 64 GiB \u2265 8 GiB, smallest of 5 that fit'));
+    unmount();
+  });
+
+  it('picks a role for one server; keys in one chunk land right; the choice is manual', async () => {
+    const { lastFrame, stdin, seen, unmount } = harness(labPlan('ha-lab'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
+    // Cursor to node-06 (5 down), open the picker, choose the 3rd item (BlockStorage).
+    stdin.write(`${DOWN.repeat(5)}${ENTER}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Role for node-06'));
+    stdin.write(`${DOWN}${DOWN}${ENTER}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-06: BlockStorage (kept when you auto-assign)'));
+    expect(roleOf(seen.plan, 'node-06')).toMatchObject({ role: 'BlockStorage', roleSource: 'manual' });
+    expect(lastFrame()).toContain('BlockStor*');
+    // Auto-assign keeps it.
+    stdin.write('a');
+    await vi.waitFor(() => expect(lastFrame()).toContain('auto-assigned (your own choices kept)'));
+    expect(roleOf(seen.plan, 'node-06')?.role).toBe('BlockStorage');
+    // Reset forgets it.
+    stdin.write('r');
+    await vi.waitFor(() => expect(lastFrame()).toContain('reset: every role'));
+    expect(roleOf(seen.plan, 'node-06')).toMatchObject({ role: 'Compute', roleSource: 'auto' });
+    expect(seen.shellKeys).toEqual([]);
+    unmount();
+  });
+
+  it('bulk change: mark two servers, set both, and the quorum finding shows inline', async () => {
+    const { lastFrame, stdin, seen, unmount } = harness(labPlan('ha-lab'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
+    // Mark node-04 and node-05, make both Compute: 2 controllers remain.
+    stdin.write(`${DOWN.repeat(3)} ${DOWN} ${ENTER}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Role for 2 marked servers'));
+    stdin.write(`${DOWN}${ENTER}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2 servers: Compute'));
+    expect(roleOf(seen.plan, 'node-04')?.role).toBe('Compute');
+    expect(lastFrame()).toContain('Controller 2/3');
+    expect(lastFrame()).toContain('2 controllers cannot keep quorum');
+    unmount();
+  });
+
+  it('filters a thousand servers by role; * marks every shown one', async () => {
+    const plan = autoAssign(labPlan('datacenter')).plan;
+    const { lastFrame, stdin, unmount } = harness(plan);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
+    expect(lastFrame()).toContain('of 1000');
+    stdin.write('/controller');
+    await vi.waitFor(() => expect(lastFrame()).toContain('of 3 (filtered from 1000)'));
+    stdin.write(ENTER);
+    // Mark every shown server, then make them all Compute.
+    stdin.write('*');
+    await vi.waitFor(() => expect(lastFrame()).toContain('3 marked'));
+    unmount();
+  });
+
+  it('filters by size text', async () => {
+    const plan = autoAssign(labPlan('datacenter')).plan;
+    const { lastFrame, stdin, unmount } = harness(plan);
+    await vi.waitFor(() => expect(lastFrame()).toContain('of 1000'));
+    stdin.write('/384 gib');
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/of \d+ \(filtered from 1000\)/));
+    const frame = lastFrame() ?? '';
+    const lines = frame.split('\n').filter((l) => /^\S? +\S+ r\d\d-node-\d{4}/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every((l) => l.includes('384 GiB'))).toBe(true);
+    unmount();
+  });
+
+  it('fits 80 columns, and ASCII mode draws only ASCII', async () => {
+    const { lastFrame, unmount } = harness(labPlan('ha-lab'), { ascii: true });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
+    const frame = lastFrame() ?? '';
+    expect(frame.split('\n').length).toBeLessThanOrEqual(19);
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(/^[\x20-\x7e\n]*$/.test(frame.replace(/\u2192|\u2265/g, ''))).toBe(true);
+    unmount();
+  });
+});
