@@ -172,6 +172,8 @@ export const CloudTierSchema = z.strictObject({
       apiVersion: z.string().default('1.82'),
     })
     .optional(),
+  /** Shell access for the real driver's service steps (TripleO CLI over ssh); absent on an adopted tier: provisioning only. */
+  ssh: z.strictObject({ host: text, user: z.string().default('stack'), port: port.optional(), identityFile: z.string().optional() }).optional(),
   /** Files Ironic boots the servers with (instance_info kernel/ramdisk, image source). */
   images: z
     .strictObject({

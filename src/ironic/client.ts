@@ -1,0 +1,318 @@
+// A small client for OpenStack Ironic's REST API, on Node's fetch. cloudseed drives Ironic;
+// it does not re-implement provisioning. Every request carries the API microversion (without
+// it Ironic speaks 1.1: no names, no provision states), errors carry Ironic's own reason
+// (`faultstring`, a node's `last_error`), and asynchronous actions (202) are polled with
+// backoff up to a deadline.
+import { readFileSync } from 'node:fs';
+
+export type IronicAuth =
+  | { type: 'noauth' }
+  | { type: 'basic'; user: string; password?: string; passwordFile?: string }
+  | { type: 'token'; token?: string; tokenFile?: string };
+
+export interface IronicClientOptions {
+  /** Base URL, e.g. http://127.0.0.1:6385 (with or without a trailing /v1). */
+  url: string;
+  auth?: IronicAuth;
+  /** Microversion sent with every request. */
+  apiVersion?: string;
+  /** Deadline of one HTTP request. */
+  requestTimeoutMs?: number;
+  /** For tests and benchmarks: another fetch. */
+  fetch?: typeof fetch;
+}
+
+export type IronicErrorKind = 'unreachable' | 'auth' | 'not-found' | 'conflict' | 'http' | 'state' | 'timeout' | 'aborted';
+
+/** A failure talking to Ironic, or a node that reached a failure state. */
+export class IronicError extends Error {
+  override name = 'IronicError';
+  constructor(
+    readonly kind: IronicErrorKind,
+    message: string,
+    readonly details: { url?: string; status?: number; faultstring?: string; lastError?: string; node?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** The fields of a node cloudseed reads. */
+export interface IronicNode {
+  uuid: string;
+  name: string | null;
+  driver: string;
+  provision_state: string;
+  target_provision_state: string | null;
+  power_state: string | null;
+  target_power_state: string | null;
+  last_error: string | null;
+  maintenance: boolean;
+  maintenance_reason: string | null;
+  instance_info?: Record<string, unknown>;
+  driver_info?: Record<string, unknown>;
+  properties?: Record<string, unknown>;
+}
+
+export interface IronicPort {
+  uuid: string;
+  address: string;
+  node_uuid: string;
+}
+
+export interface NodeCreate {
+  name: string;
+  driver: string;
+  driver_info: Record<string, unknown>;
+  properties?: Record<string, unknown>;
+  instance_info?: Record<string, unknown>;
+  [field: string]: unknown;
+}
+
+/** `add`/`replace`/`remove` JSON patch operations Ironic accepts on PATCH. */
+export type PatchOp = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
+
+export type ProvisionTarget = 'manage' | 'inspect' | 'provide' | 'active' | 'deleted' | 'rebuild' | 'abort' | 'clean' | 'adopt';
+export type PowerTarget = 'power on' | 'power off' | 'rebooting';
+
+export interface WaitOptions {
+  /** Give up after this long (ms). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** First poll interval; it grows ×1.5 up to maxIntervalMs. */
+  intervalMs?: number;
+  maxIntervalMs?: number;
+  /** Called whenever provision_state or power_state changes. */
+  onChange?(node: IronicNode): void;
+}
+
+/** Provision states that settle (no action under way). */
+const FAILED_STATES = new Set(['deploy failed', 'inspect failed', 'clean failed', 'rescue failed', 'unrescue failed', 'adopt failed', 'service failed', 'error']);
+
+const DEFAULT_API_VERSION = '1.82';
+
+function readSecret(inline: string | undefined, file: string | undefined): string {
+  if (inline !== undefined) return inline;
+  if (file !== undefined) return readFileSync(file, 'utf8').split('\n')[0].trim();
+  return '';
+}
+
+/** Ironic wraps its reason as a JSON string in `error_message`; older ones send it plain. */
+export function faultOf(body: string): string | undefined {
+  if (!body) return undefined;
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    let inner: unknown = parsed.error_message ?? parsed;
+    if (typeof inner === 'string') {
+      const plain = inner;
+      try {
+        inner = JSON.parse(plain);
+      } catch {
+        return plain;
+      }
+    }
+    if (inner && typeof inner === 'object' && typeof (inner as Record<string, unknown>).faultstring === 'string') {
+      return (inner as Record<string, string>).faultstring;
+    }
+    return undefined;
+  } catch {
+    return body.slice(0, 300);
+  }
+}
+
+function causeCode(err: unknown): string | undefined {
+  let cur: unknown = err;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new IronicError('aborted', 'stopped'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new IronicError('aborted', 'stopped'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class IronicClient {
+  readonly url: string;
+  readonly apiVersion: string;
+  private readonly headers: Record<string, string>;
+  private readonly requestTimeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(opts: IronicClientOptions) {
+    this.url = opts.url.replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.apiVersion = opts.apiVersion ?? DEFAULT_API_VERSION;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
+    this.fetchImpl = opts.fetch ?? fetch;
+    this.headers = { 'X-OpenStack-Ironic-API-Version': this.apiVersion, Accept: 'application/json' };
+    const auth = opts.auth ?? { type: 'noauth' };
+    if (auth.type === 'basic') {
+      const password = readSecret(auth.password, auth.passwordFile);
+      this.headers.Authorization = 'Basic ' + Buffer.from(`${auth.user}:${password}`).toString('base64');
+    } else if (auth.type === 'token') {
+      this.headers['X-Auth-Token'] = readSecret(auth.token, auth.tokenFile);
+    }
+  }
+
+  /** One HTTP exchange; the parsed JSON body (undefined for an empty body). */
+  async request<T = unknown>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const url = this.url + path;
+    const signals = [AbortSignal.timeout(this.requestTimeoutMs)];
+    if (signal) signals.push(signal);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method,
+        headers: body === undefined ? this.headers : { ...this.headers, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.any(signals),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw new IronicError('aborted', 'stopped', { url });
+      if ((err as Error)?.name === 'TimeoutError') {
+        throw new IronicError('timeout', `Ironic at ${this.url} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s (${method} ${path})`, { url });
+      }
+      const code = causeCode(err);
+      const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'unknown host' : code ?? (err as Error).message;
+      throw new IronicError('unreachable', `cannot reach Ironic at ${this.url}: ${why}`, { url });
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const faultstring = faultOf(text);
+      const kind: IronicErrorKind =
+        res.status === 401 || res.status === 403 ? 'auth' : res.status === 404 ? 'not-found' : res.status === 409 ? 'conflict' : 'http';
+      const reason = faultstring ?? `${res.status} ${res.statusText}`;
+      throw new IronicError(kind, `Ironic refused ${method} ${path}: ${reason}`, { url, status: res.status, faultstring });
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The API's version range (GET /v1 headers, falling back to the root document). */
+  async version(signal?: AbortSignal): Promise<{ min: string; max: string }> {
+    const root = await this.request<{ default_version?: { min_version?: string; version?: string } }>('GET', '/', undefined, signal);
+    const v = root?.default_version;
+    if (!v?.version) throw new IronicError('http', `${this.url} answers, but not like an Ironic API (no default_version)`, { url: this.url });
+    return { min: v.min_version ?? '1.1', max: v.version };
+  }
+
+  async getNode(id: string, signal?: AbortSignal): Promise<IronicNode | undefined> {
+    try {
+      return await this.request<IronicNode>('GET', `/v1/nodes/${encodeURIComponent(id)}`, undefined, signal);
+    } catch (err) {
+      if (err instanceof IronicError && err.kind === 'not-found') return undefined;
+      throw err;
+    }
+  }
+
+  async listNodes(signal?: AbortSignal): Promise<IronicNode[]> {
+    const res = await this.request<{ nodes: IronicNode[] }>('GET', '/v1/nodes?detail=true', undefined, signal);
+    return res.nodes;
+  }
+
+  async createNode(spec: NodeCreate, signal?: AbortSignal): Promise<IronicNode> {
+    return this.request<IronicNode>('POST', '/v1/nodes', spec, signal);
+  }
+
+  async patchNode(id: string, ops: PatchOp[], signal?: AbortSignal): Promise<IronicNode> {
+    return this.request<IronicNode>('PATCH', `/v1/nodes/${encodeURIComponent(id)}`, ops, signal);
+  }
+
+  async deleteNode(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('DELETE', `/v1/nodes/${encodeURIComponent(id)}`, undefined, signal);
+  }
+
+  async portsByAddress(mac: string, signal?: AbortSignal): Promise<IronicPort[]> {
+    const res = await this.request<{ ports: IronicPort[] }>(
+      'GET',
+      `/v1/ports?address=${encodeURIComponent(mac.toLowerCase())}&fields=uuid,address,node_uuid`,
+      undefined,
+      signal,
+    );
+    return res.ports;
+  }
+
+  async nodePorts(nodeUuid: string, signal?: AbortSignal): Promise<IronicPort[]> {
+    const res = await this.request<{ ports: IronicPort[] }>(
+      'GET',
+      `/v1/ports?node_uuid=${encodeURIComponent(nodeUuid)}&fields=uuid,address,node_uuid`,
+      undefined,
+      signal,
+    );
+    return res.ports;
+  }
+
+  /** Ports need the node's UUID, not its name. */
+  async createPort(nodeUuid: string, mac: string, signal?: AbortSignal): Promise<IronicPort> {
+    return this.request<IronicPort>('POST', '/v1/ports', { node_uuid: nodeUuid, address: mac.toLowerCase() }, signal);
+  }
+
+  async setProvisionState(id: string, target: ProvisionTarget, signal?: AbortSignal): Promise<void> {
+    await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/states/provision`, { target }, signal);
+  }
+
+  async setPowerState(id: string, target: PowerTarget, signal?: AbortSignal): Promise<void> {
+    await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/states/power`, { target }, signal);
+  }
+
+  async setBootDevice(id: string, device: 'pxe' | 'disk' | 'cdrom' | 'bios', persistent = false, signal?: AbortSignal): Promise<void> {
+    await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/management/boot_device`, { boot_device: device, persistent }, signal);
+  }
+
+  async getBootDevice(id: string, signal?: AbortSignal): Promise<{ boot_device: string | null; persistent: boolean | null }> {
+    return this.request('GET', `/v1/nodes/${encodeURIComponent(id)}/management/boot_device`, undefined, signal);
+  }
+
+  /**
+   * Polls a node until `settled(node)` says true, or throws. A node that lands in a failure
+   * state, or goes into maintenance with a reason, fails the wait with Ironic's last_error.
+   */
+  async waitForNode(id: string, settled: (node: IronicNode) => boolean, opts: WaitOptions): Promise<IronicNode> {
+    const deadline = Date.now() + opts.timeoutMs;
+    let interval = opts.intervalMs ?? 250;
+    const maxInterval = opts.maxIntervalMs ?? 2_000;
+    let last: IronicNode | undefined;
+    for (;;) {
+      const node = await this.getNode(id, opts.signal);
+      if (!node) throw new IronicError('not-found', `node ${id} is no longer enrolled in Ironic at ${this.url}`, { node: id });
+      if (!last || last.provision_state !== node.provision_state || last.power_state !== node.power_state || last.target_provision_state !== node.target_provision_state) {
+        opts.onChange?.(node);
+      }
+      last = node;
+      if (settled(node)) return node;
+      const name = node.name ?? id;
+      if (!node.target_provision_state && FAILED_STATES.has(node.provision_state)) {
+        throw new IronicError('state', `${name} is in "${node.provision_state}": ${node.last_error ?? 'Ironic gave no reason'}`, {
+          node: name,
+          lastError: node.last_error ?? undefined,
+        });
+      }
+      if (node.maintenance && node.maintenance_reason) {
+        throw new IronicError('state', `${name} went into maintenance: ${node.maintenance_reason}`, { node: name, lastError: node.maintenance_reason });
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        const what = node.target_provision_state ? `${node.provision_state} → ${node.target_provision_state}` : node.provision_state;
+        throw new IronicError('timeout', `${name} still "${what}" after ${Math.round(opts.timeoutMs / 1000)} s`, {
+          node: name,
+          lastError: node.last_error ?? undefined,
+        });
+      }
+      await sleep(Math.min(interval, left), opts.signal);
+      interval = Math.min(maxInterval, Math.round(interval * 1.5));
+    }
+  }
+}
+
+export { FAILED_STATES };

@@ -1,0 +1,182 @@
+// A real, standalone OpenStack Ironic on loopback (Debian's packages; see
+// shared/reference/ironic-lab.md): API and conductor in one `/usr/bin/ironic` process, SQLite,
+// no Keystone, no message bus. One instance stands for the seed's Ironic (127.0.0.1), a
+// second one for the undercloud's (127.0.0.2). Stopped by PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+export const IRONIC_BIN = '/usr/bin/ironic';
+export const IRONIC_DBSYNC_BIN = '/usr/bin/ironic-dbsync';
+
+export interface IronicInstance {
+  /** http://HOST:PORT */
+  url: string;
+  host: string;
+  port: number;
+  /** The instance's folder: ironic.conf, ironic.db, ironic.log, state. */
+  dir: string;
+  /** file:// images must live under here (conductor.file_url_allowed_paths). */
+  imagesDir: string;
+  pid: number;
+  /** Stops the process (SIGTERM, then SIGKILL after 8 s). Keeps the folder. */
+  stop(): Promise<void>;
+}
+
+export interface IronicOptions {
+  host?: string;
+  port?: number;
+  /** Folder for state; a new temporary one when absent. Reused (schema kept) when it exists. */
+  dir?: string;
+  /** Runs detached (survives the starting process: `npm run lab:up`). */
+  detached?: boolean;
+  /** Extra lines for [DEFAULT]. */
+  extraDefault?: string[];
+}
+
+export function ironicInstalled(): boolean {
+  return existsSync(IRONIC_BIN) && existsSync(IRONIC_DBSYNC_BIN);
+}
+
+export function ironicConf(dir: string, host: string, port: number, extraDefault: string[] = []): string {
+  return `[DEFAULT]
+auth_strategy = noauth
+rpc_transport = none
+host = ironic-lab-${host}
+state_path = ${dir}/state
+enabled_hardware_types = fake-hardware,ipmi
+enabled_bios_interfaces = no-bios,fake
+enabled_boot_interfaces = fake,pxe
+enabled_console_interfaces = no-console,fake
+enabled_deploy_interfaces = fake,ramdisk
+enabled_inspect_interfaces = no-inspect,fake
+enabled_management_interfaces = fake,ipmitool
+enabled_network_interfaces = noop
+enabled_power_interfaces = fake,ipmitool
+enabled_raid_interfaces = no-raid,fake
+enabled_rescue_interfaces = no-rescue,fake
+enabled_storage_interfaces = noop
+enabled_vendor_interfaces = no-vendor,fake
+default_network_interface = noop
+log_file = ${dir}/ironic.log
+${extraDefault.join('\n')}
+[api]
+host_ip = ${host}
+port = ${port}
+[database]
+connection = sqlite:///${dir}/ironic.db
+[dhcp]
+dhcp_provider = none
+[conductor]
+automated_clean = false
+file_url_allowed_paths = ${dir}/images-src
+[oslo_concurrency]
+lock_path = ${dir}/locks
+[ipmi]
+min_command_interval = 1
+command_retry_timeout = 20
+[pxe]
+tftp_root = ${dir}/tftpboot
+tftp_master_path = ${dir}/tftpboot/master_images
+images_path = ${dir}/images
+instance_master_path = ${dir}/master_images
+[deploy]
+http_root = ${dir}/httpboot
+http_url = http://${host}:8088
+`;
+}
+
+/** Polls GET / until Ironic answers (or the process died, or the deadline passed). */
+export async function waitForApi(url: string, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url + '/v1', { signal: AbortSignal.timeout(1_000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    if (!alive()) throw new Error(`ironic at ${url} exited during start-up`);
+    if (Date.now() > deadline) throw new Error(`ironic at ${url} did not answer within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a process by PID: SIGTERM, then SIGKILL when it lingers. */
+export async function stopPid(pid: number, graceMs = 8_000): Promise<void> {
+  if (!alive(pid)) return;
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (alive(pid)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Starts one Ironic. The schema is created once per folder (~4 s); start-up takes 3–6 s. */
+export async function startIronic(opts: IronicOptions = {}): Promise<IronicInstance> {
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? 6385;
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cs-ironic-'));
+  for (const sub of ['state', 'locks', 'images-src', 'tftpboot/master_images', 'images', 'master_images', 'httpboot']) {
+    mkdirSync(join(dir, sub), { recursive: true });
+  }
+  const conf = join(dir, 'ironic.conf');
+  writeFileSync(conf, ironicConf(dir, host, port, opts.extraDefault));
+  if (!existsSync(join(dir, 'ironic.db'))) {
+    await execa(IRONIC_DBSYNC_BIN, ['--config-file', conf, 'create_schema']);
+  }
+  const child: ChildProcess = spawn(IRONIC_BIN, ['--config-file', conf], {
+    stdio: 'ignore',
+    detached: opts.detached ?? false,
+  });
+  if (opts.detached) child.unref();
+  const pid = child.pid;
+  if (!pid) throw new Error('could not start ironic');
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const url = `http://${host}:${port}`;
+  try {
+    await waitForApi(url, 60_000, () => !exited && alive(pid));
+  } catch (err) {
+    await stopPid(pid);
+    throw new Error(`${(err as Error).message}; see ${join(dir, 'ironic.log')}`);
+  }
+  return {
+    url,
+    host,
+    port,
+    dir,
+    imagesDir: join(dir, 'images-src'),
+    pid,
+    stop: () => stopPid(pid),
+  };
+}
+
+/** A kernel and ramdisk Ironic's ramdisk deploy accepts (content does not matter to a BMC sim). */
+export function writeLabImages(imagesDir: string): { kernel: string; ramdisk: string } {
+  const kernel = join(imagesDir, 'deploy.kernel');
+  const ramdisk = join(imagesDir, 'deploy.initramfs');
+  if (!existsSync(kernel)) writeFileSync(kernel, 'cloudseed lab kernel\n');
+  if (!existsSync(ramdisk)) writeFileSync(ramdisk, 'cloudseed lab ramdisk\n');
+  return { kernel: 'file://' + kernel, ramdisk: 'file://' + ramdisk };
+}
