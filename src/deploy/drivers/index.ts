@@ -5,6 +5,7 @@ import type { LabWorld } from '../../lab/world.js';
 import type { Plan } from '../../plan/schema.js';
 import type { Clock } from '../clock.js';
 import type { DeployDriver } from '../types.js';
+import { createRealDriver } from './real/index.js';
 import { createSimDriver } from './sim/deploy.js';
 import { parseFaults } from './sim/faults.js';
 
@@ -19,12 +20,12 @@ export interface DriverOptions {
   /** Sim: multiplies configuration log lines (benchmarks). */
   chatty?: number;
   stateDir?: string;
+  /** Real: `--yes` confirmed the plan non-interactively. */
+  yes?: boolean;
 }
 
 export async function createDriver(plan: Plan, opts: DriverOptions = {}): Promise<DeployDriver> {
-  if (plan.driver === 'real') {
-    throw new Error('the real driver is not available in this build yet');
-  }
+  if (plan.driver === 'real') return createRealDriver({ yes: opts.yes, stateDir: opts.stateDir });
   const seed = opts.seed ?? plan.sim?.seed ?? 1;
   return createSimDriver(plan, {
     world: opts.world ?? loadLab(plan.sim?.lab ?? 'two-machine', seed),
