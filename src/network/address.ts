@@ -116,7 +116,10 @@ export function cidrOf(address: Address, prefix: number): Cidr {
 }
 
 export function formatAddress(a: Address): string {
-  if (a.family === 4) return ipaddr.fromByteArray(toBytes(a.value, 4)).toString();
+  if (a.family === 4) {
+    const n = Number(a.value);
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
   return ipaddr.fromByteArray(toBytes(a.value, 16)).toString();
 }
 
