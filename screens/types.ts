@@ -33,9 +33,25 @@ export interface AppContext {
   /** Terminal size now. */
   columns: number;
   rows: number;
+  /** Rows the screen's own area has (the terminal less the shell's header and bars). */
+  bodyRows: number;
+  /** `--lab NAME` from the command line: the simulated lab is already chosen. */
+  labName?: string;
+  /** The session saved by an earlier run, found at start (Welcome offers to resume it). */
+  saved?: { updatedAt: string; screen: ScreenId };
+  /** A session is under way (Welcome chose new / resume / answers / lab); saving is on. */
+  started: boolean;
+  /**
+   * Starts a session with this plan (a new one, a loaded answers file) and goes to `at`
+   * (default: the next screen). `resume` continues the saved session where it was left.
+   */
+  begin(plan: Plan, at?: ScreenId): void;
+  resume(): void;
   next(): void;
   back(): void;
   goTo(id: ScreenId): void;
+  /** The screens in this build, in order (a later issue's screen may not exist yet). */
+  screenIds?: ScreenId[];
   /**
    * While a screen edits text (or runs a modal), it claims the keyboard: the shell then
    * ignores Enter/Esc/arrows/q/? and the screen handles them itself.

@@ -1,0 +1,343 @@
+// The wizard shell: holds the plan above the screens (so Back keeps what was entered),
+// saves it, validates it, routes keys, and draws the header, help bar and dialogs around
+// the current screen. It is the one place that exits, from an effect after the last frame.
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text, useApp, useStdin, useStdout } from 'ink';
+import { validate } from '../src/plan/validate.js';
+import { emptyPlan, type Plan } from '../src/plan/schema.js';
+import { loadLab } from '../src/lab/load.js';
+import type { LabWorld } from '../src/lab/world.js';
+import { screens as defaultScreens } from './index.js';
+import { HelpBar, HelpOverlay } from './components/help.js';
+import { KeyRouter, useKeys, type Key } from './components/keys.js';
+import { makeTheme, ThemeContext, useTheme } from './components/theme.js';
+import { labPlan, type SavedSession, type SessionStore } from './session.js';
+import type { AppContext, KeyHelp, ScreenDef, ScreenId, UiOptions } from './types.js';
+
+/** The terminal size everything is laid out for; smaller gets a message instead. */
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+/** Saves are coalesced; quitting flushes at once. */
+const SAVE_DELAY_MS = 300;
+
+export const SHELL_KEYS: KeyHelp[] = [
+  { keys: 'Enter', action: 'next' },
+  { keys: 'Esc', action: 'back' },
+  { keys: '?', action: 'help' },
+  { keys: 'q', action: 'quit' },
+];
+
+const SHELL_KEYS_LONG: KeyHelp[] = [
+  { keys: 'Enter / Right', action: 'next screen (when the screen does not use it)' },
+  { keys: 'Esc / Left', action: 'previous screen; what you entered is kept' },
+  { keys: 'Tab', action: 'next field on screens with several' },
+  { keys: '?', action: 'this help' },
+  { keys: 'q / Ctrl-C', action: 'quit (asks first; the plan is saved)' },
+];
+
+export interface AppProps {
+  ui: UiOptions;
+  store: SessionStore;
+  /** `--lab NAME`: start on the simulated lab with this world. */
+  labName?: string;
+  /** The world of `labName`, already loaded by the command line. */
+  lab?: LabWorld;
+  /** Aborted on SIGTERM: save and leave. */
+  signal?: AbortSignal;
+  /** Receives the exit code just before the app exits (once). */
+  onExit?(code: number): void;
+  /** The screen list (tests pass a shorter one). */
+  screens?: ScreenDef[];
+}
+
+type Dialog = 'none' | 'help' | 'quit';
+
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = useCallback(() => ({ columns: stdout.columns || MIN_COLUMNS, rows: stdout.rows || MIN_ROWS }), [stdout]);
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, read]);
+  return size;
+}
+
+export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens = defaultScreens }: AppProps) {
+  const theme = useMemo(() => makeTheme(ui), [ui]);
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const { columns, rows } = useTerminalSize();
+
+  const [saved] = useState<SavedSession | undefined>(() => store.load());
+  const [notice, setNotice] = useState<string | undefined>(store.notice);
+  const [plan, setPlanState] = useState<Plan>(() => (labName ? labPlan(labName) : emptyPlan()));
+  const [started, setStarted] = useState(false);
+  const [index, setIndex] = useState(0);
+  const [blocked, setBlockedState] = useState<string | undefined>();
+  const [flash, setFlash] = useState<string | undefined>();
+  const [dialog, setDialog] = useState<Dialog>('none');
+  const [exitCode, setExitCode] = useState<number | undefined>();
+
+  const screen = screens[Math.min(index, screens.length - 1)];
+
+  // Saving: coalesced while editing, flushed on navigation and quit.
+  const latest = useRef({ plan, screen: screen.id, started });
+  latest.current = { plan, screen: screen.id, started };
+  const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+  const flush = useCallback(() => {
+    clearTimeout(timer.current);
+    timer.current = undefined;
+    if (!latest.current.started) return;
+    try {
+      store.save(latest.current.plan, latest.current.screen);
+    } catch (e) {
+      setNotice(`Could not save the plan in ${store.dir}: ${(e as Error).message}`);
+    }
+  }, [store]);
+  useEffect(() => {
+    if (!started) return;
+    clearTimeout(timer.current);
+    timer.current = setTimeout(flush, SAVE_DELAY_MS);
+  }, [plan, started, flush]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const labName_ = plan.driver === 'sim' ? plan.sim?.lab : undefined;
+  const lab = useMemo<LabWorld | undefined>(() => {
+    if (!labName_) return undefined;
+    if (labGiven && labName_ === labName && (plan.sim?.seed ?? 1) === 1) return labGiven;
+    try {
+      return loadLab(labName_, plan.sim?.seed);
+    } catch {
+      return undefined;
+    }
+  }, [labName_, plan.sim?.seed, labGiven, labName]);
+  const findings = useMemo(() => validate(plan), [plan]);
+
+  const go = useCallback(
+    (to: number) => {
+      const target = Math.max(0, Math.min(screens.length - 1, to));
+      setBlockedState(undefined);
+      setFlash(undefined);
+      setIndex(target);
+      latest.current.screen = screens[target].id;
+      flush();
+    },
+    [screens, flush],
+  );
+
+  const quit = useCallback(() => {
+    flush();
+    setDialog('quit');
+  }, [flush]);
+
+  const skipLine = ui.skipChecks ? 1 : 0;
+  const noticeLine = notice ? 1 : 0;
+  // Header, optional lines, then the screen, a status line and the help bar; the live area
+  // stays one row shorter than the terminal (a full-height frame makes Ink redraw it all).
+  const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
+
+  const app: AppContext = {
+    plan,
+    setPlan: (update) => setPlanState((p) => update(p)),
+    findings,
+    lab,
+    ui,
+    columns,
+    rows,
+    bodyRows,
+    labName,
+    saved: saved && { updatedAt: saved.updatedAt, screen: saved.screen },
+    started,
+    next: () => {
+      if (blocked) setFlash(blocked);
+      else go(index + 1);
+    },
+    back: () => go(index - 1),
+    goTo: (id: ScreenId) => {
+      const to = screens.findIndex((s) => s.id === id);
+      if (to >= 0) go(to);
+    },
+    screenIds: screens.map((s) => s.id),
+    setCapture: () => {
+      // Widgets claim the keyboard through useKeys({ capture }); kept for screens that
+      // handle text with Ink's useInput themselves.
+    },
+    setBlocked: (reason) => setBlockedState(reason),
+    quit,
+    begin: (p, at) => {
+      setPlanState(p);
+      setStarted(true);
+      latest.current = { plan: p, screen: latest.current.screen, started: true };
+      const to = at ? screens.findIndex((s) => s.id === at) : index + 1;
+      go(to >= 0 ? to : index + 1);
+    },
+    resume: () => {
+      if (!saved) return;
+      setPlanState(saved.plan);
+      setStarted(true);
+      latest.current = { plan: saved.plan, screen: saved.screen, started: true };
+      const to = screens.findIndex((s) => s.id === saved.screen);
+      go(to >= 0 ? to : 0);
+    },
+  };
+
+  const onKey = (input: string, key: Key, capturing: boolean) => {
+    if (key.ctrl && input === 'c') return quit();
+    if (capturing) return;
+    if (input === '?') return setDialog('help');
+    if (input === 'q') return quit();
+    if (key.return || key.rightArrow) return app.next();
+    if (key.escape || key.leftArrow) return app.back();
+  };
+
+  useEffect(() => {
+    if (!signal) return;
+    const stop = () => {
+      flush();
+      setExitCode(130);
+    };
+    if (signal.aborted) stop();
+    signal.addEventListener('abort', stop);
+    return () => signal.removeEventListener('abort', stop);
+  }, [signal, flush]);
+
+  // The one place that exits: after the goodbye frame has been committed.
+  useEffect(() => {
+    if (exitCode === undefined) return;
+    onExit?.(exitCode);
+    exit();
+  }, [exitCode, exit, onExit]);
+
+  if (exitCode !== undefined) {
+    return (
+      <ThemeContext.Provider value={theme}>
+        <Goodbye started={started} dir={store.dir} />
+      </ThemeContext.Provider>
+    );
+  }
+
+  const small = columns < MIN_COLUMNS || rows < MIN_ROWS;
+  const Screen = screen.component;
+  // The screen's keys first; a shell key the screen gives another meaning is left out.
+  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => !screen.keys.some((s) => s.keys === k.keys))];
+  return (
+    <ThemeContext.Provider value={theme}>
+      <KeyRouter onKey={onKey} isActive={isRawModeSupported}>
+        {small ? (
+          <Box flexDirection="column">
+            <TooSmall columns={columns} rows={rows} />
+            {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} /> : null}
+          </Box>
+        ) : (
+          <Box flexDirection="column" width={columns}>
+            <Header index={index} screens={screens} plan={plan} width={columns} showTarget={started || !!labName} />
+            {ui.skipChecks ? (
+              <Text color={theme.c('fail')} bold wrap="truncate-end">
+                {theme.sym.fail} --skip-checks: failed host checks do not stop you; the deployment may fail.
+              </Text>
+            ) : null}
+            {notice ? (
+              <Text color={theme.c('warn')} wrap="truncate-end">
+                {theme.sym.warn} {notice}
+              </Text>
+            ) : null}
+            <Box height={bodyRows} flexDirection="column" overflow="hidden" display={dialog === 'help' ? 'none' : 'flex'}>
+              <Screen key={screen.id} app={app} />
+            </Box>
+            {dialog === 'help' ? (
+              <Box height={bodyRows} flexDirection="column" overflow="hidden">
+                <HelpOverlay title={screen.title} help={screen.help} screenKeys={screen.keys} shellKeys={SHELL_KEYS_LONG} width={Math.min(columns, 78)} />
+              </Box>
+            ) : null}
+            <StatusLine dialog={dialog} started={started} flash={flash ?? (blocked ? `${theme.sym.warn} ${blocked}` : undefined)} />
+            <HelpBar keys={keys} width={columns} />
+          </Box>
+        )}
+        {dialog === 'help' && <Modal onKey={() => setDialog('none')} />}
+        {dialog === 'quit' && (
+          <Modal
+            onKey={(input, key) => {
+              if (input === 'y' || input === 'Y' || (key.ctrl && input === 'c')) {
+                flush();
+                setExitCode(0);
+              } else if (input === 'n' || input === 'N' || key.escape) setDialog('none');
+            }}
+          />
+        )}
+      </KeyRouter>
+    </ThemeContext.Provider>
+  );
+}
+
+/** Takes every key while a dialog is open (the screen below gets none). */
+function Modal({ onKey }: { onKey(input: string, key: Key): void }) {
+  useKeys(
+    (input, key) => {
+      onKey(input, key);
+      return true;
+    },
+    { modal: true },
+  );
+  return null;
+}
+
+function Header({ index, screens, plan, width, showTarget }: { index: number; screens: ScreenDef[]; plan: Plan; width: number; showTarget: boolean }) {
+  const theme = useTheme();
+  const step = `${index + 1}/${screens.length} ${screens[index].title}`;
+  const where = plan.driver === 'sim' ? `simulated lab: ${plan.sim?.lab ?? '?'}` : 'real hardware';
+  const left = `cloudseed${theme.sym.sep}`;
+  const room = Math.max(0, width - left.length - step.length - 1);
+  return (
+    <Box width={width}>
+      <Text wrap="truncate-end">
+        <Text bold color={theme.c('accent')}>
+          {left}
+        </Text>
+        <Text bold>{step}</Text>
+      </Text>
+      <Box flexGrow={1} />
+      {showTarget && room > where.length ? <Text color={theme.c('muted')}>{where}</Text> : null}
+    </Box>
+  );
+}
+
+function StatusLine({ dialog, flash, started }: { dialog: Dialog; flash?: string; started: boolean }) {
+  const theme = useTheme();
+  if (dialog === 'quit')
+    return (
+      <Text bold color={theme.c('warn')} wrap="truncate-end">
+        {started ? 'Quit? The plan is saved; resume later with `cloudseed`. y/n' : 'Quit? Nothing was started; a saved session is kept. y/n'}
+      </Text>
+    );
+  return (
+    <Text color={theme.c('warn')} wrap="truncate-end">
+      {flash ?? ' '}
+    </Text>
+  );
+}
+
+function TooSmall({ columns, rows }: { columns: number; rows: number }) {
+  return (
+    <Box flexDirection="column">
+      <Text wrap="wrap">
+        cloudseed needs a terminal of at least {MIN_COLUMNS}x{MIN_ROWS}; this one is {columns}x{rows}.
+      </Text>
+      <Text wrap="wrap">Make the window larger (or the font smaller). q quits.</Text>
+    </Box>
+  );
+}
+
+function Goodbye({ started, dir }: { started: boolean; dir: string }) {
+  const theme = useTheme();
+  return started ? (
+    <Text>
+      <Text color={theme.c('ok')}>{theme.sym.ok}</Text> The plan is saved in {dir}. Run `cloudseed` again to resume.
+    </Text>
+  ) : (
+    <Text>Nothing started; nothing changed.</Text>
+  );
+}

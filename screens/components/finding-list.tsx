@@ -1,0 +1,49 @@
+// Findings as a person reads them: symbol, where, what is wrong, how to fix it.
+import React from 'react';
+import { Box, Text } from 'ink';
+import type { Finding } from '../../src/plan/findings.js';
+import { useTheme } from './theme.js';
+
+export interface FindingListProps {
+  /** Findings in the order to show (errors are moved first). */
+  findings: readonly Finding[];
+  /** At most this many rows in all; the rest is summarised as "+N more". */
+  maxRows?: number;
+  /** Hide the fix line (tight spaces). */
+  compact?: boolean;
+  /** Shown when there are no findings (default: nothing). */
+  empty?: string;
+}
+
+export function FindingList({ findings, maxRows = 8, compact = false, empty }: FindingListProps) {
+  const theme = useTheme();
+  if (findings.length === 0) return empty ? <Text color={theme.c('ok')}>{theme.sym.ok} {empty}</Text> : null;
+  const sorted = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const perFinding = compact ? 1 : 2;
+  const fits = Math.max(1, Math.floor((maxRows - 1) / perFinding));
+  const shown = sorted.length * perFinding <= maxRows ? sorted : sorted.slice(0, fits);
+  const rest = sorted.length - shown.length;
+  return (
+    <Box flexDirection="column">
+      {shown.map((f, i) => (
+        <Box key={`${i}-${f.rule}-${f.where}`} flexDirection="column">
+          <Text wrap="truncate-end">
+            <Text color={theme.c(f.severity === 'error' ? 'fail' : 'warn')}>{f.severity === 'error' ? theme.sym.fail : theme.sym.warn}</Text>{' '}
+            <Text color={theme.c('muted')}>{f.where}</Text> {f.message}
+          </Text>
+          {!compact && (
+            <Text wrap="truncate-end" color={theme.c('muted')}>
+              {'   '}
+              {theme.sym.arrow} {f.fix}
+            </Text>
+          )}
+        </Box>
+      ))}
+      {rest > 0 && (
+        <Text color={theme.c('muted')}>
+          +{rest} more ({sorted.filter((f) => f.severity === 'error').length} errors in all)
+        </Text>
+      )}
+    </Box>
+  );
+}

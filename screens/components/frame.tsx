@@ -1,0 +1,58 @@
+// Boxes that honour ASCII mode: Frame (a bordered box with a title) and Panel (a titled
+// section without a border, for dense screens).
+import React, { type ReactNode } from 'react';
+import { Box, Text } from 'ink';
+import { useTheme } from './theme.js';
+
+export interface FrameProps {
+  /** Shown bold on the first line inside the border. */
+  title?: string;
+  /** Outer width in columns (default: as wide as the parent allows). */
+  width?: number;
+  /** Outer height in rows; content beyond it is cut off. */
+  height?: number;
+  /** Border colour role. */
+  tone?: 'accent' | 'warn' | 'fail' | 'muted';
+  children: ReactNode;
+}
+
+export function Frame({ title, width, height, tone = 'muted', children }: FrameProps) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.c(tone)} paddingX={1} width={width} height={height} overflow="hidden" flexShrink={0}>
+      {title ? (
+        <Text bold color={theme.c('title')} wrap="truncate-end">
+          {title}
+        </Text>
+      ) : null}
+      {children}
+    </Box>
+  );
+}
+
+export interface PanelProps {
+  /** The section's heading. */
+  title: string;
+  /** Dim text after the heading (a count, a state). */
+  note?: string;
+  /** Width in columns. */
+  width?: number;
+  children: ReactNode;
+}
+
+export function Panel({ title, note, width, children }: PanelProps) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" width={width} flexShrink={0}>
+      <Text wrap="truncate-end">
+        <Text bold color={theme.c('title')}>
+          {title}
+        </Text>
+        {note ? <Text color={theme.c('muted')}> {note}</Text> : null}
+      </Text>
+      <Box flexDirection="column" paddingLeft={2}>
+        {children}
+      </Box>
+    </Box>
+  );
+}

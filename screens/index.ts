@@ -1,0 +1,12 @@
+// The wizard's screens in order. Each issue adds its screen here: one import, one entry.
+// Order: Welcome → This host → Servers → Network → Roles → Review → Deploy → Done.
+import type { ScreenDef } from './types.js';
+import { welcome } from './welcome.js';
+import { roles } from './roles.js';
+import { review } from './review.js';
+
+export const screens: ScreenDef[] = [
+  welcome,
+  roles,
+  review,
+];

@@ -1,0 +1,229 @@
+// Review: the plan summarised per section, the findings grouped by the screen that owns
+// them (Enter jumps there), and saving the answers file.
+import React, { useState, type FC } from 'react';
+import { Box, Text } from 'ink';
+import { resolve } from 'node:path';
+import { saveAnswers } from '../src/plan/answers.js';
+import type { Finding, FindingScreen } from '../src/plan/findings.js';
+import { OVERCLOUD_ROLES, type Plan } from '../src/plan/schema.js';
+import { FindingList } from './components/finding-list.js';
+import { Select, type SelectItem } from './components/select.js';
+import { TextField } from './components/text-field.js';
+import { useTheme } from './components/theme.js';
+import type { AppContext, ScreenDef, ScreenId, ScreenProps } from './types.js';
+
+// ---------------------------------------------------------------------------------------
+// Slots later issues fill (one line each):
+//   REVIEW_TIERS   the roles issue: "what will happen per tier" (a component, `height` rows).
+//   REVIEW_ACTIONS the deploy issue: the "Deploy" action (and any other action after review).
+export interface ReviewAction {
+  /** The menu line, e.g. "Deploy". */
+  label: string;
+  /** Dim text after the label. */
+  hint?(app: AppContext): string | undefined;
+  /** Greyed out when this returns a reason (e.g. "fix the errors first"). */
+  disabledReason?(app: AppContext): string | undefined;
+  run(app: AppContext): void;
+}
+export const REVIEW_TIERS: FC<ScreenProps & { height: number }> | undefined = undefined;
+export const REVIEW_ACTIONS: ReviewAction[] = [];
+// ---------------------------------------------------------------------------------------
+
+export const DEFAULT_ANSWERS_FILE = './cloudseed-answers.yaml';
+
+const GROUPS: Array<{ screen: FindingScreen; title: string }> = [
+  { screen: 'host', title: 'This host' },
+  { screen: 'servers', title: 'Servers' },
+  { screen: 'network', title: 'Network' },
+  { screen: 'roles', title: 'Roles' },
+  { screen: 'review', title: 'Plan' },
+  { screen: 'deploy', title: 'Deploy' },
+];
+
+/** "3 servers: 1 Controller, 2 Compute, 1 without a role; 2 imported, 1 scanned". */
+export function serversSummary(plan: Plan): string {
+  const n = plan.nodes.length;
+  if (n === 0) return 'none yet';
+  const byRole = new Map<string, number>();
+  const bySource = new Map<string, number>();
+  for (const node of plan.nodes) {
+    const role = node.role ?? 'no role';
+    byRole.set(role, (byRole.get(role) ?? 0) + 1);
+    const source = node.source ?? 'form';
+    bySource.set(source, (bySource.get(source) ?? 0) + 1);
+  }
+  const roles = [...byRole].map(([r, c]) => `${c} ${r}`).join(', ');
+  const sources = [...bySource].map(([s, c]) => `${c} ${SOURCE_WORDS[s] ?? s}`).join(', ');
+  return `${n}: ${roles}; ${sources}`;
+}
+
+const SOURCE_WORDS: Record<string, string> = { import: 'imported', scan: 'scanned', form: 'typed in', lab: 'from the lab' };
+
+function rolesSummary(plan: Plan): string {
+  const u = plan.roles.undercloud;
+  const where = u.placement === 'vm' ? 'a VM on this host' : `server ${u.node ?? '(not chosen)'}`;
+  const targets = OVERCLOUD_ROLES.filter((r) => plan.roles.targets[r] !== undefined).map((r) => `${r} ${plan.roles.targets[r]}`);
+  return `undercloud on ${where}; ${targets.length ? targets.join(', ') : 'role counts as suggested'}${plan.roles.allInOne ? '; all-in-one' : ''}`;
+}
+
+function networkSummary(plan: Plan): string {
+  const n = plan.network;
+  const iso = Object.entries(n.isolated).filter(([, v]) => v?.enabled).length;
+  return `${n.layout}${n.layout === 'isolated' ? ` (${iso} isolated networks)` : ''}; provisioning ${n.provisioning.cidr}${n.provisioning.nic ? ` on ${n.provisioning.nic}` : ''}; external ${n.external.cidr}`;
+}
+
+function driverSummary(plan: Plan): string {
+  if (plan.driver === 'sim') return `simulated lab ${plan.sim?.lab ?? '(none)'} at ${plan.sim?.speed ?? 60}x speed`;
+  return 'real hardware';
+}
+
+function Summary({ plan, width }: { plan: Plan; width: number }) {
+  const theme = useTheme();
+  const rows: Array<[string, string]> = [
+    ['Cloud', `${plan.name}, ${driverSummary(plan)}`],
+    ['This host', `${plan.seedHost.hostname ?? 'not probed yet'}; provisioning NIC ${plan.network.provisioning.nic ?? 'not chosen'}`],
+    ['Servers', serversSummary(plan)],
+    ['Network', networkSummary(plan)],
+    ['Roles', rolesSummary(plan)],
+    ['Options', `${plan.options.concurrency} servers at a time${plan.options.confirmedAt ? `; confirmed ${plan.options.confirmedAt}` : ''}`],
+  ];
+  return (
+    <Box flexDirection="column" width={width}>
+      {rows.map(([k, v]) => (
+        <Box key={k}>
+          <Box width={11} flexShrink={0}>
+            <Text bold color={theme.c('title')}>
+              {k}
+            </Text>
+          </Box>
+          <Text wrap="truncate-end">{v}</Text>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+type Item = { kind: 'group'; screen: FindingScreen } | { kind: 'save' } | { kind: 'action'; index: number };
+
+function count(findings: Finding[]): string {
+  const e = findings.filter((f) => f.severity === 'error').length;
+  const w = findings.length - e;
+  return [e ? `${e} error${e > 1 ? 's' : ''}` : '', w ? `${w} warning${w > 1 ? 's' : ''}` : ''].filter(Boolean).join(', ');
+}
+
+function Review({ app }: ScreenProps) {
+  const theme = useTheme();
+  const [mode, setMode] = useState<'menu' | 'save'>('menu');
+  const [highlight, setHighlight] = useState<Item | undefined>();
+  const [path, setPath] = useState(DEFAULT_ANSWERS_FILE);
+  const [saveError, setSaveError] = useState<string | undefined>();
+  const [savedTo, setSavedTo] = useState<string | undefined>();
+  const [note, setNote] = useState<string | undefined>();
+
+  const byScreen = (s: FindingScreen) => app.findings.filter((f) => (f.screen ?? 'review') === s);
+  const groups = GROUPS.filter((g) => byScreen(g.screen).length > 0);
+  const items: SelectItem<Item>[] = [
+    ...groups.map((g) => ({ label: `${g.title}: ${count(byScreen(g.screen))}`, value: { kind: 'group', screen: g.screen } as Item })),
+    { label: 'Save the answers file', value: { kind: 'save' }, hint: savedTo ? `(saved to ${savedTo})` : undefined },
+    ...REVIEW_ACTIONS.map((a, index) => ({
+      label: a.label,
+      value: { kind: 'action', index } as Item,
+      hint: a.disabledReason?.(app) ?? a.hint?.(app),
+      disabled: a.disabledReason?.(app) !== undefined,
+    })),
+  ];
+  const current = highlight ?? items[0].value;
+  const shownFindings = current.kind === 'group' ? byScreen(current.screen) : app.findings;
+
+  const pick = (item: Item) => {
+    if (item.kind === 'save') {
+      setMode('save');
+      return;
+    }
+    if (item.kind === 'action') return REVIEW_ACTIONS[item.index].run(app);
+    const target = item.screen as ScreenId;
+    if (target === 'review') return setNote('These are about the plan as a whole: fix them in the answers file, or start over.');
+    if (app.screenIds?.includes(target) ?? true) app.goTo(target);
+    else setNote(`The ${GROUPS.find((g) => g.screen === target)?.title} screen is not in this build yet; fix it in the answers file.`);
+  };
+
+  const save = (file: string) => {
+    const target = file.trim() || DEFAULT_ANSWERS_FILE;
+    try {
+      saveAnswers(target, app.plan);
+      setSavedTo(resolve(target));
+      setSaveError(undefined);
+      setMode('menu');
+    } catch (e) {
+      setSaveError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+
+  const summaryRows = 6;
+  const Tiers = REVIEW_TIERS as FC<ScreenProps & { height: number }> | undefined;
+  const tierRows = Tiers ? 4 : 0;
+  const menuRows = Math.min(items.length, 6);
+  // Whatever the summary, the tiers and the menu leave is for the findings.
+  const findingRows = Math.max(2, app.bodyRows - summaryRows - tierRows - menuRows - 4);
+
+  return (
+    <Box flexDirection="column">
+      <Summary plan={app.plan} width={app.columns} />
+      {Tiers ? <Tiers app={app} height={tierRows} /> : null}
+      <Text> </Text>
+      <Text bold>
+        {app.findings.length === 0 ? (
+          <Text color={theme.c('ok')}>
+            {theme.sym.ok} No problems found. Save the answers file, or go on.
+          </Text>
+        ) : (
+          <>
+            Findings: {count(app.findings)}
+            <Text color={theme.c('muted')}> (Enter on a group opens its screen)</Text>
+          </>
+        )}
+      </Text>
+      {mode === 'menu' ? (
+        <Select items={items} limit={menuRows} onHighlight={(i) => setHighlight(i.value)} onSelect={(i) => pick(i.value)} />
+      ) : (
+        <Box flexDirection="column">
+          <TextField
+            label="Save answers to"
+            value={path}
+            onChange={(v) => {
+              setPath(v);
+              setSaveError(undefined);
+            }}
+            onSubmit={save}
+            onCancel={() => setMode('menu')}
+            error={saveError}
+          />
+          <Text color={theme.c('muted')}>
+            Enter saves (mode 0600: it may hold BMC passwords){theme.sym.sep}Esc cancels
+          </Text>
+        </Box>
+      )}
+      {note ? <Text color={theme.c('warn')} wrap="truncate-end">{note}</Text> : null}
+      {savedTo && mode === 'menu' ? (
+        <Text color={theme.c('ok')} wrap="truncate-start">
+          {theme.sym.ok} Saved to {savedTo}
+        </Text>
+      ) : null}
+      <FindingList findings={shownFindings} maxRows={findingRows - (note ? 1 : 0) - (savedTo ? 1 : 0)} />
+    </Box>
+  );
+}
+
+export const review: ScreenDef = {
+  id: 'review',
+  title: 'Review',
+  component: Review,
+  keys: [
+    { keys: 'Up/Down', action: 'choose' },
+    { keys: 'Enter', action: 'open / save' },
+  ],
+  help:
+    'Everything you decided, in one place, and every problem cloudseed found in it, grouped by ' +
+    'the screen where you fix it: pick a group and press Enter to go there. Save the answers ' +
+    'file to keep the plan in version control or to run `cloudseed deploy` without the screens.',
+};

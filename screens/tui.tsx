@@ -1,0 +1,24 @@
+// Opens the wizard: renders <App> with Ink and resolves with the exit code once it has
+// exited (the app exits from one effect, after its last frame).
+import React from 'react';
+import { render } from 'ink';
+import type { TuiOptions } from '../src/cli.js';
+import { App } from './app.js';
+import { openSessionStore } from './session.js';
+
+export async function openTui(options: TuiOptions): Promise<number> {
+  const { ascii, color, skipChecks, stateDir, labName, lab, signal } = options;
+  let code = 0;
+  const instance = render(
+    <App ui={{ ascii, color, skipChecks, stateDir }} store={openSessionStore(stateDir)} labName={labName} lab={lab} signal={signal} onExit={(c) => (code = c)} />,
+    {
+      exitOnCtrlC: false,
+      // Stray console output goes above the live area instead of tearing it.
+      patchConsole: true,
+      maxFps: 30,
+      incrementalRendering: true,
+    },
+  );
+  await instance.waitUntilExit();
+  return code;
+}

@@ -1,0 +1,172 @@
+// Welcome: what cloudseed will do (the three tiers), then how to start: new, resume,
+// an answers file, or the simulated lab.
+import React, { useEffect, useState } from 'react';
+import { Box, Text } from 'ink';
+import { loadAnswers } from '../src/plan/answers.js';
+import { emptyPlan } from '../src/plan/schema.js';
+import { listLabs } from '../src/lab/load.js';
+import { labPlan } from './session.js';
+import { useKeys } from './components/keys.js';
+import { Select, type SelectItem } from './components/select.js';
+import { TextField } from './components/text-field.js';
+import { useTheme } from './components/theme.js';
+import type { ScreenDef, ScreenId, ScreenProps } from './types.js';
+
+type Choice = 'new' | 'resume' | 'answers' | 'lab';
+
+const SCREEN_NAMES: Record<ScreenId, string> = {
+  welcome: 'Welcome',
+  host: 'This host',
+  servers: 'Servers',
+  network: 'Network',
+  roles: 'Roles',
+  review: 'Review',
+  deploy: 'Deploy',
+  done: 'Done',
+};
+
+/** "2026-11-25 15:20" in local time. */
+export function shortDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function Tiers() {
+  const theme = useTheme();
+  const tier = (title: string, line: string) => (
+    <Box borderStyle={theme.border} borderColor={theme.c('muted')} paddingX={1} width={22} flexDirection="column" flexShrink={0}>
+      <Text bold color={theme.c('title')}>
+        {title}
+      </Text>
+      <Text>{line}</Text>
+    </Box>
+  );
+  const arrow = (
+    <Box width={5} justifyContent="center" alignItems="center" flexShrink={0}>
+      <Text color={theme.c('accent')}>{theme.ascii ? '-->' : '──▶'}</Text>
+    </Box>
+  );
+  return (
+    <Box>
+      {tier('1 Seed', 'a VM on this host')}
+      {arrow}
+      {tier('2 Undercloud', 'manages hardware')}
+      {arrow}
+      {tier('3 Overcloud', 'your cloud')}
+    </Box>
+  );
+}
+
+function Welcome({ app }: ScreenProps) {
+  const theme = useTheme();
+  const [mode, setMode] = useState<'menu' | 'answers' | 'lab'>('menu');
+  const [path, setPath] = useState('');
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    app.setBlocked(app.started ? undefined : 'Pick one of the choices to begin.');
+  }, [app.started]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const items: SelectItem<Choice>[] = [
+    { label: app.labName ? `Start a new installation on the simulated lab "${app.labName}"` : 'Start a new installation', value: 'new' },
+  ];
+  if (app.saved)
+    items.push({ label: 'Resume the saved installation', value: 'resume', hint: `(${shortDate(app.saved.updatedAt)}, reached ${SCREEN_NAMES[app.saved.screen]})` });
+  items.push({ label: 'Load an answers file', value: 'answers' });
+  if (!app.labName) items.push({ label: 'Try the simulated lab (no hardware needed)', value: 'lab' });
+
+  const choose = (choice: Choice) => {
+    if (choice === 'new') app.begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' }));
+    else if (choice === 'resume') app.resume();
+    else setMode(choice);
+  };
+
+  const load = (file: string) => {
+    if (!file.trim()) return setError('Type the path of a YAML or JSON answers file.');
+    const result = loadAnswers(file.trim());
+    if (!result.plan) {
+      const first = result.findings[0];
+      const more = result.findings.length > 1 ? ` (+${result.findings.length - 1} more: cloudseed validate ${file.trim()})` : '';
+      return setError(first ? `${first.where}: ${first.message}${more}` : `${file}: cannot be used`);
+    }
+    setError(undefined);
+    app.begin(result.plan, 'review');
+  };
+
+  const labs = listLabs();
+  return (
+    <Box flexDirection="column">
+      <Text wrap="wrap">cloudseed installs an OpenStack cloud in three tiers, each building the next:</Text>
+      <Tiers />
+      <Text wrap="wrap" color={theme.c('muted')}>
+        The seed installs the undercloud; the undercloud installs your servers.
+      </Text>
+      <Text> </Text>
+      {mode === 'menu' && <Select items={items} onSelect={(i) => choose(i.value)} />}
+      {mode === 'answers' && (
+        <Box flexDirection="column">
+          <TextField
+            label="Answers file"
+            value={path}
+            placeholder="e.g. ./cloudseed-answers.yaml"
+            onChange={(v) => {
+              setPath(v);
+              setError(undefined);
+            }}
+            onSubmit={load}
+            onCancel={() => {
+              setMode('menu');
+              setError(undefined);
+            }}
+            error={error}
+          />
+          <Text color={theme.c('muted')}>Enter loads it{theme.sym.sep}Esc goes back to the choices</Text>
+        </Box>
+      )}
+      {mode === 'lab' && (
+        <Box flexDirection="column">
+          <Text>Which simulated lab?</Text>
+          <Select
+            items={labs.map((name) => ({ label: name, value: name, hint: LAB_HINTS[name] }))}
+            onSelect={(i) => app.begin(labPlan(i.value))}
+          />
+          <LabBack onBack={() => setMode('menu')} />
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+const LAB_HINTS: Record<string, string> = {
+  'two-machine': '- this host and one server (all-in-one overcloud)',
+  'ha-lab': '- six mixed servers, one BMC unreachable, one wrong password',
+  datacenter: '- 1,000 generated servers',
+};
+
+/** Esc in the lab list returns to the choices instead of leaving Welcome. */
+function LabBack({ onBack }: { onBack(): void }) {
+  const theme = useTheme();
+  useKeys((_input, key) => {
+    if (!key.escape) return false;
+    onBack();
+    return true;
+  });
+  return <Text color={theme.c('muted')}>Enter picks{theme.sym.sep}Esc goes back to the choices</Text>;
+}
+
+export const welcome: ScreenDef = {
+  id: 'welcome',
+  title: 'Welcome',
+  component: Welcome,
+  keys: [
+    { keys: 'Up/Down', action: 'choose' },
+    { keys: 'Enter', action: 'pick' },
+  ],
+  help:
+    'cloudseed builds your cloud in three tiers: a small seed cloud in a VM on this machine, ' +
+    'which installs the undercloud (it manages your hardware), which installs the overcloud on ' +
+    'your servers. Start a new installation, resume the one you saved, load an answers file ' +
+    'written earlier (or by `cloudseed init`), or try everything on a simulated lab first.',
+};
