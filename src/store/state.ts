@@ -1,6 +1,6 @@
 // The saved state: the plan being edited and the session (when it started, the screen it
 // reached), kept through conf in the state directory so the wizard can offer to resume.
-import { chmodSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Conf from 'conf';
 import { CliError } from '../command.js';
@@ -108,16 +108,31 @@ export class StateStore {
         clearInvalidConfig: false,
       });
     this.#tightenMode();
+    const problem = this.#fileProblem();
+    if (problem) this.#keepAside(problem);
     try {
-      const conf = make();
-      const store: unknown = conf.store;
-      if (store === null || typeof store !== 'object' || Array.isArray(store)) throw new SyntaxError('not a JSON object');
-      return conf;
-    } catch (e) {
-      if (!(e instanceof SyntaxError)) throw new StateError(`cannot read the saved state ${this.path}: ${(e as Error).message}`);
-      this.#keepAside(`it is not valid JSON (${e.message})`);
       return make();
+    } catch (e) {
+      throw new StateError(`cannot read the saved state ${this.path}: ${(e as Error).message}`);
     }
+  }
+
+  /** Why the state file cannot be used as it is (conf would throw, or read a list as an object). */
+  #fileProblem(): string | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateError(`cannot read the saved state ${this.path}: ${(e as Error).message}`);
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      return `it is not valid JSON (${(e as Error).message})`;
+    }
+    return data !== null && typeof data === 'object' && !Array.isArray(data) ? undefined : 'it is not a JSON object';
   }
 
   /** A stored plan that no longer passes the schema is kept aside too, never dropped. */
