@@ -4,7 +4,7 @@
 // Roles the person set by hand (roleSource `manual`) are kept unless `reset` is asked.
 import { OVERCLOUD_ROLES, type Node, type Plan, type RoleName } from '../plan/schema.js';
 import { roleCatalog, roleSpec, type Catalog, type Hardware } from './catalog.js';
-import { combinedFloor, compareSize, describeFacts, factsUnknown, fit, gib, nodeFacts, type Facts } from './fit.js';
+import { combinedFloor, compareSize, factsUnknown, fit, gib, nodeFacts, type Facts } from './fit.js';
 
 export type OvercloudRole = (typeof OVERCLOUD_ROLES)[number];
 export type Targets = Record<OvercloudRole, number>;
@@ -67,6 +67,8 @@ function meets(f: Facts, floor: Hardware): string {
   return `${gib(f.memoryMiB ?? 0)} \u2265 ${gib(floor.memoryMiB)}${vt}`;
 }
 
+const ASSUMED = 'size unknown, assumed to fit -- discover it (check BMCs, introspection) to be sure';
+
 function ordinal(i: number): string {
   if (i === 0) return 'smallest';
   const n = i + 1;
@@ -111,7 +113,7 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
     const facts = nodeFacts(n);
     free.push({ index: i, name: n.name, facts, unknown: factsUnknown(facts), taken: false });
   });
-  // Known sizes smallest first; unknown sizes last (used only for Compute, said so).
+  // Known sizes smallest first; unknown sizes last, by name (assumed to fit, and said so).
   free.sort((a, b) => Number(a.unknown) - Number(b.unknown) || compareSize({ ...a.facts, name: a.name }, { ...b.facts, name: b.name }));
 
   const take = (c: Candidate, role: RoleName | undefined, reason: string) => {
@@ -148,10 +150,12 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
     const floor = roleFloor(role, allInOne, catalog);
     const need = targets[role] - manualCount[role];
     if (need <= 0) continue;
-    const fitting = free.filter((c) => !c.taken && !c.unknown && fit(c.facts, floor).fits);
+    // Servers of unknown size come last: taken only when no known one fits.
+    const fitting = free.filter((c) => !c.taken && fit(c.facts, floor).fits);
+    const known = fitting.filter((c) => !c.unknown).length;
     fitting.slice(0, need).forEach((c, i) => {
-      const what = allInOne && role === 'Controller' ? 'all-in-one (controller and compute on one server)' : '';
-      take(c, role, `${meets(c.facts, floor)}, ${ordinal(i)} of ${fitting.length} that fit${what ? `; ${what}` : ''}`);
+      const what = allInOne && role === 'Controller' ? '; all-in-one (controller and compute on one server)' : '';
+      take(c, role, `${c.unknown ? ASSUMED : `${meets(c.facts, floor)}, ${ordinal(i)} of ${known} that fit`}${what}`);
     });
   }
 
@@ -166,7 +170,7 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
     else if (computeLeft <= 0) take(c, undefined, allInOne ? 'spare (the all-in-one server is the whole overcloud)' : `spare (Compute target of ${targets.Compute} reached)`);
     else {
       computeLeft--;
-      take(c, 'Compute', c.unknown ? `size unknown (${describeFacts(c.facts)}), assumed to fit -- discover it to be sure` : `${meets(c.facts, computeFloor)}, the rest go to Compute`);
+      take(c, 'Compute', c.unknown ? ASSUMED : `${meets(c.facts, computeFloor)}, the rest go to Compute`);
     }
   }
 
@@ -228,10 +232,11 @@ function placeUndercloud(
     return { placement: 'vm', reason: `undercloud as a VM on this host (${why})` };
   }
   const floor = roleSpec('Undercloud', catalog).floor;
-  const fitting = free.filter((c) => !c.unknown && fit(c.facts, floor).fits);
+  const fitting = free.filter((c) => fit(c.facts, floor).fits);
+  const known = fitting.filter((c) => !c.unknown).length;
   const chosen = fitting[0];
   if (!chosen) return { placement: 'vm', reason: `undercloud as a VM on this host: no server meets its floor (${gib(floor.memoryMiB)}, ${floor.cpu} CPUs, ${floor.diskGiB} GiB disk)` };
-  const reason = `${meets(chosen.facts, floor)}, smallest of ${fitting.length} that fit`;
+  const reason = chosen.unknown ? ASSUMED : `${meets(chosen.facts, floor)}, smallest of ${known} that fit`;
   take(chosen, 'Undercloud', reason);
   return { placement: 'server', node: chosen.name, reason: `undercloud on ${chosen.name}: ${reason}` };
 }

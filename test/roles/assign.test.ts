@@ -104,7 +104,21 @@ describe('auto-assignment', () => {
     expect(roleCounts(vm).Controller).toBe(3);
   });
 
-  it('servers of unknown size go to Compute only, with a warning', () => {
+  it('servers of unknown size (a BMC scan) are placed by name, assumed to fit, with one warning', () => {
+    const scanned = Array.from({ length: 6 }, (_, i) => {
+      const n = server(`node-0${i + 1}`, 1, 1, 1, { source: 'scan' });
+      delete n.memoryMiB;
+      delete n.cpu;
+      delete n.diskGiB;
+      return n;
+    });
+    const a = autoAssign(planOf(scanned));
+    expect(Object.values(roleOf(a.plan))).toEqual(['Undercloud', 'Controller', 'Controller', 'Controller', 'Compute', 'Compute']);
+    expect(a.choices[1].reason).toContain('size unknown, assumed to fit');
+    expect(rules(a.plan)).toEqual(['warning roles.size-unknown']);
+  });
+
+  it('servers of unknown size come after known ones', () => {
     const blind = server('node-9', 1, 1, 1);
     delete blind.memoryMiB;
     delete blind.cpu;
