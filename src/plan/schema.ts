@@ -51,6 +51,12 @@ export const DiscoveredSchema = z.strictObject({
   diskGiB: z.number().int().positive().optional(),
   vt: z.boolean().optional(),
   macs: z.array(mac).optional(),
+  /** The BMC's own MAC (from `lan print`), not a PXE MAC. */
+  bmcMac: mac.optional(),
+  /** How the BMC answered at the last contact. */
+  bmcStatus: z.enum(['ok', 'unreachable', 'refused', 'error']).optional(),
+  /** The BMC's error at the last contact, in plain words (never holds a password). */
+  bmcError: z.string().optional(),
   /** ISO time of the last successful contact. */
   at: z.string().optional(),
 });

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import type { PlanInput } from '../../src/plan/schema.js';
+import { labSpecs, startBmcLab, type BmcLab, type LabBmcSpec } from './bmc-lab.js';
 
 export const IRONIC_BIN = '/usr/bin/ironic';
 export const IRONIC_DBSYNC_BIN = '/usr/bin/ironic-dbsync';
@@ -34,13 +36,15 @@ export interface IronicOptions {
   detached?: boolean;
   /** Extra lines for [DEFAULT]. */
   extraDefault?: string[];
+  /** The folder file:// images may come from (several instances can share one). */
+  imagesDir?: string;
 }
 
 export function ironicInstalled(): boolean {
   return existsSync(IRONIC_BIN) && existsSync(IRONIC_DBSYNC_BIN);
 }
 
-export function ironicConf(dir: string, host: string, port: number, extraDefault: string[] = []): string {
+export function ironicConf(dir: string, host: string, port: number, extraDefault: string[] = [], imagesDir = `${dir}/images-src`): string {
   return `[DEFAULT]
 auth_strategy = noauth
 rpc_transport = none
@@ -71,7 +75,7 @@ connection = sqlite:///${dir}/ironic.db
 dhcp_provider = none
 [conductor]
 automated_clean = false
-file_url_allowed_paths = ${dir}/images-src
+file_url_allowed_paths = ${imagesDir}
 [oslo_concurrency]
 lock_path = ${dir}/locks
 [ipmi]
@@ -137,11 +141,13 @@ export async function startIronic(opts: IronicOptions = {}): Promise<IronicInsta
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? 6385;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cs-ironic-'));
-  for (const sub of ['state', 'locks', 'images-src', 'tftpboot/master_images', 'images', 'master_images', 'httpboot']) {
+  const imagesDir = opts.imagesDir ?? join(dir, 'images-src');
+  for (const sub of ['state', 'locks', 'tftpboot/master_images', 'images', 'master_images', 'httpboot']) {
     mkdirSync(join(dir, sub), { recursive: true });
   }
+  mkdirSync(imagesDir, { recursive: true });
   const conf = join(dir, 'ironic.conf');
-  writeFileSync(conf, ironicConf(dir, host, port, opts.extraDefault));
+  writeFileSync(conf, ironicConf(dir, host, port, opts.extraDefault, imagesDir));
   if (!existsSync(join(dir, 'ironic.db'))) {
     await execa(IRONIC_DBSYNC_BIN, ['--config-file', conf, 'create_schema']);
   }
@@ -166,7 +172,7 @@ export async function startIronic(opts: IronicOptions = {}): Promise<IronicInsta
     host,
     port,
     dir,
-    imagesDir: join(dir, 'images-src'),
+    imagesDir,
     pid,
     stop: () => stopPid(pid),
   };
@@ -179,4 +185,101 @@ export function writeLabImages(imagesDir: string): { kernel: string; ramdisk: st
   if (!existsSync(kernel)) writeFileSync(kernel, 'cloudseed lab kernel\n');
   if (!existsSync(ramdisk)) writeFileSync(ramdisk, 'cloudseed lab ramdisk\n');
   return { kernel: 'file://' + kernel, ramdisk: 'file://' + ramdisk };
+}
+
+/** The whole local lab: the seed's Ironic, the undercloud's Ironic and N BMCs. */
+export interface IronicLab {
+  seed: IronicInstance;
+  undercloud: IronicInstance;
+  bmcs: BmcLab;
+  /** file:// URLs both Ironics accept. */
+  images: { kernel: string; ramdisk: string };
+  /** Stops every process by PID. */
+  stop(): Promise<void>;
+}
+
+export interface IronicLabOptions {
+  servers: number;
+  /** BMCs on 127.0.1.FIRST.. (default 1). */
+  first?: number;
+  /** Folder for both Ironics' state (a temp folder when absent). */
+  dir?: string;
+  /** Shared images folder (both Ironics allow file:// from it). */
+  imagesDir?: string;
+  seedPort?: number;
+  undercloudPort?: number;
+  /** Per-BMC overrides, e.g. another password for one of them. */
+  bmcOverrides?: Record<number, Partial<LabBmcSpec>>;
+}
+
+export const SEED_IRONIC_HOST = '127.0.0.1';
+export const UNDERCLOUD_IRONIC_HOST = '127.0.0.2';
+export const LAB_BMC_NET = '127.0.1';
+
+export async function startIronicLab(opts: IronicLabOptions): Promise<IronicLab> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cs-ironiclab-'));
+  const imagesDir = opts.imagesDir ?? join(dir, 'images');
+  mkdirSync(imagesDir, { recursive: true });
+  const images = writeLabImages(imagesDir);
+  const specs = labSpecs(opts.servers, LAB_BMC_NET, opts.first ?? 1).map((s, i) => ({ ...s, ...(opts.bmcOverrides?.[i] ?? {}) }));
+  const started = await Promise.allSettled([
+    startIronic({ host: SEED_IRONIC_HOST, port: opts.seedPort ?? 6385, dir: join(dir, 'seed'), imagesDir }),
+    startIronic({ host: UNDERCLOUD_IRONIC_HOST, port: opts.undercloudPort ?? 6385, dir: join(dir, 'undercloud'), imagesDir }),
+    startBmcLab(specs),
+  ]);
+  const [seed, undercloud, bmcs] = started;
+  if (seed.status === 'rejected' || undercloud.status === 'rejected' || bmcs.status === 'rejected') {
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    const why = started.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+    throw why instanceof Error ? why : new Error(String(why));
+  }
+  return {
+    seed: seed.value,
+    undercloud: undercloud.value,
+    bmcs: bmcs.value,
+    images,
+    stop: async () => {
+      await Promise.all([seed.value.stop(), undercloud.value.stop(), bmcs.value.stop()]);
+    },
+  };
+}
+
+/** A server's PXE MAC in the lab (the BMC sim has no NIC: Ironic only needs a port). */
+export function labPxeMac(i: number): string {
+  return `52:54:00:aa:01:${(i + 1).toString(16).padStart(2, '0')}`;
+}
+
+/** The server name the lab gives BMC i. */
+export function labNodeName(i: number): string {
+  return `node-${String(i + 1).padStart(2, '0')}`;
+}
+
+/**
+ * An answers file (plan input) for the lab: driver real, both clouds adopted, every BMC a
+ * server (the first a controller, the rest computes). Confirmed, as `--yes` would.
+ */
+export function labPlanInput(
+  lab: { seedUrl: string; undercloudUrl: string; images: { kernel: string; ramdisk: string }; bmcs: { address: string; port?: number; user?: string; password?: string }[] },
+  overrides: Partial<PlanInput> = {},
+): PlanInput {
+  return {
+    version: 1,
+    name: 'local-ironic',
+    driver: 'real',
+    nodes: lab.bmcs.map((b, i) => ({
+      name: labNodeName(i),
+      bmc: { type: 'ipmi' as const, address: b.address, ...(b.port && b.port !== 623 ? { port: b.port } : {}), user: b.user ?? 'admin', password: b.password ?? 'password' },
+      macs: [labPxeMac(i)],
+      cpu: 8,
+      memoryMiB: 16384,
+      diskGiB: 100,
+      role: i === 0 ? ('Controller' as const) : ('Compute' as const),
+      roleSource: 'manual' as const,
+      source: 'lab' as const,
+    })),
+    seed: { mode: 'adopt', ironic: { url: lab.seedUrl } },
+    undercloud: { mode: 'adopt', ironic: { url: lab.undercloudUrl }, images: lab.images },
+    options: { concurrency: 10, acknowledged: [], confirmedAt: new Date(0).toISOString() },
+    ...overrides,
+  };
 }

@@ -1,0 +1,151 @@
+// The IPMI client and the scan against real ipmi_sim BMCs on 127.0.1.N.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePackages } from '../lab/ensure-packages.js';
+import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
+import { IpmitoolClient } from '../../src/inventory/ipmi.js';
+import { BmcError, type BmcTarget } from '../../src/inventory/bmc.js';
+import { checkBmcs, mergeScan, scanRange, type ScanProgress } from '../../src/inventory/scan.js';
+import { emptyPlan } from '../../src/plan/schema.js';
+import { validateNodes } from '../../src/inventory/validate.js';
+
+const BASE = '127.0.1';
+
+/** Commands of this process's children (ps exits 1 when there are none). */
+function childCommands(): string {
+  try {
+    return execFileSync('ps', ['-o', 'comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  } catch {
+    return '';
+  }
+}
+let lab: BmcLab;
+const client = new IpmitoolClient({ timeoutMs: 2000 });
+const target = (i: number, password = 'password'): BmcTarget => ({ type: 'ipmi', address: lab.bmcs[i].address, user: 'admin', password });
+
+beforeAll(async () => {
+  ensurePackages();
+  // twenty BMCs on .10-.29, one more on .30 with another password; .31-.34 have nothing behind them
+  lab = await startBmcLab([...labSpecs(20, BASE, 10), ...labSpecs(1, BASE, 30, { password: 'calvin', vendor: 'HPE', product: 'ProLiant DL360 Gen10' })]);
+}, 30_000);
+
+afterAll(async () => {
+  await lab?.stop();
+  const left = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('cs-bmclab-') && l.includes('ipmi_sim'));
+  expect(left.filter((l) => lab.bmcs.some((b) => l.includes(b.dir)))).toEqual([]);
+});
+
+describe('IPMI client against ipmi_sim', () => {
+  it('powers a server on and off and reads the state back', async () => {
+    expect(await client.powerStatus(target(0))).toBe('off');
+    await client.setPower(target(0), true);
+    expect(await client.powerStatus(target(0))).toBe('on');
+    expect(await lab.power(0)).toBe('on');
+    await client.setPower(target(0), false);
+    expect(await client.powerStatus(target(0))).toBe('off');
+  });
+
+  it('sets PXE as the next boot device and reads it back', async () => {
+    expect(await client.setBootPxe(target(1))).toBe('pxe');
+    expect(await lab.boot(1)).toBe('pxe');
+    expect(await client.bootDevice(target(1))).toBe('pxe');
+  });
+
+  it('reads vendor, product and serial from the FRU, the BMC MAC and the GUID', async () => {
+    const id = await client.identify(target(2));
+    expect(id).toMatchObject({ vendor: 'Supermicro', product: 'SYS-1029P-WTR', serial: lab.bmcs[2].serial, bmcMac: lab.bmcs[2].bmcMac });
+    expect(id.guid).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('tells a refused password from an address with nothing behind it', async () => {
+    await expect(client.powerStatus(target(20, 'password'))).rejects.toMatchObject({ kind: 'refused' });
+    const dead = client.powerStatus({ ...target(0), address: `${BASE}.33` }).catch((e: unknown) => e);
+    const e = await dead;
+    expect(e).toBeInstanceOf(BmcError);
+    expect((e as BmcError).kind).toBe('unreachable');
+    expect(await client.powerStatus(target(20, 'calvin'))).toBe('off');
+  });
+});
+
+describe('scan of a range', () => {
+  const range = `${BASE}.10-${BASE}.34`;
+
+  it('counts found, unreachable and refused right and reads each FRU', async () => {
+    const seen: ScanProgress[] = [];
+    const r = await scanRange({ range, user: 'admin', password: 'password', client, concurrency: 16, timeoutMs: 2000, onProgress: (p) => seen.push(p) });
+    expect(r).toMatchObject({ total: 25, scanned: 25, found: 20, refused: 1, unreachable: 4, failed: 0, cancelled: false });
+    expect(r.refusedAddresses).toEqual([`${BASE}.30`]);
+    expect(r.unreachableAddresses).toEqual([31, 32, 33, 34].map((n) => `${BASE}.${n}`));
+    expect(new Set(r.bmcs.map((b) => b.identity.serial))).toEqual(new Set(lab.bmcs.slice(0, 20).map((b) => b.serial)));
+    expect(seen.at(-1)).toMatchObject({ scanned: 25, found: 20 });
+    expect(seen.map((p) => p.scanned)).toEqual([...seen.map((p) => p.scanned)].sort((a, b) => a - b));
+
+    // merged into a plan, then scanned again: the same twenty servers, not forty
+    const first = mergeScan([], r.bmcs, { user: 'admin', password: 'password' });
+    expect(first).toMatchObject({ added: 20, updated: 0 });
+    const again = await scanRange({ range: `${BASE}.10-${BASE}.29`, user: 'admin', password: 'password', client, concurrency: 16, timeoutMs: 2000 });
+    const second = mergeScan(first.nodes, again.bmcs, { user: 'admin', password: 'password' });
+    expect(second).toMatchObject({ added: 0, updated: 20 });
+    expect(second.nodes.map((n) => n.name)).toEqual(first.nodes.map((n) => n.name));
+    expect(second.nodes[0].discovered).toMatchObject({ serial: lab.bmcs[0].serial, vendor: 'Supermicro', bmcStatus: 'ok' });
+  }, 30_000);
+
+  it('check BMCs explains the wrong password and the dead address', async () => {
+    const plan = emptyPlan({
+      nodes: [
+        { name: 'good', bmc: { type: 'ipmi', address: `${BASE}.11`, user: 'admin', password: 'password' }, macs: ['52:54:00:00:00:11'] },
+        { name: 'other-pw', bmc: { type: 'ipmi', address: `${BASE}.30`, user: 'admin', password: 'password' }, macs: ['52:54:00:00:00:30'] },
+        { name: 'gone', bmc: { type: 'ipmi', address: `${BASE}.34`, user: 'admin', password: 'password' }, macs: ['52:54:00:00:00:34'] },
+      ],
+    });
+    const checks = await checkBmcs(plan.nodes, client, { timeoutMs: 2000 });
+    expect(checks.map((c) => [c.name, c.status])).toEqual([
+      ['good', 'off'],
+      ['other-pw', 'refused'],
+      ['gone', 'unreachable'],
+    ]);
+    expect(checks[1].cause).toMatch(/password/);
+    expect(checks[2].cause).toMatch(/no answer/);
+  }, 15_000);
+
+  it('cancels: stops at once and leaves no ipmitool behind', async () => {
+    const ac = new AbortController();
+    const started = Date.now();
+    const pending = scanRange({ range: `${BASE}.40-${BASE}.79`, user: 'admin', password: 'password', client, concurrency: 8, timeoutMs: 4000, signal: ac.signal });
+    setTimeout(() => ac.abort(), 300);
+    const r = await pending;
+    expect(r.cancelled).toBe(true);
+    expect(r.scanned).toBeLessThan(40);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(childCommands()).not.toContain('ipmitool');
+  }, 10_000);
+});
+
+describe('the password never reaches the command line', () => {
+  it('goes to ipmitool through IPMI_PASSWORD with -E', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cs-ipmitool-'));
+    const fake = join(dir, 'ipmitool');
+    await writeFile(fake, `#!/bin/sh\necho "$@" > "${dir}/argv"\necho "$IPMI_PASSWORD" > "${dir}/env"\necho "Chassis Power is on"\n`);
+    await chmod(fake, 0o755);
+    const c = new IpmitoolClient({ binary: fake });
+    expect(await c.powerStatus({ type: 'ipmi', address: '127.0.1.250', user: 'admin', password: 's3cret-pw' })).toBe('on');
+    const argv = await readFile(join(dir, 'argv'), 'utf8');
+    expect(argv).not.toContain('s3cret-pw');
+    expect(argv).toContain('-E');
+    expect(argv).toMatch(/-I lanplus -C 3 -N 1 -R 1/);
+    expect((await readFile(join(dir, 'env'), 'utf8')).trim()).toBe('s3cret-pw');
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('validateNodes on scanned servers', () => {
+  it('a scanned server without a PXE MAC is a warning', () => {
+    const plan = emptyPlan();
+    const merged = mergeScan([], [{ address: `${BASE}.10`, power: 'off', identity: { serial: 'X1' } }], { user: 'admin', password: 'p' });
+    const findings = validateNodes({ ...plan, nodes: merged.nodes });
+    expect(findings.map((f) => f.rule)).toEqual(['inventory.no-pxe-mac']);
+  });
+});
