@@ -8,11 +8,13 @@ import { CliError, UsageError, type Command, type CommandContext, type FlagValue
 import { LabError, loadLab } from './lab/load.js';
 import type { LabWorld } from './lab/world.js';
 import { commands as planCommands } from './plan/commands.js';
+import { commands as deployCommands } from './deploy/commands.js';
+import { commands as rolesCommands } from './roles/commands.js';
 import { logFile, resolveStateDir } from './store/paths.js';
 import { closest } from './suggest.js';
 
 /** Every sub-command, in the order --help lists them. Areas add one line each. */
-export const commands: Command[] = [...planCommands];
+export const commands: Command[] = [...planCommands, ...rolesCommands, ...deployCommands];
 
 export const VERSION: string = pkg.version;
 

@@ -1,15 +1,15 @@
 // The plan `deploy --lab NAME` uses when no answers file is given: what `init --lab` would
 // write. Until the roles issue's init lands, a minimal path: the servers a BMC scan with the
-// lab's usual credentials would find, the provisioning NIC that carries no address, and
-// roles from auto-assignment.
+// lab's usual credentials would find, roles from auto-assignment, the suggested network.
 import { loadLab } from '../lab/load.js';
 import type { LabWorld } from '../lab/world.js';
 import { emptyPlan, type Plan } from '../plan/schema.js';
+import { hostFactsFromLab } from '../inventory/probe.js';
+import { suggestNetwork } from '../network/suggest.js';
 import { autoAssign } from '../roles/assign.js';
 
 export function planForLab(name: string, seed = 1, world: LabWorld = loadLab(name, seed)): Plan {
   const reachable = world.servers.filter((s) => !s.faults.includes('bmc-unreachable') && s.bmc.password === world.bmcDefaults.password);
-  const nic = world.seedHost.nics.find((n) => n.link === 'up' && n.addresses.length === 0 && n.name !== world.seedHost.sessionNic);
   const plan = emptyPlan({
     name: 'overcloud',
     driver: 'sim',
@@ -25,14 +25,7 @@ export function planForLab(name: string, seed = 1, world: LabWorld = loadLab(nam
       arch: s.cpu.arch,
       source: 'lab',
     })),
-    network: {
-      layout: 'flat',
-      provisioning: { cidr: '192.168.24.0/24', nic: nic?.name, seedIp: '192.168.24.1', undercloudIp: '192.168.24.2' },
-      external: { cidr: '10.0.0.0/24', publicVip: '10.0.0.5' },
-      isolated: {},
-      dns: [],
-      ntp: [],
-    },
   });
-  return autoAssign(plan).plan;
+  const assigned = autoAssign(plan).plan;
+  return { ...assigned, network: suggestNetwork({ plan: assigned, hostFacts: hostFactsFromLab(world) }).network };
 }

@@ -11,6 +11,7 @@ import type { Node, Plan } from '../../../plan/schema.js';
 import type { Clock } from '../../clock.js';
 import { realClock } from '../../clock.js';
 import { overcloudNodes } from '../../compile.js';
+import { publicVip } from '../../summary.js';
 import { StepError, type DeployDriver, type NodeState, type StepContext } from '../../types.js';
 import { FaultBook, type Fault } from './faults.js';
 
@@ -212,7 +213,7 @@ export class SimDriver implements DeployDriver {
     return this.plan.network.provisioning.undercloudIp ?? '192.168.24.2';
   }
   private publicVip(): string {
-    return this.plan.network.external.publicVip ?? this.plan.network.external.cidr.replace(/0\/\d+$/, '5');
+    return publicVip(this.plan);
   }
 
   private async hostChecks(play: Play): Promise<void> {

@@ -1,0 +1,188 @@
+// `cloudseed deploy` and `cloudseed status`: the non-interactive way through the three
+// tiers — one plain line per step transition (or JSON events), the same journal, resume
+// and lock as the screens; exit 0 done, 1 failed, 130 interrupted.
+import { createInterface } from 'node:readline/promises';
+import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
+import { LabError } from '../lab/load.js';
+import { loadAnswers, UNREADABLE_RULE } from '../plan/answers.js';
+import { formatFinding } from '../plan/findings.js';
+import type { Plan } from '../plan/schema.js';
+import { validate } from '../plan/validate.js';
+import { LockHeldError } from '../store/lock.js';
+import { StateStore } from '../store/state.js';
+import { virtualClock, type Clock } from './clock.js';
+import { compile, tierSteps } from './compile.js';
+import { FaultSpecError } from './drivers/sim/faults.js';
+import { readJournal } from './journal.js';
+import { planForLab } from './lab-plan.js';
+import { startDeploy } from './session.js';
+import { jsonSink, plainSink, createRedactor } from './sinks.js';
+import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
+import { TIERS } from './types.js';
+
+export const EXIT_INTERRUPTED = 130;
+
+/** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
+export function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
+  if (value === undefined) return {};
+  if (value === 'max') return { speed: 1, clock: virtualClock() };
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--speed takes a positive number or "max", not "${String(value)}"`);
+  return { speed: n };
+}
+
+function parseSeed(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n)) throw new UsageError(`--seed takes a whole number, not "${String(value)}"`);
+  return n;
+}
+
+/** FILE, else `--lab NAME` (the plan `init --lab` would write), else the plan the wizard saved. */
+export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
+  const [file, ...extra] = ctx.args;
+  if (extra.length) throw new UsageError('deploy takes one answers file: cloudseed deploy FILE');
+  const lab = typeof ctx.flags.lab === 'string' ? ctx.flags.lab : undefined;
+  if (file) {
+    const { plan, findings } = loadAnswers(file);
+    const unreadable = findings.find((f) => f.rule === UNREADABLE_RULE);
+    if (unreadable) throw new CliError(`${file}: ${unreadable.message}`, 2);
+    if (!plan || findings.some((f) => f.severity === 'error')) {
+      for (const f of findings) ctx.err(formatFinding(f));
+      throw new CliError(`${file} has errors; fix them first (cloudseed validate ${file})`);
+    }
+    return { plan, source: file };
+  }
+  if (lab) {
+    try {
+      const seed = parseSeed(ctx.flags.seed) ?? 1;
+      return { plan: planForLab(lab, seed), source: `the simulated lab ${lab}` };
+    } catch (e) {
+      if (e instanceof LabError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const saved = StateStore.open(ctx.stateDir).saved();
+  if (!saved) throw new UsageError('deploy needs an answers file or a lab: cloudseed deploy FILE | --lab NAME');
+  return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
+}
+
+async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise<boolean> {
+  const deployment = compile(plan);
+  ctx.out(`cloudseed will deploy from ${source}:`);
+  for (const line of deployedLines(plan)) ctx.out(`  ${line}`);
+  for (const tier of TIERS) ctx.out(`  ${tier}: ${tierSteps(deployment, tier).length} steps`);
+  if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the servers above');
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question('Deploy now? [y/N] ', { signal: ctx.signal });
+    return /^y(es)?$/i.test(answer.trim());
+  } catch {
+    return false;
+  } finally {
+    rl.close();
+  }
+}
+
+const deployCommand: Command = {
+  name: 'deploy',
+  summary: 'deploy the seed, undercloud and overcloud (resumes an unfinished deployment)',
+  usage: 'cloudseed deploy FILE|--lab NAME [--yes] [--speed N|max] [--faults SPEC] [--seed N] [--json]',
+  options: {
+    yes: { type: 'boolean', short: 'y' },
+    speed: { type: 'string' },
+    faults: { type: 'string' },
+    seed: { type: 'string' },
+  },
+  async run(ctx) {
+    const { speed, clock } = parseSpeed(ctx.flags.speed);
+    const seed = parseSeed(ctx.flags.seed);
+    const { plan, source } = planFor(ctx);
+    const errors = validate(plan).filter((f) => f.severity === 'error');
+    if (errors.length) {
+      for (const f of errors) ctx.err(formatFinding(f));
+      throw new CliError(`the plan from ${source} has ${errors.length} error(s); fix them first`);
+    }
+    if (ctx.flags.yes !== true) {
+      if (!ctx.interactive) throw new UsageError('deploy asks before it starts; without a terminal, confirm with --yes');
+      if (!(await confirm(ctx, plan, source))) {
+        ctx.err('not deployed');
+        return 1;
+      }
+    }
+    const redact = createRedactor(plan);
+    const note = (line: string) => (ctx.json ? ctx.err(line) : ctx.out(line));
+    let session;
+    try {
+      session = await startDeploy({
+        plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
+        stateDir: ctx.stateDir,
+        onFailure: 'abort',
+        clock,
+        speed,
+        seed,
+        faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
+        sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, compile(plan), redact)],
+      });
+    } catch (e) {
+      if (e instanceof LockHeldError) throw new CliError(e.message, 1);
+      if (e instanceof FaultSpecError) throw new UsageError(e.message);
+      throw e;
+    }
+    for (const n of session.notes) note(`note: ${n}`);
+    note(`log: ${session.logPath}`);
+    const onAbort = () => session.run.cancel();
+    if (ctx.signal.aborted) onAbort();
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const state = await session.result;
+    ctx.signal.removeEventListener('abort', onAbort);
+    session.store.close();
+    const view = session.store.getSnapshot();
+    if (state === 'done') {
+      const s = deploySummary(plan, view, ctx.stateDir);
+      if (!ctx.json) {
+        ctx.out(`deployed in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')})`);
+        for (const e of s.endpoints) ctx.out(`  ${e.name}: ${e.url}`);
+        ctx.out(`  admin credentials: ${s.credentialsPath}${s.credentialsMode ? ` (mode ${s.credentialsMode})` : ''}`);
+      }
+      return 0;
+    }
+    if (state === 'interrupted') {
+      note('interrupted: the journal is kept; run the same command again to resume');
+      return EXIT_INTERRUPTED;
+    }
+    const journal = readJournal(ctx.stateDir);
+    const failed = [...journal.steps.entries()].filter(([, r]) => r.state === 'failed');
+    for (const [id, r] of failed) {
+      ctx.err(`failed: ${id}: ${redact(r.error?.message ?? 'unknown reason')}`);
+      if (r.error?.hint) ctx.err(`  try: ${r.error.hint}`);
+    }
+    ctx.err('the journal is kept; run the same command again to retry from the failed step');
+    return 1;
+  },
+};
+
+const statusCommand: Command = {
+  name: 'status',
+  summary: 'show the deployment journal per tier (done / running / failed, with reasons)',
+  usage: 'cloudseed status [--json]',
+  options: {},
+  async run(ctx) {
+    if (ctx.args.length) throw new UsageError('status takes no arguments: cloudseed status');
+    const journal = readJournal(ctx.stateDir);
+    if (ctx.json) {
+      ctx.out(
+        JSON.stringify({
+          state: journal.state,
+          plan: journal.plan,
+          startedAt: journal.startedAt,
+          endedAt: journal.endedAt,
+          steps: Object.fromEntries([...journal.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }])),
+        }),
+      );
+    } else for (const line of statusLines(journal)) ctx.out(line);
+    return 0;
+  },
+};
+
+export const commands: Command[] = [deployCommand, statusCommand];

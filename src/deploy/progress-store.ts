@@ -1,0 +1,398 @@
+// The progress store: deploy events reduced into a bounded view model that lives outside
+// React. Events land at any rate; subscribers (the Deploy screen through
+// useSyncExternalStore) are notified at most once per interval with a new immutable
+// snapshot, so a flood of log lines costs a few renders a second, not one per line.
+import type { JournalSummary } from './journal.js';
+import { TIERS, type DeployEvent, type Deployment, type NodeState, type Step, type StepErrorInfo, type TierId } from './types.js';
+
+export type TierState = 'pending' | 'running' | 'done' | 'failed';
+export type RunViewState = 'running' | 'done' | 'failed' | 'interrupted';
+/** A server's state in the panels: Ironic's, or `pending` before anything touched it. */
+export type NodeViewState = NodeState | 'pending';
+
+export interface TierView {
+  id: TierId;
+  state: TierState;
+  total: number;
+  done: number;
+  failed: number;
+  running: number;
+  startedAt?: number;
+  endedAt?: number;
+  /** Estimated time left: step estimates, corrected by how long finished steps really took. */
+  etaMs?: number;
+}
+
+export interface NodeView {
+  name: string;
+  role: string;
+  tier: TierId;
+  state: NodeViewState;
+  /** Title of its current (or last) step. */
+  step?: string;
+  stepState?: 'running' | 'failed' | 'done' | 'retrying';
+  /** When its current step (or state) began. */
+  since?: number;
+}
+
+export interface LogEntry {
+  at: number;
+  node?: string;
+  step?: string;
+  level: 'info' | 'warn' | 'error';
+  line: string;
+}
+
+export interface RunningStepView {
+  id: string;
+  title: string;
+  tier: TierId;
+  nodes: string[];
+  startedAt: number;
+  fraction?: number;
+  note?: string;
+  attempt: number;
+}
+
+export interface FailureView {
+  step: string;
+  title: string;
+  tier: TierId;
+  nodes: string[];
+  error: StepErrorInfo;
+  skippable: boolean;
+  attempt: number;
+  at: number;
+}
+
+export interface ProgressView {
+  version: number;
+  now: number;
+  startedAt?: number;
+  endedAt?: number;
+  runState: RunViewState;
+  tiers: TierView[];
+  nodes: readonly NodeView[];
+  nodeCounts: Partial<Record<NodeViewState, number>>;
+  running: RunningStepView[];
+  /** The last lines, oldest first (bounded). */
+  log: LogEntry[];
+  logTotal: number;
+  heartbeat?: { waitingFor: string; sinceMs: number; at: number };
+  /** Failed steps waiting for a decision. */
+  failures: FailureView[];
+  /** Last step or server state change (the heartbeat shows when it is long ago). */
+  lastChangeAt?: number;
+}
+
+export interface ProgressStoreOptions {
+  /** Milliseconds between notifications (50–100). */
+  intervalMs?: number;
+  /** Log lines kept in memory for the log view; the full log is in the log file. */
+  logCapacity?: number;
+  /** Lines in each snapshot's tail. */
+  tailLines?: number;
+  /** Time scale of the driver (estimates are at speed 1). */
+  speed?: number;
+  concurrency?: number;
+  /** Steps the journal shows done: their servers start in their final state. */
+  resume?: JournalSummary;
+  now?: () => number;
+  /** Re-notify this often while running, so elapsed times move (0: never). */
+  tickMs?: number;
+}
+
+export interface ProgressStore {
+  dispatch(event: DeployEvent): void;
+  subscribe(listener: () => void): () => void;
+  getSnapshot(): ProgressView;
+  /** Notify now (end of run, tests). */
+  flush(): void;
+  /** Lines in memory, oldest first, optionally only one server's. */
+  logLines(node?: string): LogEntry[];
+  close(): void;
+}
+
+export function createProgressStore(deployment: Deployment, opts: ProgressStoreOptions = {}): ProgressStore {
+  const intervalMs = opts.intervalMs ?? 80;
+  const capacity = opts.logCapacity ?? 2000;
+  const tailLines = opts.tailLines ?? 100;
+  const speed = opts.speed ?? 1;
+  const concurrency = Math.max(1, opts.concurrency ?? 10);
+  const clockNow = opts.now ?? Date.now;
+
+  const steps = new Map<string, Step>(deployment.steps.map((s) => [s.id, s]));
+  const stepState = new Map<string, 'pending' | 'running' | 'done' | 'failed'>();
+  const stepStart = new Map<string, number>();
+  const measured = { actual: 0, estimate: 0 };
+  const tiers = new Map<TierId, TierView>(
+    TIERS.map((id) => [id, { id, state: 'pending', total: 0, done: 0, failed: 0, running: 0 } satisfies TierView]),
+  );
+  for (const s of deployment.steps) tiers.get(s.tier)!.total++;
+
+  const nodes = new Map<string, NodeView>();
+  for (const n of deployment.nodes ?? []) nodes.set(n.name, { name: n.name, role: n.role, tier: n.tier, state: 'pending' });
+  for (const s of deployment.steps) for (const name of s.nodes) if (!nodes.has(name)) nodes.set(name, { name, role: '', tier: s.tier, state: 'pending' });
+
+  const running = new Map<string, RunningStepView>();
+  const failures = new Map<string, FailureView>();
+  const ring: LogEntry[] = new Array(capacity);
+  let ringStart = 0;
+  let ringSize = 0;
+  let logTotal = 0;
+  let runState: RunViewState = 'running';
+  let startedAt: number | undefined;
+  let endedAt: number | undefined;
+  let lastChangeAt: number | undefined;
+  let heartbeat: ProgressView['heartbeat'];
+  let lastAt = 0;
+
+  for (const s of deployment.steps) {
+    const r = opts.resume?.steps.get(s.id);
+    if (r && (r.state === 'done' || r.state === 'skipped')) {
+      stepState.set(s.id, 'done');
+      tiers.get(s.tier)!.done++;
+      for (const name of s.nodes) {
+        const n = nodes.get(name)!;
+        if (s.nodeStateAfter) n.state = s.nodeStateAfter;
+        n.step = s.title;
+        n.stepState = 'done';
+      }
+    }
+  }
+  for (const t of tiers.values()) if (t.total > 0 && t.done === t.total) t.state = 'done';
+
+  const listeners = new Set<() => void>();
+  let dirty = false;
+  let timer: NodeJS.Timeout | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  let snapshot = build(0);
+
+  function build(version: number): ProgressView {
+    const nodeList = [...nodes.values()].map((n) => ({ ...n }));
+    const nodeCounts: Partial<Record<NodeViewState, number>> = {};
+    for (const n of nodeList) nodeCounts[n.state] = (nodeCounts[n.state] ?? 0) + 1;
+    const log: LogEntry[] = [];
+    const k = Math.min(tailLines, ringSize);
+    for (let i = ringSize - k; i < ringSize; i++) log.push(ring[(ringStart + i) % capacity]);
+    const now = Math.max(lastAt, opts.now ? clockNow() : lastAt || clockNow());
+    return {
+      version,
+      now,
+      startedAt,
+      endedAt,
+      runState,
+      tiers: TIERS.map((id) => ({ ...tiers.get(id)!, etaMs: eta(id) })),
+      nodes: nodeList,
+      nodeCounts,
+      running: [...running.values()].map((r) => ({ ...r })),
+      log,
+      logTotal,
+      heartbeat,
+      failures: [...failures.values()],
+      lastChangeAt,
+    };
+  }
+
+  /** Remaining estimate of a tier: per-server kinds run `concurrency` at a time. */
+  function eta(tier: TierId): number | undefined {
+    const t = tiers.get(tier)!;
+    if (t.state === 'done') return 0;
+    let wide = 0;
+    const perKind = new Map<string, { n: number; ms: number }>();
+    for (const s of deployment.steps) {
+      if (s.tier !== tier || stepState.get(s.id) === 'done') continue;
+      let ms = s.estimateMs;
+      const started = stepStart.get(s.id);
+      if (started !== undefined) ms = Math.max(0, ms - (lastAt - started) * speed);
+      if (s.nodes.length) {
+        const k = perKind.get(s.kind) ?? { n: 0, ms: 0 };
+        k.n++;
+        k.ms = Math.max(k.ms, ms);
+        perKind.set(s.kind, k);
+      } else wide += ms;
+    }
+    for (const k of perKind.values()) wide += Math.ceil(k.n / concurrency) * k.ms;
+    const ratio = measured.estimate > 0 ? Math.min(4, Math.max(0.25, measured.actual / measured.estimate)) : 1;
+    return (wide / speed) * ratio;
+  }
+
+  function notify() {
+    timer = undefined;
+    if (!dirty) return;
+    dirty = false;
+    snapshot = build(snapshot.version + 1);
+    for (const l of [...listeners]) l();
+  }
+
+  function touch() {
+    dirty = true;
+    if (!timer && listeners.size) timer = setTimeout(notify, intervalMs);
+  }
+
+  function pushLog(entry: LogEntry) {
+    logTotal++;
+    if (ringSize < capacity) {
+      ring[(ringStart + ringSize) % capacity] = entry;
+      ringSize++;
+    } else {
+      ring[ringStart] = entry;
+      ringStart = (ringStart + 1) % capacity;
+    }
+  }
+
+  function dispatch(e: DeployEvent) {
+    lastAt = Math.max(lastAt, e.at);
+    startedAt ??= e.at;
+    switch (e.type) {
+      case 'tier-started': {
+        const t = tiers.get(e.tier)!;
+        t.state = 'running';
+        t.startedAt ??= e.at;
+        break;
+      }
+      case 'tier-done': {
+        const t = tiers.get(e.tier)!;
+        t.state = e.state;
+        t.endedAt = e.at;
+        break;
+      }
+      case 'step-started': {
+        const s = steps.get(e.step);
+        if (!s) break;
+        const prev = stepState.get(e.step);
+        if (prev === 'failed') tiers.get(s.tier)!.failed--;
+        stepState.set(e.step, 'running');
+        stepStart.set(e.step, e.at);
+        failures.delete(e.step);
+        const t = tiers.get(s.tier)!;
+        t.running++;
+        if (t.state === 'pending' || t.state === 'failed') t.state = 'running';
+        t.startedAt ??= e.at;
+        running.set(e.step, { id: s.id, title: s.title, tier: s.tier, nodes: s.nodes, startedAt: e.at, attempt: e.attempt });
+        for (const name of s.nodes) {
+          const n = nodes.get(name)!;
+          n.step = s.title;
+          n.stepState = 'running';
+          n.since = e.at;
+        }
+        lastChangeAt = e.at;
+        break;
+      }
+      case 'step-progress': {
+        const r = running.get(e.step);
+        if (r) {
+          r.fraction = e.fraction;
+          r.note = e.note;
+        }
+        break;
+      }
+      case 'step-done': {
+        const s = steps.get(e.step);
+        if (!s) break;
+        const t = tiers.get(s.tier)!;
+        const prev = stepState.get(e.step);
+        if (prev === 'running') t.running--;
+        if (prev === 'failed') t.failed--;
+        if (prev !== 'done') t.done++;
+        stepState.set(e.step, 'done');
+        failures.delete(e.step);
+        const started = stepStart.get(e.step);
+        if (started !== undefined && e.state === 'done') {
+          measured.actual += e.at - started;
+          measured.estimate += s.estimateMs / speed;
+        }
+        running.delete(e.step);
+        for (const name of s.nodes) {
+          const n = nodes.get(name)!;
+          if (s.nodeStateAfter && e.state === 'done') n.state = s.nodeStateAfter;
+          n.stepState = 'done';
+          n.since = e.at;
+        }
+        lastChangeAt = e.at;
+        break;
+      }
+      case 'step-failed': {
+        const s = steps.get(e.step);
+        if (!s) break;
+        const t = tiers.get(s.tier)!;
+        running.delete(e.step);
+        if (stepState.get(e.step) === 'running') t.running--;
+        if (e.willRetry) {
+          stepState.set(e.step, 'pending');
+          for (const name of s.nodes) nodes.get(name)!.stepState = 'retrying';
+        } else if (e.error.kind === 'interrupted') {
+          stepState.set(e.step, 'pending');
+        } else {
+          stepState.set(e.step, 'failed');
+          t.failed++;
+          failures.set(e.step, { step: s.id, title: s.title, tier: s.tier, nodes: s.nodes, error: e.error, skippable: s.skippable, attempt: 0, at: e.at });
+          for (const name of s.nodes) nodes.get(name)!.stepState = 'failed';
+        }
+        pushLog({ at: e.at, step: e.step, node: s.nodes.length === 1 ? s.nodes[0] : undefined, level: e.willRetry ? 'warn' : 'error', line: `${s.title}: ${e.error.message}${e.willRetry ? ' (retrying)' : ''}` });
+        lastChangeAt = e.at;
+        break;
+      }
+      case 'node-state': {
+        const n = nodes.get(e.node);
+        if (n) {
+          n.state = e.state;
+          n.since = e.at;
+        }
+        lastChangeAt = e.at;
+        break;
+      }
+      case 'log':
+        pushLog({ at: e.at, node: e.node, step: e.step, level: e.level, line: e.line });
+        break;
+      case 'heartbeat':
+        heartbeat = { waitingFor: e.waitingFor, sinceMs: e.sinceMs, at: e.at };
+        break;
+      case 'run-done':
+        runState = e.state;
+        endedAt = e.at;
+        running.clear();
+        if (e.state !== 'done') failures.clear();
+        heartbeat = undefined;
+        clearInterval(ticker);
+        break;
+    }
+    touch();
+  }
+
+  return {
+    dispatch,
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!ticker && opts.tickMs !== 0 && runState === 'running') {
+        ticker = setInterval(() => {
+          if (runState !== 'running') return clearInterval(ticker);
+          lastAt = Math.max(lastAt, opts.now ? clockNow() : lastAt);
+          touch();
+        }, opts.tickMs ?? 1000);
+        ticker.unref?.();
+      }
+      if (dirty && !timer) timer = setTimeout(notify, intervalMs);
+      return () => listeners.delete(listener);
+    },
+    getSnapshot: () => snapshot,
+    flush() {
+      clearTimeout(timer);
+      dirty = true;
+      notify();
+    },
+    logLines(node) {
+      const out: LogEntry[] = [];
+      for (let i = 0; i < ringSize; i++) {
+        const e = ring[(ringStart + i) % capacity];
+        if (!node || e.node === node) out.push(e);
+      }
+      return out;
+    },
+    close() {
+      clearTimeout(timer);
+      clearInterval(ticker);
+      listeners.clear();
+    },
+  };
+}

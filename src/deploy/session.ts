@@ -1,0 +1,110 @@
+// One deployment from a state directory, as the Deploy screen and `cloudseed deploy` start
+// it: the lock, the journal (resumed when unfinished), the driver, the runner, the log file
+// and the progress store, wired together and torn down together.
+import type { LabWorld } from '../lab/world.js';
+import type { Plan } from '../plan/schema.js';
+import { acquireLock, type Lock } from '../store/lock.js';
+import { realClock, type Clock } from './clock.js';
+import { compile } from './compile.js';
+import { createDriver } from './drivers/index.js';
+import { archiveJournal, Journal, journalPath, readJournal, type JournalSummary, type RunState } from './journal.js';
+import { createProgressStore, type ProgressStore } from './progress-store.js';
+import { startRun, type DeployRun } from './runner.js';
+import { BufferedWriter, createRedactor, fileSink, logFilePath, type Sink } from './sinks.js';
+import type { DeployDriver, Deployment } from './types.js';
+
+export interface DeploySessionOptions {
+  plan: Plan;
+  stateDir: string;
+  /** `wait` (screens): failures wait for a decision; `abort` (non-interactive): the run ends failed. */
+  onFailure: 'wait' | 'abort';
+  clock?: Clock;
+  speed?: number;
+  seed?: number;
+  faults?: string | string[];
+  world?: LabWorld;
+  chatty?: number;
+  /** Reporters besides the log file and the store (plain lines, JSON). */
+  sinks?: Sink[];
+  /** A driver built by the caller (tests); otherwise createDriver(plan). */
+  driver?: DeployDriver;
+  /** Store notification interval (ms). */
+  intervalMs?: number;
+  logCapacity?: number;
+}
+
+export interface DeploySession {
+  deployment: Deployment;
+  run: DeployRun;
+  store: ProgressStore;
+  driver: DeployDriver;
+  /** Resumed from an unfinished journal. */
+  resumed: boolean;
+  /** Things to tell the person (stale lock taken over, journal archived, ...). */
+  notes: string[];
+  logPath: string;
+  journalPath: string;
+  /** Settles after the run ended and everything is closed (lock released). */
+  result: Promise<RunState>;
+}
+
+/** Starts (or resumes) a deployment. Throws LockHeldError when another cloudseed deploys from this state dir. */
+export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySession> {
+  const lock: Lock = acquireLock(opts.stateDir, `deploying ${opts.plan.name}`);
+  const notes: string[] = [];
+  if (lock.note) notes.push(lock.note);
+  try {
+    let previous: JournalSummary = readJournal(opts.stateDir);
+    if (previous.state === 'done' || (previous.plan && previous.plan !== opts.plan.name)) {
+      const to = archiveJournal(opts.stateDir);
+      notes.push(previous.state === 'done' ? `the previous deployment finished; its journal is kept as ${to}` : `the journal of plan "${previous.plan}" was kept as ${to}`);
+      previous = readJournal(opts.stateDir);
+    }
+    const resumed = previous.state !== 'none';
+    if (resumed) {
+      const done = [...previous.steps.values()].filter((s) => s.state === 'done' || s.state === 'skipped').length;
+      notes.push(`resuming the deployment started ${new Date(previous.startedAt ?? Date.now()).toISOString()}: ${done} step(s) already done`);
+    }
+    if (previous.torn) notes.push('the journal ended in a torn line (a crash while writing); it was ignored');
+    const clock = opts.clock ?? realClock;
+    const deployment = compile(opts.plan);
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir }));
+    const journal = Journal.open(opts.stateDir);
+    const logPath = logFilePath(opts.stateDir);
+    const writer = new BufferedWriter(logPath);
+    const redact = createRedactor(opts.plan);
+    const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];
+    const store = createProgressStore(deployment, {
+      speed: driver.speed ?? 1,
+      concurrency: opts.plan.options.concurrency,
+      resume: resumed ? previous : undefined,
+      now: clock.virtual ? undefined : () => clock.now(),
+      intervalMs: opts.intervalMs,
+      logCapacity: opts.logCapacity,
+    });
+    const run = startRun({
+      deployment,
+      plan: opts.plan,
+      driver,
+      journal,
+      resume: resumed ? previous : undefined,
+      clock,
+      stateDir: opts.stateDir,
+      onFailure: opts.onFailure,
+      onEvent(e) {
+        store.dispatch(e);
+        for (const sink of sinks) sink(e);
+      },
+    });
+    const result = run.result.finally(() => {
+      journal.close();
+      writer.close();
+      lock.release();
+      store.flush();
+    });
+    return { deployment, run, store, driver, resumed, notes, logPath, journalPath: journalPath(opts.stateDir), result };
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}

@@ -1,0 +1,141 @@
+// Log sinks: where deploy events go besides the screens. The log file gets everything
+// (secrets redacted); the non-interactive reporters print one plain line per step
+// transition, or every event as a JSON line. Writes are buffered, so a flood of log lines
+// costs a few system calls, not one per line.
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Plan } from '../plan/schema.js';
+import type { DeployEvent, Deployment, Step } from './types.js';
+
+export type Sink = (event: DeployEvent) => void;
+
+export function logFilePath(stateDir: string): string {
+  return join(stateDir, 'deploy', 'deploy.log');
+}
+
+/** Replaces every secret of the plan (BMC and API passwords, tokens) and `password=...` forms with ****. */
+export function createRedactor(plan: Plan, extra: readonly string[] = []): (line: string) => string {
+  const secrets = new Set<string>(extra);
+  for (const n of plan.nodes) if (n.bmc.password) secrets.add(n.bmc.password);
+  for (const tier of [plan.seed, plan.undercloud]) {
+    const auth = tier.ironic?.auth;
+    if (auth?.type === 'basic' && auth.password) secrets.add(auth.password);
+    if (auth?.type === 'token' && auth.token) secrets.add(auth.token);
+  }
+  const list = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  const keyed = /\b((?:os_)?password|passwd|pm_password|token)(\s*[=:]\s*)("?)[^\s"]+/gi;
+  return (line) => {
+    let out = line.replace(keyed, '$1$2$3****');
+    for (const s of list) if (out.includes(s)) out = out.split(s).join('****');
+    return out;
+  };
+}
+
+/** Appends text to a file through a buffer flushed at 64 KiB, on a short timer, and on close. */
+export class BufferedWriter {
+  private buf: string[] = [];
+  private size = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private fd: number;
+
+  constructor(
+    readonly path: string,
+    private readonly flushMs = 200,
+  ) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.fd = openSync(path, 'a', 0o600);
+  }
+
+  write(text: string): void {
+    this.buf.push(text);
+    this.size += text.length;
+    if (this.size >= 65536) this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.flushMs);
+      this.timer.unref?.();
+    }
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.size || this.fd < 0) return;
+    const data = Buffer.from(this.buf.join(''));
+    this.buf = [];
+    this.size = 0;
+    let off = 0;
+    while (off < data.length) off += writeSync(this.fd, data, off);
+  }
+
+  close(): void {
+    this.flush();
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+function time(at: number): string {
+  return new Date(at).toISOString().slice(11, 19);
+}
+
+/** Everything, one line per event, for the log file. */
+export function formatLogLine(e: DeployEvent, steps: ReadonlyMap<string, Step>): string | undefined {
+  const t = new Date(e.at).toISOString();
+  switch (e.type) {
+    case 'log':
+      return `${t} ${e.level.toUpperCase().padEnd(5)} [${e.node ?? e.step ?? '-'}] ${e.line}`;
+    case 'step-started':
+      return `${t} STEP  ${e.step} started (attempt ${e.attempt}): ${steps.get(e.step)?.title ?? ''}`;
+    case 'step-done':
+      return `${t} STEP  ${e.step} ${e.state}`;
+    case 'step-failed':
+      return `${t} FAIL  ${e.step} ${e.error.kind}: ${e.error.message}${e.willRetry ? ' (will retry)' : ''}${e.error.tail?.length ? '\n' + e.error.tail.map((l) => `    | ${l}`).join('\n') : ''}`;
+    case 'node-state':
+      return `${t} NODE  ${e.node} -> ${e.state}`;
+    case 'tier-started':
+      return `${t} TIER  ${e.tier} started`;
+    case 'tier-done':
+      return `${t} TIER  ${e.tier} ${e.state}`;
+    case 'run-done':
+      return `${t} RUN   ${e.state}`;
+    default:
+      return undefined;
+  }
+}
+
+export function fileSink(writer: BufferedWriter, deployment: Deployment, redact: (s: string) => string): Sink {
+  const steps = new Map(deployment.steps.map((s) => [s.id, s]));
+  return (e) => {
+    const line = formatLogLine(e, steps);
+    if (line !== undefined) writer.write(redact(line) + '\n');
+    if (e.type === 'run-done') writer.flush();
+  };
+}
+
+/** `time tier server step state` for each step transition (non-interactive `deploy`). */
+export function plainSink(out: (line: string) => void, deployment: Deployment, redact: (s: string) => string): Sink {
+  const steps = new Map(deployment.steps.map((s) => [s.id, s]));
+  const line = (at: number, step: Step | undefined, id: string, state: string, extra = '') =>
+    out(redact(`${time(at)} ${(step?.tier ?? '-').padEnd(10)} ${(step?.nodes.join(',') || '-').padEnd(12)} ${id.padEnd(40)} ${state}${extra}`));
+  return (e) => {
+    switch (e.type) {
+      case 'step-started':
+        return line(e.at, steps.get(e.step), e.step, 'running', e.attempt > 1 ? ` (attempt ${e.attempt})` : '');
+      case 'step-done':
+        return line(e.at, steps.get(e.step), e.step, e.state);
+      case 'step-failed':
+        return line(e.at, steps.get(e.step), e.step, e.error.kind === 'interrupted' ? 'interrupted' : e.willRetry ? 'failed, retrying' : 'failed', `: ${e.error.message}`);
+      case 'run-done':
+        return out(`${time(e.at)} run ${e.state}`);
+    }
+  };
+}
+
+/** Every event as one JSON line (log lines redacted). */
+export function jsonSink(out: (line: string) => void, redact: (s: string) => string): Sink {
+  return (e) => {
+    if (e.type === 'log') return out(JSON.stringify({ ...e, line: redact(e.line) }));
+    if (e.type === 'step-failed') return out(redact(JSON.stringify(e)));
+    out(JSON.stringify(e));
+  };
+}

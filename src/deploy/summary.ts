@@ -1,0 +1,109 @@
+// What a finished (or journalled) deployment amounts to, in plain words: for the Done
+// screen, the end of `cloudseed deploy`, and `cloudseed status`.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan } from '../plan/schema.js';
+import { overcloudNodes, undercloudHost } from './compile.js';
+import type { JournalSummary } from './journal.js';
+import type { ProgressView } from './progress-store.js';
+import { TIERS, type Deployment, type TierId } from './types.js';
+
+export interface Endpoint {
+  name: string;
+  url: string;
+}
+
+export interface DeploySummary {
+  deployed: string[];
+  endpoints: Endpoint[];
+  credentialsPath: string;
+  /** e.g. `0600`, or undefined when the file is not there. */
+  credentialsMode?: string;
+  tierMs: { tier: TierId; ms: number }[];
+  totalMs: number;
+}
+
+export function credentialsPath(stateDir: string): string {
+  return join(stateDir, 'overcloudrc');
+}
+
+export function publicVip(plan: Plan): string {
+  return plan.network.external.publicVip ?? plan.network.external.cidr.replace(/0\/\d+$/, '5');
+}
+
+export function endpoints(plan: Plan): Endpoint[] {
+  const vip = publicVip(plan);
+  return [
+    { name: 'Dashboard (Horizon)', url: `https://${vip}/dashboard` },
+    { name: 'Identity (Keystone)', url: `https://${vip}:13000/v3` },
+    { name: 'Compute (Nova)', url: `https://${vip}:13774/v2.1` },
+  ];
+}
+
+/** "2 h 03 min", "4 min 10 s", "12 s". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+export function deployedLines(plan: Plan): string[] {
+  const uc = undercloudHost(plan);
+  const oc = overcloudNodes(plan);
+  const counts = new Map<string, number>();
+  for (const { role } of oc) counts.set(role, (counts.get(role) ?? 0) + 1);
+  const roles = [...counts].map(([role, n]) => `${n} ${role.toLowerCase()}${n === 1 ? '' : 's'}`).join(', ');
+  return [
+    plan.seed.mode === 'adopt' ? `seed: adopted (${plan.seed.ironic?.url ?? 'existing Ironic'})` : `seed: VM on ${plan.seedHost.hostname ?? 'this host'}`,
+    plan.undercloud.mode === 'adopt'
+      ? `undercloud: adopted (${plan.undercloud.ironic?.url ?? 'existing Ironic'})`
+      : `undercloud: ${uc.vm ? 'VM on this host' : `server ${uc.name}`}`,
+    `overcloud "${plan.name}": ${roles || 'no servers'}`,
+  ];
+}
+
+export function deploySummary(plan: Plan, view: ProgressView, stateDir: string): DeploySummary {
+  const path = credentialsPath(stateDir);
+  const mode = existsSync(path) ? (statSync(path).mode & 0o777).toString(8).padStart(4, '0') : undefined;
+  const tierMs = view.tiers.map((t) => ({ tier: t.id, ms: t.startedAt !== undefined ? (t.endedAt ?? view.now) - t.startedAt : 0 }));
+  return {
+    deployed: deployedLines(plan),
+    endpoints: endpoints(plan),
+    credentialsPath: path,
+    credentialsMode: mode,
+    tierMs,
+    totalMs: view.startedAt !== undefined ? (view.endedAt ?? view.now) - view.startedAt : 0,
+  };
+}
+
+/** `cloudseed status`: the journal per tier, with the reason of each failure. */
+export function statusLines(journal: JournalSummary, deployment?: Deployment): string[] {
+  if (journal.state === 'none') return ['no deployment has started from this state directory'];
+  const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
+  const head =
+    journal.state === 'running'
+      ? `deployment of "${journal.plan}" started ${when(journal.startedAt)}: unfinished (running now, or stopped without ending -- \`cloudseed deploy\` resumes it)`
+      : `deployment of "${journal.plan}" started ${when(journal.startedAt)}: ${journal.state} at ${when(journal.endedAt)}`;
+  const lines = [head];
+  const tierOf = (id: string) => deployment?.steps.find((s) => s.id === id)?.tier ?? journal.steps.get(id)?.tier ?? (id.split('.')[0] as TierId);
+  for (const tier of TIERS) {
+    const ids = deployment ? deployment.steps.filter((s) => s.tier === tier).map((s) => s.id) : [...journal.steps.keys()].filter((id) => tierOf(id) === tier);
+    const count = { done: 0, skipped: 0, running: 0, failed: 0, interrupted: 0, pending: 0 };
+    const problems: string[] = [];
+    for (const id of ids) {
+      const r = journal.steps.get(id);
+      const state = r?.state ?? 'pending';
+      count[state]++;
+      if (r && (state === 'failed' || state === 'interrupted')) problems.push(`  ${state} ${id}: ${r.error?.message ?? ''}${r.error?.hint ? ` -- ${r.error.hint}` : ''}`);
+      if (state === 'running') problems.push(`  running ${id} (since ${when(r?.startedAt)})`);
+    }
+    const parts = Object.entries(count)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`);
+    lines.push(`${tier.padEnd(10)} ${parts.join(', ') || 'no steps'}`);
+    lines.push(...problems);
+  }
+  return lines;
+}
