@@ -30,7 +30,7 @@ export const GLOBAL_OPTIONS = {
 } as const satisfies OptionSpec;
 
 const GLOBAL_HELP: [string, string][] = [
-  ['--lab NAME', 'use the simulated lab NAME (two-machine, ha-lab, datacenter-N)'],
+  ['--lab NAME', 'the simulated lab NAME (two-machine, ha-lab, datacenter-N)'],
   ['--state-dir DIR', 'keep state and logs in DIR (default: ~/.config/cloudseed)'],
   ['--ascii', 'no box drawing, no emoji (Linux console, serial lines)'],
   ['--no-color', 'no colour (also NO_COLOR=1)'],
@@ -208,17 +208,32 @@ function globalHelp(): string[] {
     '(seed VM -> undercloud -> overcloud)',
     '',
     'Usage:',
-    '  cloudseed [--lab NAME] [--state-dir DIR] [--ascii] [--no-color]   the installer',
-    '  cloudseed COMMAND [ARGS] [--json]                                 no screens',
+    '  cloudseed [--lab NAME] [--state-dir DIR] [--ascii] [--no-color]  installer',
+    '  cloudseed COMMAND [ARGS] [--json]                                no screens',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.flatMap((c) => wrap(c.summary, `  ${c.name.padEnd(width)}  `)),
     '',
     'Options:',
-    ...GLOBAL_HELP.map(([f, text]) => `  ${f.padEnd(flagWidth)}  ${text}`),
+    ...GLOBAL_HELP.flatMap(([f, text]) => wrap(text, `  ${f.padEnd(flagWidth)}  `)),
     '',
     'Exit codes: 0 ok, 1 problems found or work failed, 2 wrong usage.',
   ];
+}
+
+/** `lead` then `text`, wrapped at 80 columns under the text's first column (serial consoles). */
+function wrap(text: string, lead: string, width = 80): string[] {
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.split(/\s+/)) {
+    const empty = line.length === lead.length;
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = ' '.repeat(lead.length) + word;
+    } else line += empty ? word : ` ${word}`;
+  }
+  lines.push(line);
+  return lines;
 }
 
 function commandHelp(command: Command): string[] {

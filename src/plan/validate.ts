@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { closest } from '../suggest.js';
 import { validateRoles } from '../roles/validate.js';
 import { validateNetwork } from '../network/validate.js';
+import { validateNodes } from '../inventory/validate.js';
 import { error, pathToString, type Finding } from './findings.js';
 import { PLAN_VERSION, PlanSchema, type Plan } from './schema.js';
 
@@ -16,7 +17,7 @@ export function validatePlan(plan: Plan): Finding[] {
 }
 
 /** Every area's rule set, in the order Review lists them. Areas add one entry each. */
-export const ruleSets: RuleSet[] = [validatePlan, validateNetwork, validateRoles];
+export const ruleSets: RuleSet[] = [validatePlan, validateNodes, validateNetwork, validateRoles];
 
 export function validate(plan: Plan): Finding[] {
   return ruleSets.flatMap((rules) => rules(plan));
@@ -199,7 +200,7 @@ function issueToFindings(issue: Issue, path: Path, input: unknown, locate?: Loca
       return issue.keys.map((key) => {
         const keyPath = [...path, key];
         const suggestion = closest(key, known);
-        const hint = suggestion ? ` -- did you mean "${suggestion}"?` : '';
+        const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
         const fix = suggestion
           ? `rename it to "${suggestion}"`
           : known.length

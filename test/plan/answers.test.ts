@@ -150,7 +150,7 @@ describe('answers files: problems located in the file', () => {
     const { findings } = parseAnswersText(GOOD_YAML.replace('user: admin', 'usr: admin'), 'a.yaml');
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ rule: 'answers.unknown-key', where: 'a.yaml:9:7', fix: 'rename it to "user"' });
-    expect(findings[0].message).toBe('nodes[0].bmc.usr is not a known field -- did you mean "user"?');
+    expect(findings[0].message).toBe('nodes[0].bmc.usr is not a known field; did you mean "user"?');
   });
 
   it('an unknown key far from any known one lists the fields that exist', () => {
@@ -165,8 +165,8 @@ describe('answers files: problems located in the file', () => {
     const text = 'version: 1\nnetwork:\n  isolated:\n    Storag: { cidr: 172.16.1.0/24 }\nseed:\n  mode: adopt\n  ironic: { url: "http://x:6385", auth: { type: basic, usr: a, password: b } }\n';
     const { findings } = parseAnswersText(text, 'a.yaml');
     expect(findings.map((f) => [f.where, f.message])).toEqual([
-      ['a.yaml:4:5', 'network.isolated.Storag is not a known field -- did you mean "Storage"?'],
-      ['a.yaml:7:56', 'seed.ironic.auth.usr is not a known field -- did you mean "user"?'],
+      ['a.yaml:4:5', 'network.isolated.Storag is not a known field; did you mean "Storage"?'],
+      ['a.yaml:7:56', 'seed.ironic.auth.usr is not a known field; did you mean "user"?'],
     ]);
   });
 

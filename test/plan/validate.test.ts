@@ -57,7 +57,7 @@ describe('raw input', () => {
     const findings = validateUnknown({ version: 1, nodes: [{ name: 'a', bmc: { ...bmc, port: '623' } }], driverr: 'sim' });
     expect(findings.map((f) => [f.where, f.message])).toEqual([
       ['nodes[0].bmc.port', 'nodes[0].bmc.port must be a number, not the text "623"'],
-      ['driverr', 'driverr is not a known field -- did you mean "driver"?'],
+      ['driverr', 'driverr is not a known field; did you mean "driver"?'],
     ]);
   });
 

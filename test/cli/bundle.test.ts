@@ -1,0 +1,87 @@
+// The built bundle as a person runs it: a real process, real exit codes, stderr free of
+// stack traces. Built once from screens/main.tsx, the same way `npm run build` does.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+// Below the project folder, so the bundle finds assets/ as dist/cloudseed.js does.
+const bundle = join(root, 'dist', `test-cli-${process.pid}.js`);
+const stateDir = mkdtempSync(join(tmpdir(), 'cs-bundle-'));
+const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
+
+beforeAll(async () => {
+  await execa(process.execPath, [join(root, 'scripts', 'build.mjs'), '--entry', join(root, 'screens', 'main.tsx'), '--outfile', bundle, '--quiet']);
+});
+afterAll(() => {
+  rmSync(bundle, { force: true });
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+function cloudseed(...args: string[]) {
+  return execa(bundle, args, { reject: false, stdin: 'ignore', env: { CLOUDSEED_STATE_DIR: stateDir, CI: 'true' }, extendEnv: true });
+}
+
+const noStack = (text: string) => expect(text).not.toMatch(/^\s+at /m);
+
+describe('dist bundle', () => {
+  it('is one executable ESM file with a shebang', () => {
+    expect(readFileSync(bundle, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(bundle).mode & 0o111).not.toBe(0);
+  });
+
+  it('validate on a broken file: one line per problem, exit 1', async () => {
+    const r = await cloudseed('validate', fixture('broken.yaml'));
+    expect(r.exitCode).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^error .*broken\.yaml:9:13: nodes\[0\]\.bmc\.port /);
+    expect(lines[1]).toContain('did you mean "user"?');
+    expect(r.stderr).toBe(`${fixture('broken.yaml')}: 3 error(s), 0 warning(s)`);
+  });
+
+  it('validate on a good file: exit 0', async () => {
+    const r = await cloudseed('validate', fixture('good.yaml'));
+    expect(r.stdout).toBe('');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('an unknown flag: one line on stderr, exit 2, no stack trace', async () => {
+    const r = await cloudseed('validate', fixture('good.yaml'), '--strict');
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^cloudseed: unknown option --strict/);
+    noStack(r.stderr);
+  });
+
+  it('a missing file: one line, exit 2', async () => {
+    const r = await cloudseed('validate', join(stateDir, 'missing.yaml'));
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe(`cloudseed: ${join(stateDir, 'missing.yaml')}: cannot read: no such file`);
+  });
+
+  it('--help lists the commands; --version prints the version', async () => {
+    const help = await cloudseed('--help');
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}validate {2,}check an answers file/m);
+    expect(help.stdout).toMatch(/^ {2}schema {2,}print the JSON Schema/m);
+    const version = await cloudseed('--version');
+    expect(version.stdout).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+  });
+
+  it('schema prints valid JSON', async () => {
+    const r = await cloudseed('schema');
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout).type).toBe('object');
+  });
+
+  it('without a terminal the installer does not start: it names the command to use, exit 2', async () => {
+    const r = await cloudseed('--lab', 'two-machine');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('cloudseed validate FILE');
+    noStack(r.stderr);
+  });
+});
