@@ -5,7 +5,8 @@ import { stringify as csvStringify } from 'csv-stringify/sync';
 import { stringify as iniStringify } from 'ini';
 import { stringify as yamlStringify } from 'yaml';
 import { parseCidr } from '../network/address.js';
-import { ISOLATED_NETWORKS, OVERCLOUD_ROLES, type Node, type Plan, type RoleName } from '../plan/schema.js';
+import { enabledNetworks, networkViews, NETWORKS_WITH_VIP, type NetworkView } from '../network/networks.js';
+import { OVERCLOUD_ROLES, type Node, type Plan, type RoleName } from '../plan/schema.js';
 import { roleCatalog, roleSpec, type Catalog } from '../roles/catalog.js';
 import { nodeFacts } from '../roles/fit.js';
 
@@ -150,46 +151,27 @@ export function undercloudConf(plan: Plan): string {
   });
 }
 
-interface NetworkEntry {
-  name: string;
-  cidr: string;
-  vlan?: number;
-  gateway?: string;
-  poolStart?: string;
-  poolEnd?: string;
-  vip: boolean;
-  enabled: boolean;
-}
-
-/** Networks with a virtual IP on the controllers, as TripleO's defaults have it. */
-const WITH_VIP = new Set(['External', 'InternalApi', 'Storage', 'StorageMgmt']);
-
-function overcloudNetworks(plan: Plan): NetworkEntry[] {
-  const ext = plan.network.external;
-  const out: NetworkEntry[] = [
-    { name: 'External', cidr: ext.cidr, vlan: ext.vlan, gateway: ext.gateway, poolStart: ext.poolStart, poolEnd: ext.poolEnd, vip: true, enabled: true },
-  ];
-  for (const name of ISOLATED_NETWORKS) {
-    const n = plan.network.isolated[name];
-    if (!n) continue;
-    out.push({ name, cidr: n.cidr, vlan: n.vlan, poolStart: n.poolStart, poolEnd: n.poolEnd, vip: WITH_VIP.has(name), enabled: n.enabled });
-  }
-  return out;
+/** The overcloud's networks (all but ctlplane), as the network area sees them. */
+function overcloudNetworks(plan: Plan): NetworkView[] {
+  return networkViews(plan.network).filter((v) => v.id !== 'ctlplane');
 }
 
 const lower = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 export function networkData(plan: Plan): string {
-  const list = overcloudNetworks(plan).map((n) => ({
-    name: n.name,
-    name_lower: lower(n.name),
-    vip: n.vip,
-    ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
-    ip_subnet: n.cidr,
-    ...(n.poolStart && n.poolEnd ? { allocation_pools: [{ start: n.poolStart, end: n.poolEnd }] } : {}),
-    ...(n.gateway ? { gateway_ip: n.gateway } : {}),
-    enabled: n.enabled,
-  }));
+  // A network never filled in (flat layout) is left out; one turned off is written disabled.
+  const list = overcloudNetworks(plan)
+    .filter((n) => n.cidr)
+    .map((n) => ({
+      name: n.id,
+      name_lower: lower(n.id),
+      vip: NETWORKS_WITH_VIP.has(n.id),
+      ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
+      ip_subnet: n.cidr,
+      ...(n.pool.start && n.pool.end ? { allocation_pools: [{ start: n.pool.start, end: n.pool.end }] } : {}),
+      ...(n.gateway ? { gateway_ip: n.gateway } : {}),
+      enabled: n.enabled,
+    }));
   return yamlStringify(list);
 }
 
@@ -201,10 +183,10 @@ export function networkEnvironment(plan: Plan): string {
   if (p.gateway) params.ControlPlaneDefaultRoute = p.gateway;
   if (p.undercloudIp) params.EC2MetadataIp = p.undercloudIp;
   for (const n of overcloudNetworks(plan)) {
-    if (!n.enabled) continue;
-    params[`${n.name}NetCidr`] = n.cidr;
-    if (n.poolStart && n.poolEnd) params[`${n.name}AllocationPools`] = [{ start: n.poolStart, end: n.poolEnd }];
-    if (n.vlan !== undefined) params[`${n.name}NetworkVlanID`] = n.vlan;
+    if (!n.enabled || !n.cidr) continue;
+    params[`${n.id}NetCidr`] = n.cidr;
+    if (n.pool.start && n.pool.end) params[`${n.id}AllocationPools`] = [{ start: n.pool.start, end: n.pool.end }];
+    if (n.vlan !== undefined) params[`${n.id}NetworkVlanID`] = n.vlan;
   }
   if (plan.network.external.gateway) params.ExternalInterfaceDefaultRoute = plan.network.external.gateway;
   if (plan.network.dns.length) params.DnsServers = plan.network.dns;
@@ -220,6 +202,7 @@ function countOf(plan: Plan, role: RoleName): number {
 
 export function rolesData(plan: Plan, catalog: Catalog = roleCatalog()): string {
   const compute = roleSpec('Compute', catalog);
+  const enabled = new Set<string>(enabledNetworks(plan.network).map((v) => v.id));
   const list = OVERCLOUD_ROLES.map((role) => {
     const spec = roleSpec(role, catalog);
     // All-in-one: the controller also runs the compute services and joins its networks.
@@ -231,7 +214,7 @@ export function rolesData(plan: Plan, catalog: Catalog = roleCatalog()): string 
       description: spec.description,
       CountDefault: countOf(plan, role),
       ...(spec.tags.length ? { tags: spec.tags } : {}),
-      networks: networks.filter((n) => n === 'External' || plan.network.isolated[n]?.enabled),
+      networks: networks.filter((n) => enabled.has(n)),
       ...(spec.hostnameFormat ? { HostnameFormatDefault: spec.hostnameFormat } : {}),
       ServicesDefault: services,
     };

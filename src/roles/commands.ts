@@ -1,12 +1,23 @@
 // `cloudseed init`, `plan` and `export`: the non-interactive way from servers to an answers
 // file, from an answers file to a dry run per tier, and to the TripleO/Helion files.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { assetPath } from '../assets.js';
 import { buildArtifacts, type SecretSource } from '../artifacts/files.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
-import { loadAnswers, readSecret } from '../plan/answers.js';
-import { formatFinding, hasErrors } from '../plan/findings.js';
-import type { Plan } from '../plan/schema.js';
+import type { HostFacts } from '../inventory/host-facts.js';
+import { bmcClientFor } from '../inventory/clients.js';
+import { importNodesFile } from '../inventory/nodes-file.js';
+import { hostFactsFromLab, probeHost } from '../inventory/probe.js';
+import { mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
+import { LabError, loadLab } from '../lab/load.js';
+import type { LabWorld } from '../lab/world.js';
+import { suggestNetwork } from '../network/suggest.js';
+import { loadAnswers, readSecret, saveAnswers } from '../plan/answers.js';
+import { formatFinding, hasErrors, type Finding } from '../plan/findings.js';
+import { emptyPlan, type Node, type Plan } from '../plan/schema.js';
+import { validate } from '../plan/validate.js';
+import { autoAssign } from './assign.js';
 import { describeLines, describePlan } from './describe.js';
 
 function fileArg(ctx: CommandContext, usage: string): string {
@@ -97,4 +108,133 @@ const exportCommand: Command = {
   },
 };
 
-export const commands: Command[] = [planCommand, exportCommand];
+/** Where `init` writes when no --out is given (the file Review saves by default). */
+export const DEFAULT_ANSWERS_FILE = 'cloudseed-answers.yaml';
+
+interface Found {
+  nodes: Node[];
+  world?: LabWorld;
+  /** One line about how the servers were found. */
+  how: string;
+  findings: Finding[];
+}
+
+function scanLine(r: ScanResult): string {
+  return `scanned ${r.total} BMC addresses in ${(r.elapsedMs / 1000).toFixed(1)} s: ${r.found} found, ${r.unreachable} unreachable, ${r.refused} refused the credentials${r.failed ? `, ${r.failed} failed` : ''}`;
+}
+
+/** The servers, as the Servers screen would find them with its defaults. */
+async function findServers(ctx: CommandContext): Promise<Found> {
+  const { lab, import: file, range, user } = ctx.flags;
+  const ways = [lab, file, range].filter((v) => v !== undefined).length;
+  if (ways !== 1) throw new UsageError(`give one of --lab NAME, --import FILE or --range R: ${initUsage}`);
+  if (typeof file === 'string') {
+    let imported;
+    try {
+      imported = await importNodesFile(file);
+    } catch (e) {
+      throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+    }
+    return { nodes: imported.nodes.map((n) => ({ ...n, source: 'import' })), how: `imported ${imported.nodes.length} servers from ${file}`, findings: imported.findings };
+  }
+  if (typeof lab === 'string') {
+    let world: LabWorld;
+    try {
+      world = loadLab(lab);
+    } catch (e) {
+      if (e instanceof LabError) throw new UsageError(e.message);
+      throw e;
+    }
+    // A lab that ships a nodes file (as a real site has one) is imported first, then its
+    // BMC range is scanned with the lab's usual credentials: what the person would do.
+    const nodesFile = assetPath('labs', `${lab}.instackenv.json`);
+    const imported = existsSync(nodesFile) ? await importNodesFile(nodesFile) : undefined;
+    const creds = { user: world.bmcDefaults.user, password: world.bmcDefaults.password };
+    const result = await scanRange({ range: world.bmcDefaults.range, ...creds, client: bmcClientFor(world), concurrency: 64, signal: ctx.signal });
+    const merged = mergeScan(imported?.nodes ?? [], result.bmcs, creds);
+    const nodes = merged.nodes.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
+    const how = imported ? `imported ${imported.nodes.length} servers from the lab's ${basename(nodesFile)}; ${scanLine(result)}` : scanLine(result);
+    return { nodes, world, how, findings: imported?.findings ?? [] };
+  }
+  if (typeof range !== 'string' || typeof user !== 'string') throw new UsageError(`a scan needs --range R and --user U: ${initUsage}`);
+  const passwordFile = ctx.flags['password-file'];
+  let password: string | undefined = ctx.env.CLOUDSEED_BMC_PASSWORD;
+  if (typeof passwordFile === 'string') {
+    try {
+      password = readSecret({ passwordFile });
+    } catch (e) {
+      throw new CliError(`cannot read the password file ${passwordFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+    }
+  }
+  if (password === undefined) throw new UsageError(`give the BMC password with --password-file F (or CLOUDSEED_BMC_PASSWORD): ${initUsage}`);
+  const result = await scanRange({ range, user, password, client: bmcClientFor(undefined), signal: ctx.signal });
+  // The answers file names the password file instead of holding the password.
+  const nodes = mergeScan([], result.bmcs, { user, password }).nodes.map((n) =>
+    typeof passwordFile === 'string' ? { ...n, bmc: { ...n.bmc, password: undefined, passwordFile: resolve(passwordFile) } } : n,
+  );
+  for (const n of nodes) if (n.bmc.password === undefined) delete n.bmc.password;
+  return { nodes, how: scanLine(result), findings: [] };
+}
+
+/**
+ * The plan the wizard gives when every default is accepted: the servers found, roles
+ * auto-assigned, then the network suggested for those servers and roles.
+ */
+export function defaultPlan(nodes: Node[], host: HostFacts | undefined, world?: LabWorld): { plan: Plan; why: string[] } {
+  const base = emptyPlan({
+    driver: world ? 'sim' : 'real',
+    ...(world ? { sim: { lab: world.name, speed: 60, seed: 1, faults: [] } } : {}),
+    seedHost: host ? { hostname: host.hostname } : {},
+    nodes,
+  });
+  const assigned = autoAssign(base);
+  const network = suggestNetwork({ plan: assigned.plan, hostFacts: host }).network;
+  return { plan: { ...assigned.plan, network }, why: assigned.why };
+}
+
+const initUsage = 'cloudseed init (--lab NAME | --import FILE | --range R --user U --password-file F) [--out FILE] [--force] [--json]';
+const initCommand: Command = {
+  name: 'init',
+  summary: 'Write the answers file the wizard would give on its defaults (servers, network, roles)',
+  usage: initUsage,
+  options: {
+    lab: { type: 'string' },
+    import: { type: 'string' },
+    range: { type: 'string' },
+    user: { type: 'string' },
+    'password-file': { type: 'string' },
+    out: { type: 'string' },
+    force: { type: 'boolean' },
+  },
+  async run(ctx) {
+    if (ctx.args.length) throw new UsageError(`init takes no file argument (use --out FILE): ${initUsage}`);
+    const out = typeof ctx.flags.out === 'string' && ctx.flags.out ? ctx.flags.out : DEFAULT_ANSWERS_FILE;
+    if (existsSync(out) && !ctx.flags.force) throw new CliError(`${out} exists: choose another --out, or add --force to replace it`, 2);
+    const found = await findServers(ctx);
+    if (hasErrors(found.findings) || found.nodes.length === 0) {
+      if (ctx.json) ctx.out(JSON.stringify({ findings: found.findings }, null, 2));
+      else for (const f of found.findings) ctx.err(formatFinding(f));
+      throw new CliError(found.nodes.length === 0 ? `no servers found (${found.how})` : 'the nodes file has errors: nothing written', 1);
+    }
+    const host = found.world ? hostFactsFromLab(found.world) : await probeHost(ctx.env);
+    const { plan, why } = defaultPlan(found.nodes, host, found.world);
+    try {
+      saveAnswers(out, plan);
+    } catch (e) {
+      throw new CliError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 1);
+    }
+    const findings = [...found.findings, ...validate(plan)];
+    if (ctx.json) {
+      ctx.out(JSON.stringify({ file: resolve(out), servers: plan.nodes.length, how: found.how, roles: why, layout: plan.network.layout, findings }, null, 2));
+    } else {
+      ctx.out(found.how);
+      for (const line of why) ctx.out(line);
+      ctx.out(`network: ${plan.network.layout} layout, provisioning ${plan.network.provisioning.cidr}${plan.network.provisioning.nic ? ` on ${plan.network.provisioning.nic}` : ''}`);
+      ctx.out(`wrote ${resolve(out)} (mode 0600); next: cloudseed plan ${out}`);
+      for (const f of findings) ctx.err(formatFinding(f));
+    }
+    return hasErrors(findings) ? 1 : 0;
+  },
+};
+
+export const commands: Command[] = [initCommand, planCommand, exportCommand];

@@ -2,6 +2,7 @@
 // `plan` command prints it (text or JSON) and the Review screen renders it. Pure: the
 // addresses and findings come in from their areas.
 import { ARTIFACT_NAMES, type ArtifactName } from '../artifacts/files.js';
+import { allocate } from '../network/allocate.js';
 import type { Finding } from '../plan/findings.js';
 import { OVERCLOUD_ROLES, type Plan, type RoleName } from '../plan/schema.js';
 import { roleCounts } from './assign.js';
@@ -46,8 +47,7 @@ export interface PlanDescription {
 
 export interface DescribeInput {
   findings: Finding[];
-  /** Per-server addresses (network's allocation), by server name. */
-  addresses?: (node: string) => HostAddress[];
+  /** Lines about the network (its area's description), when there are any. */
   network?: string[];
 }
 
@@ -64,7 +64,9 @@ const count = (n: number, role: RoleName) => `${n} ${PLURAL[role][n === 1 ? 0 : 
 
 export function describePlan(plan: Plan, input: DescribeInput): PlanDescription {
   const p = plan.network.provisioning;
-  const addressesOf = input.addresses ?? (() => []);
+  const allocation = allocate(plan);
+  const addressesOf = (name: string): HostAddress[] =>
+    Object.entries(allocation.byNode.get(name)?.addresses ?? {}).map(([network, address]) => ({ network, address: address as string }));
   const host = plan.seedHost.hostname ? `this host (${plan.seedHost.hostname})` : 'this host';
   const nic = p.nic ? ` on ${p.nic} (bridge brbm)` : ' (no provisioning NIC chosen yet)';
 
