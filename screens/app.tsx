@@ -8,6 +8,7 @@ import { emptyPlan, type Plan } from '../src/plan/schema.js';
 import { loadLab } from '../src/lab/load.js';
 import type { LabWorld } from '../src/lab/world.js';
 import { screens as defaultScreens } from './index.js';
+import { AsciiBox } from './components/ascii.js';
 import { HelpBar, HelpOverlay } from './components/help.js';
 import { KeyRouter, useKeys, type Key } from './components/keys.js';
 import { makeTheme, ThemeContext, useTheme } from './components/theme.js';
@@ -215,7 +216,9 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   if (exitCode !== undefined) {
     return (
       <ThemeContext.Provider value={theme}>
-        <Goodbye started={started} dir={store.dir} />
+        <AsciiBox enabled={ui.ascii}>
+          <Goodbye started={started} dir={store.dir} />
+        </AsciiBox>
       </ThemeContext.Provider>
     );
   }
@@ -227,6 +230,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   return (
     <ThemeContext.Provider value={theme}>
       <KeyRouter onKey={onKey} isActive={isRawModeSupported}>
+        <AsciiBox enabled={ui.ascii}>
         {small ? (
           <Box flexDirection="column">
             <TooSmall columns={columns} rows={rows} />
@@ -257,6 +261,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
             <HelpBar keys={keys} width={columns} />
           </Box>
         )}
+        </AsciiBox>
         {dialog === 'help' && <Modal onKey={() => setDialog('none')} />}
         {dialog === 'quit' && (
           <Modal

@@ -11,6 +11,7 @@ import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
 import { useTheme } from './components/theme.js';
 import type { AppContext, ScreenDef, ScreenId, ScreenProps } from './types.js';
+import { deployAction } from './deploy.js';
 
 // ---------------------------------------------------------------------------------------
 // Slots later issues fill (one line each):
@@ -26,7 +27,7 @@ export interface ReviewAction {
   run(app: AppContext): void;
 }
 export const REVIEW_TIERS: FC<ScreenProps & { height: number }> | undefined = undefined;
-export const REVIEW_ACTIONS: ReviewAction[] = [];
+export const REVIEW_ACTIONS: ReviewAction[] = [deployAction];
 // ---------------------------------------------------------------------------------------
 
 export const DEFAULT_ANSWERS_FILE = './cloudseed-answers.yaml';
@@ -163,8 +164,11 @@ function Review({ app }: ScreenProps) {
   const Tiers = REVIEW_TIERS as FC<ScreenProps & { height: number }> | undefined;
   const tierRows = Tiers ? 4 : 0;
   const menuRows = Math.min(items.length, 6);
-  // Whatever the summary, the tiers and the menu leave is for the findings.
-  const findingRows = Math.max(2, app.bodyRows - summaryRows - tierRows - menuRows - 4);
+  // The menu, or the save field with its error and hint line.
+  const menuHeight = mode === 'menu' ? menuRows + (items.length > menuRows ? 2 : 0) : 2 + (saveError ? 1 : 0);
+  const statusRows = (note ? 1 : 0) + (savedTo && mode === 'menu' ? 1 : 0);
+  // Whatever the summary, the tiers, the headings and the menu leave is for the findings.
+  const findingRows = Math.max(2, app.bodyRows - summaryRows - tierRows - 2 - menuHeight - statusRows);
 
   return (
     <Box flexDirection="column">
@@ -209,7 +213,7 @@ function Review({ app }: ScreenProps) {
           {theme.sym.ok} Saved to {savedTo}
         </Text>
       ) : null}
-      <FindingList findings={shownFindings} maxRows={findingRows - (note ? 1 : 0) - (savedTo ? 1 : 0)} />
+      <FindingList findings={shownFindings} maxRows={findingRows} />
     </Box>
   );
 }

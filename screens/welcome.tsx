@@ -95,7 +95,8 @@ function Welcome({ app }: ScreenProps) {
     app.begin(result.plan, 'review');
   };
 
-  const labs = listLabs();
+  // The default lab first: two machines is where a newcomer should start.
+  const labs = listLabs().sort((a, b) => Number(b === 'two-machine') - Number(a === 'two-machine'));
   return (
     <Box flexDirection="column">
       <Text wrap="wrap">cloudseed installs an OpenStack cloud in three tiers, each building the next:</Text>

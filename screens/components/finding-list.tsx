@@ -29,7 +29,7 @@ export function FindingList({ findings, maxRows = 8, compact = false, empty }: F
         <Box key={`${i}-${f.rule}-${f.where}`} flexDirection="column">
           <Text wrap="truncate-end">
             <Text color={theme.c(f.severity === 'error' ? 'fail' : 'warn')}>{f.severity === 'error' ? theme.sym.fail : theme.sym.warn}</Text>{' '}
-            <Text color={theme.c('muted')}>{f.where}</Text> {f.message}
+            <Text color={theme.c('muted')}>{f.where}:</Text> {f.message}
           </Text>
           {!compact && (
             <Text wrap="truncate-end" color={theme.c('muted')}>

@@ -1,6 +1,6 @@
 // One line of text entry with its label and, under it, an inline error. While focused it
 // claims the keyboard (q, ?, arrows become text/cursor keys, not the shell's).
-import React, { useEffect } from 'react';
+import React, { useLayoutEffect, useRef } from 'react';
 import { Box, Text } from 'ink';
 import { useKeys, useReducerRef } from './keys.js';
 import { useTheme } from './theme.js';
@@ -53,9 +53,16 @@ export function TextField({ label, value, onChange, onSubmit, onCancel, error, p
   const theme = useTheme();
   const [state, dispatch, ref] = useReducerRef(reducer, () => ({ value, cursor: value.length }));
 
-  // A value changed from outside (a reset, a loaded file) replaces what is shown.
-  useEffect(() => {
-    if (value !== ref.current.value) dispatch({ type: 'set', value });
+  // A value changed from outside (a reset, a loaded file) replaces what is shown. Values
+  // this field reported itself come back later (keys outrun renders) and are not resets.
+  const reported = useRef<string[]>([]);
+  useLayoutEffect(() => {
+    const mine = reported.current.indexOf(value);
+    if (mine >= 0) reported.current = reported.current.slice(mine + 1);
+    else if (value !== ref.current.value) {
+      reported.current = [];
+      dispatch({ type: 'set', value });
+    }
   }, [value, ref, dispatch]);
 
   useKeys(
@@ -63,7 +70,10 @@ export function TextField({ label, value, onChange, onSubmit, onCancel, error, p
       const edit = (a: Action) => {
         const before = ref.current.value;
         const s = dispatch(a);
-        if (s.value !== before) onChange(s.value);
+        if (s.value !== before) {
+          reported.current = [...reported.current.slice(-63), s.value];
+          onChange(s.value);
+        }
         return true;
       };
       if (key.return) {

@@ -1,5 +1,14 @@
+import React from 'react';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { KEY, renderApp, tempStateDir, widestLine } from './helpers.js';
+import { Text } from 'ink';
+import { TextField } from '../../screens/components/text-field.js';
+import { review } from '../../screens/review.js';
+import type { ScreenDef, ScreenProps } from '../../screens/types.js';
+import { welcome } from '../../screens/welcome.js';
+import { screens } from '../../screens/index.js';
+import { KEY, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
 
 let state: ReturnType<typeof tempStateDir>;
 beforeEach(() => {
@@ -7,19 +16,243 @@ beforeEach(() => {
 });
 afterEach(() => state.remove());
 
+/** A screen that edits the cloud's name, to see Back keep what was typed. */
+function NameScreen({ app }: ScreenProps) {
+  return <TextField label="Cloud name" value={app.plan.name} onChange={(name) => app.setPlan((p) => ({ ...p, name }))} focus={false} />;
+}
+function NameEditor({ app }: ScreenProps) {
+  return <TextField label="Cloud name" value={app.plan.name} onChange={(name) => app.setPlan((p) => ({ ...p, name }))} onSubmit={() => app.next()} onCancel={() => app.back()} />;
+}
+const nameScreen: ScreenDef = { id: 'host', title: 'Name', component: NameEditor, keys: [], help: 'Name the cloud.' };
+const shownName: ScreenDef = { id: 'servers', title: 'Shown', component: NameScreen, keys: [], help: 'Shows the name.' };
+
+const lines = (frame: string) => frame.split('\n');
+
 describe('the wizard shell', () => {
-  it('opens on Welcome with the three tiers, the step and the help bar', async () => {
+  it('opens on Welcome with the three tiers, the step and the help bar, within 80x24', async () => {
     const { lastFrame, unmount } = renderApp(state.dir);
     await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
     const frame = lastFrame()!;
-    expect(frame).toMatch(/1\/\d Welcome/);
-    expect(frame.split('\n').length).toBeLessThan(24);
-    expect(frame).toContain('Seed');
-    expect(frame).toContain('Undercloud');
-    expect(frame).toContain('Overcloud');
-    expect(frame).toContain('? help');
+    expect(frame).toMatch(new RegExp(`1/${screens.length} Welcome`));
+    for (const word of ['Seed', 'Undercloud', 'Overcloud', 'Load an answers file', 'Try the simulated lab', '? help', 'q quit']) expect(frame).toContain(word);
+    expect(frame).not.toContain('Resume');
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
-    console.log(frame);
+    // The live area stays shorter than the terminal (else Ink redraws everything each frame).
+    expect(lines(frame).length).toBeLessThan(24);
     unmount();
+  });
+
+  it('goes forward and back, keeping what was entered', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, nameScreen, shownName, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/4 Name'));
+    stdin.write(`${KEY.backspace.repeat(9)}lab-one`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Cloud name: lab-one'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3/4 Shown'));
+    expect(lastFrame()).toContain('Cloud name: lab-one');
+    stdin.write(KEY.right);
+    await vi.waitFor(() => expect(lastFrame()).toContain('4/4 Review'));
+    expect(lastFrame()).toContain('lab-one');
+    stdin.write(KEY.esc);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3/4 Shown'));
+    stdin.write(KEY.left);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/4 Name'));
+    expect(lastFrame()).toContain('Cloud name: lab-one');
+    unmount();
+  });
+
+  it('typed-ahead Enter Enter goes through Welcome and the next screen', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, shownName, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(`${KEY.enter}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3/3 Review'));
+    unmount();
+  });
+
+  it('does not leave Welcome before a choice is made, and says why', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.right);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Pick one of the choices to begin.'));
+    expect(lastFrame()).toContain('Welcome');
+    unmount();
+  });
+
+  it('? shows the help overlay with this screen\'s keys and the shell\'s; any key closes it', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write('?');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Help: Welcome'));
+    const frame = lastFrame()!;
+    for (const word of ['On this screen', 'Up/Down', 'Everywhere', 'Esc / Left', 'q / Ctrl-C']) expect(frame).toContain(word);
+    expect(frame).not.toContain('Load an answers file');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(lines(frame).length).toBeLessThan(24);
+    stdin.write(KEY.down); // closes the help; the menu under it does not move
+    await vi.waitFor(() => expect(lastFrame()).toContain('Load an answers file'));
+    expect(lastFrame()).toMatch(/[❯>] Start a new installation/);
+    unmount();
+  });
+
+  it('q asks before quitting; n stays; y saves and exits once', async () => {
+    const { lastFrame, stdin, exits, unmount } = renderApp(state.dir, { screens: [welcome, nameScreen, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/3 Name'));
+    stdin.write(`${KEY.enter}q`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Quit? The plan is saved; resume later with `cloudseed`. y/n'));
+    stdin.write('n');
+    await vi.waitFor(() => expect(lastFrame()).not.toContain('Quit?'));
+    expect(lastFrame()).toContain('3/3 Review');
+    stdin.write(KEY.ctrlC);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Quit?'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(exits).toEqual([0]));
+    expect(lastFrame()).toContain(`The plan is saved in ${state.dir}`);
+    const saved = JSON.parse(readFileSync(join(state.dir, 'session.json'), 'utf8'));
+    expect(saved.screen).toBe('review');
+    expect(saved.plan.driver).toBe('real');
+    unmount();
+  });
+
+  it('quitting before anything started keeps an earlier session', async () => {
+    const { lastFrame, stdin, exits, unmount } = renderApp(state.dir);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write('q');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Quit? Nothing was started'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(exits).toEqual([0]));
+    expect(existsSync(join(state.dir, 'session.json'))).toBe(false);
+    unmount();
+  });
+
+  it('offers to resume after a restart, with the date and the screen reached, and goes there', async () => {
+    const first = renderApp(state.dir, { screens: [welcome, nameScreen, shownName, review] });
+    await vi.waitFor(() => expect(first.lastFrame()).toContain('Start a new installation'));
+    first.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(first.lastFrame()).toContain('2/4 Name'));
+    first.stdin.write(`${KEY.backspace.repeat(9)}kept${KEY.enter}`);
+    await vi.waitFor(() => expect(first.lastFrame()).toContain('3/4 Shown'));
+    first.stdin.write('qy');
+    await vi.waitFor(() => expect(first.exits).toEqual([0]));
+    first.unmount();
+
+    const second = renderApp(state.dir, { screens: [welcome, nameScreen, shownName, review] });
+    await vi.waitFor(() => expect(second.lastFrame()).toContain('Resume the saved installation'));
+    expect(second.lastFrame()).toMatch(/\(\d{4}-\d\d-\d\d \d\d:\d\d, reached Servers\)/);
+    second.stdin.write(`${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(second.lastFrame()).toContain('3/4 Shown'));
+    expect(second.lastFrame()).toContain('Cloud name: kept');
+    second.unmount();
+  });
+
+  it('tries the simulated lab: picks the lab and shows it in the header', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Try the simulated lab'));
+    stdin.write(`${KEY.down}${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Which simulated lab?'));
+    expect(lastFrame()).toContain('ha-lab');
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/2 Review'));
+    expect(lastFrame()).toContain('simulated lab: two-machine');
+    unmount();
+  });
+
+  it('with --lab the lab is already chosen', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, review], labName: 'ha-lab' });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation on the simulated lab "ha-lab"'));
+    expect(lastFrame()).not.toContain('Try the simulated lab');
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('simulated lab ha-lab'));
+    unmount();
+  });
+
+  it('loads an answers file, and names file:line when it is broken', async () => {
+    const bad = join(state.dir, 'bad.yaml');
+    writeFileSync(bad, 'version: 1\nnodes:\n  - name: a\n    bmcc: {}\n');
+    const good = join(state.dir, 'good.yaml');
+    writeFileSync(good, 'version: 1\nname: from-file\ndriver: real\n');
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, shownName, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Load an answers file'));
+    stdin.write(`${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Answers file:'));
+    stdin.write(`${bad}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain(`${bad}:4:`));
+    expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
+    stdin.write(`${'\u0015'}${good}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3/3 Review'));
+    expect(lastFrame()).toContain('from-file');
+    unmount();
+  });
+
+  it('--skip-checks puts a red line on every screen', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, review], ui: { skipChecks: true } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('--skip-checks'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/2 Review'));
+    expect(lastFrame()).toContain('--skip-checks');
+    expect(lines(lastFrame()!).length).toBeLessThan(24);
+    unmount();
+  });
+
+  it('smaller than 80x24 says the size needed, and redraws on resize', async () => {
+    const r = renderApp(state.dir, { columns: 70, rows: 20 });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('at least 80x24; this one is 70x20'));
+    resize(r, 80, 24);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Start a new installation'));
+    resize(r, 100, 23);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('this one is 100x23'));
+    r.unmount();
+  });
+});
+
+describe('every screen at 80x24', () => {
+  // Each screen with a fresh plan on the two-machine lab: width, height and ASCII mode.
+  it.each(screens.map((s) => [s.id, s] as const))('%s fits and is pure ASCII in ASCII mode', async (_id, screen) => {
+    for (const ascii of [false, true]) {
+      const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, screen], labName: 'two-machine', ui: { ascii } });
+      await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+      if (ascii) expect(nonAscii(lastFrame()!)).toEqual([]);
+      stdin.write(KEY.enter);
+      await vi.waitFor(() => expect(lastFrame()).toContain(`2/2 ${screen.title}`));
+      for (const frame of [lastFrame()!]) {
+        expect(widestLine(frame)).toBeLessThanOrEqual(80);
+        expect(lines(frame).length).toBeLessThan(24);
+        if (ascii) expect(nonAscii(frame)).toEqual([]);
+      }
+      stdin.write('?');
+      await vi.waitFor(() => expect(lastFrame()).toContain(`Help: ${screen.title}`));
+      expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
+      if (ascii) expect(nonAscii(lastFrame()!)).toEqual([]);
+      unmount();
+    }
+  });
+});
+
+describe('Review', () => {
+  it('summarises the plan, groups findings by screen and saves the answers file with mode 0600', async () => {
+    const cwd = process.cwd();
+    process.chdir(state.dir);
+    try {
+      const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, review] });
+      await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+      stdin.write(KEY.enter);
+      await vi.waitFor(() => expect(lastFrame()).toContain('2/2 Review'));
+      const frame = lastFrame()!;
+      for (const word of ['Cloud', 'This host', 'Servers', 'Network', 'Roles', 'Options', '192.168.24.0/24', 'Save the answers file']) expect(frame).toContain(word);
+      // Move to "Save the answers file" (the last item) and save to the default path.
+      stdin.write(`${'\u001B[F'}${KEY.enter}`);
+      await vi.waitFor(() => expect(lastFrame()).toContain('Save answers to: ./cloudseed-answers.yaml'));
+      stdin.write(KEY.enter);
+      const file = join(state.dir, 'cloudseed-answers.yaml');
+      await vi.waitFor(() => expect(lastFrame()).toContain('Saved to'));
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file, 'utf8')).toContain('driver: real');
+      unmount();
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

@@ -55,7 +55,7 @@ export function uiOptions(stateDir: string, over: Partial<UiOptions> = {}): UiOp
 }
 
 /** The whole app at 80x24 (unless given) on `stateDir`. */
-export function renderApp(stateDir: string, props: Partial<AppProps> & { ui?: Partial<UiOptions>; columns?: number; rows?: number } = {}) {
+export function renderApp(stateDir: string, props: Partial<Omit<AppProps, 'ui'>> & { ui?: Partial<UiOptions>; columns?: number; rows?: number } = {}) {
   const { ui, columns = 80, rows = 24, ...rest } = props;
   const exits: number[] = [];
   const r = render(<App ui={uiOptions(stateDir, ui)} store={openSessionStore(stateDir)} onExit={(c) => exits.push(c)} {...rest} />);

@@ -1,0 +1,26 @@
+// ASCII mode for everything drawn inside: Ink truncates text with "…" (cli-truncate's
+// default; Ink 6.8 has no option for it), and a screen may slip in a non-ASCII glyph. This
+// box rewrites each finished line through Ink's transform hook (the one <Transform> uses,
+// set on a box so it reaches every descendant), keeping widths: one character for one.
+import React, { type ReactNode } from 'react';
+
+const MAP: Record<string, string> = { '…': '.', '─': '-', '━': '-', '│': '|', '┃': '|', '•': '*', '·': '.', '→': '>', '←': '<', '✔': '+', '✘': 'x', '▲': '!', '❯': '>', '“': '"', '”': '"', '‘': "'", '’': "'" };
+
+/** Replaces every non-ASCII character of a line (ANSI escapes are ASCII and stay). */
+export function toAscii(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[^\u0000-\u007F]/gu, (ch) => MAP[ch] ?? '?');
+}
+
+export interface AsciiBoxProps {
+  /** Off: renders the children unchanged. */
+  enabled: boolean;
+  children: ReactNode;
+}
+
+export function AsciiBox({ enabled, children }: AsciiBoxProps) {
+  if (!enabled) return <>{children}</>;
+  // 'ink-box' is the host element <Box> renders; `internal_transform` is applied by Ink's
+  // renderer to the final text of every node below it.
+  return React.createElement('ink-box', { style: { flexDirection: 'column', flexGrow: 0, flexShrink: 1, flexWrap: 'nowrap' }, internal_transform: toAscii } as never, children);
+}

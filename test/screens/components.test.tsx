@@ -1,0 +1,162 @@
+// Every selection widget must survive several keys in one stdin chunk (paste, typeahead,
+// slow serial lines), alone and inside the shell's key router.
+import React, { useState, type ReactNode } from 'react';
+import { Text } from 'ink';
+import { render } from 'ink-testing-library';
+import { describe, expect, it, vi } from 'vitest';
+import { FindingList } from '../../screens/components/finding-list.js';
+import { KeyRouter } from '../../screens/components/keys.js';
+import { MultiSelect } from '../../screens/components/multi-select.js';
+import { ScrollTable, type Column } from '../../screens/components/scroll-table.js';
+import { Select } from '../../screens/components/select.js';
+import { TextField } from '../../screens/components/text-field.js';
+import { makeTheme, ThemeContext } from '../../screens/components/theme.js';
+import { error, warning } from '../../src/plan/findings.js';
+import { KEY, nonAscii } from './helpers.js';
+
+const items = ['one', 'two', 'three', 'four'].map((v) => ({ label: v, value: v }));
+const wrappers: Array<[string, (n: ReactNode) => ReactNode]> = [
+  ['alone', (n) => n],
+  ['in the key router', (n) => <KeyRouter isActive onKey={() => {}}>{n}</KeyRouter>],
+];
+
+describe.each(wrappers)('selection widgets %s', (_name, wrap) => {
+  it('Select: DOWN DOWN ENTER in one chunk picks the third item', async () => {
+    function Probe() {
+      const [picked, setPicked] = useState('');
+      return picked ? <Text>picked {picked}</Text> : <Select items={items} onSelect={(i) => setPicked(i.value)} />;
+    }
+    const { stdin, lastFrame, unmount } = render(<>{wrap(<Probe />)}</>);
+    await vi.waitFor(() => expect(lastFrame()).toContain('four'));
+    stdin.write(`${KEY.down}${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('picked three'));
+    unmount();
+  });
+
+  it('Select: skips disabled items', async () => {
+    const list = items.map((i) => ({ ...i, disabled: i.value === 'two' }));
+    function Probe() {
+      const [picked, setPicked] = useState('');
+      return picked ? <Text>picked {picked}</Text> : <Select items={list} onSelect={(i) => setPicked(i.value)} />;
+    }
+    const { stdin, lastFrame, unmount } = render(<>{wrap(<Probe />)}</>);
+    await vi.waitFor(() => expect(lastFrame()).toContain('four'));
+    stdin.write(`${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('picked three'));
+    unmount();
+  });
+
+  it('MultiSelect: DOWN DOWN SPACE DOWN SPACE ENTER in one chunk ticks the third and fourth', async () => {
+    function Probe() {
+      const [picked, setPicked] = useState<string[] | undefined>();
+      return picked ? <Text>picked {picked.join(',')}</Text> : <MultiSelect items={items} onSubmit={setPicked} />;
+    }
+    const { stdin, lastFrame, unmount } = render(<>{wrap(<Probe />)}</>);
+    await vi.waitFor(() => expect(lastFrame()).toContain('0 of 4 chosen'));
+    stdin.write(`${KEY.down}${KEY.down} ${KEY.down} ${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('picked three,four'));
+    unmount();
+  });
+
+  it('ScrollTable: DOWN DOWN ENTER in one chunk selects the third row', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ name: `node-${String(i + 1).padStart(2, '0')}` }));
+    const columns: Column<{ name: string }>[] = [{ header: 'Name', width: 10, get: (r) => r.name }];
+    function Probe() {
+      const [picked, setPicked] = useState('');
+      return picked ? <Text>picked {picked}</Text> : <ScrollTable rows={rows} columns={columns} rowKey={(r) => r.name} height={5} onSelect={(r) => setPicked(r.name)} />;
+    }
+    const { stdin, lastFrame, unmount } = render(<>{wrap(<Probe />)}</>);
+    await vi.waitFor(() => expect(lastFrame()).toContain('1-5 of 50'));
+    stdin.write(`${KEY.down}${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('picked node-03'));
+    unmount();
+  });
+
+  it('TextField: "abc", BACKSPACE, "d", ENTER in one chunk submits "abd"', async () => {
+    function Probe() {
+      const [value, setValue] = useState('');
+      const [done, setDone] = useState('');
+      return done ? <Text>submitted {done}</Text> : <TextField label="Name" value={value} onChange={setValue} onSubmit={setDone} />;
+    }
+    const { stdin, lastFrame, unmount } = render(<>{wrap(<Probe />)}</>);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Name:'));
+    stdin.write(`abc${KEY.backspace}d${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('submitted abd'));
+    unmount();
+  });
+});
+
+describe('ScrollTable with thousands of rows', () => {
+  const rows = Array.from({ length: 5000 }, (_, i) => ({ name: `node-${String(i + 1).padStart(4, '0')}`, role: i % 10 === 0 ? 'Controller' : 'Compute' }));
+  const columns: Column<(typeof rows)[number]>[] = [
+    { header: 'Name', width: 10, get: (r) => r.name },
+    { header: 'Role', width: 10, get: (r) => r.role },
+  ];
+
+  it('renders only the visible window and pages with PageDown', async () => {
+    const { stdin, lastFrame, unmount } = render(<ScrollTable rows={rows} columns={columns} rowKey={(r) => r.name} height={10} />);
+    await vi.waitFor(() => expect(lastFrame()).toContain('1-10 of 5000'));
+    expect(lastFrame()!.split('\n')).toHaveLength(12);
+    expect(lastFrame()).not.toContain('node-0011');
+    stdin.write('\u001B[6~');
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-0011'));
+    unmount();
+  });
+
+  it('filters with / and shows how many match', async () => {
+    const { stdin, lastFrame, unmount } = render(<ScrollTable rows={rows} columns={columns} rowKey={(r) => r.name} height={5} filterable />);
+    await vi.waitFor(() => expect(lastFrame()).toContain('/ to filter'));
+    stdin.write('/node-004');
+    await vi.waitFor(() => expect(lastFrame()).toContain('of 10 (filtered from 5000)'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('filter: node-004'));
+    unmount();
+  });
+
+  it('marks rows with Space', async () => {
+    function Probe() {
+      const [marked, setMarked] = useState<Set<string>>(new Set());
+      return (
+        <ScrollTable
+          rows={rows}
+          columns={columns}
+          rowKey={(r) => r.name}
+          height={5}
+          marked={marked}
+          onToggle={(r) => setMarked((m) => new Set(m.has(r.name) ? [...m].filter((x) => x !== r.name) : [...m, r.name]))}
+        />
+      );
+    }
+    const { stdin, lastFrame, unmount } = render(<Probe />);
+    await vi.waitFor(() => expect(lastFrame()).toContain('1-5 of 5000'));
+    stdin.write(` ${KEY.down} `);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2 marked'));
+    unmount();
+  });
+});
+
+describe('FindingList', () => {
+  const findings = Array.from({ length: 10 }, (_, i) =>
+    i % 2 ? warning('w', `nodes[${i}].bmc.address`, `warning ${i}`, 'fix it') : error('e', `nodes[${i}].name`, `error ${i}`, 'rename it'),
+  );
+
+  it('shows errors first, each with where and fix, and says how many more', async () => {
+    const { lastFrame, unmount } = render(<FindingList findings={findings} maxRows={7} />);
+    await vi.waitFor(() => expect(lastFrame()).toContain('+7 more (5 errors in all)'));
+    expect(lastFrame()).toContain('nodes[0].name: error 0');
+    expect(lastFrame()).toContain('rename it');
+    expect(lastFrame()).not.toContain('warning 1');
+    unmount();
+  });
+
+  it('ASCII theme: only ASCII characters', async () => {
+    const { lastFrame, unmount } = render(
+      <ThemeContext.Provider value={makeTheme({ ascii: true, color: false })}>
+        <FindingList findings={findings} maxRows={20} />
+      </ThemeContext.Provider>,
+    );
+    await vi.waitFor(() => expect(lastFrame()).toContain('[x]'));
+    expect(nonAscii(lastFrame()!)).toEqual([]);
+    unmount();
+  });
+});
