@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetPath } from '../../src/assets.js';
+import { runCli } from '../../src/cli.js';
+import { parseBaremetalCsv, parseInstackenv } from '../../src/inventory/nodes-file.js';
+import { loadAnswers, saveAnswers } from '../../src/plan/answers.js';
+import type { Plan } from '../../src/plan/schema.js';
+import { nodeFacts } from '../../src/roles/fit.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cs-roles-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli([...argv, '--state-dir', join(dir, 'state')], { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function load(file: string): Plan {
+  const loaded = loadAnswers(file);
+  expect(loaded.plan, JSON.stringify(loaded.findings)).toBeDefined();
+  return loaded.plan!;
+}
+
+describe('cloudseed init', () => {
+  it('--lab two-machine: undercloud as a VM, the one server all-in-one, mode 0600', async () => {
+    const file = join(dir, 'two.yaml');
+    const r = await cli('init', '--lab', 'two-machine', '--out', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('all-in-one');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const plan = load(file);
+    expect(plan.nodes.map((n) => [n.name, n.role])).toEqual([['node-01', 'Controller']]);
+    expect(plan.roles).toMatchObject({ allInOne: true, undercloud: { placement: 'vm' } });
+    expect(plan.network.provisioning.nic).toBeDefined();
+    expect(plan.sim?.lab).toBe('two-machine');
+  });
+
+  it('--lab ha-lab: 3 controllers and why', async () => {
+    const file = join(dir, 'ha.yaml');
+    const r = await cli('init', '--lab', 'ha-lab', '--out', file);
+    expect(r.out).toContain('3 controllers: 5 servers for the overcloud are enough for high availability');
+    const plan = load(file);
+    expect(plan.nodes.filter((n) => n.role === 'Controller')).toHaveLength(3);
+    expect(plan.roles.undercloud).toMatchObject({ placement: 'server', node: 'node-01' });
+    expect(plan.network.layout).toBe('isolated');
+  });
+
+  it('--import: the servers of a nodes file', async () => {
+    const file = join(dir, 'imported.yaml');
+    const r = await cli('init', '--import', assetPath('labs', 'ha-lab.instackenv.json'), '--out', file);
+    expect(r.code).toBe(0);
+    expect(load(file).nodes).toHaveLength(6);
+  });
+
+  it('refuses to replace a file without --force, and wants one way in', async () => {
+    const file = join(dir, 'exists.yaml');
+    writeFileSync(file, 'keep me');
+    expect((await cli('init', '--lab', 'two-machine', '--out', file)).code).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('keep me');
+    const both = await cli('init', '--lab', 'two-machine', '--import', 'x.json', '--out', join(dir, 'x.yaml'));
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('give one of --lab NAME, --import FILE or --range R');
+  });
+});
+
+describe('cloudseed plan', () => {
+  it('prints per tier and per host, exit 0 without errors', async () => {
+    const file = join(dir, 'ha.yaml');
+    const r = await cli('plan', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/seed: VM on this host \(seed-host\), 192\.168\.24\.1 on \S+ \(bridge brbm\)/);
+    expect(r.out).toContain('undercloud: server node-01 (IPMI 10.20.0.1)');
+    expect(r.out).toContain('3 controllers, 2 computes');
+    expect(r.out).toMatch(/node-02 {2}Controller {2}IPMI 10\.20\.0\.2 .*ctlplane 192\.168\.24\.\d+/);
+    expect(r.out).toContain('baremetal.csv (holds BMC passwords, mode 0600)');
+    expect(r.out).not.toContain('calvin');
+  });
+
+  it('--json gives the same description; exit 1 on error findings', async () => {
+    const file = join(dir, 'ha.yaml');
+    const json = JSON.parse((await cli('plan', file, '--json')).out) as { tiers: { tier: string; hosts: unknown[] }[] };
+    expect(json.tiers.map((t) => t.tier)).toEqual(['seed', 'undercloud', 'overcloud']);
+    expect(json.tiers[2].hosts).toHaveLength(5);
+    const broken = load(file);
+    broken.nodes = broken.nodes.map((n) => (n.name === 'node-04' ? { ...n, role: 'Compute', roleSource: 'manual' } : n));
+    const brokenFile = join(dir, 'two-controllers.yaml');
+    saveAnswers(brokenFile, broken);
+    const r = await cli('plan', brokenFile);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('2 controllers cannot keep quorum');
+  });
+});
+
+describe('cloudseed export', () => {
+  it('writes the files; those with passwords mode 0600; nodes files import back to the same servers', async () => {
+    const file = join(dir, 'ha.yaml');
+    const out = join(dir, 'export');
+    const r = await cli('export', file, '--out', out);
+    expect(r.code).toBe(0);
+    const plan = load(file);
+    expect(statSync(join(out, 'instackenv.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, 'baremetal.csv')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(out, 'undercloud.conf')).mode & 0o777).toBe(0o644);
+
+    const overcloud = plan.nodes.filter((n) => n.role !== 'Undercloud');
+    const instack = parseInstackenv(readFileSync(join(out, 'instackenv.json'), 'utf8'), 'instackenv.json');
+    expect(instack.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const same = (n: Plan['nodes'][number]) => {
+      const f = nodeFacts(n);
+      return { name: n.name, address: n.bmc.address, user: n.bmc.user, password: n.bmc.password, macs: n.macs, cpu: f.cpu, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB, role: n.role };
+    };
+    expect(instack.nodes.map(same)).toEqual(overcloud.map(same));
+
+    const csv = parseBaremetalCsv(readFileSync(join(out, 'baremetal.csv'), 'utf8'), 'baremetal.csv');
+    expect(csv.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const key = (n: ReturnType<typeof same>) => ({ ...n, name: undefined });
+    const byAddress = (a: { address: string }, b: { address: string }) => a.address.localeCompare(b.address);
+    expect(csv.nodes.map(same).map(key).sort(byAddress)).toEqual(plan.nodes.map(same).map(key).sort(byAddress));
+  });
+
+  it('refuses a plan with error findings and writes nothing', async () => {
+    const out = join(dir, 'export-broken');
+    const r = await cli('export', join(dir, 'two-controllers.yaml'), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('has error findings');
+    expect(() => statSync(out)).toThrow();
+  });
+
+  it('wants --out', async () => {
+    expect((await cli('export', join(dir, 'ha.yaml'))).code).toBe(2);
+  });
+});
