@@ -1,5 +1,6 @@
 // What cloudseed asks of a server's BMC, whatever speaks to it: ipmitool (ipmi.ts),
 // Redfish over HTTPS (redfish.ts) or the simulated lab (sim-bmc.ts).
+import { setMaxListeners } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Node } from '../plan/schema.js';
 
@@ -95,3 +96,15 @@ export async function bmcTarget(node: Node): Promise<BmcTarget> {
   return { type: node.bmc.type, address: node.bmc.address, ...(node.bmc.port ? { port: node.bmc.port } : {}), user: node.bmc.user, password: password ?? '' };
 }
 
+
+/**
+ * A signal that follows `parent` and may carry `listeners` abort listeners (one per call in
+ * flight) without Node's leak warning.
+ */
+export function fanOutSignal(parent: AbortSignal | undefined, listeners: number): AbortSignal {
+  const ac = new AbortController();
+  setMaxListeners(listeners + 10, ac.signal);
+  if (parent?.aborted) ac.abort(parent.reason);
+  else parent?.addEventListener('abort', () => ac.abort(parent.reason), { once: true });
+  return ac.signal;
+}

@@ -175,9 +175,27 @@ function finish(drafts: { rec: Entry; draft: Draft }[], format: NodesFileFormat,
 
 // ---- TripleO instackenv ----
 
+/** JSON's own syntax error (stricter than YAML's: no trailing commas), at line:column. */
+function jsonSyntaxError(text: string, file: string): Finding | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    const pos = Number(/at position (\d+)/.exec(message)?.[1] ?? NaN);
+    const before = Number.isFinite(pos) ? text.slice(0, pos).split('\n') : undefined;
+    const at = before ? `${before.length}:${before[before.length - 1].length + 1}` : '1';
+    return error(RULE, `${file}:${at}`, `not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`, 'fix the syntax at this place and import again', 'servers');
+  }
+}
+
 export function parseInstackenv(text: string, file: string): ImportResult {
+  if (/\.json$/i.test(file) || /^\s*\{/.test(text)) {
+    const syntax = jsonSyntaxError(text, file);
+    if (syntax) return { format: 'instackenv', nodes: [], findings: [syntax] };
+  }
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
   const lineOf = (n: YamlNode | null | undefined, fallback: number) => (n?.range ? lc.linePos(n.range[0]).line : fallback);
   if (doc.errors.length) {
     const e = doc.errors[0];

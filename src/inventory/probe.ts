@@ -55,14 +55,18 @@ interface IpAddrEntry {
   address?: string;
   link_type?: string;
   operstate?: string;
+  linkinfo?: { info_kind?: string };
   addr_info?: { family: string; local: string; prefixlen: number }[];
 }
 
-/** `ip -j addr`: every NIC except loopback; speeds are filled in separately. */
+/** Virtual devices that can never carry provisioning. */
+const PSEUDO_KINDS = new Set(['ifb', 'dummy', 'veth', 'tun', 'vxlan', 'wireguard']);
+
+/** `ip -j -d addr`: every NIC except loopback and pseudo devices; speeds are filled in separately. */
 export function parseIpAddr(json: string): HostNic[] {
   const data = JSON.parse(json) as IpAddrEntry[];
   return data
-    .filter((e) => e.link_type !== 'loopback')
+    .filter((e) => e.link_type !== 'loopback' && !PSEUDO_KINDS.has(e.linkinfo?.info_kind ?? ''))
     .map((e) => ({
       name: e.ifname,
       mac: e.address ?? '',
@@ -127,7 +131,7 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env): Promise<H
     readText('/proc/meminfo'),
     readText('/etc/os-release'),
     runJson('lsblk', ['-J', '-b', '-o', 'NAME,SIZE,ROTA,TYPE']).catch(() => undefined),
-    runJson('ip', ['-j', 'addr']).catch(() => undefined),
+    runJson('ip', ['-j', '-d', 'addr']).catch(() => undefined),
     runJson('ip', ['-j', 'route']).catch(() => undefined),
     access('/dev/kvm', constants.R_OK | constants.W_OK).then(
       () => true,

@@ -2,7 +2,7 @@
 // the plan's nodes, and "check BMCs" of servers already in the plan.
 import type { Node } from '../plan/schema.js';
 import { expandRange } from './addresses.js';
-import { BmcError, bmcTarget, explainBmcError, isAbort, type BmcClient, type BmcIdentity, type BmcInventory, type BmcTarget, type PowerState } from './bmc.js';
+import { BmcError, bmcTarget, explainBmcError, fanOutSignal, isAbort, type BmcClient, type BmcIdentity, type BmcInventory, type BmcTarget, type PowerState } from './bmc.js';
 
 export interface ScanProgress {
   total: number;
@@ -82,9 +82,11 @@ export async function scanRange(o: ScanOptions): Promise<ScanResult> {
     r.elapsedMs = Math.round(performance.now() - started);
     o.onProgress?.({ total: r.total, scanned: r.scanned, found: r.found, unreachable: r.unreachable, refused: r.refused, failed: r.failed, elapsedMs: r.elapsedMs });
   };
-  const call = { signal: o.signal, timeoutMs: o.timeoutMs };
+  const concurrency = o.concurrency ?? 16;
+  const signal = fanOutSignal(o.signal, concurrency);
+  const call = { signal, timeoutMs: o.timeoutMs };
   progress();
-  await eachLimited(addresses, o.concurrency ?? 16, o.signal, async (address) => {
+  await eachLimited(addresses, concurrency, signal, async (address) => {
     const t: BmcTarget = { type: o.type ?? 'ipmi', address, ...(o.port ? { port: o.port } : {}), user: o.user, password: o.password };
     try {
       const identify = o.identify !== false;
@@ -118,7 +120,7 @@ export async function scanRange(o: ScanOptions): Promise<ScanResult> {
     r.scanned++;
     progress();
   });
-  r.cancelled = !!o.signal?.aborted;
+  r.cancelled = signal.aborted;
   const byAddress = (a: string, b: string) => addresses.indexOf(a) - addresses.indexOf(b);
   r.bmcs.sort((a, b) => byAddress(a.address, b.address));
   r.unreachableAddresses.sort(byAddress);
@@ -235,14 +237,16 @@ export async function checkBmcs(
 ): Promise<BmcCheck[]> {
   const results: BmcCheck[] = new Array(nodes.length);
   let done = 0;
+  const concurrency = o.concurrency ?? 16;
+  const signal = fanOutSignal(o.signal, concurrency);
   await eachLimited(
     nodes.map((n, i) => [n, i] as const),
-    o.concurrency ?? 16,
-    o.signal,
+    concurrency,
+    signal,
     async ([node, i]) => {
       let c: BmcCheck;
       try {
-        const power = await client.powerStatus(await bmcTarget(node), { signal: o.signal, timeoutMs: o.timeoutMs });
+        const power = await client.powerStatus(await bmcTarget(node), { signal, timeoutMs: o.timeoutMs });
         c = { name: node.name, address: node.bmc.address, status: power };
       } catch (e) {
         if (isAbort(e)) return;

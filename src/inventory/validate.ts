@@ -1,5 +1,5 @@
 // The servers' rules: what is declared against what was discovered, PXE MACs, BMC addresses
-// and credentials, duplicates, and BMCs that did not answer at the last check.
+// duplicates, and BMCs that did not answer at the last check.
 import { error, warning, type Finding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import { isBmcAddress } from './addresses.js';
@@ -9,15 +9,14 @@ const S = 'servers' as const;
 
 export function validateNodes(plan: Plan): Finding[] {
   const out: Finding[] = [];
-  const seen = { name: new Map<string, number>(), bmc: new Map<string, number>(), mac: new Map<string, number>() };
+  // duplicate names and missing passwords are the plan's own rules (src/plan/validate.ts)
+  const seen = { bmc: new Map<string, number>(), mac: new Map<string, number>() };
   plan.nodes.forEach((n, i) => {
     const at = (field: string) => `nodes[${i}]${field ? '.' + field : ''}`;
     const d = n.discovered;
 
     if (!isBmcAddress(n.bmc.address))
       out.push(error('inventory.bmc-address', at('bmc.address'), `${n.name}: "${n.bmc.address}" is not an IP address or host name`, 'enter the BMC address, e.g. 10.0.0.21', S));
-    if (n.bmc.password === undefined && !n.bmc.passwordFile)
-      out.push(error('inventory.bmc-password', at('bmc.password'), `${n.name}: no BMC password`, 'enter the password, or a file holding it', S));
 
     if (d?.bmcStatus === 'unreachable' || d?.bmcStatus === 'refused') {
       const { cause, fix } = explainBmcError(d.bmcStatus);
@@ -47,7 +46,6 @@ export function validateNodes(plan: Plan): Finding[] {
         out.push(error(`inventory.duplicate-${kind}`, at(field), `${n.name}: ${what} as ${plan.nodes[prev].name}`, 'each server needs its own; correct or remove one of them', S));
       else seen[kind].set(key, i);
     };
-    dup('name', n.name.toLowerCase(), 'name', 'the same name');
     dup('bmc', `${n.bmc.address.toLowerCase()}:${n.bmc.port ?? (n.bmc.type === 'redfish' ? 443 : 623)}`, 'bmc.address', `the same BMC (${n.bmc.address})`);
     n.macs.forEach((m, j) => dup('mac', m.toLowerCase(), `macs[${j}]`, `the same PXE MAC (${m})`));
   });
