@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { SimBmcClient } from '../../src/inventory/sim-bmc.js';
+import { blockingGates, plannedAddresses, runGates } from '../../src/network/gates.js';
+import { simProbe } from '../../src/network/probes.js';
+import { suggestNetwork } from '../../src/network/suggest.js';
+import { lab } from './fixtures.js';
+
+function setup(name: string) {
+  const { world, plan, facts } = lab(name);
+  const p = { ...plan, network: suggestNetwork({ plan, hostFacts: facts }).network };
+  return { world, plan: p, probe: () => simProbe(world, new SimBmcClient(world, { scale: 0.001 })) };
+}
+
+describe('network gates on the simulated lab', () => {
+  it('two-machine: every gate passes', async () => {
+    const { plan, probe } = setup('two-machine');
+    const results = await runGates(plan, probe());
+    expect(results.map((r) => [r.id, r.status])).toEqual([
+      ['gate.rogue-dhcp', 'pass'],
+      ['gate.duplicate-address', 'pass'],
+      ['gate.bmc-unreachable', 'pass'],
+    ]);
+  });
+
+  it('ha-lab: the dead BMC of node-05 blocks, and so does the other password of node-06', async () => {
+    const { world, plan, probe } = setup('ha-lab');
+    // The person typed the lab's usual credentials for every server.
+    for (const n of plan.nodes) n.bmc = { ...n.bmc, user: world.bmcDefaults.user, password: world.bmcDefaults.password };
+    const results = await runGates(plan, probe());
+    const bmc = results.find((r) => r.id === 'gate.bmc-unreachable')!;
+    expect(bmc.status).toBe('fail');
+    expect(bmc.details.sort()).toEqual(['node-05: BMC 10.20.0.5 does not answer', 'node-06: BMC 10.20.0.6 answers but refuses the credentials']);
+    expect(bmc.where.sort()).toEqual(['nodes[4].bmc.address', 'nodes[5].bmc.address']);
+    expect(blockingGates(results).map((r) => r.id)).toEqual(['gate.bmc-unreachable']);
+  });
+
+  it('plays the lab\'s rogue DHCP server and taken addresses', async () => {
+    const { world, plan, probe } = setup('two-machine');
+    world.network.rogueDhcp = true;
+    world.network.takenAddresses = [plan.network.provisioning.undercloudIp!, plan.network.external.publicVip!];
+    const results = await runGates(plan, probe());
+    expect(results[0]).toMatchObject({ status: 'fail' });
+    expect(results[1].details.map((d) => d.split(' ')[0])).toEqual([plan.network.provisioning.undercloudIp, plan.network.external.publicVip]);
+    expect(results[1].where).toEqual(['network.provisioning.undercloudIp', 'network.external.publicVip']);
+  });
+
+  it('probes the provisioning addresses on the provisioning NIC and the external ones on the external NIC', () => {
+    const { plan } = setup('two-machine');
+    plan.nodes[0].role = 'Controller';
+    const planned = plannedAddresses(plan);
+    expect(planned.filter((a) => a.nic === 'eno2').map((a) => a.label)).toEqual(['seed', 'undercloud', 'node-01']);
+    expect(planned.filter((a) => a.nic === 'eno1').map((a) => a.label)).toEqual(['public VIP', 'node-01 (external)']);
+  });
+});
