@@ -4,9 +4,13 @@ import type { ScreenDef } from './types.js';
 import { welcome } from './welcome.js';
 import { roles } from './roles.js';
 import { review } from './review.js';
+import { deploy } from './deploy.js';
+import { done } from './done.js';
 
 export const screens: ScreenDef[] = [
   welcome,
   roles,
   review,
+  deploy,
+  done,
 ];

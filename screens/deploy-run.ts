@@ -1,0 +1,70 @@
+// The deployment the screens show. It lives outside React (the Deploy screen starts it,
+// the Done screen reads what it produced), one per state directory.
+import type { Clock } from '../src/deploy/clock.js';
+import { startDeploy, type DeploySession } from '../src/deploy/session.js';
+import type { LabWorld } from '../src/lab/world.js';
+import type { Plan } from '../src/plan/schema.js';
+
+export interface DeployRunEntry {
+  stateDir: string;
+  plan: Plan;
+  session?: DeploySession;
+  error?: string;
+  starting?: Promise<DeploySession | undefined>;
+}
+
+/** Set by tests and benchmarks: a virtual clock, a faster notification interval, faults. */
+export const deployScreenOptions: { clock?: Clock; faults?: string; intervalMs?: number; chatty?: number } = {};
+
+let current: DeployRunEntry | undefined;
+
+export function currentDeploy(stateDir: string): DeployRunEntry | undefined {
+  return current?.stateDir === stateDir ? current : undefined;
+}
+
+/** Starts (or resumes, from the journal) the deployment of `plan`, unless one is already under way. */
+export function ensureDeploy(plan: Plan, stateDir: string, world?: LabWorld): DeployRunEntry {
+  const running = currentDeploy(stateDir);
+  // Under way, or finished (Back from Done shows it again): keep it. A failed or interrupted
+  // one starts again, resuming from the journal.
+  const state = running?.session?.store.getSnapshot().runState;
+  if (running && (running.starting || state === 'running' || state === 'done')) return running;
+  const entry: DeployRunEntry = { stateDir, plan };
+  current = entry;
+  entry.starting = startDeploy({
+    plan,
+    stateDir,
+    onFailure: 'wait',
+    world,
+    clock: deployScreenOptions.clock,
+    faults: deployScreenOptions.faults,
+    intervalMs: deployScreenOptions.intervalMs,
+    chatty: deployScreenOptions.chatty,
+  }).then(
+    (session) => {
+      entry.session = session;
+      entry.starting = undefined;
+      return session;
+    },
+    (e: unknown) => {
+      entry.error = e instanceof Error ? e.message : String(e);
+      entry.starting = undefined;
+      return undefined;
+    },
+  );
+  return entry;
+}
+
+/** Stops a running deployment (quitting the installer): children stopped, journal kept. */
+export async function stopDeploy(): Promise<void> {
+  const s = current?.session;
+  if (s && s.store.getSnapshot().runState === 'running') {
+    s.run.cancel();
+    await s.result;
+  }
+}
+
+/** Forgets the finished deployment (tests). */
+export function resetDeploy(): void {
+  current = undefined;
+}

@@ -1,0 +1,535 @@
+// Deploy: the three tiers as live panels, the running tier's servers (a list, or a grid with
+// counts for hundreds), a heartbeat, a log tail and a full log view; on a failure, what
+// failed where, why, what to try, and retry / skip / abort. Events reach this screen through
+// the progress store outside React (useSyncExternalStore), notified at most every ~80 ms,
+// and only a bounded view is drawn, so a flood of log lines costs a few frames a second.
+import React, { useEffect, useState, useSyncExternalStore } from 'react';
+import { Box, Text } from 'ink';
+import type { FailureView, LogEntry, NodeView, ProgressStore, ProgressView, TierView } from '../src/deploy/progress-store.js';
+import { formatDuration } from '../src/deploy/summary.js';
+import type { DeployRun } from '../src/deploy/runner.js';
+import { useKeys } from './components/keys.js';
+import { fit, useTheme, type ColorRole, type Theme } from './components/theme.js';
+import { currentDeploy, ensureDeploy, type DeployRunEntry } from './deploy-run.js';
+import type { AppContext, ScreenDef, ScreenProps } from './types.js';
+
+const TIER_TITLES = { seed: 'Seed', undercloud: 'Undercloud', overcloud: 'Overcloud' } as const;
+
+function tierTone(t: TierView): ColorRole {
+  return t.state === 'done' ? 'ok' : t.state === 'failed' ? 'fail' : t.state === 'running' ? 'accent' : 'muted';
+}
+
+function bar(theme: Theme, fraction: number, width: number): string {
+  const full = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return theme.ascii ? `[${'#'.repeat(full)}${'-'.repeat(width - full)}]` : `${'█'.repeat(full)}${'░'.repeat(width - full)}`;
+}
+
+function nodeTone(n: NodeView): ColorRole {
+  if (n.stepState === 'failed' || n.state.includes('failed') || n.state === 'error') return 'fail';
+  if (n.state === 'active') return 'ok';
+  if (n.stepState === 'retrying') return 'warn';
+  if (n.stepState === 'running') return 'accent';
+  return 'muted';
+}
+
+/** One glyph per state group for the grid (ASCII in both modes, so it reads on a serial line). */
+const GRID_GLYPHS: Array<[string, (n: NodeView) => boolean, ColorRole]> = [
+  ['X', (n) => nodeTone(n) === 'fail', 'fail'],
+  ['#', (n) => n.state === 'active', 'ok'],
+  ['d', (n) => n.state === 'deploying' || n.state === 'wait call-back' || n.state === 'deleting', 'accent'],
+  ['a', (n) => n.state === 'available', 'accent'],
+  ['c', (n) => n.state === 'cleaning' || n.state === 'clean wait', 'accent'],
+  ['i', (n) => n.state === 'inspecting' || n.state === 'inspect wait', 'accent'],
+  ['m', (n) => n.state === 'manageable', 'accent'],
+  ['e', (n) => n.state === 'enroll' || n.state === 'verifying', 'accent'],
+  ['.', () => true, 'muted'],
+];
+
+function glyphOf(n: NodeView): number {
+  return GRID_GLYPHS.findIndex(([, test]) => test(n));
+}
+
+function elapsed(view: ProgressView, since?: number): string {
+  return since === undefined ? '' : formatDuration(view.now - since);
+}
+
+function TierRows({ view, width }: { view: ProgressView; width: number }) {
+  const theme = useTheme();
+  const barWidth = 20;
+  return (
+    <Box flexDirection="column">
+      {view.tiers.map((t) => {
+        const runningFraction = view.running.filter((r) => r.tier === t.id).reduce((a, r) => a + (r.fraction ?? 0), 0);
+        const fraction = t.total ? (t.done + runningFraction) / t.total : 0;
+        const mark = t.state === 'done' ? theme.sym.ok : t.state === 'failed' ? theme.sym.fail : t.state === 'running' ? theme.spinner[Math.floor(view.now / 250) % theme.spinner.length] : ' ';
+        const time =
+          t.state === 'pending'
+            ? t.etaMs
+              ? `about ${formatDuration(t.etaMs)}`
+              : ''
+            : t.state === 'running'
+              ? `${elapsed(view, t.startedAt)}${t.etaMs !== undefined ? `, ${formatDuration(t.etaMs)} left` : ''}`
+              : t.startedAt !== undefined
+                ? formatDuration((t.endedAt ?? view.now) - t.startedAt)
+                : '';
+        const counts = `${t.done}/${t.total}${t.failed ? ` ${t.failed} failed` : ''}`;
+        const head = `${mark.padEnd(theme.ascii ? 4 : 2)}${TIER_TITLES[t.id].padEnd(11)}`;
+        const tail = ` ${counts.padEnd(12)} ${t.state.padEnd(8)} ${time}`;
+        return (
+          <Text key={t.id} wrap="truncate-end">
+            <Text color={theme.c(tierTone(t))} bold={t.state === 'running'}>
+              {head}
+            </Text>
+            <Text color={theme.c(tierTone(t))}>{bar(theme, fraction, barWidth)}</Text>
+            <Text>{fit(tail, Math.max(0, width - head.length - barWidth - 2))}</Text>
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+function Activity({ view, width }: { view: ProgressView; width: number }) {
+  const theme = useTheme();
+  if (view.runState !== 'running') return <Text> </Text>;
+  const quietMs = view.lastChangeAt !== undefined ? view.now - view.lastChangeAt : 0;
+  let text: string;
+  if (view.heartbeat && quietMs > 2000) {
+    text = `waiting for ${view.heartbeat.waitingFor}, ${formatDuration(view.heartbeat.sinceMs + Math.max(0, view.now - view.heartbeat.at))}`;
+  } else if (view.running.length === 1) {
+    const r = view.running[0];
+    text = `${r.title}${r.fraction !== undefined ? ` (${Math.round(r.fraction * 100)}%)` : ''}, ${elapsed(view, r.startedAt)}`;
+  } else if (view.running.length > 1) text = `${view.running.length} steps running`;
+  else if (view.failures.length) text = 'waiting for your decision on the failure below';
+  else text = 'working';
+  return (
+    <Text color={theme.c('muted')} wrap="truncate-end">
+      {fit(`${theme.spinner[Math.floor(view.now / 250) % theme.spinner.length]} ${text}`, width)}
+    </Text>
+  );
+}
+
+/** The running tier (or the last one that did anything): its servers are shown. */
+function focusTier(view: ProgressView) {
+  return view.tiers.find((t) => t.state === 'running' || t.state === 'failed')?.id ?? [...view.tiers].reverse().find((t) => t.state === 'done')?.id ?? 'seed';
+}
+
+/** Servers of interest first: failed, then running, then the rest in plan order. */
+function ordered(nodes: readonly NodeView[]): NodeView[] {
+  const rank = (n: NodeView) => (nodeTone(n) === 'fail' ? 0 : n.stepState === 'running' || n.stepState === 'retrying' ? 1 : 2);
+  return nodes
+    .map((n, i) => ({ n, i }))
+    .sort((a, b) => rank(a.n) - rank(b.n) || a.i - b.i)
+    .map((x) => x.n);
+}
+
+function countsLine(nodes: readonly NodeView[]): string {
+  const counts = new Map<string, number>();
+  for (const n of nodes) {
+    const k = nodeTone(n) === 'fail' ? 'failed' : n.state;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${k} ${n}`).join(', ');
+}
+
+function NodeLine({ view, n, width, focused }: { view: ProgressView; n: NodeView; width: number; focused: boolean }) {
+  const theme = useTheme();
+  const left = `${focused ? theme.sym.pointer : ' '} ${fit(n.name, 14).padEnd(14)} ${fit(n.role, 18).padEnd(18)} ${fit(n.state, 14).padEnd(14)} `;
+  const time = n.since !== undefined && n.stepState === 'running' ? elapsed(view, n.since) : '';
+  const stepWidth = Math.max(0, width - left.length - 12);
+  return (
+    <Text wrap="truncate-end" inverse={focused && theme.ascii}>
+      <Text color={theme.c(nodeTone(n))}>{left}</Text>
+      <Text>{fit(n.step ?? '', stepWidth).padEnd(stepWidth)}</Text>
+      <Text color={theme.c('muted')}> {time}</Text>
+    </Text>
+  );
+}
+
+function Servers({ view, rows, width, focus, setFocus }: { view: ProgressView; rows: number; width: number; focus?: string; setFocus(n?: string): void }) {
+  const theme = useTheme();
+  const tier = focusTier(view);
+  const nodes = view.nodes.filter((n) => n.tier === tier);
+  void setFocus;
+  if (!nodes.length) {
+    return (
+      <Text color={theme.c('muted')} wrap="truncate-end">
+        {fit(`${TIER_TITLES[tier]}: no servers in this tier (it works on this host)`, width)}
+      </Text>
+    );
+  }
+  const head = `${TIER_TITLES[tier]} servers (${nodes.length}): ${countsLine(nodes)}`;
+  if (nodes.length <= rows - 1) {
+    return (
+      <Box flexDirection="column">
+        <Text bold wrap="truncate-end">
+          {fit(head, width)}
+        </Text>
+        {nodes.map((n) => (
+          <NodeLine key={n.name} view={view} n={n} width={width} focused={n.name === focus} />
+        ))}
+      </Box>
+    );
+  }
+  // Hundreds: a grid (each cell the least advanced of a few servers), then the focused or
+  // most interesting servers, one line each.
+  const listRows = Math.max(1, Math.min(3, rows - 3));
+  const gridRows = Math.max(1, rows - 1 - listRows - 1);
+  const cells = gridRows * width;
+  const per = Math.ceil(nodes.length / cells);
+  const glyphs: number[] = [];
+  for (let i = 0; i < nodes.length; i += per) {
+    let g = GRID_GLYPHS.length - 1;
+    for (let j = i; j < Math.min(nodes.length, i + per); j++) g = Math.min(g, glyphOf(nodes[j]));
+    glyphs.push(g);
+  }
+  const lines: number[][] = [];
+  for (let i = 0; i < glyphs.length; i += width) lines.push(glyphs.slice(i, i + width));
+  const focused = focus ? nodes.find((n) => n.name === focus) : undefined;
+  const list = focused ? [focused] : ordered(nodes).slice(0, listRows);
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {fit(head, width)}
+      </Text>
+      {lines.slice(0, gridRows).map((line, r) => (
+        <Text key={r} wrap="truncate-end">
+          {runs(line).map(([g, len], k) => (
+            <Text key={k} color={theme.c(GRID_GLYPHS[g][2])}>
+              {GRID_GLYPHS[g][0].repeat(len)}
+            </Text>
+          ))}
+        </Text>
+      ))}
+      <Text color={theme.c('muted')} wrap="truncate-end">
+        {fit(`${per > 1 ? `1 cell = ${per} servers; ` : ''}# active d deploying a available c cleaning i inspecting e enrolled X failed . pending`, width)}
+      </Text>
+      {list.map((n) => (
+        <NodeLine key={n.name} view={view} n={n} width={width} focused={n.name === focus} />
+      ))}
+    </Box>
+  );
+}
+
+/** Consecutive equal glyphs as [glyph, count]: a few Text nodes per row, not one per cell. */
+function runs(line: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const g of line) {
+    const last = out[out.length - 1];
+    if (last && last[0] === g) last[1]++;
+    else out.push([g, 1]);
+  }
+  return out;
+}
+
+function LogTail({ lines, rows, width, title }: { lines: LogEntry[]; rows: number; width: number; title: string }) {
+  const theme = useTheme();
+  const shown = lines.slice(-Math.max(0, rows - 1));
+  return (
+    <Box flexDirection="column">
+      <Text color={theme.c('muted')} wrap="truncate-end">
+        {fit(title, width)}
+      </Text>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate-end" color={theme.c(l.level === 'error' ? 'fail' : l.level === 'warn' ? 'warn' : 'muted')}>
+          {fit(`${l.node ? `${l.node}: ` : ''}${l.line}`, width)}
+        </Text>
+      ))}
+    </Box>
+  );
+}
+
+function FailurePanel({ f, width, rows }: { f: FailureView; width: number; rows: number }) {
+  const theme = useTheme();
+  const where = f.nodes.length ? ` on ${f.nodes.join(', ')}` : '';
+  const wrap = (text: string, n: number) => {
+    const out: string[] = [];
+    for (let i = 0; i < text.length && out.length < n; i += width - 4) out.push(text.slice(i, i + width - 4));
+    return out;
+  };
+  const message = wrap(f.error.message, 2);
+  const hint = f.error.hint ? wrap(`Try: ${f.error.hint}`, 2) : [];
+  const tail = (f.error.tail ?? []).slice(-Math.max(0, rows - 4 - message.length - hint.length));
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.c('fail')} wrap="truncate-end">
+        {fit(`${theme.sym.fail} Failed: ${f.title}${where} (${f.tier})`, width)}
+      </Text>
+      {message.map((l, i) => (
+        <Text key={`m${i}`} wrap="truncate-end">
+          {'  '}
+          {l}
+        </Text>
+      ))}
+      {hint.map((l, i) => (
+        <Text key={`h${i}`} color={theme.c('warn')} wrap="truncate-end">
+          {'  '}
+          {l}
+        </Text>
+      ))}
+      {tail.map((l, i) => (
+        <Text key={`t${i}`} color={theme.c('muted')} wrap="truncate-end">
+          {fit(`  | ${l}`, width)}
+        </Text>
+      ))}
+      <Text wrap="truncate-end">
+        <Text bold color={theme.c('accent')}>
+          r
+        </Text>
+        <Text> retry{theme.sym.sep}</Text>
+        <Text bold color={theme.c(f.skippable ? 'accent' : 'muted')}>
+          s
+        </Text>
+        <Text color={f.skippable ? undefined : theme.c('muted')}> skip{f.skippable ? ' (safe: a check)' : ' (not safe here)'}</Text>
+        <Text>{theme.sym.sep}</Text>
+        <Text bold color={theme.c('accent')}>
+          a
+        </Text>
+        <Text> abort (journal kept){theme.sym.sep}</Text>
+        <Text bold color={theme.c('accent')}>
+          l
+        </Text>
+        <Text> view log</Text>
+      </Text>
+    </Box>
+  );
+}
+
+function LogView({ store, view, rows, width, filter, offset }: { store: ProgressStore; view: ProgressView; rows: number; width: number; filter?: string; offset: number }) {
+  const theme = useTheme();
+  const lines = store.logLines(filter);
+  const body = Math.max(1, rows - 2);
+  const end = Math.max(0, lines.length - offset);
+  const shown = lines.slice(Math.max(0, end - body), end);
+  void view;
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {fit(`Log${filter ? ` of ${filter}` : ' (all servers)'}: lines ${Math.max(0, end - body) + 1}-${end} of ${lines.length} in memory`, width)}
+      </Text>
+      {shown.map((l, i) => (
+        <Text key={i} wrap="truncate-end" color={theme.c(l.level === 'error' ? 'fail' : l.level === 'warn' ? 'warn' : undefined as unknown as ColorRole)}>
+          {fit(`${new Date(l.at).toISOString().slice(11, 19)} ${l.node ? `${l.node}: ` : ''}${l.line}`, width)}
+        </Text>
+      ))}
+      <Text color={theme.c('muted')} wrap="truncate-end">
+        {fit(`Up/Down PgUp/PgDn scroll${theme.sym.sep}Left/Right server filter${theme.sym.sep}l or Esc closes`, width)}
+      </Text>
+    </Box>
+  );
+}
+
+export interface DeployPanelsProps {
+  app: Pick<AppContext, 'columns' | 'bodyRows' | 'goTo' | 'next'>;
+  store: ProgressStore;
+  run: DeployRun;
+  logPath: string;
+  notes?: string[];
+  /** Where the Done screen is (after a successful run the screen goes there). */
+  onDone?(): void;
+}
+
+/** The live panels for one deployment; also used alone by tests and the log-flood benchmark. */
+export function DeployPanels({ app, store, run, logPath, notes = [], onDone }: DeployPanelsProps) {
+  const theme = useTheme();
+  const view = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const [showLog, setShowLog] = useState(false);
+  const [logOffset, setLogOffset] = useState(0);
+  const [filter, setFilter] = useState<string | undefined>();
+  const [focus, setFocus] = useState<string | undefined>();
+  const [confirmAbort, setConfirmAbort] = useState(false);
+  const [message, setMessage] = useState<string | undefined>(notes[0]);
+  const width = Math.max(40, app.columns);
+  const rows = Math.max(10, app.bodyRows);
+  const failure = view.failures[0];
+  const tierNodes = view.nodes.filter((n) => n.tier === focusTier(view));
+
+  useEffect(() => {
+    if (view.runState === 'done') onDone?.();
+  }, [view.runState]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useKeys((input, key) => {
+    if (showLog) {
+      const names = view.nodes.map((n) => n.name);
+      if (input === 'l' || key.escape) setShowLog(false);
+      else if (key.upArrow) setLogOffset((o) => o + 1);
+      else if (key.downArrow) setLogOffset((o) => Math.max(0, o - 1));
+      else if (key.pageUp) setLogOffset((o) => o + rows - 2);
+      else if (key.pageDown) setLogOffset((o) => Math.max(0, o - (rows - 2)));
+      else if (key.rightArrow || key.leftArrow) {
+        const i = filter ? names.indexOf(filter) : -1;
+        const next = key.rightArrow ? i + 1 : i - 1;
+        setFilter(next < 0 || next >= names.length ? undefined : names[next]);
+        setLogOffset(0);
+      } else return false;
+      return true;
+    }
+    if (confirmAbort) {
+      if (input === 'y') {
+        run.decide(failure?.step ?? '', 'abort');
+        setMessage('Aborted. The journal is kept: start cloudseed again (or `cloudseed deploy`) to resume.');
+      }
+      setConfirmAbort(false);
+      return true;
+    }
+    if (input === 'l') {
+      setShowLog(true);
+      setFilter(focus);
+      setLogOffset(0);
+      return true;
+    }
+    if (failure) {
+      if (input === 'r') {
+        run.decide(failure.step, 'retry');
+        setMessage(`Retrying ${failure.title}.`);
+        return true;
+      }
+      if (input === 's') {
+        if (failure.skippable) {
+          run.decide(failure.step, 'skip');
+          setMessage(`Skipped ${failure.title}.`);
+        } else setMessage(`${failure.title} cannot be skipped: what comes after needs it. Retry or abort.`);
+        return true;
+      }
+      if (input === 'a') {
+        setConfirmAbort(true);
+        return true;
+      }
+    }
+    if (key.upArrow || key.downArrow) {
+      const list = ordered(tierNodes).map((n) => n.name);
+      if (!list.length) return true;
+      const i = focus ? list.indexOf(focus) : -1;
+      const next = key.downArrow ? Math.min(list.length - 1, i + 1) : i - 1;
+      setFocus(next < 0 ? undefined : list[next]);
+      return true;
+    }
+    // While it runs (or failed) there is no going back or on; after it ends Enter goes on.
+    if (key.escape) {
+      if (focus) setFocus(undefined);
+      return view.runState === 'running' || !!focus;
+    }
+    if (key.return || key.rightArrow || key.leftArrow) return view.runState !== 'done';
+    return false;
+  });
+
+  if (showLog) return <LogView store={store} view={view} rows={rows} width={width} filter={filter} offset={logOffset} />;
+
+  const tierRows = 3;
+  const extra = 1 + (message ? 1 : 0) + (confirmAbort ? 1 : 0) + (view.runState !== 'running' ? 1 : 0);
+  const rest = Math.max(4, rows - tierRows - extra);
+  const serverRows = Math.min(Math.max(2, Math.floor(rest / 2)), tierNodes.length + 1, 8);
+  const logRows = Math.max(2, rest - (failure ? 0 : serverRows));
+  const failureRows = Math.max(5, rest - 3);
+  const tailLines = focus ? view.log.filter((l) => l.node === focus) : view.log;
+  const ended =
+    view.runState === 'done'
+      ? { tone: 'ok' as const, text: `${theme.sym.ok} Deployed in ${formatDuration((view.endedAt ?? view.now) - (view.startedAt ?? view.now))}. Enter: summary.` }
+      : view.runState === 'failed'
+        ? { tone: 'fail' as const, text: `${theme.sym.fail} Stopped after a failure. The journal is kept; start again to resume.` }
+        : view.runState === 'interrupted'
+          ? { tone: 'warn' as const, text: `${theme.sym.warn} Interrupted. The journal is kept; start again to resume.` }
+          : undefined;
+  return (
+    <Box flexDirection="column" width={width}>
+      <TierRows view={view} width={width} />
+      <Activity view={view} width={width} />
+      {ended ? (
+        <Text bold color={theme.c(ended.tone)} wrap="truncate-end">
+          {fit(ended.text, width)}
+        </Text>
+      ) : null}
+      {message ? (
+        <Text color={theme.c('warn')} wrap="truncate-end">
+          {fit(message, width)}
+        </Text>
+      ) : null}
+      {confirmAbort ? (
+        <Text bold color={theme.c('warn')} wrap="truncate-end">
+          Abort the deployment? Finished steps stay done; it resumes later. y/n
+        </Text>
+      ) : null}
+      {failure ? (
+        <Box height={Math.min(failureRows, 8)} flexDirection="column" overflow="hidden">
+          <FailurePanel f={failure} width={width} rows={Math.min(failureRows, 8)} />
+        </Box>
+      ) : (
+        <Box height={serverRows} flexDirection="column" overflow="hidden">
+          <Servers view={view} rows={serverRows} width={width} focus={focus} setFocus={setFocus} />
+        </Box>
+      )}
+      <Box height={Math.max(2, failure ? rest - Math.min(failureRows, 8) : logRows)} flexDirection="column" overflow="hidden">
+        <LogTail
+          lines={tailLines}
+          rows={Math.max(2, failure ? rest - Math.min(failureRows, 8) : logRows)}
+          width={width}
+          title={fit(`Log${focus ? ` of ${focus}` : ''} (${view.logTotal} lines; all in ${logPath})`, width)}
+        />
+      </Box>
+    </Box>
+  );
+}
+
+function Deploy({ app }: ScreenProps) {
+  const theme = useTheme();
+  const [entry, setEntry] = useState<DeployRunEntry | undefined>(() => currentDeploy(app.ui.stateDir));
+  const [, setTick] = useState(0);
+
+  useEffect(() => {
+    const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab);
+    setEntry(e);
+    if (e.starting) void e.starting.then(() => setTick((t) => t + 1));
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (entry?.error) {
+    return (
+      <Box flexDirection="column">
+        <Text color={theme.c('fail')} wrap="wrap">
+          {theme.sym.fail} The deployment cannot start: {entry.error}
+        </Text>
+        <Text color={theme.c('muted')}>Esc goes back to Review.</Text>
+      </Box>
+    );
+  }
+  const session = entry?.session;
+  if (!session) return <Text color={theme.c('muted')}>Starting the deployment{theme.sym.ellipsis}</Text>;
+  return (
+    <DeployPanels
+      app={app}
+      store={session.store}
+      run={session.run}
+      logPath={session.logPath}
+      notes={session.notes}
+      onDone={() => {
+        if (app.screenIds?.includes('done') ?? true) app.goTo('done');
+      }}
+    />
+  );
+}
+
+export const deploy: ScreenDef = {
+  id: 'deploy',
+  title: 'Deploy',
+  component: Deploy,
+  keys: [
+    { keys: 'Up/Down', action: 'server' },
+    { keys: 'l', action: 'log' },
+    { keys: 'r/s/a', action: 'retry/skip/abort' },
+  ],
+  help:
+    'The three tiers deploy one after the other: the seed VM on this host, then the undercloud, then your cloud (the overcloud). ' +
+    'Each line shows a tier; below are the servers the running tier works on and the last log lines. ' +
+    'Up/Down picks a server (its log lines only), l opens the whole log. When a step fails, the screen says why and what to try: ' +
+    'r retries it, s skips it when that is safe, a aborts (the journal is kept, and starting cloudseed again resumes).',
+};
+
+/** Review's "Deploy" action: confirms the plan and opens this screen. */
+export const deployAction = {
+  label: 'Deploy',
+  hint: (app: AppContext) => (app.plan.driver === 'sim' ? `the simulated lab ${app.plan.sim?.lab ?? ''}` : 'real hardware: servers will be powered and written to'),
+  disabledReason: (app: AppContext) => (app.findings.some((f) => f.severity === 'error') ? 'fix the errors first' : undefined),
+  run(app: AppContext) {
+    app.setPlan((p) => ({ ...p, options: { ...p.options, confirmedAt: new Date().toISOString() } }));
+    app.goTo('deploy');
+  },
+};

@@ -1,0 +1,64 @@
+// Done: what was deployed, where to reach it, where the admin credentials are, how long
+// each tier took, and where the log and the answers are kept.
+import React from 'react';
+import { Box, Text } from 'ink';
+import { deploySummary, formatDuration } from '../src/deploy/summary.js';
+import { fit, useTheme } from './components/theme.js';
+import { currentDeploy } from './deploy-run.js';
+import type { ScreenDef, ScreenProps } from './types.js';
+
+function Done({ app }: ScreenProps) {
+  const theme = useTheme();
+  const entry = currentDeploy(app.ui.stateDir);
+  const session = entry?.session;
+  const width = app.columns;
+  if (!session || session.store.getSnapshot().runState !== 'done') {
+    return (
+      <Text color={theme.c('muted')} wrap="wrap">
+        Nothing deployed yet in this session. Go back to Review and choose Deploy.
+      </Text>
+    );
+  }
+  const plan = entry.plan;
+  const view = session.store.getSnapshot();
+  const s = deploySummary(plan, view, app.ui.stateDir);
+  const line = (label: string, value: string) => (
+    <Text wrap="truncate-end">
+      <Text color={theme.c('muted')}>{label.padEnd(13)}</Text>
+      {fit(value, width - 13)}
+    </Text>
+  );
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold color={theme.c('ok')}>
+        {theme.sym.ok} Your cloud "{plan.name}" is deployed.
+      </Text>
+      <Text> </Text>
+      {s.deployed.map((d) => (
+        <Text key={d} wrap="truncate-end">
+          {'  '}
+          {theme.sym.bullet} {fit(d, width - 4)}
+        </Text>
+      ))}
+      <Text> </Text>
+      {s.endpoints.map((e) => line(e.name.split(' ')[0], e.url))}
+      {line('Credentials', `${s.credentialsPath}${s.credentialsMode ? ` (mode ${s.credentialsMode})` : ' (not written)'}`)}
+      {line('', `source it, then: openstack server list`)}
+      <Text> </Text>
+      {line('Time', `${formatDuration(s.totalMs)} in all: ${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')}`)}
+      {line('Log', session.logPath)}
+      {line('Journal', session.journalPath)}
+      {line('Answers', `${app.ui.stateDir} (saved plan; Review saves an answers file)`)}
+      <Text> </Text>
+      <Text color={theme.c('muted')}>q quits. `cloudseed status` shows the journal later.</Text>
+    </Box>
+  );
+}
+
+export const done: ScreenDef = {
+  id: 'done',
+  title: 'Done',
+  component: Done,
+  keys: [],
+  help: 'The deployment finished. The endpoints answer at the addresses above; the credentials file holds the admin password (keep it private, mode 0600).',
+};
