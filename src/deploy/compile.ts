@@ -129,7 +129,8 @@ export function compile(plan: Plan): Deployment {
   } else {
     const nic = plan.network.provisioning.nic ?? 'the provisioning NIC';
     const bridge = add('seed', { kind: 'seed.bridge', title: `Provisioning bridge brbm on ${nic}`, deps: [gates] });
-    const image = add('seed', { kind: 'seed.image', title: 'Fetch and verify the seed image', deps: [hostChecks], retry: TOOL });
+    // After the gates: their probes take real time, and nothing should overlap them (same seed, same run).
+    const image = add('seed', { kind: 'seed.image', title: 'Fetch and verify the seed image', deps: [gates], retry: TOOL });
     const vm = add('seed', { kind: 'seed.vm', title: 'Define and boot the seed VM', deps: [bridge, image], retry: TOOL });
     seedReady = add('seed', { kind: 'seed.ironic', title: "Wait for the seed's Ironic API", deps: [vm], retry: CHECK });
   }

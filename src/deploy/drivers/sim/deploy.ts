@@ -12,6 +12,9 @@ import type { Clock } from '../../clock.js';
 import { realClock } from '../../clock.js';
 import { overcloudNodes } from '../../compile.js';
 import { publicVip } from '../../summary.js';
+import { bmcClientFor } from '../../../inventory/clients.js';
+import { blockingGates, runGates } from '../../../network/gates.js';
+import { simProbe } from '../../../network/probes.js';
 import { StepError, type DeployDriver, type NodeState, type StepContext } from '../../types.js';
 import { FaultBook, type Fault } from './faults.js';
 
@@ -233,30 +236,18 @@ export class SimDriver implements DeployDriver {
     play.log('host checks passed');
   }
 
+  /** The network issue's gates, probing the lab world (its rogue DHCP, taken addresses, dead BMCs). */
   private async gates(play: Play): Promise<void> {
-    const net = this.opts.world.network;
-    const prov = this.plan.network.provisioning;
-    const acknowledged = new Set(this.plan.options.acknowledged);
-    play.waiting(`a DHCP answer on ${prov.nic ?? 'the provisioning NIC'}`);
-    play.log(`DHCP discover on ${prov.nic ?? 'the provisioning NIC'} (3 tries, 10 s)`);
-    await play.wait(10 * S);
-    if (net.rogueDhcp) {
-      const msg = `another DHCP server answers on ${prov.nic ?? 'the provisioning NIC'}: it would race the seed's PXE answers`;
-      if (!acknowledged.has('network.rogue-dhcp')) throw new StepError('state', msg, 'Switch that DHCP server off on this network, or skip this gate if you know it ignores PXE requests.');
-      play.log(`${msg} (acknowledged)`, 'warn');
-    } else play.log('no DHCP offer: the provisioning network is ours');
-    for (const ip of [this.seedIp(), this.undercloudIp()]) {
-      play.log(`arping -D -c 2 ${ip}`);
-      if (net.takenAddresses.includes(ip)) throw new StepError('state', `${ip} is already in use on the provisioning network`, 'Pick other addresses on the Network screen, or free this one, then retry.');
+    const bmc = bmcClientFor(this.opts.world, { scale: this.clock.virtual ? 0 : 1 / this.speed });
+    play.waiting(`a DHCP answer on ${this.plan.network.provisioning.nic ?? 'the provisioning NIC'}`);
+    const results = await runGates(this.plan, simProbe(this.opts.world, bmc), { signal: play.signal, log: (line, level) => play.log(line, level) });
+    for (const r of results) play.log(`${r.title}: ${r.status}${r.acknowledged && r.status !== 'pass' ? ' (acknowledged)' : ''}${r.details.length ? ` -- ${r.details.join('; ')}` : ''}`, r.status === 'pass' ? 'info' : r.acknowledged ? 'warn' : 'error');
+    await play.wait(30 * S);
+    const blocking = blockingGates(results);
+    if (blocking.length) {
+      const first = blocking[0];
+      throw new StepError(first.id === 'gate.bmc-unreachable' ? 'unreachable' : 'state', `${first.title}: ${first.details.join('; ')}`, first.fix);
     }
-    await play.wait(10 * S);
-    for (const { node } of overcloudNodes(this.plan)) {
-      const server = this.servers.get(node.name);
-      const reachable = server && !server.faults.includes('bmc-unreachable');
-      play.log(`BMC ${node.bmc.address} (${node.name}): ${reachable ? 'power status answered' : 'no answer'}`, reachable ? 'info' : 'error');
-      if (!reachable) throw new StepError('unreachable', `${node.name}'s BMC at ${node.bmc.address} does not answer`, 'Check its cabling and address, or take the server out of the plan.');
-    }
-    await play.wait(10 * S);
   }
 
   private async image(play: Play): Promise<void> {
@@ -508,6 +499,9 @@ class Play {
   }
   get stateDir() {
     return this.ctx.stateDir;
+  }
+  get signal() {
+    return this.ctx.signal;
   }
 
   log(line: string, level: 'info' | 'warn' | 'error' = 'info', node?: string): void {
