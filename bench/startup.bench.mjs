@@ -1,0 +1,99 @@
+// Start-up: time from process start to the first frame of Welcome, in a pseudo-terminal
+// (80x24), against a bare Ink app that renders one line, bundled the same way, same run.
+// Runs alternate between the two so a busy machine slows both alike. Target: <= 1.3x.
+//   node bench/startup.bench.mjs [--runs N]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, DEFAULT_OUTFILE, isStale, ROOT } from '../scripts/build.mjs';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
+const RUNS = Number(values.runs);
+const TARGET = 1.3;
+const TIMEOUT_MS = 15_000;
+
+if (spawnSync('script', ['--version'], { encoding: 'utf8' }).status !== 0) {
+  console.log('startup: skipped -- needs `script` from util-linux for a pseudo-terminal');
+  process.exit(0);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'cs-bench-startup-'));
+const bareBundle = join(ROOT, 'dist', `bench-hello-ink-${process.pid}.js`);
+try {
+  if (isStale()) await build();
+  await build({ entry: join(ROOT, 'bench', 'fixtures', 'hello-ink.tsx'), outfile: bareBundle });
+
+  const env = { ...process.env, TERM: 'xterm-256color', LANG: 'C.UTF-8', CLOUDSEED_STATE_DIR: join(work, 'state') };
+  // Ink prints nothing but the last frame when it believes it runs in CI.
+  delete env.CI;
+  delete env.LC_ALL;
+
+  const subjects = [
+    { name: 'node alone, one line', args: ['-e', 'process.stdout.write("ready\\n"); setTimeout(() => {}, 60000)'], marker: 'ready' },
+    { name: 'bare Ink app, one line', args: [bareBundle], marker: 'hello from ink' },
+    { name: 'cloudseed, to Welcome', args: [DEFAULT_OUTFILE, '--lab', 'two-machine'], marker: 'Welcome' },
+  ];
+  const times = new Map(subjects.map((s) => [s.name, []]));
+  for (let run = -1; run < RUNS; run++) {
+    for (const s of subjects) {
+      const ms = await firstFrame(s.args, s.marker, env);
+      if (run >= 0) times.get(s.name).push(ms); // run -1 warms the disk cache
+    }
+  }
+
+  const median = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  console.log(`startup: process start -> first frame, pseudo-terminal 80x24, median of ${RUNS}`);
+  for (const s of subjects) {
+    const xs = times.get(s.name);
+    console.log(`  ${s.name.padEnd(26)} ${String(Math.round(median(xs))).padStart(5)} ms   (min ${Math.round(Math.min(...xs))}, max ${Math.round(Math.max(...xs))})`);
+  }
+  const ratio = median(times.get('cloudseed, to Welcome')) / median(times.get('bare Ink app, one line'));
+  console.log(`  ratio cloudseed / bare Ink  ${ratio.toFixed(2)}x   (target <= ${TARGET}x: ${ratio <= TARGET ? 'met' : 'NOT met'})`);
+} finally {
+  rmSync(bareBundle, { force: true });
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** Milliseconds from spawning `node ARGS` in a pseudo-terminal until its output shows `marker`. */
+function firstFrame(args, marker, env) {
+  // `script` gives the child a pseudo-terminal; the command string is built from fixed
+  // paths and arguments only, each quoted.
+  const quoted = [process.execPath, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const command = `stty cols 80 rows 24 2>/dev/null; exec ${quoted}`;
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let seen = '';
+    let done = false;
+    const stop = () => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => finish(new Error(`no "${marker}" within ${TIMEOUT_MS} ms; output: ${JSON.stringify(seen.slice(-300))}`)), TIMEOUT_MS);
+    const finish = (result) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      stop();
+      child.once('close', () => (result instanceof Error ? reject(result) : resolve(result)));
+    };
+    child.stdout.on('data', (chunk) => {
+      seen += chunk.toString('utf8');
+      if (seen.includes(marker)) finish(performance.now() - started);
+    });
+    child.stderr.on('data', (chunk) => (seen += chunk.toString('utf8')));
+    child.on('error', (e) => finish(e));
+    child.on('exit', () => {
+      if (!done) finish(new Error(`exited before "${marker}"; output: ${JSON.stringify(seen.slice(-300))}`));
+    });
+  });
+}
