@@ -1,12 +1,13 @@
 // Review: the plan summarised per section, the findings grouped by the screen that owns
 // them (Enter jumps there), and saving the answers file.
-import React, { useState, type FC } from 'react';
+import React, { useEffect, useState, type FC } from 'react';
 import { Box, Text } from 'ink';
 import { resolve } from 'node:path';
 import { saveAnswers } from '../src/plan/answers.js';
 import type { Finding, FindingScreen } from '../src/plan/findings.js';
 import { OVERCLOUD_ROLES, type Plan } from '../src/plan/schema.js';
 import { FindingList } from './components/finding-list.js';
+import { ReviewPlan } from './review-plan.js';
 import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
 import { useTheme } from './components/theme.js';
@@ -26,7 +27,7 @@ export interface ReviewAction {
   disabledReason?(app: AppContext): string | undefined;
   run(app: AppContext): void;
 }
-export const REVIEW_TIERS: FC<ScreenProps & { height: number }> | undefined = undefined;
+export const REVIEW_TIERS: FC<ScreenProps & { height: number }> | undefined = ReviewPlan;
 export const REVIEW_ACTIONS: ReviewAction[] = [deployAction];
 // ---------------------------------------------------------------------------------------
 
@@ -120,6 +121,13 @@ function Review({ app }: ScreenProps) {
   const [saveError, setSaveError] = useState<string | undefined>();
   const [savedTo, setSavedTo] = useState<string | undefined>();
   const [note, setNote] = useState<string | undefined>();
+
+  // Moving on from Review is confirming the plan: only through an action (Deploy), never
+  // by a stray Enter or arrow.
+  const errors = app.findings.filter((f) => f.severity === 'error').length;
+  useEffect(() => {
+    app.setBlocked(errors > 0 ? `Fix the ${errors} error${errors > 1 ? 's' : ''} before going on.` : REVIEW_ACTIONS.length ? `Choose ${REVIEW_ACTIONS[0].label} to go on.` : undefined);
+  }, [errors]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const byScreen = (s: FindingScreen) => app.findings.filter((f) => (f.screen ?? 'review') === s);
   const groups = GROUPS.filter((g) => byScreen(g.screen).length > 0);

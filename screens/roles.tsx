@@ -86,6 +86,11 @@ const COLUMNS: Column<Row>[] = [
   { header: 'Fit', width: 20, get: (r) => r.fit, tone: (r) => r.tone },
 ];
 
+/** The reasons use → and ≥; the ASCII console gets -> and >=. */
+function plainText(text: string, ascii: boolean): string {
+  return ascii ? text.replace(/\u2192/g, '->').replace(/\u2265/g, '>=') : text;
+}
+
 type Pick = RoleName | 'none';
 const PICKS: SelectItem<Pick>[] = [
   ...OVERCLOUD_ROLES.map((r) => ({ label: r, value: r as Pick })),
@@ -216,7 +221,7 @@ function Roles({ app }: ScreenProps) {
         />
       )}
       <Text wrap="truncate-end" color={theme.c('muted')}>
-        {note ?? current?.why ?? ''}
+        {plainText(note ?? current?.why ?? '', theme.ascii)}
       </Text>
       <FindingList findings={findings} compact maxRows={findingRows} empty="roles: no findings" />
     </Box>

@@ -1,9 +1,9 @@
 // `cloudseed init`, `plan` and `export`: the non-interactive way from servers to an answers
 // file, from an answers file to a dry run per tier, and to the TripleO/Helion files.
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
-import { buildArtifacts, type SecretSource } from '../artifacts/files.js';
+import { writeArtifacts } from '../artifacts/write.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
@@ -53,29 +53,6 @@ const planCommand: Command = {
     return hasErrors(findings) ? 1 : 0;
   },
 };
-
-/** Passwords for the exported files: inline, or the first line of the password file. */
-function planSecrets(): SecretSource {
-  return (node) => {
-    try {
-      return readSecret(node.bmc);
-    } catch {
-      return undefined;
-    }
-  };
-}
-
-/** Writes the files of `plan` into `dir`; files with passwords get mode 0600. */
-export function writeArtifacts(plan: Plan, dir: string): { path: string; secret: boolean }[] {
-  mkdirSync(dir, { recursive: true });
-  return buildArtifacts(plan, { secrets: planSecrets() }).map((a) => {
-    const path = join(dir, a.name);
-    const mode = a.secret ? 0o600 : 0o644;
-    writeFileSync(path, a.content, { mode });
-    chmodSync(path, mode); // an existing file keeps its old mode on write
-    return { path, secret: a.secret };
-  });
-}
 
 const exportUsage = 'cloudseed export FILE --out DIR [--json]';
 const exportCommand: Command = {

@@ -1,0 +1,36 @@
+// Writing the TripleO/Helion files to disk (the I/O edge of src/artifacts): passwords read
+// from the plan (inline or password file), files holding them mode 0600, the rest 0644.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSecret } from '../plan/answers.js';
+import type { Plan } from '../plan/schema.js';
+import { buildArtifacts, type ArtifactName, type SecretSource } from './files.js';
+
+/** Passwords for the files: inline, or the first line of the password file. */
+export const planSecrets: SecretSource = (node) => {
+  try {
+    return readSecret(node.bmc);
+  } catch {
+    return undefined;
+  }
+};
+
+export interface Written {
+  name: ArtifactName;
+  path: string;
+  secret: boolean;
+}
+
+/** Writes the files of `plan` (or only those named) into `dir`. */
+export function writeArtifacts(plan: Plan, dir: string, only?: readonly ArtifactName[]): Written[] {
+  mkdirSync(dir, { recursive: true });
+  return buildArtifacts(plan, { secrets: planSecrets })
+    .filter((a) => !only || only.includes(a.name))
+    .map((a) => {
+      const path = join(dir, a.name);
+      const mode = a.secret ? 0o600 : 0o644;
+      writeFileSync(path, a.content, { mode });
+      chmodSync(path, mode); // an existing file keeps its old mode on write
+      return { name: a.name, path, secret: a.secret };
+    });
+}

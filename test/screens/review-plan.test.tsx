@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { suggestNetwork } from '../../src/network/suggest.js';
+import { hostFactsFromLab } from '../../src/inventory/probe.js';
+import { loadLab } from '../../src/lab/load.js';
+import type { Plan } from '../../src/plan/schema.js';
+import { autoAssign } from '../../src/roles/assign.js';
+import { review } from '../../screens/review.js';
+import { labPlan } from '../roles/fixtures.js';
+import { KEY, renderScreen, widestLine } from './helpers.js';
+
+/** ha-lab on its defaults: roles assigned, the network suggested for the lab's seed host. */
+function haPlan(): Plan {
+  const plan = autoAssign(labPlan('ha-lab')).plan;
+  return { ...plan, seedHost: { hostname: 'seed-host' }, network: suggestNetwork({ plan, hostFacts: hostFactsFromLab(loadLab('ha-lab')) }).network };
+}
+
+let cwd: string;
+let dir: string;
+beforeAll(() => {
+  cwd = process.cwd();
+  dir = mkdtempSync(join(tmpdir(), 'cs-review-plan-'));
+  process.chdir(dir);
+});
+afterAll(() => {
+  process.chdir(cwd);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Review: the plan per tier', () => {
+  it('says per tier what happens to which host, and the files', async () => {
+    const { lastFrame, unmount } = renderScreen(review, { plan: haPlan() });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/seed: VM on this host \(seed-host\), 192\.168\.24\.1 on \S+ \(bridge brbm\)/));
+    expect(lastFrame()).toContain('undercloud: server node-01 (IPMI 10.20.0.1)');
+    expect(lastFrame()).toContain('3 controllers, 2 computes');
+    expect(lastFrame()).toContain('v: view the plan per host and each file');
+    expect(widestLine(lastFrame() ?? '')).toBeLessThanOrEqual(80);
+    unmount();
+  });
+
+  it('v shows the plan per host, scrolls, pages through the files with passwords masked, w writes one', async () => {
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan() });
+    await vi.waitFor(() => expect(lastFrame()).toContain('v: view'));
+    stdin.write('v');
+    await vi.waitFor(() => expect(lastFrame()).toContain('1/8 plan per host'));
+    expect(lastFrame()).toMatch(/node-02 {2}Controller {2}IPMI 10\.20\.0\.2/);
+    stdin.write(`${KEY.down}${KEY.down}`);
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/lines 3-\d+ of \d+/));
+    stdin.write(KEY.right);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/8 instackenv.json (passwords masked)'));
+    expect(lastFrame()).toContain('"pm_password": "********"');
+    expect(lastFrame()).not.toContain('"pm_password": "password"');
+    stdin.write('w');
+    await vi.waitFor(() => expect(lastFrame()).toContain('wrote cloudseed-files/instackenv.json (mode 0600, with the passwords)'));
+    const written = join(dir, 'cloudseed-files', 'instackenv.json');
+    expect(statSync(written).mode & 0o777).toBe(0o600);
+    expect(readFileSync(written, 'utf8')).toContain('"pm_password": "password"');
+    stdin.write(`${KEY.right}${KEY.right}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('4/8 undercloud.conf'));
+    expect(lastFrame()).toContain('local_ip=192.168.24.2/24');
+    stdin.write(KEY.esc);
+    await vi.waitFor(() => expect(lastFrame()).toContain('v: view the plan per host'));
+    unmount();
+  });
+});
