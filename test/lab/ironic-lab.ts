@@ -80,7 +80,7 @@ file_url_allowed_paths = ${imagesDir}
 lock_path = ${dir}/locks
 [ipmi]
 min_command_interval = 1
-command_retry_timeout = 20
+command_retry_timeout = 8
 [pxe]
 tftp_root = ${dir}/tftpboot
 tftp_master_path = ${dir}/tftpboot/master_images

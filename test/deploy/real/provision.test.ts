@@ -1,16 +1,52 @@
 // The real driver against real peers: two standalone Ironics (seed's and undercloud's) and
 // ipmi_sim BMCs on loopback, started once for this file. Servers really go enroll →
 // manageable → available → active, and their BMCs really get power on + PXE boot.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { compile } from '../../../src/deploy/compile.js';
+import { createRealDriver } from '../../../src/deploy/drivers/real/index.js';
+import { journalPath, readJournal } from '../../../src/deploy/journal.js';
+import { StepError, type StepContext } from '../../../src/deploy/types.js';
 import { IpmitoolClient } from '../../../src/inventory/ipmi.js';
-import { startIronicLab, type IronicLab } from '../../lab/ironic-lab.js';
+import type { Plan } from '../../../src/plan/schema.js';
+import { startIronic, startIronicLab, type IronicInstance, type IronicLab } from '../../lab/ironic-lab.js';
 import { deploy, ironicNodes, planFor, statesOf } from './lab-helpers.js';
+
+/** Runs one compiled step through a fresh real driver (as the runner would, minus the journal). */
+async function runStep(plan: Plan, stepId: string): Promise<{ error?: StepError; logs: string[] }> {
+  const step = compile(plan).steps.find((s) => s.id === stepId);
+  if (!step) throw new Error(`no step ${stepId}`);
+  const logs: string[] = [];
+  const ctx: StepContext = {
+    plan,
+    step,
+    attempt: 1,
+    signal: AbortSignal.timeout(120_000),
+    log: (line) => void logs.push(line),
+    progress: () => undefined,
+    nodeState: () => undefined,
+    waitingFor: () => undefined,
+  };
+  const driver = createRealDriver({ yes: true, pollMaxMs: 500 });
+  try {
+    await driver.run(ctx);
+    return { logs };
+  } catch (err) {
+    if (err instanceof StepError) return { error: err, logs };
+    throw err;
+  } finally {
+    await driver.close();
+  }
+}
 
 let lab: IronicLab;
 
 beforeAll(async () => {
   // BMC 3 has another password than the plan will say (fixed later in the test).
-  lab = await startIronicLab({ servers: 4, bmcOverrides: { 3: { password: 'other-secret' } } });
+  lab = await startIronicLab({ servers: 9, bmcOverrides: { 3: { password: 'other-secret' } } });
 });
 
 afterAll(async () => {
@@ -45,4 +81,104 @@ describe('real driver, local Ironic lab', () => {
       expect(await ipmi.bootDevice(target(i))).toBe('pxe');
     }
   }, 120_000);
+
+  it('a BMC with a wrong password: the failure names the server and Ironic\'s reason; fixed in the plan, a retry succeeds', async () => {
+    const wrong = planFor(lab, [3]);
+    wrong.nodes[0].bmc.password = 'password'; // the BMC wants other-secret
+    // The gates catch it first, naming the server.
+    const first = await deploy(wrong);
+    expect(first.state).toBe('failed');
+    expect(first.failures[0].step).toBe('seed.network-gates');
+    expect(first.failures[0].message).toContain('node-04');
+    // Ironic's own reason, from the enrol step (manage verifies the BMC).
+    const { error } = await runStep(wrong, 'overcloud.enrol.node-04');
+    expect(error?.kind).toBe('state');
+    expect(error?.message).toContain('node-04');
+    expect(error?.message).toMatch(/IPMI call failed|power state/i);
+    expect(error?.hint).toMatch(/BMC address, user and password of node-04/);
+    // The person fixes the password and deploys again from the same state dir: it resumes.
+    const fixed = planFor(lab, [3]);
+    fixed.nodes[0].bmc.password = 'other-secret';
+    const again = await deploy(fixed, first.stateDir);
+    expect(again.failures).toEqual([]);
+    expect(again.state).toBe('done');
+    const nodes = (await ironicNodes(lab.undercloud.url)).filter((n) => n.name === 'node-04');
+    expect(nodes.map((n) => n.provision_state)).toEqual(['active']);
+  }, 150_000);
+
+  it('killed (SIGKILL) in the middle of the overcloud tier, started again: continues, nobody enrolled twice, all active', async () => {
+    // Servers 5–7 deploy through the seed's Ironic here, so this test starts from an empty Ironic.
+    const plan = planFor(lab, [4, 5, 6], { undercloud: { mode: 'adopt', ironic: { url: lab.seed.url }, images: lab.images } });
+    const stateDir = mkdtempSync(join(tmpdir(), 'cs-real-kill-'));
+    const planFile = join(stateDir, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'run-deploy.ts'), planFile, stateDir], { stdio: 'ignore' });
+    try {
+      // Kill it once a deploy step of the overcloud is under way.
+      await vi.waitFor(
+        () => {
+          const path = journalPath(stateDir);
+          expect(existsSync(path) && /"id":"overcloud\.deploy\.[^"]+","state":"running"/.test(readFileSync(path, 'utf8'))).toBe(true);
+        },
+        { timeout: 60_000, interval: 100 },
+      );
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await new Promise((r) => child.once('exit', r));
+    expect(readJournal(stateDir).state).toBe('running');
+
+    const resumed = await deploy(plan, stateDir);
+    expect(resumed.failures).toEqual([]);
+    expect(resumed.state).toBe('done');
+    const nodes = await ironicNodes(lab.seed.url);
+    expect(nodes.map((n) => n.name).sort()).toEqual(['node-05', 'node-06', 'node-07']);
+    expect(nodes.every((n) => n.provision_state === 'active')).toBe(true);
+    const summary = readJournal(stateDir);
+    for (const [id, rec] of summary.steps) if (id.startsWith('overcloud.enrol.')) expect(rec.completions).toBe(1);
+  }, 180_000);
+
+  describe('Ironic not running, or stopped mid-way', () => {
+    let third: IronicInstance | undefined;
+    const url = 'http://127.0.0.3:6385';
+    afterAll(async () => {
+      await third?.stop();
+    });
+
+    it('not running: "cannot reach Ironic at …"; once it runs, the retry works', async () => {
+      const plan = planFor(lab, [7], { undercloud: { mode: 'adopt', ironic: { url }, images: lab.images } });
+      const { error } = await runStep(plan, 'undercloud.adopt-check');
+      expect(error?.kind).toBe('unreachable');
+      expect(error?.message).toBe(`cannot reach Ironic at ${url}: connection refused`);
+      third = await startIronic({ host: '127.0.0.3', imagesDir: lab.seed.imagesDir });
+      expect((await runStep(plan, 'undercloud.adopt-check')).error).toBeUndefined();
+    }, 60_000);
+
+    it('stopped while a server deploys: the step fails with "cannot reach Ironic"; after a restart, resume brings it to active', async () => {
+      const plan = planFor(lab, [7, 8], { undercloud: { mode: 'adopt', ironic: { url }, images: lab.images } });
+      const stateDir = mkdtempSync(join(tmpdir(), 'cs-real-stop-'));
+      const running = deploy(plan, stateDir);
+      await vi.waitFor(
+        () => {
+          const path = journalPath(stateDir);
+          expect(existsSync(path) && /"id":"overcloud\.deploy\.[^"]+","state":"running"/.test(readFileSync(path, 'utf8'))).toBe(true);
+        },
+        { timeout: 60_000, interval: 100 },
+      );
+      await third!.stop();
+      const failed = await running;
+      expect(failed.state).toBe('failed');
+      expect(failed.failures.some((f) => f.message.includes(`cannot reach Ironic at ${url}`))).toBe(true);
+
+      third = await startIronic({ host: '127.0.0.3', dir: third!.dir, imagesDir: lab.seed.imagesDir });
+      const resumed = await deploy(plan, stateDir);
+      expect(resumed.failures).toEqual([]);
+      expect(resumed.state).toBe('done');
+      const nodes = await ironicNodes(url);
+      expect(nodes.map((n) => [n.name, n.provision_state]).sort()).toEqual([
+        ['node-08', 'active'],
+        ['node-09', 'active'],
+      ]);
+    }, 180_000);
+  });
 });

@@ -235,6 +235,7 @@ class RealDriver implements DeployDriver {
   private async bmcGates(ctx: StepContext, signal: AbortSignal): Promise<void> {
     const nodes = ctx.plan.nodes.filter((n) => !ctx.step.nodes.length || ctx.step.nodes.includes(n.name));
     const problems: string[] = [];
+    let refused = false;
     let done = 0;
     const queue = [...nodes];
     const worker = async () => {
@@ -246,6 +247,7 @@ class RealDriver implements DeployDriver {
         } catch (err) {
           if (signal.aborted) throw err;
           const why = err instanceof BmcError ? `${err.message} — ${explainBmcError(err.kind).fix}` : (err as Error).message;
+          if (err instanceof BmcError && err.kind === 'refused') refused = true;
           problems.push(`${n.name}: ${why}`);
           ctx.log(`${n.name}: ${why}`, { node: n.name, level: 'error' });
         }
@@ -254,7 +256,8 @@ class RealDriver implements DeployDriver {
     };
     await Promise.all(Array.from({ length: Math.min(8, nodes.length) }, worker));
     if (problems.length) {
-      throw new StepError('unreachable', `BMC check failed for ${problems.length} server(s): ${problems.join('; ')}`, 'correct the BMC details in the plan, then retry');
+      // Wrong credentials do not heal by waiting: not worth an automatic retry.
+      throw new StepError(refused ? 'auth' : 'unreachable', `BMC check failed for ${problems.length} server(s): ${problems.join('; ')}`, 'correct the BMC details in the plan, then retry');
     }
   }
 
