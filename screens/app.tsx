@@ -29,11 +29,11 @@ export const SHELL_KEYS: KeyHelp[] = [
 ];
 
 const SHELL_KEYS_LONG: KeyHelp[] = [
-  { keys: 'Enter / Right', action: 'next screen (when the screen does not use it)' },
-  { keys: 'Esc / Left', action: 'previous screen; what you entered is kept' },
-  { keys: 'Tab', action: 'next field on screens with several' },
+  { keys: 'Enter, Right', action: 'next screen' },
+  { keys: 'Esc, Left', action: 'back; entries are kept' },
+  { keys: 'Tab', action: 'next field' },
   { keys: '?', action: 'this help' },
-  { keys: 'q / Ctrl-C', action: 'quit (asks first; the plan is saved)' },
+  { keys: 'q, Ctrl-C', action: 'quit (asks; saves)' },
 ];
 
 export interface AppProps {
@@ -225,8 +225,10 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
 
   const small = columns < MIN_COLUMNS || rows < MIN_ROWS;
   const Screen = screen.component;
-  // The screen's keys first; a shell key the screen gives another meaning is left out.
-  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => !screen.keys.some((s) => s.keys === k.keys))];
+  // The screen's keys first; a shell key the screen gives another meaning is left out;
+  // "? help" always shows (it lists everything the bar has no room for).
+  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && !screen.keys.some((s) => s.keys === k.keys))];
+  const pinned = SHELL_KEYS.filter((k) => k.keys === '?');
   return (
     <ThemeContext.Provider value={theme}>
       <KeyRouter onKey={onKey} isActive={isRawModeSupported}>
@@ -254,11 +256,11 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
             </Box>
             {dialog === 'help' ? (
               <Box height={bodyRows} flexDirection="column" overflow="hidden">
-                <HelpOverlay title={screen.title} help={screen.help} screenKeys={screen.keys} shellKeys={SHELL_KEYS_LONG} width={Math.min(columns, 78)} />
+                <HelpOverlay title={screen.title} help={screen.help} screenKeys={screen.keys} shellKeys={SHELL_KEYS_LONG} width={Math.min(columns, 80)} height={bodyRows} />
               </Box>
             ) : null}
             <StatusLine dialog={dialog} started={started} flash={flash ?? (blocked ? `${theme.sym.warn} ${blocked}` : undefined)} />
-            <HelpBar keys={keys} width={columns} />
+            <HelpBar keys={keys} pinned={pinned} width={columns} />
           </Box>
         )}
         </AsciiBox>

@@ -16,7 +16,9 @@ export async function openTui(options: TuiOptions): Promise<number> {
       // Stray console output goes above the live area instead of tearing it.
       patchConsole: true,
       maxFps: 30,
-      incrementalRendering: true,
+      // Off: Ink 6.8.0's incremental mode writes a changed line one row too low in a real
+      // terminal (tmux, xterm: a 5-line frame with its 4th line changed overwrites the 5th).
+      incrementalRendering: false,
     },
   );
   await instance.waitUntilExit();

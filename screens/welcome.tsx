@@ -45,7 +45,7 @@ function Tiers() {
   );
   const arrow = (
     <Box width={5} justifyContent="center" alignItems="center" flexShrink={0}>
-      <Text color={theme.c('accent')}>{theme.ascii ? '-->' : '──▶'}</Text>
+      <Text color={theme.c('accent')}>{theme.ascii ? '-->' : '──→'}</Text>
     </Box>
   );
   return (

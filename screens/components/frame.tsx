@@ -20,12 +20,15 @@ export function Frame({ title, width, height, tone = 'muted', children }: FrameP
   const theme = useTheme();
   return (
     <Box flexDirection="column" borderStyle={theme.border} borderColor={theme.c(tone)} paddingX={1} width={width} height={height} overflow="hidden" flexShrink={0}>
-      {title ? (
-        <Text bold color={theme.c('title')} wrap="truncate-end">
-          {title}
-        </Text>
-      ) : null}
-      {children}
+      {/* Does not shrink: content taller than `height` is cut at the bottom, not squeezed. */}
+      <Box flexDirection="column" flexShrink={0}>
+        {title ? (
+          <Text bold color={theme.c('title')} wrap="truncate-end">
+            {title}
+          </Text>
+        ) : null}
+        {children}
+      </Box>
     </Box>
   );
 }

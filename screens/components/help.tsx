@@ -6,25 +6,27 @@ import { Frame } from './frame.js';
 import { useTheme } from './theme.js';
 
 export interface HelpBarProps {
-  /** Keys in the order shown; the bar drops the last ones that do not fit. */
+  /** Keys in the order shown; the last ones that do not fit are dropped. */
   keys: KeyHelp[];
+  /** Always shown, after the others (e.g. "? help", so the rest can be found). */
+  pinned?: KeyHelp[];
   /** Width available (columns). */
   width: number;
 }
 
-export function HelpBar({ keys, width }: HelpBarProps) {
+export function HelpBar({ keys, pinned = [], width }: HelpBarProps) {
   const theme = useTheme();
+  const size = (k: KeyHelp) => k.keys.length + 1 + k.action.length + theme.sym.sep.length;
+  let room = width - pinned.reduce((n, k) => n + size(k), 0);
   const parts: KeyHelp[] = [];
-  let used = 0;
   for (const k of keys) {
-    const len = k.keys.length + 1 + k.action.length + (parts.length ? theme.sym.sep.length : 0);
-    if (used + len > width) break;
+    if (size(k) > room) break;
     parts.push(k);
-    used += len;
+    room -= size(k);
   }
   return (
     <Text wrap="truncate-end">
-      {parts.map((k, i) => (
+      {[...parts, ...pinned].map((k, i) => (
         <Text key={k.keys + k.action}>
           {i > 0 ? <Text color={theme.c('muted')}>{theme.sym.sep}</Text> : null}
           <Text bold color={theme.c('accent')}>
@@ -48,35 +50,47 @@ export interface HelpOverlayProps {
   shellKeys: KeyHelp[];
   /** Width of the box (columns). */
   width: number;
+  /** Height of the box (rows); the text is cut to fit. */
+  height?: number;
 }
 
-export function HelpOverlay({ title, help, screenKeys, shellKeys, width }: HelpOverlayProps) {
+/** The help text, then this screen's keys and the shell's side by side. */
+export function HelpOverlay({ title, help, screenKeys, shellKeys, width, height }: HelpOverlayProps) {
   const theme = useTheme();
-  const keyWidth = Math.max(...[...screenKeys, ...shellKeys].map((k) => k.keys.length), 4) + 2;
-  const rows = (keys: KeyHelp[]) =>
-    keys.map((k) => (
-      <Box key={k.keys + k.action}>
-        <Box width={keyWidth} flexShrink={0}>
-          <Text bold color={theme.c('accent')}>
-            {k.keys}
-          </Text>
-        </Box>
-        <Text wrap="truncate-end">{k.action}</Text>
+  const inner = width - 4;
+  const column = Math.floor((inner - 2) / 2);
+  const keyList = (heading: string, keys: KeyHelp[]) => {
+    const keyWidth = Math.min(16, Math.max(...keys.map((k) => k.keys.length), 4) + 2);
+    return (
+      <Box flexDirection="column" width={column} flexShrink={0}>
+        <Text bold>{heading}</Text>
+        {keys.map((k) => (
+          <Box key={k.keys + k.action}>
+            <Box width={keyWidth} flexShrink={0}>
+              <Text bold color={theme.c('accent')} wrap="truncate-end">
+                {k.keys}
+              </Text>
+            </Box>
+            <Text wrap="truncate-end">{k.action}</Text>
+          </Box>
+        ))}
       </Box>
-    ));
+    );
+  };
   return (
-    <Frame title={`Help: ${title}`} width={width}>
-      <Text wrap="wrap">{help}</Text>
-      {screenKeys.length > 0 && (
-        <>
-          <Text bold> </Text>
-          <Text bold>On this screen</Text>
-          {rows(screenKeys)}
-        </>
-      )}
+    <Frame title={`Help: ${title}`} width={width} height={height}>
+      {/* Screens may hard-wrap their help text; the box wraps it again at its own width. */}
+      {help.split(/\n\s*\n/).map((para, i) => (
+        <Text key={i} wrap="wrap">
+          {para.replace(/\s*\n\s*/g, ' ')}
+        </Text>
+      ))}
       <Text> </Text>
-      <Text bold>Everywhere</Text>
-      {rows(shellKeys)}
+      <Box flexShrink={0}>
+        {screenKeys.length > 0 ? keyList('On this screen', screenKeys) : null}
+        {screenKeys.length > 0 ? <Box width={2} /> : null}
+        {keyList('Everywhere', shellKeys)}
+      </Box>
       <Text> </Text>
       <Text color={theme.c('muted')}>Press any key to close this help.</Text>
     </Frame>

@@ -41,15 +41,18 @@ function reducer(state: State, action: Action): State {
   if (action.type === 'reset') return { index: action.index, top: 0 };
   const { count, limit, enabled } = action;
   if (count === 0) return state;
+  // Step over disabled items; stop at the ends, on the last enabled item passed.
   let index = state.index;
-  // Step over disabled items; stop at the ends.
+  let at = state.index;
   for (let moved = 0; moved < Math.abs(action.by); ) {
-    const next = index + Math.sign(action.by);
+    const next = at + Math.sign(action.by);
     if (next < 0 || next >= count) break;
-    index = next;
-    if (enabled[index]) moved++;
+    at = next;
+    if (enabled[at]) {
+      index = at;
+      moved++;
+    }
   }
-  if (!enabled[index]) index = state.index;
   let top = state.top;
   if (index < top) top = index;
   if (index >= top + limit) top = index - limit + 1;

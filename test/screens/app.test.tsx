@@ -86,7 +86,7 @@ describe('the wizard shell', () => {
     stdin.write('?');
     await vi.waitFor(() => expect(lastFrame()).toContain('Help: Welcome'));
     const frame = lastFrame()!;
-    for (const word of ['On this screen', 'Up/Down', 'Everywhere', 'Esc / Left', 'q / Ctrl-C']) expect(frame).toContain(word);
+    for (const word of ['On this screen', 'Up/Down', 'Everywhere', 'Esc, Left', 'q, Ctrl-C']) expect(frame).toContain(word);
     expect(frame).not.toContain('Load an answers file');
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     expect(lines(frame).length).toBeLessThan(24);
