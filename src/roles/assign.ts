@@ -114,7 +114,7 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
     free.push({ index: i, name: n.name, facts, unknown: factsUnknown(facts), taken: false });
   });
   // Known sizes smallest first; unknown sizes last, by name (assumed to fit, and said so).
-  free.sort((a, b) => Number(a.unknown) - Number(b.unknown) || compareSize({ ...a.facts, name: a.name }, { ...b.facts, name: b.name }));
+  free.sort((a, b) => Number(a.unknown) - Number(b.unknown) || compareSize(a.facts, b.facts) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const take = (c: Candidate, role: RoleName | undefined, reason: string) => {
     c.taken = true;

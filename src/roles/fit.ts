@@ -58,14 +58,9 @@ export function combinedFloor(floors: readonly Hardware[]): Hardware {
   }));
 }
 
-/** Orders servers smallest first (RAM, then CPUs, then disk, then name) — deterministic. */
-export function compareSize(a: Facts & { name: string }, b: Facts & { name: string }): number {
-  return (
-    (a.memoryMiB ?? 0) - (b.memoryMiB ?? 0) ||
-    (a.cpu ?? 0) - (b.cpu ?? 0) ||
-    (a.diskGiB ?? 0) - (b.diskGiB ?? 0) ||
-    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
-  );
+/** Orders servers smallest first: RAM, then CPUs, then disk (callers break ties by name). */
+export function compareSize(a: Facts, b: Facts): number {
+  return (a.memoryMiB ?? 0) - (b.memoryMiB ?? 0) || (a.cpu ?? 0) - (b.cpu ?? 0) || (a.diskGiB ?? 0) - (b.diskGiB ?? 0);
 }
 
 /** "64 GiB, 16 CPUs, 900 GiB" (what is known). */
