@@ -9,6 +9,15 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { PlanInput } from '../../src/plan/schema.js';
 import { labSpecs, startBmcLab, type BmcLab, type LabBmcSpec } from './bmc-lab.js';
+import { ensurePackages, LAB_PACKAGES } from './ensure-packages.js';
+
+/** Debian package → a program it installs (the Ironic lab and the BMC lab). */
+export const IRONIC_LAB_PACKAGES: Record<string, string> = {
+  ...LAB_PACKAGES,
+  'ironic-common': 'ironic',
+  'python3-ironicclient': 'baremetal',
+  'python3-openstackclient': 'openstack',
+};
 
 export const IRONIC_BIN = '/usr/bin/ironic';
 export const IRONIC_DBSYNC_BIN = '/usr/bin/ironic-dbsync';
@@ -217,6 +226,7 @@ export const UNDERCLOUD_IRONIC_HOST = '127.0.0.2';
 export const LAB_BMC_NET = '127.0.1';
 
 export async function startIronicLab(opts: IronicLabOptions): Promise<IronicLab> {
+  ensurePackages(IRONIC_LAB_PACKAGES);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cs-ironiclab-'));
   const imagesDir = opts.imagesDir ?? join(dir, 'images');
   mkdirSync(imagesDir, { recursive: true });
