@@ -123,6 +123,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
       const target = Math.max(0, Math.min(screens.length - 1, to));
       setBlockedState(undefined);
       setFlash(undefined);
+      setNotice(undefined);
       setIndex(target);
       latest.current.screen = screens[target].id;
       flush();
@@ -136,7 +137,8 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   }, [flush]);
 
   const skipLine = ui.skipChecks ? 1 : 0;
-  const noticeLine = notice ? 1 : 0;
+  // A notice (the corrupt state file kept aside) gets two lines, until the first move.
+  const noticeLine = notice ? 2 : 0;
   // Header, optional lines, then the screen, a status line and the help bar; the live area
   // stays one row shorter than the terminal (a full-height frame makes Ink redraw it all).
   const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
@@ -247,9 +249,11 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
               </Text>
             ) : null}
             {notice ? (
-              <Text color={theme.c('warn')} wrap="truncate-end">
-                {theme.sym.warn} {notice}
-              </Text>
+              <Box height={2} overflow="hidden">
+                <Text color={theme.c('warn')} wrap="wrap">
+                  {theme.sym.warn} {notice}
+                </Text>
+              </Box>
             ) : null}
             <Box height={bodyRows} flexDirection="column" overflow="hidden" display={dialog === 'help' ? 'none' : 'flex'}>
               <Screen key={screen.id} app={app} />

@@ -1,9 +1,10 @@
-// The shell's view of the state store: the saved plan and where the person was. Stands in
-// for src/store's StateStore until it lands (then this file adapts it, nothing else changes).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { emptyPlan, PlanSchema, type Plan } from '../src/plan/schema.js';
+// The shell's view of the state store (src/store/state.ts): the saved plan and the screen
+// the person was on, plus what to tell them about the state file.
+import { StateStore } from '../src/store/state.js';
+import { emptyPlan, type Plan } from '../src/plan/schema.js';
 import type { ScreenId } from './types.js';
+
+const SCREEN_IDS: readonly ScreenId[] = ['welcome', 'host', 'servers', 'network', 'roles', 'review', 'deploy', 'done'];
 
 export interface SavedSession {
   plan: Plan;
@@ -24,36 +25,18 @@ export interface SessionStore {
 }
 
 export function openSessionStore(dir: string): SessionStore {
-  const file = join(dir, 'session.json');
-  let notice: string | undefined;
+  const store = StateStore.open(dir);
+  const first = store.notices[0];
   return {
     dir,
-    get notice() {
-      return notice;
-    },
+    notice: first && `${first.message}.`,
     load() {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-      try {
-        const raw = JSON.parse(text) as { plan: unknown; screen: ScreenId; updatedAt: string };
-        return { plan: PlanSchema.parse(raw.plan), screen: raw.screen, updatedAt: raw.updatedAt };
-      } catch {
-        const aside = `${file}.corrupt-${Date.now()}`;
-        renameSync(file, aside);
-        notice = `The saved session was unreadable; it was kept as ${aside}.`;
-        return undefined;
-      }
+      const saved = store.saved();
+      if (!saved) return undefined;
+      const screen = SCREEN_IDS.includes(saved.session.screen as ScreenId) ? (saved.session.screen as ScreenId) : 'welcome';
+      return { plan: saved.plan, screen, updatedAt: saved.session.updatedAt };
     },
-    save(plan, screen) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify({ plan, screen, updatedAt: new Date().toISOString() }), { mode: 0o600 });
-      renameSync(temp, file);
-    },
+    save: (plan, screen) => store.savePlan(plan, screen),
   };
 }
 

@@ -1,5 +1,5 @@
 import React from 'react';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Text } from 'ink';
@@ -8,6 +8,7 @@ import { review } from '../../screens/review.js';
 import type { ScreenDef, ScreenProps } from '../../screens/types.js';
 import { welcome } from '../../screens/welcome.js';
 import { screens } from '../../screens/index.js';
+import { StateStore } from '../../src/store/state.js';
 import { KEY, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
 
 let state: ReturnType<typeof tempStateDir>;
@@ -111,9 +112,9 @@ describe('the wizard shell', () => {
     stdin.write('y');
     await vi.waitFor(() => expect(exits).toEqual([0]));
     expect(lastFrame()).toContain(`The plan is saved in ${state.dir}`);
-    const saved = JSON.parse(readFileSync(join(state.dir, 'session.json'), 'utf8'));
-    expect(saved.screen).toBe('review');
-    expect(saved.plan.driver).toBe('real');
+    const saved = StateStore.open(state.dir).saved();
+    expect(saved?.session.screen).toBe('review');
+    expect(saved?.plan.driver).toBe('real');
     unmount();
   });
 
@@ -124,7 +125,7 @@ describe('the wizard shell', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('Quit? Nothing was started'));
     stdin.write('y');
     await vi.waitFor(() => expect(exits).toEqual([0]));
-    expect(existsSync(join(state.dir, 'session.json'))).toBe(false);
+    expect(StateStore.open(state.dir).saved()).toBeUndefined();
     unmount();
   });
 
@@ -146,6 +147,15 @@ describe('the wizard shell', () => {
     await vi.waitFor(() => expect(second.lastFrame()).toContain('3/4 Shown'));
     expect(second.lastFrame()).toContain('Cloud name: kept');
     second.unmount();
+  });
+
+  it('says so when the saved state was corrupt, and starts afresh', async () => {
+    writeFileSync(join(state.dir, 'config.json'), '{ not json');
+    const { lastFrame, unmount } = renderApp(state.dir);
+    await vi.waitFor(() => expect(lastFrame()).toContain('the saved state could not be used'));
+    expect(lastFrame()).not.toContain('Resume');
+    expect(readdirSync(state.dir).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true);
+    unmount();
   });
 
   it('tries the simulated lab: picks the lab and shows it in the header', async () => {
