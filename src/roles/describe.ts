@@ -2,7 +2,8 @@
 // `plan` command prints it (text or JSON) and the Review screen renders it. Pure: the
 // addresses and findings come in from their areas.
 import { ARTIFACT_NAMES, type ArtifactName } from '../artifacts/files.js';
-import { allocate } from '../network/allocate.js';
+import { allocate, type Allocation } from '../network/allocate.js';
+import { describeNetwork } from '../network/describe.js';
 import type { Finding } from '../plan/findings.js';
 import { OVERCLOUD_ROLES, type Plan, type RoleName } from '../plan/schema.js';
 import { roleCounts } from './assign.js';
@@ -39,7 +40,7 @@ export interface PlanDescription {
   name: string;
   driver: Plan['driver'];
   tiers: TierPlan[];
-  /** Lines about the network from its area (describeNetwork), when given. */
+  /** The networks in plain lines (the network area's description, without its address list). */
   network: string[];
   findings: Finding[];
   files: { name: ArtifactName; secret: boolean }[];
@@ -47,8 +48,6 @@ export interface PlanDescription {
 
 export interface DescribeInput {
   findings: Finding[];
-  /** Lines about the network (its area's description), when there are any. */
-  network?: string[];
 }
 
 const PLURAL: Record<RoleName, [string, string]> = {
@@ -125,20 +124,36 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
     name: plan.name,
     driver: plan.driver,
     tiers: [seed, undercloud, overcloud],
-    network: input.network ?? [],
+    network: networkLines(plan, allocation),
     findings: input.findings,
     files: ARTIFACT_NAMES.map((name) => ({ name, secret: name === 'instackenv.json' || name === 'baremetal.csv' })),
   };
+}
+
+/** The network area's lines up to its per-server list (the hosts above carry their addresses). */
+function networkLines(plan: Plan, allocation: Allocation): string[] {
+  const lines = describeNetwork(plan, allocation);
+  const list = lines.findIndex((l) => l.startsWith('Addresses of'));
+  const out = list < 0 ? lines : lines.slice(0, list);
+  for (const u of allocation.unallocated) out.push(`  ${u.node} has no address on ${u.network}: ${u.reason}`);
+  return out;
 }
 
 function bmcText(n: Plan['nodes'][number]): string {
   return `${n.bmc.type === 'redfish' ? 'Redfish' : 'IPMI'} ${n.bmc.address}${n.bmc.port ? `:${n.bmc.port}` : ''}`;
 }
 
-/** A host in one line: "node-02  Controller  IPMI 10.0.0.2  64 GiB, 16 CPUs  ctlplane 192.168.24.10". */
-export function hostLine(h: HostPlan): string {
-  const addresses = h.addresses.map((a) => `${a.network} ${a.address}`).join(', ');
-  return [h.host, h.role, h.bmc, h.size, addresses].filter(Boolean).join('  ');
+/**
+ * A host: "node-02  Controller  IPMI 10.0.0.2  64 GiB, 16 CPUs", then its addresses three to
+ * a line ("    ctlplane 192.168.24.10, External 10.0.0.12, InternalApi 172.16.2.12"),
+ * so that it reads on an 80-column screen.
+ */
+export function hostLines(h: HostPlan): string[] {
+  const lines = [[h.host, h.role, h.bmc, h.size].filter(Boolean).join('  ')];
+  for (let i = 0; i < h.addresses.length; i += 3) {
+    lines.push(`    ${h.addresses.slice(i, i + 3).map((a) => `${a.network} ${a.address}`).join(', ')}`);
+  }
+  return lines;
 }
 
 /** The description as plain lines (for `cloudseed plan` and the Review view). */
@@ -147,10 +162,10 @@ export function describeLines(d: PlanDescription, options: { hostsPerTier?: numb
   const lines: string[] = [`Plan "${d.name}" (driver ${d.driver})`, ''];
   for (const t of d.tiers) {
     lines.push(t.summary);
-    for (const h of t.hosts.slice(0, limit)) lines.push(`  ${hostLine(h)}`);
+    for (const h of t.hosts.slice(0, limit)) lines.push(...hostLines(h).map((l) => `  ${l}`));
     if (t.hosts.length > limit) lines.push(`  ... and ${t.hosts.length - limit} more`);
   }
-  if (d.network.length) lines.push('', 'network:', ...d.network.map((l) => `  ${l}`));
+  if (d.network.length) lines.push('', ...d.network);
   const errors = d.findings.filter((f) => f.severity === 'error').length;
   lines.push('', `findings: ${errors} error${errors === 1 ? '' : 's'}, ${d.findings.length - errors} warning${d.findings.length - errors === 1 ? '' : 's'}`);
   for (const f of d.findings) lines.push(`  ${f.severity} ${f.where}: ${f.message} -- ${f.fix}`);

@@ -78,7 +78,7 @@ describe('cloudseed plan', () => {
     expect(r.out).toMatch(/seed: VM on this host \(seed-host\), 192\.168\.24\.1 on \S+ \(bridge brbm\)/);
     expect(r.out).toContain('undercloud: server node-01 (IPMI 10.20.0.1)');
     expect(r.out).toContain('3 controllers, 2 computes');
-    expect(r.out).toMatch(/node-02 {2}Controller {2}IPMI 10\.20\.0\.2 .*ctlplane 192\.168\.24\.\d+/);
+    expect(r.out).toMatch(/node-02 {2}Controller {2}IPMI 10\.20\.0\.2 .*\n {6}ctlplane 192\.168\.24\.\d+, External/);
     expect(r.out).toContain('baremetal.csv (holds BMC passwords, mode 0600)');
     expect(r.out).not.toContain('calvin');
   });
