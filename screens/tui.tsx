@@ -17,7 +17,7 @@ export async function openTui(options: TuiOptions): Promise<number> {
       patchConsole: true,
       maxFps: 30,
       // Off: Ink 6.8.0's incremental mode writes a changed line one row too low in a real
-      // terminal (tmux, xterm: a 5-line frame with its 4th line changed overwrites the 5th).
+      // terminal (tmux: a 5-line frame with its 4th line changed overwrites the 5th).
       incrementalRendering: false,
     },
   );

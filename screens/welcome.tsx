@@ -62,6 +62,8 @@ function Tiers() {
 function Welcome({ app }: ScreenProps) {
   const theme = useTheme();
   const [mode, setMode] = useState<'menu' | 'answers' | 'lab'>('menu');
+  // Back from a sub-step, the cursor is where it was.
+  const [lastChoice, setLastChoice] = useState<Choice>('new');
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | undefined>();
 
@@ -80,7 +82,10 @@ function Welcome({ app }: ScreenProps) {
   const choose = (choice: Choice) => {
     if (choice === 'new') app.begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' }));
     else if (choice === 'resume') app.resume();
-    else setMode(choice);
+    else {
+      setLastChoice(choice);
+      setMode(choice);
+    }
   };
 
   const load = (file: string) => {
@@ -105,7 +110,7 @@ function Welcome({ app }: ScreenProps) {
         The seed installs the undercloud; the undercloud installs your servers.
       </Text>
       <Text> </Text>
-      {mode === 'menu' && <Select items={items} onSelect={(i) => choose(i.value)} />}
+      {mode === 'menu' && <Select items={items} initialIndex={Math.max(0, items.findIndex((i) => i.value === lastChoice))} onSelect={(i) => choose(i.value)} />}
       {mode === 'answers' && (
         <Box flexDirection="column">
           <TextField

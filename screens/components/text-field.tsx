@@ -16,7 +16,7 @@ export interface TextFieldProps {
   onSubmit?(value: string): void;
   /** Called on Esc (leave the field without submitting). */
   onCancel?(): void;
-  /** One line under the field; red. */
+  /** Shown under the field in red (wraps when long). */
   error?: string;
   /** Shown dim when the value is empty. */
   placeholder?: string;
@@ -120,7 +120,7 @@ export function TextField({ label, value, onChange, onSubmit, onCancel, error, p
         )}
       </Box>
       {error ? (
-        <Text color={theme.c('fail')} wrap="truncate-end">
+        <Text color={theme.c('fail')} wrap="wrap">
           {theme.sym.fail} {error}
         </Text>
       ) : null}
