@@ -219,6 +219,8 @@ export interface IronicLabOptions {
   undercloudPort?: number;
   /** Per-BMC overrides, e.g. another password for one of them. */
   bmcOverrides?: Record<number, Partial<LabBmcSpec>>;
+  /** The Ironics outlive this process (`npm run lab:up`). */
+  detached?: boolean;
 }
 
 export const SEED_IRONIC_HOST = '127.0.0.1';
@@ -233,8 +235,8 @@ export async function startIronicLab(opts: IronicLabOptions): Promise<IronicLab>
   const images = writeLabImages(imagesDir);
   const specs = labSpecs(opts.servers, LAB_BMC_NET, opts.first ?? 1).map((s, i) => ({ ...s, ...(opts.bmcOverrides?.[i] ?? {}) }));
   const started = await Promise.allSettled([
-    startIronic({ host: SEED_IRONIC_HOST, port: opts.seedPort ?? 6385, dir: join(dir, 'seed'), imagesDir }),
-    startIronic({ host: UNDERCLOUD_IRONIC_HOST, port: opts.undercloudPort ?? 6385, dir: join(dir, 'undercloud'), imagesDir }),
+    startIronic({ host: SEED_IRONIC_HOST, port: opts.seedPort ?? 6385, dir: join(dir, 'seed'), imagesDir, detached: opts.detached }),
+    startIronic({ host: UNDERCLOUD_IRONIC_HOST, port: opts.undercloudPort ?? 6385, dir: join(dir, 'undercloud'), imagesDir, detached: opts.detached }),
     startBmcLab(specs),
   ]);
   const [seed, undercloud, bmcs] = started;

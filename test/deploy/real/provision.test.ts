@@ -43,10 +43,12 @@ async function runStep(plan: Plan, stepId: string): Promise<{ error?: StepError;
 }
 
 let lab: IronicLab;
+const PORT = 16385;
 
 beforeAll(async () => {
   // BMC 3 has another password than the plan will say (fixed later in the test).
-  lab = await startIronicLab({ servers: 9, bmcOverrides: { 3: { password: 'other-secret' } } });
+  // Ports and BMC addresses apart from `npm run lab:up` (6385, 127.0.1.1..) and the IPMI tests (127.0.1.10..30).
+  lab = await startIronicLab({ servers: 9, first: 101, seedPort: PORT, undercloudPort: PORT, bmcOverrides: { 3: { password: 'other-secret' } } });
 });
 
 afterAll(async () => {
@@ -140,7 +142,7 @@ describe('real driver, local Ironic lab', () => {
 
   describe('Ironic not running, or stopped mid-way', () => {
     let third: IronicInstance | undefined;
-    const url = 'http://127.0.0.3:6385';
+    const url = `http://127.0.0.3:${PORT}`;
     afterAll(async () => {
       await third?.stop();
     });
@@ -150,7 +152,7 @@ describe('real driver, local Ironic lab', () => {
       const { error } = await runStep(plan, 'undercloud.adopt-check');
       expect(error?.kind).toBe('unreachable');
       expect(error?.message).toBe(`cannot reach Ironic at ${url}: connection refused`);
-      third = await startIronic({ host: '127.0.0.3', imagesDir: lab.seed.imagesDir });
+      third = await startIronic({ host: '127.0.0.3', port: PORT, imagesDir: lab.seed.imagesDir });
       expect((await runStep(plan, 'undercloud.adopt-check')).error).toBeUndefined();
     }, 60_000);
 
@@ -170,7 +172,7 @@ describe('real driver, local Ironic lab', () => {
       expect(failed.state).toBe('failed');
       expect(failed.failures.some((f) => f.message.includes(`cannot reach Ironic at ${url}`))).toBe(true);
 
-      third = await startIronic({ host: '127.0.0.3', dir: third!.dir, imagesDir: lab.seed.imagesDir });
+      third = await startIronic({ host: '127.0.0.3', port: PORT, dir: third!.dir, imagesDir: lab.seed.imagesDir });
       const resumed = await deploy(plan, stateDir);
       expect(resumed.failures).toEqual([]);
       expect(resumed.state).toBe('done');
