@@ -1,0 +1,385 @@
+// Network: the provisioning, external and isolated networks. A list of networks with their
+// state, an editor for the focused one (each value says why it was suggested), findings
+// inline, the per-server addresses (scrolls and filters for thousands), and a small drawing
+// of which NIC carries what. Suggestions, rules and allocation live in src/network.
+import React, { useEffect, useMemo, useState } from 'react';
+import { Box, Text } from 'ink';
+import type { HostFacts } from '../src/inventory/host-facts.js';
+import { hostFactsFromLab, probeHost } from '../src/inventory/probe.js';
+import type { LabWorld } from '../src/lab/world.js';
+import type { Finding } from '../src/plan/findings.js';
+import type { Network } from '../src/plan/schema.js';
+import { allocate, type NodeAddresses } from '../src/network/allocate.js';
+import { topologyLines } from '../src/network/describe.js';
+import { checkField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
+import { suggestNetwork, switchLayout } from '../src/network/suggest.js';
+import { validateNetwork } from '../src/network/validate.js';
+import { FindingList } from './components/finding-list.js';
+import { useKeys } from './components/keys.js';
+import { ScrollTable, type Column } from './components/scroll-table.js';
+import { TextField } from './components/text-field.js';
+import { fit, useTheme } from './components/theme.js';
+import type { ScreenDef, ScreenProps } from './types.js';
+
+type View = 'networks' | 'addresses' | 'topology';
+
+/** The seed host's facts: the lab's seed host, or this machine probed. */
+function useHostFacts(lab: LabWorld | undefined): { facts?: HostFacts; ready: boolean } {
+  const [state, setState] = useState<{ facts?: HostFacts; ready: boolean }>(() => (lab ? { facts: hostFactsFromLab(lab), ready: true } : { ready: false }));
+  useEffect(() => {
+    if (lab) {
+      setState({ facts: hostFactsFromLab(lab), ready: true });
+      return;
+    }
+    let live = true;
+    probeHost().then(
+      (facts) => live && setState({ facts, ready: true }),
+      () => live && setState({ ready: true }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [lab]);
+  return state;
+}
+
+/** Words into at most `max` lines of `width` columns; the last is cut with the ellipsis. */
+function wrapLines(text: string, width: number, max: number, ellipsis: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  const kept = lines.slice(0, max);
+  if (lines.length > max) kept[max - 1] = fit(`${kept[max - 1]} ${lines.slice(max).join(' ')}`, width, ellipsis);
+  return kept.map((l) => fit(l, width, ellipsis));
+}
+
+/** A network section nobody filled in yet (a new plan): suggest it without asking. */
+function unfilled(n: Network): boolean {
+  const p = n.provisioning;
+  return p.seedIp === undefined && p.dhcpStart === undefined && p.nic === undefined;
+}
+
+interface Editing {
+  text: string;
+  check: FieldCheck;
+  /** Enter was pressed once on a value with findings: Enter again keeps it. */
+  confirm: boolean;
+}
+
+function NetworkScreen({ app }: ScreenProps) {
+  const theme = useTheme();
+  const { plan, setPlan } = app;
+  const { facts, ready } = useHostFacts(app.lab);
+  const [view, setView] = useState<View>('networks');
+  const [section, setSection] = useState(0);
+  const [field, setField] = useState(0);
+  const [pane, setPane] = useState<'list' | 'fields'>('list');
+  const [editing, setEditing] = useState<Editing | undefined>();
+  const [note, setNote] = useState<string | undefined>();
+  const [page, setPage] = useState(0);
+
+  useEffect(() => {
+    if (ready && unfilled(plan.network)) {
+      setPlan((p) => ({ ...p, network: suggestNetwork({ plan: p, hostFacts: facts }).network }));
+      setNote('networks suggested for this host and these servers; change what you like');
+    }
+  }, [ready]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const findings = useMemo(() => validateNetwork(plan, facts), [plan, facts]);
+  const suggestion = useMemo(() => suggestNetwork({ plan, hostFacts: facts, layout: plan.network.layout }), [plan.nodes, plan.roles, plan.network.layout, facts]); // eslint-disable-line react-hooks/exhaustive-deps
+  const sections = networkSections(plan.network);
+  const sIndex = Math.min(section, sections.length - 1);
+  const current = sections[sIndex];
+  const fIndex = Math.min(field, current.fields.length - 1);
+  const focused = current.fields[fIndex];
+  const allocation = useMemo(() => (view === 'addresses' ? allocate(plan) : undefined), [plan, view]);
+
+  const startEdit = () => {
+    if (focused.kind === 'toggle') {
+      const on = focused.get(plan.network) !== 'on';
+      setPlan((p) => ({ ...p, network: focused.put(p.network, on) }));
+      setNote(`${current.title}: ${on ? 'on' : 'off'}`);
+      return;
+    }
+    const text = focused.get(plan.network);
+    setEditing({ text, check: checkField(plan, focused, text, facts), confirm: false });
+  };
+
+  const save = (e: Editing) => {
+    if (e.check.problem || !e.check.plan) return; // shown under the field; nothing is saved
+    const errors = e.check.findings.filter((f) => f.severity === 'error');
+    if (errors.length && !e.confirm) {
+      setEditing({ ...e, confirm: true });
+      return;
+    }
+    const next = e.check.plan;
+    setPlan((p) => ({ ...p, network: next.network }));
+    setNote(`${focused.label}: ${e.text.trim() || '(empty)'}${errors.length ? ' -- kept with a problem, see below' : ''}`);
+    setEditing(undefined);
+  };
+
+  const useSuggested = () => {
+    const value = focused.get(suggestion.network);
+    const read = readField(focused, value);
+    if ('problem' in read && value !== '') return;
+    setPlan((p) => ({ ...p, network: focused.put(p.network, 'problem' in read ? undefined : read.value) }));
+    setNote(`${focused.label}: the suggested ${value || '(empty)'}`);
+  };
+
+  useKeys(
+    (input, key) => {
+      if (editing) return false; // the text field has the keyboard
+      if (input === 'l') {
+        const layout = plan.network.layout === 'flat' ? 'isolated' : 'flat';
+        setPlan((p) => ({ ...p, network: switchLayout(p, layout, facts).network }));
+        setNote(layout === 'isolated' ? 'layout: isolated -- VLANs for InternalApi, Storage, StorageMgmt, Tenant; the rest kept' : 'layout: flat -- isolated networks off (kept for switching back)');
+        setSection(0);
+        return true;
+      }
+      if (input === 'n' || input === 'a' || input === 't') {
+        setView(input === 'n' ? 'networks' : input === 'a' ? 'addresses' : 'topology');
+        return true;
+      }
+      if (view === 'addresses' && input === 'c') {
+        setPage((x) => x + 1);
+        return true;
+      }
+      if (view !== 'networks') {
+        if (key.escape) {
+          setView('networks');
+          return true;
+        }
+        return false;
+      }
+      if (input === 'r') {
+        setPlan((p) => ({ ...p, network: suggestNetwork({ plan: p, hostFacts: facts, layout: p.network.layout }).network }));
+        setNote('every network set to the suggestion again');
+        return true;
+      }
+      if (key.tab) {
+        setPane((x) => (x === 'list' ? 'fields' : 'list'));
+        return true;
+      }
+      if (key.upArrow || key.downArrow || input === 'k' || input === 'j') {
+        const by = key.upArrow || input === 'k' ? -1 : 1;
+        if (pane === 'list') {
+          setSection(Math.max(0, Math.min(sections.length - 1, sIndex + by)));
+          setField(0);
+        } else setField(Math.max(0, Math.min(current.fields.length - 1, fIndex + by)));
+        setNote(undefined);
+        return true;
+      }
+      if (key.return) {
+        if (pane === 'list') setPane('fields');
+        else startEdit();
+        return true;
+      }
+      if (pane === 'fields' && input === 's') {
+        useSuggested();
+        return true;
+      }
+      if (key.escape && pane === 'fields') {
+        setPane('list');
+        return true;
+      }
+      return false;
+    },
+    { capture: !!editing },
+  );
+
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.length - errors;
+  const summary = findings.length === 0 ? 'no findings' : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const servers = plan.nodes.length;
+  const header = (
+    <Text wrap="truncate-end">
+      <Text bold>Layout: </Text>
+      {plan.network.layout}
+      <Text color={theme.c('muted')}> (l switches)</Text>
+      {theme.sym.sep}
+      {servers} server{servers === 1 ? '' : 's'}
+      {theme.sym.sep}
+      <Text color={theme.c(errors ? 'fail' : warnings ? 'warn' : 'ok')}>{summary}</Text>
+      {!ready ? `${theme.sym.sep}looking at this host...` : ''}
+    </Text>
+  );
+
+  if (view === 'topology') {
+    return (
+      <Box flexDirection="column">
+        {header}
+        <Text> </Text>
+        {topologyLines(plan, { ascii: theme.ascii, width: Math.min(78, app.columns - 2) }).map((l, i) => (
+          <Text key={i} wrap="truncate-end">
+            {l}
+          </Text>
+        ))}
+        <Text> </Text>
+        <Text color={theme.c('muted')}>
+          {fit(`nic1, nic2: each server's first and second NIC${theme.sym.sep}n: networks${theme.sym.sep}a: addresses`, Math.min(78, app.columns - 2), theme.sym.ellipsis)}
+        </Text>
+      </Box>
+    );
+  }
+
+  if (view === 'addresses' && allocation) {
+    const nets = allocation.networks;
+    const perPage = 3;
+    const pages = Math.max(1, Math.ceil(nets.length / perPage));
+    const shown = nets.slice((page % pages) * perPage, (page % pages) * perPage + perPage);
+    const columns: Column<NodeAddresses>[] = [
+      { header: 'Server', width: 14, get: (r) => r.node },
+      { header: 'Role', width: 11, get: (r) => r.role ?? 'no role' },
+      ...shown.map((id) => ({ header: id, width: 15, get: (r: NodeAddresses) => r.addresses[id] ?? '-' })),
+    ];
+    const vips = Object.entries(allocation.vips)
+      .map(([id, a]) => `${id} ${a}`)
+      .join(', ');
+    return (
+      <Box flexDirection="column">
+        {header}
+        <Text wrap="truncate-end">
+          seed {allocation.seed ?? '?'}
+          {theme.sym.sep}undercloud {allocation.undercloud ?? '?'}
+          {vips ? `${theme.sym.sep}VIPs ${vips}` : ''}
+        </Text>
+        <ScrollTable
+          rows={allocation.nodes}
+          columns={columns}
+          rowKey={(r) => r.node}
+          height={Math.max(3, app.bodyRows - 6)}
+          filterable
+          filterText={(r) => `${r.node} ${r.role ?? 'no role'} ${Object.values(r.addresses).join(' ')}`}
+          empty="No servers yet: add them on the Servers screen."
+        />
+        <Text color={theme.c(allocation.unallocated.length ? 'fail' : 'muted')} wrap="truncate-end">
+          {allocation.unallocated.length
+            ? `${allocation.unallocated.length} address(es) missing: ${allocation.unallocated[0].node} on ${allocation.unallocated[0].network}: ${allocation.unallocated[0].reason}`
+            : `columns ${(page % pages) + 1}/${pages} (c: more)${theme.sym.sep}n: networks${theme.sym.sep}t: drawing`}
+        </Text>
+      </Box>
+    );
+  }
+
+  const width = Math.min(78, app.columns - 2);
+  const listWidth = 22;
+  const labelWidth = 16;
+  const valueWidth = Math.max(10, Math.min(78, app.columns - 2) - listWidth - labelWidth - 6);
+  const fieldFindings = (path: string): Finding[] => findings.filter((f) => f.where === path || f.where.startsWith(`${path}[`));
+  const focusedFindings = sectionFindings(findings, current);
+  const suggested = focused.get(suggestion.network);
+  const value = focused.get(plan.network);
+  const why = suggestion.why[focused.path];
+  const whyText = why ? (value === suggested ? `why: ${why}` : `suggested ${suggested || '(empty)'}: ${why}${pane === 'fields' ? ' (s takes it)' : ''}`) : '';
+  const editError = editing ? (editing.check.problem ?? editing.check.findings[0]?.message) : undefined;
+
+  return (
+    <Box flexDirection="column">
+      {header}
+      <Box marginTop={1}>
+        <Box flexDirection="column" width={listWidth} flexShrink={0}>
+          {sections.map((s, i) => {
+            const count = sectionFindings(findings, s).length;
+            const on = sectionEnabled(plan.network, s);
+            const at = i === sIndex;
+            const hasError = sectionFindings(findings, s).some((f) => f.severity === 'error');
+            const state = !on ? 'off' : count === 0 ? theme.sym.ok : `${hasError ? theme.sym.fail : theme.sym.warn} ${count}`;
+            return (
+              <Text key={s.id} wrap="truncate-end" bold={at} color={at && pane === 'list' ? theme.c('selected') : !on ? theme.c('muted') : undefined}>
+                {at ? theme.sym.pointer : ' '} {fit(s.title, listWidth - 9, theme.sym.ellipsis).padEnd(listWidth - 9)}{' '}
+                <Text color={!on ? theme.c('muted') : theme.c(count === 0 ? 'ok' : hasError ? 'fail' : 'warn')}>{state}</Text>
+              </Text>
+            );
+          })}
+        </Box>
+        <Box flexDirection="column" flexGrow={1}>
+          {current.fields.map((f, i) => {
+            const at = i === fIndex;
+            if (at && editing) {
+              return (
+                <TextField
+                  key={f.path}
+                  label={`${theme.sym.pointer} ${f.label}`}
+                  labelWidth={labelWidth + 2}
+                  value={editing.text}
+                  onChange={(text) => setEditing({ text, check: checkField(plan, f, text, facts), confirm: false })}
+                  onSubmit={() => save(editing)}
+                  onCancel={() => setEditing(undefined)}
+                />
+              );
+            }
+            const problems = fieldFindings(f.path);
+            const mark = problems.length ? ` ${problems.some((x) => x.severity === 'error') ? theme.sym.fail : theme.sym.warn}` : '';
+            const shownValue = f.get(plan.network);
+            return (
+              <Text key={f.path} wrap="truncate-end" bold={at && pane === 'fields'} color={at && pane === 'fields' ? theme.c('selected') : undefined}>
+                {at && pane === 'fields' ? theme.sym.pointer : ' '} {f.label.padEnd(labelWidth)}
+                {shownValue ? fit(shownValue, valueWidth, theme.sym.ellipsis) : <Text color={theme.c('muted')}>{f.optional ? '(none)' : '(not set)'}</Text>}
+                <Text color={theme.c(problems.some((x) => x.severity === 'error') ? 'fail' : 'warn')}>{mark}</Text>
+              </Text>
+            );
+          })}
+        </Box>
+      </Box>
+      {editing ? (
+        <Box flexDirection="column" marginTop={1}>
+          {wrapLines(editError ? `${theme.sym.fail} ${editError}` : `${theme.sym.ok} ${editing.text.trim() || '(empty)'} fits`, width, 2, theme.sym.ellipsis).map((l, i) => (
+            <Text key={i} color={theme.c(editError ? 'fail' : 'ok')}>
+              {l}
+            </Text>
+          ))}
+          <Text color={theme.c('muted')}>
+            {fit(
+              editing.check.problem
+                ? 'Fix it to save (Esc: leave the field unchanged).'
+                : editing.confirm
+                  ? `Enter again keeps it with this problem (Esc: leave it). ${editing.check.findings[0]?.fix ?? ''}`
+                  : editing.check.findings.length
+                    ? `${theme.sym.arrow} ${editing.check.findings[0].fix}`
+                    : 'Enter saves, Esc leaves the field unchanged.',
+              width,
+              theme.sym.ellipsis,
+            )}
+          </Text>
+        </Box>
+      ) : (
+        <Box flexDirection="column" marginTop={1}>
+          {wrapLines(note ?? whyText, width, 2, theme.sym.ellipsis).map((l, i) => (
+            <Text key={i} color={theme.c('muted')}>
+              {l}
+            </Text>
+          ))}
+          <FindingList findings={focusedFindings} compact maxRows={3} empty={`${current.title}: no findings`} />
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+export const network: ScreenDef = {
+  id: 'network',
+  title: 'Network',
+  component: NetworkScreen,
+  keys: [
+    { keys: 'Tab', action: 'list/fields' },
+    { keys: 'Enter', action: 'edit' },
+    { keys: 's', action: 'suggested' },
+    { keys: 'l', action: 'layout' },
+    { keys: 'a/t', action: 'addresses/drawing' },
+  ],
+  help: [
+    'The networks the cloud uses. ctlplane (provisioning) boots and deploys the servers from',
+    'this host; External carries the public endpoints and floating IPs; the isolated layout',
+    'adds VLANs for InternalApi, Storage, StorageMgmt and Tenant. Values are suggested for',
+    'this host and these servers: the line under the fields says why. Up/Down and Tab move,',
+    'Enter edits (an unreadable value is never saved), s takes the suggested value, r resets',
+    'every network to the suggestion, l switches flat/isolated keeping what it can,',
+    'a shows every server\'s addresses (/ filters, c more columns), t draws the wiring.',
+  ].join('\n'),
+};
