@@ -82,6 +82,9 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const [flash, setFlash] = useState<string | undefined>();
   const [dialog, setDialog] = useState<Dialog>('none');
   const [exitCode, setExitCode] = useState<number | undefined>();
+  // A screen's own modes (a form, a running scan) claim the keyboard with setCapture;
+  // widgets do it with useKeys({ capture }). Either way the shell keeps only Ctrl-C.
+  const captured = useRef(false);
 
   const screen = screens[Math.min(index, screens.length - 1)];
 
@@ -124,6 +127,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
       setBlockedState(undefined);
       setFlash(undefined);
       setNotice(undefined);
+      captured.current = false;
       setIndex(target);
       latest.current.screen = screens[target].id;
       flush();
@@ -165,9 +169,8 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
       if (to >= 0) go(to);
     },
     screenIds: screens.map((s) => s.id),
-    setCapture: () => {
-      // Widgets claim the keyboard through useKeys({ capture }); kept for screens that
-      // handle text with Ink's useInput themselves.
+    setCapture: (on) => {
+      captured.current = on;
     },
     setBlocked: (reason) => setBlockedState(reason),
     quit,
@@ -190,7 +193,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
 
   const onKey = (input: string, key: Key, capturing: boolean) => {
     if (key.ctrl && input === 'c') return quit();
-    if (capturing) return;
+    if (capturing || captured.current) return;
     if (input === '?') return setDialog('help');
     if (input === 'q') return quit();
     if (key.return || key.rightArrow) return app.next();

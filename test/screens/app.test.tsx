@@ -1,8 +1,9 @@
-import React from 'react';
+import React, { useEffect, useState } from 'react';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Text } from 'ink';
+import { useKeys } from '../../screens/components/keys.js';
 import { TextField } from '../../screens/components/text-field.js';
 import { review } from '../../screens/review.js';
 import type { ScreenDef, ScreenProps } from '../../screens/types.js';
@@ -28,6 +29,19 @@ const nameScreen: ScreenDef = { id: 'host', title: 'Name', component: NameEditor
 const shownName: ScreenDef = { id: 'servers', title: 'Shown', component: NameScreen, keys: [], help: 'Shows the name.' };
 
 const lines = (frame: string) => frame.split('\n');
+
+/** A screen in a mode of its own (a form): it claims the keyboard with setCapture. */
+function CapturingScreen({ app }: ScreenProps) {
+  const [seen, setSeen] = useState(0);
+  useEffect(() => app.setCapture(true), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // Counts keys without using them, so the shell gets each one after.
+  useKeys(() => {
+    setSeen((n) => n + 1);
+    return false;
+  });
+  return <Text>busy with a form, {seen} keys seen</Text>;
+}
+const capturing: ScreenDef = { id: 'servers', title: 'Form', component: CapturingScreen, keys: [], help: 'A form.' };
 
 describe('the wizard shell', () => {
   it('opens on Welcome with the three tiers, the step and the help bar, within 80x24', async () => {
@@ -94,6 +108,24 @@ describe('the wizard shell', () => {
     stdin.write(KEY.down); // closes the help; the menu under it does not move
     await vi.waitFor(() => expect(lastFrame()).toContain('Load an answers file'));
     expect(lastFrame()).toMatch(/[❯>] Start a new installation/);
+    unmount();
+  });
+
+  it('a screen that claims the keyboard keeps Esc, q and ?; Ctrl-C still asks to quit', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, capturing, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('busy with a form'));
+    let n = 0;
+    for (const key of [KEY.esc, 'q', '?', KEY.right, KEY.left]) {
+      stdin.write(key);
+      n += 1;
+      await vi.waitFor(() => expect(lastFrame()).toContain(`${n} keys seen`));
+    }
+    stdin.write(KEY.ctrlC);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Quit?'));
+    expect(lastFrame()).toContain('2/3 Form');
+    expect(lastFrame()).not.toContain('Help:');
     unmount();
   });
 
