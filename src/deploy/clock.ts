@@ -7,6 +7,11 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Virtual clocks run as fast as the CPU allows. */
   readonly virtual: boolean;
+  /**
+   * Real work (I/O, real timers) that virtual time must wait for: while it runs a virtual
+   * clock stands still, so a step's timeout cannot fire just because the CPU was idle.
+   */
+  hold<T>(work: Promise<T>): Promise<T>;
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -15,6 +20,7 @@ function abortReason(signal: AbortSignal): unknown {
 
 export const realClock: Clock = {
   virtual: false,
+  hold: (work) => work,
   now: () => Date.now(),
   sleep(ms, signal) {
     return new Promise((resolve, reject) => {
@@ -51,6 +57,7 @@ export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
   let seq = 0;
   const heap: Sleeper[] = [];
   let scheduled = false;
+  let holds = 0;
 
   const less = (a: Sleeper, b: Sleeper) => a.wake < b.wake || (a.wake === b.wake && a.seq < b.seq);
   const push = (s: Sleeper) => {
@@ -84,6 +91,7 @@ export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
   };
   const tick = () => {
     scheduled = false;
+    if (holds > 0) return;
     let s = pop();
     while (s?.cancelled) s = pop();
     if (!s) return;
@@ -92,7 +100,7 @@ export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
     schedule();
   };
   function schedule() {
-    if (scheduled || heap.length === 0) return;
+    if (scheduled || holds > 0 || heap.length === 0) return;
     scheduled = true;
     setImmediate(tick);
   }
@@ -100,6 +108,15 @@ export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
   return {
     virtual: true,
     now: () => now,
+    async hold(work) {
+      holds++;
+      try {
+        return await work;
+      } finally {
+        holds--;
+        schedule();
+      }
+    },
     sleep(ms, signal) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(abortReason(signal));

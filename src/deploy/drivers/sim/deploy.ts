@@ -240,7 +240,7 @@ export class SimDriver implements DeployDriver {
   private async gates(play: Play): Promise<void> {
     const bmc = bmcClientFor(this.opts.world, { scale: this.clock.virtual ? 0 : 1 / this.speed });
     play.waiting(`a DHCP answer on ${this.plan.network.provisioning.nic ?? 'the provisioning NIC'}`);
-    const results = await runGates(this.plan, simProbe(this.opts.world, bmc), { signal: play.signal, log: (line, level) => play.log(line, level) });
+    const results = await this.clock.hold(runGates(this.plan, simProbe(this.opts.world, bmc), { signal: play.signal, log: (line, level) => play.log(line, level) }));
     for (const r of results) play.log(`${r.title}: ${r.status}${r.acknowledged && r.status !== 'pass' ? ' (acknowledged)' : ''}${r.details.length ? ` -- ${r.details.join('; ')}` : ''}`, r.status === 'pass' ? 'info' : r.acknowledged ? 'warn' : 'error');
     await play.wait(30 * S);
     const blocking = blockingGates(results);
