@@ -9,6 +9,7 @@ import { writeArtifacts } from '../src/artifacts/write.js';
 import { describeLines, describePlan } from '../src/roles/describe.js';
 import { useKeys, useReducerRef } from './components/keys.js';
 import { useTheme } from './components/theme.js';
+import type { ReviewTiersProps } from './review.js';
 import type { ScreenProps } from './types.js';
 
 /** Where `w` writes a file from the view. */
@@ -94,21 +95,26 @@ function Viewer({ app, height, onClose }: ScreenProps & { height: number; onClos
   );
 }
 
-/** Rows Review's summary takes above this part (the viewer uses the rest of the screen). */
-const SUMMARY_ROWS = 6;
-
-export function ReviewPlan({ app, height }: ScreenProps & { height: number }) {
+export function ReviewPlan({ app, height, onFullView }: ReviewTiersProps) {
   const theme = useTheme();
   const [viewing, setViewing] = useState(false);
   const description = useMemo(() => describePlan(app.plan, { findings: [] }), [app.plan]);
+  const view = (on: boolean) => {
+    setViewing(on);
+    onFullView?.(on);
+  };
 
-  useKeys((input) => {
-    if (input !== 'v') return false;
-    setViewing(true);
-    return true;
-  });
+  useKeys(
+    (input) => {
+      if (input !== 'v') return false;
+      view(true);
+      return true;
+    },
+    { isActive: !viewing },
+  );
 
-  if (viewing) return <Viewer app={app} height={Math.max(height, app.bodyRows - SUMMARY_ROWS)} onClose={() => setViewing(false)} />;
+  // Review gives the viewer the screen below its summary (onFullView); without it, 4 rows.
+  if (viewing) return <Viewer app={app} height={onFullView ? height : Math.max(height, 4)} onClose={() => view(false)} />;
   const lines = description.tiers.map((t) => t.summary);
   return (
     <Box flexDirection="column" height={height}>

@@ -16,7 +16,8 @@ import { deployAction } from './deploy.js';
 
 // ---------------------------------------------------------------------------------------
 // Slots later issues fill (one line each):
-//   REVIEW_TIERS   the roles issue: "what will happen per tier" (a component, `height` rows).
+//   REVIEW_TIERS   the roles issue: "what will happen per tier" (a component, `height` rows;
+//                  it may ask for the whole screen below the summary with onFullView).
 //   REVIEW_ACTIONS the deploy issue: the "Deploy" action (and any other action after review).
 export interface ReviewAction {
   /** The menu line, e.g. "Deploy". */
@@ -27,7 +28,8 @@ export interface ReviewAction {
   disabledReason?(app: AppContext): string | undefined;
   run(app: AppContext): void;
 }
-export const REVIEW_TIERS: FC<ScreenProps & { height: number }> | undefined = ReviewPlan;
+export type ReviewTiersProps = ScreenProps & { height: number; onFullView?(on: boolean): void };
+export const REVIEW_TIERS: FC<ReviewTiersProps> | undefined = ReviewPlan;
 export const REVIEW_ACTIONS: ReviewAction[] = [deployAction];
 // ---------------------------------------------------------------------------------------
 
@@ -121,6 +123,7 @@ function Review({ app }: ScreenProps) {
   const [saveError, setSaveError] = useState<string | undefined>();
   const [savedTo, setSavedTo] = useState<string | undefined>();
   const [note, setNote] = useState<string | undefined>();
+  const [fullView, setFullView] = useState(false);
 
   // Moving on from Review is confirming the plan: only through an action (Deploy), never
   // by a stray Enter or arrow.
@@ -169,7 +172,7 @@ function Review({ app }: ScreenProps) {
   };
 
   const summaryRows = 6;
-  const Tiers = REVIEW_TIERS as FC<ScreenProps & { height: number }> | undefined;
+  const Tiers = REVIEW_TIERS as FC<ReviewTiersProps> | undefined;
   const tierRows = Tiers ? 4 : 0;
   const menuRows = Math.min(items.length, 6);
   // The menu, or the save field with its error and hint line.
@@ -181,47 +184,51 @@ function Review({ app }: ScreenProps) {
   return (
     <Box flexDirection="column">
       <Summary plan={app.plan} width={app.columns} />
-      {Tiers ? <Tiers app={app} height={tierRows} /> : null}
-      <Text> </Text>
-      <Text bold>
-        {app.findings.length === 0 ? (
-          <Text color={theme.c('ok')}>
-            {theme.sym.ok} No problems found. Save the answers file, or go on.
+      {Tiers ? <Tiers app={app} height={fullView ? app.bodyRows - summaryRows : tierRows} onFullView={setFullView} /> : null}
+      {fullView ? null : (
+        <>
+          <Text> </Text>
+          <Text bold>
+            {app.findings.length === 0 ? (
+              <Text color={theme.c('ok')}>
+                {theme.sym.ok} No problems found. Save the answers file, or go on.
+              </Text>
+            ) : (
+              <>
+                Findings: {count(app.findings)}
+                <Text color={theme.c('muted')}> (Enter on a group opens its screen)</Text>
+              </>
+            )}
           </Text>
-        ) : (
-          <>
-            Findings: {count(app.findings)}
-            <Text color={theme.c('muted')}> (Enter on a group opens its screen)</Text>
-          </>
-        )}
-      </Text>
-      {mode === 'menu' ? (
-        <Select items={items} limit={menuRows} onHighlight={(i) => setHighlight(i.value)} onSelect={(i) => pick(i.value)} />
-      ) : (
-        <Box flexDirection="column">
-          <TextField
-            label="Save answers to"
-            value={path}
-            onChange={(v) => {
-              setPath(v);
-              setSaveError(undefined);
-            }}
-            onSubmit={save}
-            onCancel={() => setMode('menu')}
-            error={saveError}
-          />
-          <Text color={theme.c('muted')}>
-            Enter saves (mode 0600: it may hold BMC passwords){theme.sym.sep}Esc cancels
-          </Text>
-        </Box>
+          {mode === 'menu' ? (
+            <Select items={items} limit={menuRows} onHighlight={(i) => setHighlight(i.value)} onSelect={(i) => pick(i.value)} />
+          ) : (
+            <Box flexDirection="column">
+              <TextField
+                label="Save answers to"
+                value={path}
+                onChange={(v) => {
+                  setPath(v);
+                  setSaveError(undefined);
+                }}
+                onSubmit={save}
+                onCancel={() => setMode('menu')}
+                error={saveError}
+              />
+              <Text color={theme.c('muted')}>
+                Enter saves (mode 0600: it may hold BMC passwords){theme.sym.sep}Esc cancels
+              </Text>
+            </Box>
+          )}
+          {note ? <Text color={theme.c('warn')} wrap="truncate-end">{note}</Text> : null}
+          {savedTo && mode === 'menu' ? (
+            <Text color={theme.c('ok')} wrap="truncate-start">
+              {theme.sym.ok} Saved to {savedTo}
+            </Text>
+          ) : null}
+          <FindingList findings={shownFindings} maxRows={findingRows} />
+        </>
       )}
-      {note ? <Text color={theme.c('warn')} wrap="truncate-end">{note}</Text> : null}
-      {savedTo && mode === 'menu' ? (
-        <Text color={theme.c('ok')} wrap="truncate-start">
-          {theme.sym.ok} Saved to {savedTo}
-        </Text>
-      ) : null}
-      <FindingList findings={shownFindings} maxRows={findingRows} />
     </Box>
   );
 }

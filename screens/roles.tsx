@@ -98,6 +98,12 @@ const PICKS: SelectItem<Pick>[] = [
   { label: 'not used', value: 'none', hint: '(leave the server out)' },
 ];
 
+/** The picker starts on the server's current role. */
+function pickIndex(plan: Plan, name: string | undefined): number {
+  const role = plan.nodes.find((n) => n.name === name)?.role;
+  return Math.max(0, PICKS.findIndex((p) => p.value === (role ?? 'none')));
+}
+
 function Roles({ app }: ScreenProps) {
   const theme = useTheme();
   const { plan, setPlan } = app;
@@ -196,7 +202,7 @@ function Roles({ app }: ScreenProps) {
       <Text wrap="truncate-end">{countText}</Text>
       {picking ? (
         <Frame title={`Role for ${targets.length === 1 ? targets[0] : `${targets.length} marked servers`}`} height={height + 2}>
-          <Select items={PICKS} onSelect={(item) => pick(targets, item.value)} limit={Math.max(1, height - 1)} />
+          <Select items={PICKS} initialIndex={pickIndex(plan, targets[0])} onSelect={(item) => pick(targets, item.value)} limit={Math.max(1, height - 1)} />
         </Frame>
       ) : (
         <ScrollTable

@@ -81,7 +81,7 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
   const undercloud: TierPlan = ucNode
     ? {
         tier: 'undercloud',
-        summary: `undercloud: server ${ucNode.name} (${bmcText(ucNode)})${p.undercloudIp ? `, ${p.undercloudIp}` : ''}, installed by the seed`,
+        summary: `undercloud: server ${ucNode.name} (${bmcText(ucNode)})${p.undercloudIp ? `, ${p.undercloudIp}` : ''}`,
         hosts: [{ host: ucNode.name, role: 'Undercloud', bmc: bmcText(ucNode), size: describeFacts(nodeFacts(ucNode)), addresses: ucAddresses }],
       }
     : {
@@ -116,7 +116,7 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
   }
   const overcloud: TierPlan = {
     tier: 'overcloud',
-    summary: `overcloud "${plan.name}": ${parts.join(', ')}${vip ? `; public endpoint ${vip}` : ''}`,
+    summary: `overcloud: ${parts.join(', ')}${vip ? `; public endpoint ${vip}` : ''}`,
     hosts: overcloudHosts,
   };
 

@@ -45,6 +45,9 @@ describe('Review: the plan per tier', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('v: view'));
     stdin.write('v');
     await vi.waitFor(() => expect(lastFrame()).toContain('1/8 plan per host'));
+    // The view takes the screen below Review's summary; the menu comes back on Esc.
+    expect(lastFrame()).not.toContain('Save the answers file');
+    expect((lastFrame() ?? '').split('\n').length).toBeLessThanOrEqual(19);
     expect(lastFrame()).toMatch(/node-02 {2}Controller {2}IPMI 10\.20\.0\.2/);
     stdin.write(`${KEY.down}${KEY.down}`);
     await vi.waitFor(() => expect(lastFrame()).toMatch(/lines 3-\d+ of \d+/));
@@ -62,6 +65,7 @@ describe('Review: the plan per tier', () => {
     expect(lastFrame()).toContain('local_ip=192.168.24.2/24');
     stdin.write(KEY.esc);
     await vi.waitFor(() => expect(lastFrame()).toContain('v: view the plan per host'));
+    expect(lastFrame()).toContain('Save the answers file');
     unmount();
   });
 });

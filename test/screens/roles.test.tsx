@@ -36,10 +36,11 @@ describe('Roles screen', () => {
   it('picks a role for one server; keys in one chunk land right; the choice is manual', async () => {
     const { lastFrame, stdin, seen, unmount } = harness(labPlan('ha-lab'));
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
-    // Cursor to node-06 (5 down), open the picker, choose the 3rd item (BlockStorage).
+    // Cursor to node-06 (5 down), open the picker (on its role, Compute), one down: BlockStorage.
     stdin.write(`${DOWN.repeat(5)}${ENTER}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Role for node-06'));
-    stdin.write(`${DOWN}${DOWN}${ENTER}`);
+    expect(lastFrame()).toMatch(/❯ Compute/);
+    stdin.write(`${DOWN}${ENTER}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('node-06: BlockStorage (kept when you auto-assign)'));
     expect(roleOf(seen.plan, 'node-06')).toMatchObject({ role: 'BlockStorage', roleSource: 'manual' });
     expect(lastFrame()).toContain('BlockStor*');
