@@ -72,7 +72,7 @@ export function checkHost(facts: HostFacts, min: HostMinimums): HostCheck[] {
 
   checks.push({
     id: 'host.vt',
-    label: 'Virtualization (VT-x/AMD-V)',
+    label: 'VT-x/AMD-V',
     status: facts.cpu.vt ? 'pass' : min.vt,
     reason: facts.cpu.vt ? 'the CPU offers hardware virtualization' : 'the CPU shows no vmx/svm flag: the seed VM would run without hardware acceleration',
     fix: facts.cpu.vt ? '' : 'enable VT-x/AMD-V in the firmware (BIOS/UEFI) setup; in a VM, enable nested virtualization',
@@ -104,7 +104,7 @@ export function checkHost(facts: HostFacts, min: HostMinimums): HostCheck[] {
   const nics: CheckStatus = nicCount >= min.nics.recommended && spare.length > 0 ? 'pass' : 'warning';
   checks.push({
     id: 'host.nics',
-    label: 'Network interfaces',
+    label: 'NICs',
     status: nics,
     reason:
       nics === 'pass'

@@ -46,7 +46,7 @@ export function inventoryRow(n: Node): Record<InventoryColumn, string> {
   return {
     name: n.name,
     bmc: `${n.bmc.type === 'redfish' ? 'rf ' : ''}${n.bmc.address}${port}`,
-    power: d?.power ?? '?',
+    power: d?.power === 'on' || d?.power === 'off' ? d.power : '?',
     model: [d?.vendor, d?.product].filter(Boolean).join(' ') || '-',
     serial: d?.serial ?? '-',
     cpu: fact(n.cpu, d?.cpu, String),

@@ -1,0 +1,453 @@
+// Servers: the machines to deploy. Three ways in — import a nodes file, scan a BMC range,
+// add by hand — all ending in one table that scrolls and filters for hundreds of rows.
+// "Check BMCs" asks every server for its power state; unreachable and wrong-password BMCs
+// are explained inline. Import, scan, checks and the form's rules live in src/inventory.
+import React, { useEffect, useMemo, useRef, useState } from 'react';
+import { Box, Text } from 'ink';
+import { existsSync } from 'node:fs';
+import { assetPath } from '../src/assets.js';
+import { warning, type Finding } from '../src/plan/findings.js';
+import type { Node } from '../src/plan/schema.js';
+import { expandRange } from '../src/inventory/addresses.js';
+import { explainBmcError } from '../src/inventory/bmc.js';
+import { bmcClientFor } from '../src/inventory/clients.js';
+import { checkNodeForm, NODE_FORM_FIELDS, NODE_FORM_LABELS, nodeForm, nodeFromForm, type NodeForm, type NodeFormField } from '../src/inventory/form.js';
+import { importNodesFile } from '../src/inventory/nodes-file.js';
+import { applyBmcChecks, checkBmcs, mergeNodes, mergeScan, scanRange, type ScanProgress } from '../src/inventory/scan.js';
+import { inventoryRow, type InventoryColumn } from '../src/inventory/table.js';
+import { FindingList } from './components/finding-list.js';
+import { Frame } from './components/frame.js';
+import { useKeys } from './components/keys.js';
+import { ScrollTable, type Column } from './components/scroll-table.js';
+import { TextField } from './components/text-field.js';
+import { useTheme, type ColorRole } from './components/theme.js';
+import type { ScreenDef, ScreenProps } from './types.js';
+
+type Mode = 'table' | 'import' | 'scan-form' | 'scanning' | 'checking' | 'form' | 'remove';
+
+interface Row extends Record<InventoryColumn, string> {
+  node: Node;
+  search: string;
+}
+
+const STATUS_TONE: Record<string, ColorRole | undefined> = {
+  ok: 'ok',
+  unreachable: 'fail',
+  'wrong password': 'fail',
+  'BMC error': 'fail',
+  'no PXE MAC': 'warn',
+  unchecked: 'muted',
+};
+
+function columnsFor(width: number): Column<Row>[] {
+  const wide = width >= 110;
+  return [
+    { header: 'NAME', width: 9, get: (r) => r.name },
+    { header: 'BMC', width: 15, get: (r) => r.bmc },
+    { header: 'PWR', width: 3, get: (r) => r.power, tone: (r) => (r.power === 'on' ? 'ok' : undefined) },
+    ...(wide
+      ? [
+          { header: 'VENDOR/MODEL', width: 16, get: (r: Row) => r.model },
+          { header: 'SERIAL', width: 11, get: (r: Row) => r.serial },
+        ]
+      : []),
+    { header: 'CPU', width: 3, get: (r) => r.cpu, align: 'right' },
+    { header: 'RAM', width: 5, get: (r) => r.ram, align: 'right' },
+    { header: 'DISK', width: 5, get: (r) => r.disk, align: 'right' },
+    { header: 'PXE MAC', width: 17, get: (r) => r.pxeMac },
+    { header: 'STATUS', width: 14, get: (r) => r.status, tone: (r) => STATUS_TONE[r.status] },
+  ];
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function Servers({ app }: ScreenProps) {
+  const theme = useTheme();
+  const { plan, setPlan, lab } = app;
+  const client = useMemo(() => bmcClientFor(lab), [lab]);
+  const [mode, setMode] = useState<Mode>('table');
+  const [note, setNote] = useState<{ text: string; tone?: ColorRole } | undefined>();
+  const [lastFindings, setLastFindings] = useState<Finding[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(plan.nodes[0]?.name);
+
+  // import
+  const defaultImport = lab && existsSync(assetPath('labs', `${lab.name}.instackenv.json`)) ? assetPath('labs', `${lab.name}.instackenv.json`) : '';
+  const [path, setPath] = useState(defaultImport);
+  const [pathError, setPathError] = useState<string | undefined>();
+
+  // scan
+  const [scan, setScan] = useState({ range: lab?.bmcDefaults.range ?? '', user: lab?.bmcDefaults.user ?? '', password: '' });
+  const [scanField, setScanField] = useState(0);
+  const [scanErrors, setScanErrors] = useState<{ range?: string; user?: string; password?: string }>({});
+  const [progress, setProgress] = useState<ScanProgress | undefined>();
+  const [checked, setChecked] = useState({ done: 0, total: 0 });
+  const abort = useRef<AbortController | undefined>(undefined);
+  const latest = useRef<ScanProgress | undefined>(undefined);
+
+  // form
+  const [form, setForm] = useState<NodeForm>(nodeForm());
+  const [editing, setEditing] = useState<string | undefined>();
+  const [field, setField] = useState(0);
+  const [touched, setTouched] = useState<ReadonlySet<NodeFormField>>(new Set());
+
+  const busy = mode === 'scanning' || mode === 'checking';
+  useEffect(() => {
+    app.setCapture(mode !== 'table');
+    app.setBlocked(busy ? `${mode === 'scanning' ? 'A scan' : 'A BMC check'} is running: Esc cancels it` : undefined);
+  }, [mode]); // eslint-disable-line react-hooks/exhaustive-deps
+  // leaving the screen stops a scan or check in flight
+  useEffect(() => () => abort.current?.abort(), []);
+  // progress arrives per address; the screen redraws at most ten times a second
+  useEffect(() => {
+    if (!busy) return;
+    const t = setInterval(() => setProgress(latest.current && { ...latest.current }), 100);
+    return () => clearInterval(t);
+  }, [busy]);
+
+  const rows = useMemo<Row[]>(
+    () =>
+      plan.nodes.map((n) => {
+        const r = inventoryRow(n);
+        return { ...r, node: n, search: [...Object.values(r), n.discovered?.guid ?? ''].join(' ').toLowerCase() };
+      }),
+    [plan.nodes],
+  );
+  const columns = useMemo(() => columnsFor(app.columns), [app.columns]);
+  const findings = useMemo(() => app.findings.filter((f) => f.screen === 'servers'), [app.findings]);
+  const editingNode = editing ? plan.nodes.find((n) => n.name === editing) : undefined;
+  const formErrors = useMemo(() => checkNodeForm(form, plan.nodes, editingNode), [form, plan.nodes, editingNode]);
+
+  const startScan = async () => {
+    const errors: typeof scanErrors = {};
+    let total = 0;
+    try {
+      total = expandRange(scan.range).length;
+    } catch (e) {
+      errors.range = (e as Error).message;
+    }
+    if (!scan.user.trim()) errors.user = 'the BMC user is needed';
+    if (!scan.password) errors.password = 'the BMC password is needed';
+    setScanErrors(errors);
+    if (Object.keys(errors).length) {
+      setScanField(errors.range ? 0 : errors.user ? 1 : 2);
+      return;
+    }
+    const ac = new AbortController();
+    abort.current = ac;
+    latest.current = { total, scanned: 0, found: 0, unreachable: 0, refused: 0, failed: 0, elapsedMs: 0 };
+    setProgress(latest.current);
+    setMode('scanning');
+    const creds = { user: scan.user.trim(), password: scan.password };
+    const r = await scanRange({ range: scan.range, ...creds, client, signal: ac.signal, onProgress: (p) => (latest.current = p) });
+    let added = 0;
+    let updated = 0;
+    setPlan((p) => {
+      const m = mergeScan(p.nodes, r.bmcs, creds);
+      added = m.added;
+      updated = m.updated;
+      return { ...p, nodes: m.nodes };
+    });
+    setNote({
+      text: `${r.cancelled ? 'Scan cancelled' : 'Scan done'}: ${r.found} found (${added} new, ${updated} updated), ${r.refused} wrong password, ${r.unreachable} no answer, in ${seconds(r.elapsedMs)}`,
+      tone: r.found ? 'ok' : 'warn',
+    });
+    // BMCs that refused the scan's credentials are servers too: say how to add them
+    setLastFindings(
+      r.refusedAddresses.map((a) =>
+        warning('inventory.scan-refused', a, `refused ${creds.user} and the password given`, 'add this server by hand (a) with its own BMC password', 'servers'),
+      ),
+    );
+    setMode('table');
+  };
+
+  const startCheck = async () => {
+    if (plan.nodes.length === 0) return;
+    const ac = new AbortController();
+    abort.current = ac;
+    setChecked({ done: 0, total: plan.nodes.length });
+    setMode('checking');
+    const results = await checkBmcs(plan.nodes, client, { signal: ac.signal, onResult: (_, done) => setChecked({ done, total: plan.nodes.length }) });
+    setPlan((p) => ({ ...p, nodes: applyBmcChecks(p.nodes, results) }));
+    const count = (s: string) => results.filter((c) => c.status === s).length;
+    const bad = count('unreachable') + count('refused') + count('error');
+    setNote({
+      text: `${ac.signal.aborted ? 'Check cancelled' : 'Checked'} ${results.length} BMCs: ${count('on') + count('off')} answer (${count('on')} on), ${count('unreachable')} no answer, ${count('refused')} wrong password${count('error') ? `, ${count('error')} error` : ''}`,
+      tone: bad ? 'fail' : 'ok',
+    });
+    setLastFindings([]);
+    setMode('table');
+  };
+
+  const doImport = async (file: string) => {
+    if (!file.trim()) return setPathError('the path of an instackenv.json/.yaml or baremetal.csv file');
+    try {
+      const r = await importNodesFile(file.trim());
+      let added = 0;
+      let updated = 0;
+      setPlan((p) => {
+        const m = mergeNodes(p.nodes, r.nodes);
+        added = m.added;
+        updated = m.updated;
+        return { ...p, nodes: m.nodes };
+      });
+      setLastFindings(r.findings);
+      const errors = r.findings.filter((f) => f.severity === 'error').length;
+      setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${added} new, ${updated} updated), ${errors} lines with errors`, tone: errors ? 'warn' : 'ok' });
+      setPathError(undefined);
+      setMode('table');
+    } catch (e) {
+      setPathError(`cannot read it: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+  };
+
+  const openForm = (node?: Node) => {
+    setForm(nodeForm(node));
+    setEditing(node?.name);
+    setField(0);
+    setTouched(new Set());
+    setMode('form');
+  };
+
+  const saveForm = () => {
+    const bad = NODE_FORM_FIELDS.find((f) => formErrors[f]);
+    if (bad) {
+      setTouched(new Set(NODE_FORM_FIELDS));
+      setField(NODE_FORM_FIELDS.indexOf(bad));
+      return;
+    }
+    const node = nodeFromForm(form, editingNode);
+    setPlan((p) => ({ ...p, nodes: editingNode ? p.nodes.map((n) => (n.name === editingNode.name ? node : n)) : [...p.nodes, node] }));
+    setCursor(node.name);
+    setNote({ text: `${node.name} ${editingNode ? 'changed' : 'added'}`, tone: 'ok' });
+    setMode('table');
+  };
+
+  const moveField = (by: number) => {
+    setTouched((t) => new Set([...t, NODE_FORM_FIELDS[field]]));
+    setField((f) => (f + by + NODE_FORM_FIELDS.length) % NODE_FORM_FIELDS.length);
+  };
+
+  const current = rows.find((r) => r.name === cursor) ?? rows[0];
+
+  useKeys(
+    (input, key) => {
+      switch (mode) {
+        case 'scanning':
+        case 'checking':
+          if (key.escape) abort.current?.abort();
+          return true;
+        case 'remove':
+          if (input === 'y' && current) {
+            setPlan((p) => ({ ...p, nodes: p.nodes.filter((n) => n.name !== current.name) }));
+            setNote({ text: `${current.name} removed` });
+          }
+          if (input === 'y' || input === 'n' || key.escape) setMode('table');
+          return true;
+        case 'form':
+          if (key.tab || key.downArrow) return (moveField(key.shift ? -1 : 1), true);
+          if (key.upArrow) return (moveField(-1), true);
+          return false;
+        case 'scan-form':
+          if (key.tab || key.downArrow) return (setScanField((f) => (f + (key.shift ? 2 : 1)) % 3), true);
+          if (key.upArrow) return (setScanField((f) => (f + 2) % 3), true);
+          return false;
+        case 'import':
+          return false;
+        case 'table':
+          if (input === 'i') return (setMode('import'), true);
+          if (input === 's') return (setScanErrors({}), setScanField(0), setMode('scan-form'), true);
+          if (input === 'a') return (openForm(), true);
+          if (input === 'e' && current) return (openForm(current.node), true);
+          if (input === 'd' && current) return (setMode('remove'), true);
+          if (input === 'c') return (void startCheck(), true);
+          return false;
+      }
+    },
+    { capture: mode !== 'table' },
+  );
+
+  const findingRows = 2;
+  const tableHeight = Math.max(3, app.bodyRows - 7 - findingRows);
+
+  const summary = () => {
+    const count = (s: string) => rows.filter((r) => r.status === s).length;
+    const parts = [`${rows.length} server${rows.length === 1 ? '' : 's'}`, `${count('ok')} ok`];
+    for (const s of ['unreachable', 'wrong password', 'BMC error', 'no PXE MAC', 'unchecked']) if (count(s)) parts.push(`${count(s)} ${s}`);
+    return parts.join(theme.sym.sep);
+  };
+
+  const detail = (): [string, string, ColorRole | undefined] => {
+    if (!current) return ['No servers yet: i imports a nodes file, s scans a BMC range, a adds one by hand.', '', undefined];
+    const n = current.node;
+    const st = n.discovered?.bmcStatus;
+    if (st === 'unreachable' || st === 'refused' || st === 'error') {
+      const { cause, fix } = explainBmcError(st === 'error' ? 'other' : st);
+      return [`${n.name}: ${cause}${st === 'error' && n.discovered?.bmcError ? ` (${n.discovered.bmcError})` : ''}`, `${theme.sym.arrow} ${fix}`, 'fail'];
+    }
+    const i = plan.nodes.indexOf(n);
+    const own = findings.find((f) => f.where.startsWith(`nodes[${i}]`));
+    const d = n.discovered;
+    const what = [current.model !== '-' ? current.model : '', d?.serial ? `serial ${d.serial}` : '', d?.bmcMac ? `BMC MAC ${d.bmcMac}` : ''].filter(Boolean).join(theme.sym.sep);
+    return [`${n.name}: ${what || 'not identified yet (s scans, c checks its BMC)'}`, own ? `${own.severity === 'error' ? theme.sym.fail : theme.sym.warn} ${own.message}` : '', own ? (own.severity === 'error' ? 'fail' : 'warn') : undefined];
+  };
+
+  let body: React.ReactNode;
+  if (mode === 'import') {
+    body = (
+      <Frame title="Import a nodes file (instackenv.json / .yaml, Helion baremetal.csv)" height={tableHeight + 2}>
+        <TextField label="File" value={path} onChange={setPath} onSubmit={(v) => void doImport(v)} onCancel={() => setMode('table')} error={pathError} />
+        <Text color={theme.c('muted')}>Enter imports; servers already known (same BMC or name) are updated. Esc: back.</Text>
+      </Frame>
+    );
+  } else if (mode === 'scan-form') {
+    const fields = [
+      { key: 'range' as const, label: 'Range', hint: 'CIDR 10.0.0.0/24 or 10.0.0.5-10.0.0.40' },
+      { key: 'user' as const, label: 'User', hint: 'BMC administrator' },
+      { key: 'password' as const, label: 'Password', hint: '' },
+    ];
+    let count = '';
+    try {
+      count = scan.range ? `${expandRange(scan.range).length} addresses` : '';
+    } catch {
+      count = '';
+    }
+    body = (
+      <Frame title="Scan a BMC address range over IPMI (one set of credentials)" height={tableHeight + 2}>
+        {fields.map((f, i) => (
+          <TextField
+            key={f.key}
+            label={f.label}
+            labelWidth={10}
+            value={scan[f.key]}
+            placeholder={f.hint}
+            mask={f.key === 'password' ? '*' : undefined}
+            focus={scanField === i}
+            error={scanErrors[f.key]}
+            onChange={(v) => setScan((s) => ({ ...s, [f.key]: v }))}
+            onSubmit={() => (i < 2 ? setScanField(i + 1) : void startScan())}
+            onCancel={() => setMode('table')}
+          />
+        ))}
+        <Text color={theme.c('muted')}>
+          {count ? `${count}, 16 at a time, 3 s per address. ` : ''}Enter: next / start. Esc: back.
+        </Text>
+      </Frame>
+    );
+  } else if (mode === 'scanning' || mode === 'checking') {
+    const p = progress;
+    const done = mode === 'scanning' ? (p?.scanned ?? 0) : checked.done;
+    const total = mode === 'scanning' ? (p?.total ?? 0) : checked.total;
+    const barWidth = Math.max(10, Math.min(50, app.columns - 30));
+    const filled = total ? Math.round((done / total) * barWidth) : 0;
+    body = (
+      <Frame title={mode === 'scanning' ? `Scanning ${scan.range}` : 'Checking every BMC (power status)'} height={tableHeight + 2} tone="accent">
+        <Text>
+          [{(theme.ascii ? '#' : '█').repeat(filled)}
+          {(theme.ascii ? '.' : '░').repeat(barWidth - filled)}] {done}/{total}
+          {p && mode === 'scanning' ? `  ${seconds(p.elapsedMs)}` : ''}
+        </Text>
+        {p && mode === 'scanning' ? (
+          <Text>
+            <Text color={theme.c('ok')}>found {p.found}</Text>
+            {theme.sym.sep}
+            <Text color={p.unreachable ? theme.c('warn') : undefined}>no answer {p.unreachable}</Text>
+            {theme.sym.sep}
+            <Text color={p.refused ? theme.c('fail') : undefined}>wrong password {p.refused}</Text>
+            {p.failed ? `${theme.sym.sep}errors ${p.failed}` : ''}
+          </Text>
+        ) : null}
+        <Text color={theme.c('muted')}>Esc cancels (what was found so far is kept).</Text>
+      </Frame>
+    );
+  } else if (mode === 'form') {
+    const f = NODE_FORM_FIELDS[field];
+    body = (
+      <Frame title={editingNode ? `Edit ${editingNode.name}` : 'Add a server'} height={app.bodyRows - 1}>
+        {NODE_FORM_FIELDS.map((k, i) => (
+          <TextField
+            key={k}
+            label={NODE_FORM_LABELS[k]}
+            labelWidth={14}
+            value={form[k]}
+            mask={k === 'password' ? '*' : undefined}
+            placeholder={k === 'password' && editingNode ? '(unchanged)' : k === 'type' ? 'ipmi or redfish' : k === 'port' ? '(default)' : ''}
+            focus={i === field}
+            error={touched.has(k) || (i === field && form[k] !== nodeForm(editingNode)[k]) ? formErrors[k] : undefined}
+            onChange={(v) => setForm((s) => ({ ...s, [k]: v }))}
+            onSubmit={() => (i === NODE_FORM_FIELDS.length - 1 ? saveForm() : moveField(1))}
+            onCancel={() => setMode('table')}
+          />
+        ))}
+        <Text color={theme.c('muted')} wrap="truncate-end">
+          Tab/Up/Down: fields{theme.sym.sep}Enter on {NODE_FORM_LABELS[NODE_FORM_FIELDS[NODE_FORM_FIELDS.length - 1]]}: save{theme.sym.sep}Esc: cancel
+          {f === 'password' && editingNode ? `${theme.sym.sep}empty keeps the password` : ''}
+        </Text>
+      </Frame>
+    );
+  } else {
+    body = (
+      <ScrollTable
+        rows={rows}
+        columns={columns}
+        rowKey={(r) => r.name}
+        height={tableHeight}
+        filterable
+        filterText={(r) => r.search}
+        onCursor={(r) => setCursor(r?.name)}
+        onSelect={(r) => openForm(r.node)}
+        empty="No servers yet."
+      />
+    );
+  }
+
+  const [line1, line2, tone] = detail();
+  const shownFindings = lastFindings.length ? lastFindings : findings;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="truncate-end" bold>
+        {summary()}
+      </Text>
+      {body}
+      {mode !== 'form' ? (
+        <>
+          {mode === 'remove' && current ? (
+            <Text color={theme.c('warn')}>Remove {current.name} from the plan? y/n</Text>
+          ) : (
+            <Text wrap="truncate-end" color={tone === 'fail' ? theme.c('fail') : undefined}>
+              {line1}
+            </Text>
+          )}
+          <Text wrap="truncate-end" color={tone ? theme.c(tone) : theme.c('muted')}>
+            {line2}
+          </Text>
+          <Text wrap="truncate-end" color={note?.tone ? theme.c(note.tone) : theme.c('muted')}>
+            {note?.text ?? ''}
+          </Text>
+          <FindingList findings={shownFindings} compact maxRows={findingRows} empty={rows.length ? 'servers: no findings' : undefined} />
+        </>
+      ) : null}
+    </Box>
+  );
+}
+
+export const servers: ScreenDef = {
+  id: 'servers',
+  title: 'Servers',
+  component: Servers,
+  keys: [
+    { keys: 'i', action: 'import' },
+    { keys: 's', action: 'scan' },
+    { keys: 'a', action: 'add' },
+    { keys: 'e', action: 'edit' },
+    { keys: 'd', action: 'remove' },
+    { keys: 'c', action: 'check BMCs' },
+    { keys: '/', action: 'filter' },
+  ],
+  help: [
+    'The servers to deploy, from three sources: i imports a nodes file (TripleO',
+    'instackenv.json/.yaml or Helion baremetal.csv), s scans a BMC address range over IPMI',
+    'with one user and password, a adds a server by hand. e or Enter edits, d removes.',
+    'c checks every BMC (power state); no answer or a wrong password is shown on the row',
+    'with the likely cause. / filters by name, address, model, serial or status.',
+  ].join('\n'),
+};

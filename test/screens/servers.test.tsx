@@ -1,0 +1,127 @@
+import { describe, expect, it, vi } from 'vitest';
+import { servers } from '../../screens/servers.js';
+import { loadLab } from '../../src/lab/load.js';
+import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
+
+const haLab = () => loadLab('ha-lab');
+
+describe('Servers screen', () => {
+  it('scans the lab range with live progress and lists what answered', async () => {
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('No servers yet'));
+    stdin.write('s');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scan a BMC address range'));
+    expect(lastFrame()).toContain('Range:');
+    expect(lastFrame()).toContain('10.20.0.0/28');
+    expect(lastFrame()).toContain('14 addresses');
+    // range and user are filled in from the lab; type the password
+    stdin.write(`${KEY.enter}${KEY.enter}password${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scanning 10.20.0.0/28'));
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/found [1-9]/));
+    expect(lastFrame()).toContain('/14');
+    expect(lastFrame()).toContain('Esc cancels');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scan done: 4 found (4 new, 0 updated), 1 wrong password, 9 no answer'), { timeout: 10_000 });
+    const frame = lastFrame()!;
+    expect(frame).toContain('10.20.0.6: refused admin and the password given');
+    expect(frame).toMatch(/node-01\s+10\.20\.0\.1\s+off/);
+    expect(frame).toContain('no PXE MAC');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(seen.plan.nodes.map((n) => n.discovered?.serial)).toEqual(['S3B1A0001', 'S3B1A0002', 'S3B1A0003', '9FJ7KQ2']);
+
+    // a second scan (the form keeps what was typed) merges instead of duplicating
+    stdin.write(`s${KEY.enter}${KEY.enter}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scan done: 4 found (0 new, 4 updated)'), { timeout: 10_000 });
+    expect(seen.plan.nodes).toHaveLength(4);
+    unmount();
+  });
+
+  it('Esc cancels a scan and keeps what was found', async () => {
+    const { lastFrame, stdin, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('s');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Range:'));
+    stdin.write(`${KEY.enter}${KEY.enter}password${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scanning'));
+    stdin.write(KEY.esc);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scan cancelled'));
+    unmount();
+  });
+
+  it('a bad range is an inline error, and the scan does not start', async () => {
+    const { lastFrame, stdin, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('s');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Range:'));
+    stdin.write(`\u0015` + `10.20.0.300/28${KEY.enter}${KEY.enter}password${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('is not a CIDR range'));
+    expect(lastFrame()).not.toContain('Scanning');
+    unmount();
+  });
+
+  it('imports the lab file, then check BMCs explains the dead and the wrong-password BMC', async () => {
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read (6 new, 0 updated)'));
+    expect(lastFrame()).toMatch(/node-04\s+10\.20\.0\.4\s+\?\s+32\s+256G\s+500G\s+f8:bc:12:00:00:04\s+unchecked/);
+    stdin.write('c');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Checked 6 BMCs: 4 answer (0 on), 1 no answer, 1 wrong password'), { timeout: 10_000 });
+    const frame = lastFrame()!;
+    expect(frame).toMatch(/node-05 .*unreachable/);
+    expect(frame).toMatch(/node-06 .*wrong password/);
+    expect(seen.plan.nodes[4].discovered?.bmcStatus).toBe('unreachable');
+    // the cursor on node-05 shows the likely cause
+    stdin.write(KEY.down.repeat(4));
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-05: no answer from the BMC'));
+    stdin.write(KEY.down);
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-06: the BMC answered but refused the user name or password'));
+    expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
+    unmount();
+  });
+
+  it('the form: adds a server with inline validation, then edits and removes it', async () => {
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('a');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Add a server'));
+    stdin.write(`web-1${KEY.tab}${KEY.tab}10.0.0.300${KEY.tab}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('an IP address (10.0.0.21) or a host name'));
+    // back to the address, fix it, fill in the rest
+    stdin.write(`${KEY.up}${KEY.backspace.repeat(3)}30${KEY.tab}${KEY.tab}admin${KEY.tab}s3cret${KEY.tab}52:54:00:zz:00:01${KEY.tab}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('is not a MAC address'));
+    expect(lastFrame()).not.toContain('an IP address (10.0.0.21)');
+    expect(lastFrame()).toContain('BMC password: ******');
+    expect(lastFrame()).not.toContain('s3cret');
+    stdin.write(`${KEY.up}${'\u0015'}52:54:00:aa:00:01${KEY.tab}8${KEY.tab}32${KEY.tab}500${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('web-1 added'));
+    expect(lastFrame()).toMatch(/web-1\s+10\.0\.0\.30\s+\?\s+8\s+32G\s+500G\s+52:54:00:aa:00:01/);
+    expect(seen.plan.nodes[0]).toMatchObject({ name: 'web-1', bmc: { type: 'ipmi', address: '10.0.0.30', user: 'admin', password: 's3cret' }, macs: ['52:54:00:aa:00:01'], cpu: 8, memoryMiB: 32768, diskGiB: 500, source: 'form' });
+
+    // edit: the password field starts empty and keeps the password
+    stdin.write('e');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Edit web-1'));
+    stdin.write(`${KEY.down.repeat(7)}${KEY.backspace}16${KEY.tab}${KEY.tab}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('web-1 changed'));
+    expect(seen.plan.nodes[0]).toMatchObject({ cpu: 16, bmc: { password: 's3cret' } });
+
+    stdin.write('d');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Remove web-1 from the plan? y/n'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(lastFrame()).toContain('web-1 removed'));
+    expect(seen.plan.nodes).toEqual([]);
+    unmount();
+  });
+
+  it('hundreds of rows: scrolls and filters; ASCII mode stays ASCII', async () => {
+    const lab = loadLab('datacenter-300');
+    const plan = (await import('../../src/plan/schema.js')).emptyPlan({
+      nodes: lab.servers.map((s, i) => ({ name: `n-${i}`, bmc: { type: 'ipmi' as const, address: s.bmc.address, user: 'admin', password: 'x' }, macs: [s.nics[0].mac] })),
+    });
+    const { lastFrame, stdin, unmount } = renderScreen(servers, { plan, ui: { ascii: true }, app: { lab } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('of 300'));
+    stdin.write('/n-299');
+    await vi.waitFor(() => expect(lastFrame()).toContain('(filtered from 300)'));
+    expect(lastFrame()).toMatch(/n-299 /);
+    expect(nonAscii(lastFrame()!)).toEqual([]);
+    expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
+    unmount();
+  });
+});
