@@ -70,7 +70,7 @@ export function acquireLock(stateDir: string, purpose = 'deploying'): Lock {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 3) throw e;
       }
       const holder = readLock(stateDir);
-      if (holder && holder.host === me.host && alive(holder.pid) && holder.pid !== process.pid) throw new LockHeldError(holder);
+      if (holder && holder.host === me.host && alive(holder.pid)) throw new LockHeldError(holder);
       if (holder && holder.host !== me.host) throw new LockHeldError(holder);
       // Stale (its process is gone) or unreadable: move it aside and try again. Renaming
       // only succeeds for one of two racing takers; the other then finds the new lock.
