@@ -232,7 +232,8 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const Screen = screen.component;
   // The screen's keys first; a shell key the screen gives another meaning is left out;
   // "? help" always shows (it lists everything the bar has no room for).
-  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && !screen.keys.some((s) => s.keys === k.keys))];
+  const useless = (k: KeyHelp) => (k.keys === 'Esc' && index === 0) || (k.keys === 'Enter' && index === screens.length - 1);
+  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && !useless(k) && !screen.keys.some((s) => s.keys === k.keys))];
   const pinned = SHELL_KEYS.filter((k) => k.keys === '?');
   return (
     <ThemeContext.Provider value={theme}>

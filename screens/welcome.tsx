@@ -1,6 +1,6 @@
 // Welcome: what cloudseed will do (the three tiers), then how to start: new, resume,
 // an answers file, or the simulated lab.
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { loadAnswers } from '../src/plan/answers.js';
 import { emptyPlan } from '../src/plan/schema.js';
@@ -72,7 +72,11 @@ function Welcome({ app }: ScreenProps) {
   }, [app.started]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const items: SelectItem<Choice>[] = [
-    { label: app.labName ? `Start a new installation on the simulated lab "${app.labName}"` : 'Start a new installation', value: 'new' },
+    {
+      label: app.labName ? `Start a new installation on the simulated lab "${app.labName}"` : 'Start a new installation',
+      value: 'new',
+      hint: app.saved && !app.started ? '(replaces the saved one)' : undefined,
+    },
   ];
   if (app.saved)
     items.push({ label: 'Resume the saved installation', value: 'resume', hint: `(${shortDate(app.saved.updatedAt)}, reached ${SCREEN_NAMES[app.saved.screen]})` });
@@ -100,8 +104,9 @@ function Welcome({ app }: ScreenProps) {
     app.begin(result.plan, 'review');
   };
 
-  // The default lab first: two machines is where a newcomer should start.
-  const labs = listLabs().sort((a, b) => Number(b === 'two-machine') - Number(a === 'two-machine'));
+  // Read when asked for (it parses every lab file); the default lab first: two machines is
+  // where a newcomer should start.
+  const labs = useMemo(() => (mode === 'lab' ? listLabs().sort((a, b) => Number(b === 'two-machine') - Number(a === 'two-machine')) : []), [mode]);
   return (
     <Box flexDirection="column">
       <Text wrap="wrap">cloudseed installs an OpenStack cloud in three tiers, each building the next:</Text>
