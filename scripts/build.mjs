@@ -16,15 +16,29 @@ export const DEFAULT_OUTFILE = join(ROOT, 'dist', 'cloudseed.js');
 /** What the bundle is made from: a change to any of these makes dist/ stale. */
 const SOURCES = ['src', 'screens', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
 
-// Ink imports react-devtools-core only with DEV=true; marking it external is not enough.
-const devtoolsStub = {
-  name: 'react-devtools-core-stub',
+/**
+ * Code the bundle never runs, replaced so it is not parsed at every start (~25% of the file):
+ * - react-devtools-core and Ink's devtools module (with `ws`): used only with DEV=true;
+ *   marking them external is not enough (see ink-notes.md).
+ * - zod's translations of its messages into 40 languages: cloudseed words its own findings;
+ *   English stays (zod installs it as the default).
+ * - ajv, which conf loads for its `schema` option: the state is checked with zod instead.
+ */
+const trimUnused = {
+  name: 'trim-unused',
   setup(build) {
-    build.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-      contents: 'export default { initialize() {}, connectToDevTools() {} };',
-      loader: 'js',
-    }));
+    const stub = (contents) => ({ path: contents, namespace: 'stub' });
+    build.onResolve({ filter: /^react-devtools-core$/ }, () => stub('export default { initialize() {}, connectToDevTools() {} };'));
+    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? stub('export {};') : undefined));
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? stub(`export { default as en } from ${JSON.stringify(join(dirname(args.importer), '..', 'locales', 'en.js'))};`) : undefined,
+    );
+    build.onResolve({ filter: /^(ajv\/dist\/2020\.js|ajv-formats)$/ }, (args) =>
+      /[\\/]conf[\\/]/.test(args.importer)
+        ? stub("export class Ajv2020 { constructor() { throw new Error('conf schema validation is not in this bundle'); } } export default { default() {} };")
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: args.path, loader: 'js', resolveDir: ROOT }));
   },
 };
 
@@ -64,7 +78,7 @@ export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, 
       ].join('\n'),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [devtoolsStub],
+    plugins: [trimUnused],
     jsx: 'automatic',
     legalComments: 'none',
     logLevel: 'warning',
