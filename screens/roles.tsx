@@ -113,9 +113,16 @@ function Roles({ app }: ScreenProps) {
   const [shown, setShown] = useState<readonly Row[] | undefined>();
   const [note, setNote] = useState<string | undefined>();
 
-  // First visit: nothing assigned yet, so assign by default (no input needed).
+  // Servers without a role (a first visit, servers added since): assign by default, so the
+  // defaults need no input; the person's own choices are kept.
   useEffect(() => {
-    if (plan.nodes.length > 0 && plan.nodes.every((n) => !n.role && n.roleSource !== 'manual')) setPlan((p) => autoAssign(p).plan);
+    const fresh = plan.nodes.filter((n) => !n.role && n.roleSource !== 'manual').length;
+    if (fresh === 0) return;
+    const next = autoAssign(plan).plan;
+    if (next.nodes.some((n, i) => n.role !== plan.nodes[i].role) || next.roles.undercloud.placement !== plan.roles.undercloud.placement) {
+      setPlan((p) => autoAssign(p).plan);
+      if (fresh < plan.nodes.length) setNote(`${fresh} server${fresh === 1 ? '' : 's'} without a role: auto-assigned (your own choices kept)`);
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

@@ -67,6 +67,8 @@ function meets(f: Facts, floor: Hardware): string {
   return `${gib(f.memoryMiB ?? 0)} \u2265 ${gib(floor.memoryMiB)}${vt}`;
 }
 
+const BMC_TROUBLE = { unreachable: 'its BMC does not answer', refused: 'its BMC refused the credentials', error: 'its BMC answered with an error' } as const;
+
 const ASSUMED = 'size unknown, assumed to fit -- discover it (check BMCs, introspection) to be sure';
 
 function ordinal(i: number): string {
@@ -107,9 +109,15 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
     choices[i] = { node: n.name, role: n.role, source: 'manual', reason: n.role ? `${n.role}: chosen by you` : 'not used: chosen by you' };
   });
 
+  // A server whose BMC fails cannot be deployed: it waits until discovery reaches it.
   const free: Candidate[] = [];
   nodes.forEach((n, i) => {
     if (isManual(n)) return;
+    const status = n.discovered?.bmcStatus;
+    if (status && status !== 'ok') {
+      choices[i] = { node: n.name, source: 'auto', reason: `${n.name} not used: ${BMC_TROUBLE[status]} -- fix it on Servers (check BMCs), then auto-assign` };
+      return;
+    }
     const facts = nodeFacts(n);
     free.push({ index: i, name: n.name, facts, unknown: factsUnknown(facts), taken: false });
   });
@@ -134,7 +142,8 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
         ? { placement: 'server', node: placed.node, reason: `undercloud on ${placed.node}: chosen by you` }
         : { placement: 'vm', reason: 'undercloud as a VM on this host: chosen by you' };
   } else {
-    undercloud = placeUndercloud(free, nodes.length, catalog, take);
+    const usable = free.length + nodes.filter((n) => isManual(n) && n.role).length;
+    undercloud = placeUndercloud(free, usable, catalog, take);
   }
 
   // Overcloud counts.

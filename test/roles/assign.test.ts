@@ -129,6 +129,15 @@ describe('auto-assignment', () => {
     expect(rules(a.plan)).toEqual(['warning roles.size-unknown']);
   });
 
+  it('a server whose BMC does not answer is left out until it does', () => {
+    const p = labPlan('ha-lab');
+    p.nodes[4] = { ...p.nodes[4], discovered: { ...p.nodes[4].discovered, bmcStatus: 'unreachable' } };
+    const a = autoAssign(p);
+    expect(roleOf(a.plan)['node-05']).toBe('-');
+    expect(a.choices[4].reason).toBe('node-05 not used: its BMC does not answer -- fix it on Servers (check BMCs), then auto-assign');
+    expect(roleCounts(a.plan)).toMatchObject({ Undercloud: 1, Controller: 3, Compute: 1 });
+  });
+
   it('default targets', () => {
     expect(defaultTargets(1)).toMatchObject({ Controller: 1, Compute: 0 });
     expect(defaultTargets(3)).toMatchObject({ Controller: 1, Compute: 2 });

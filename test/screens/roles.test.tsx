@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Plan } from '../../src/plan/schema.js';
-import { autoAssign } from '../../src/roles/assign.js';
+import { autoAssign, setRoles } from '../../src/roles/assign.js';
 import { roles } from '../../screens/roles.js';
 import { labPlan } from '../roles/fixtures.js';
 import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
@@ -94,6 +94,16 @@ describe('Roles screen', () => {
     const lines = frame.split('\n').filter((l) => /^\S? +\S+ r\d\d-node-\d{4}/.test(l));
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.every((l) => l.includes('384 GiB'))).toBe(true);
+    unmount();
+  });
+
+  it('servers added since the last visit get roles; choices made by hand stay', async () => {
+    const before = setRoles(autoAssign(labPlan('ha-lab')).plan, new Set(['node-06']), 'CephStorage');
+    const added = { ...before.nodes[5], name: 'node-07', bmc: { ...before.nodes[5].bmc, address: '10.20.0.7' }, role: undefined, roleSource: undefined };
+    const { lastFrame, seen, unmount } = harness({ ...before, nodes: [...before.nodes, added] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('1 server without a role: auto-assigned (your own choices kept)'));
+    expect(roleOf(seen.plan, 'node-07')?.role).toBe('Compute');
+    expect(roleOf(seen.plan, 'node-06')).toMatchObject({ role: 'CephStorage', roleSource: 'manual' });
     unmount();
   });
 
