@@ -104,6 +104,10 @@ describe('flags and commands', () => {
     expect((await run(['validate', 'x', '--jsn'])).err).toEqual(['cloudseed: unknown option --jsn -- did you mean --json? (see cloudseed validate --help)']);
   });
 
+  it('--json without a command is a usage error', async () => {
+    expect(await run(['--json'])).toMatchObject({ code: 2, err: [expect.stringMatching(/^cloudseed: --json goes with a command/)] });
+  });
+
   it('an unknown command suggests the near one', async () => {
     expect(await run(['valdate', 'x.yaml'])).toMatchObject({ code: 2, err: ['cloudseed: unknown command "valdate" -- did you mean "validate"? (see cloudseed --help)'] });
   });
