@@ -47,14 +47,17 @@ export function roleRows(plan: Plan, assignment: Assignment): Row[] {
     let why: string;
     if (n.role) {
       const verdict = fit(f, roleFloor(n.role, allInOne));
-      fitText = !verdict.fits ? `short: ${verdict.short[0]}` : verdict.unknown ? 'size unknown' : 'fits';
-      tone = !verdict.fits ? 'fail' : verdict.unknown ? 'warn' : 'ok';
+      // Meeting the floor is enough to deploy; the advised size is what a real cloud wants.
+      const advised = fit(f, roleFloor(n.role, allInOne, undefined, 'recommended'));
+      fitText = !verdict.fits ? `short: ${verdict.short[0]}` : verdict.unknown ? 'size unknown' : advised.fits ? 'fits' : 'fits, small';
+      tone = !verdict.fits ? 'fail' : verdict.unknown || !advised.fits ? 'warn' : 'ok';
       why =
         n.roleSource === 'manual'
           ? `${n.name}: ${n.role}, chosen by you${verdict.fits ? '' : ` (${verdict.short.join(', ')})`}`
           : choice?.role === n.role
             ? choice.reason
             : `${n.name} \u2192 ${n.role}${verdict.fits ? '' : `: ${verdict.short.join(', ')}`}`;
+      if (verdict.fits && !advised.fits) why += `; advised for a real cloud: ${advised.short.join(', ')}`;
     } else {
       why = n.roleSource === 'manual' ? `${n.name}: not used, chosen by you` : (choice?.reason ?? `${n.name}: no role yet`);
     }

@@ -56,9 +56,9 @@ export function defaultTargets(overcloud: number, explicit: Plan['roles']['targe
 }
 
 /** The floor a server holding `role` must meet (an all-in-one controller also computes). */
-export function roleFloor(role: RoleName, allInOne: boolean, catalog: Catalog = roleCatalog()): Hardware {
-  const floor = roleSpec(role, catalog).floor;
-  return role === 'Controller' && allInOne ? combinedFloor([floor, roleSpec('Compute', catalog).floor]) : floor;
+export function roleFloor(role: RoleName, allInOne: boolean, catalog: Catalog = roleCatalog(), level: 'floor' | 'recommended' = 'floor'): Hardware {
+  const floor = roleSpec(role, catalog)[level];
+  return role === 'Controller' && allInOne ? combinedFloor([floor, roleSpec('Compute', catalog)[level]]) : floor;
 }
 
 /** "64 GiB ≥ 8 GiB" — the fact that decided, compared with the floor. */

@@ -28,6 +28,8 @@ describe('Roles screen', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
     expect(lastFrame()).toContain('Compute 2/2');
     expect(lastFrame()).toContain('Undercloud: server node-01');
+    // node-04's 480 GiB disk meets the Controller floor (60 GiB) but not the advised 512 GiB.
+    expect(lastFrame()).toMatch(/node-04 +Controller .* fits, small/);
     stdin.write(DOWN);
     await vi.waitFor(() => expect(lastFrame()).toContain('node-02 \u2192 Controller: 64 GiB \u2265 8 GiB, smallest of 5 that fit'));
     unmount();
