@@ -4,7 +4,7 @@
 // manage --wait, provide --wait, instance-info, deploy --wait), same run, as a ratio.
 // Each side has its own Ironic and its own ten BMCs, so neither waits for the other.
 // `npm run bench ironic` (BENCH_IRONIC_SERVERS=N for another count).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -33,33 +33,31 @@ try {
   const active = (await new IronicClient({ url: lab.undercloud.url }).listNodes()).filter((n) => n.provision_state === 'active').length;
   console.log(`cloudseed real driver: ${N} servers enrol → active in ${cloudseedS.toFixed(1)} s (${active} active in Ironic)`);
 
-  // ---- the openstack baremetal CLI, one server at a time, against the seed's Ironic.
-  const env = { OS_AUTH_TYPE: 'none', OS_ENDPOINT: lab.seed.url, OS_BAREMETAL_API_VERSION: '1.82' };
+  // ---- the openstack baremetal CLI, one server at a time, against the seed's Ironic. The node
+  // and its port come from a file (`baremetal create`), as operators do: no password on a command line.
+  const env = { OS_AUTH_TYPE: 'none', OS_ENDPOINT: lab.seed.url, OS_BAREMETAL_API_VERSION: '1.78' };
   const os = (args: string[]) => execa('/usr/bin/openstack', ['baremetal', ...args], { env });
+  const files = mkdtempSync(join(tmpdir(), 'cs-bench-cli-'));
   const t1 = performance.now();
   let calls = 0;
   for (let i = N; i < 2 * N; i++) {
     const b = bmcs[i];
     const name = `cli-${labNodeName(i)}`;
-    const steps: string[][] = [
-      [
-        'node', 'create', '--driver', 'ipmi', '--name', name,
-        '--driver-info', `ipmi_address=${b.address}`, '--driver-info', 'ipmi_port=623',
-        '--driver-info', `ipmi_username=${b.user}`, '--driver-info', `ipmi_password=${b.password}`, '--driver-info', 'ipmi_cipher_suite=3',
-      ],
-      ['port', 'create', '--node', (await Promise.resolve(name)), labPxeMac(i)],
+    const file = join(files, `${name}.json`);
+    const node = {
+      name,
+      driver: 'ipmi',
+      driver_info: { ipmi_address: b.address, ipmi_port: 623, ipmi_username: b.user, ipmi_password: b.password, ipmi_cipher_suite: '3' },
+      ports: [{ address: labPxeMac(i) }],
+    };
+    writeFileSync(file, JSON.stringify({ nodes: [node] }), { mode: 0o600 });
+    for (const args of [
+      ['create', file],
       ['node', 'manage', name, '--wait', '300'],
       ['node', 'provide', name, '--wait', '300'],
       ['node', 'set', name, '--instance-info', `kernel=${lab.images.kernel}`, '--instance-info', `ramdisk=${lab.images.ramdisk}`],
       ['node', 'deploy', name, '--wait', '300'],
-    ];
-    for (const args of steps) {
-      if (args[0] === 'port') {
-        // `port create --node` wants the UUID.
-        const { stdout } = await os(['node', 'show', name, '-f', 'value', '-c', 'uuid']);
-        calls++;
-        args[3] = stdout.trim();
-      }
+    ]) {
       await os(args);
       calls++;
     }
