@@ -1,11 +1,19 @@
 // Role rules: every finding says which server or count is wrong and how to fix it. Pure.
 import { error, warning, type Finding } from '../plan/findings.js';
-import { OVERCLOUD_ROLES, type Plan } from '../plan/schema.js';
+import { OVERCLOUD_ROLES, type Plan, type RoleName } from '../plan/schema.js';
 import { roleFloor } from './assign.js';
 import { roleCatalog, roleSpec, type Catalog } from './catalog.js';
 import { fit, nodeFacts } from './fit.js';
 
 const screen = 'roles' as const;
+
+const plural = (role: RoleName) => (role === 'Controller' ? 'controllers' : `${role} servers`);
+
+/** What is missing without a role, in plain words. */
+const MISSING: Partial<Record<RoleName, string>> = {
+  Controller: 'no server is a Controller: the overcloud would have no API, database or scheduler',
+  Compute: 'no server is a Compute: the cloud could run no virtual machines',
+};
 
 export function validateRoles(plan: Plan, catalog: Catalog = roleCatalog()): Finding[] {
   const out: Finding[] = [];
@@ -47,7 +55,7 @@ export function validateRoles(plan: Plan, catalog: Catalog = roleCatalog()): Fin
   }
 
   // The undercloud: one place only.
-  if (counts.Undercloud > 1) {
+  if (counts.Undercloud > (roleSpec('Undercloud', catalog).count.max ?? 1)) {
     out.push(error('roles.two-underclouds', 'nodes', `${counts.Undercloud} servers have the Undercloud role; there is one undercloud`, 'keep the role on one server', screen));
   }
   if (undercloud.placement === 'server') {
@@ -80,26 +88,21 @@ export function validateRoles(plan: Plan, catalog: Catalog = roleCatalog()): Fin
     }
   }
 
+  // Count rules from the catalog: a minimum (Controller, Compute), quorum (odd counts).
   const controllers = counts.Controller;
-  if (controllers === 0) {
-    out.push(error('roles.no-controller', 'nodes', 'no server is a Controller: the overcloud would have no API, database or scheduler', 'give one server (or three, for high availability) the Controller role, or run auto-assign', screen));
-  } else if (controllers > 1 && controllers % 2 === 0) {
-    out.push(
-      error(
-        'roles.controller-quorum',
-        'nodes',
-        `${controllers} controllers cannot keep quorum: when one fails, the rest cannot outvote it, so the cluster stops`,
-        `use ${controllers - 1} or ${controllers + 1} controllers (1, or an odd number from 3)`,
-        screen,
-      ),
-    );
-  }
-  const spec = roleSpec('Controller', catalog);
-  if (targets.Controller !== undefined && targets.Controller > 1 && spec.count.odd && targets.Controller % 2 === 0) {
-    out.push(error('roles.controller-quorum', 'roles.targets.Controller', `a target of ${targets.Controller} controllers cannot keep quorum`, 'set 1, or an odd number from 3', screen));
-  }
-  if (counts.Compute === 0 && !allInOne && controllers > 0) {
-    out.push(error('roles.no-compute', 'nodes', 'no server is a Compute: the cloud could run no virtual machines', 'give at least one server the Compute role (or, with a single server, make it all-in-one)', screen));
+  for (const role of OVERCLOUD_ROLES) {
+    const rule = roleSpec(role, catalog).count;
+    const n = counts[role];
+    if (n < rule.min && !(role === 'Compute' && allInOne) && !(role === 'Compute' && controllers === 0)) {
+      out.push(error(`roles.no-${role.toLowerCase()}`, 'nodes', MISSING[role] ?? `${n} ${role} servers; at least ${rule.min} are needed`, `give ${rule.min === 1 ? 'a server' : `${rule.min} servers`} the ${role} role, or run auto-assign`, screen));
+    }
+    if (rule.odd && n > 1 && (n % 2 === 0 || n < rule.oddFrom)) {
+      out.push(error(`roles.${role.toLowerCase()}-quorum`, 'nodes', `${n} ${plural(role)} cannot keep quorum: when one fails, the rest cannot outvote it, so the cluster stops`, `use ${n - 1} or ${n + 1} (1, or an odd number from ${rule.oddFrom})`, screen));
+    }
+    const t = targets[role];
+    if (rule.odd && t !== undefined && t > 1 && (t % 2 === 0 || t < rule.oddFrom)) {
+      out.push(error(`roles.${role.toLowerCase()}-quorum`, `roles.targets.${role}`, `a target of ${t} ${plural(role)} cannot keep quorum`, `set 1, or an odd number from ${rule.oddFrom}`, screen));
+    }
   }
   if (allInOne && overcloud > 1) {
     out.push(warning('roles.all-in-one', 'roles.allInOne', `all-in-one is set, but ${overcloud} servers are in the overcloud`, 'turn all-in-one off (run auto-assign) so controllers and computes are separate', screen));
