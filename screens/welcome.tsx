@@ -12,7 +12,7 @@ import { TextField } from './components/text-field.js';
 import { useTheme } from './components/theme.js';
 import type { ScreenDef, ScreenId, ScreenProps } from './types.js';
 
-type Choice = 'new' | 'resume' | 'answers' | 'lab';
+type Choice = 'continue' | 'new' | 'resume' | 'answers' | 'lab';
 
 const SCREEN_NAMES: Record<ScreenId, string> = {
   welcome: 'Welcome',
@@ -63,7 +63,7 @@ function Welcome({ app }: ScreenProps) {
   const theme = useTheme();
   const [mode, setMode] = useState<'menu' | 'answers' | 'lab'>('menu');
   // Back from a sub-step, the cursor is where it was.
-  const [lastChoice, setLastChoice] = useState<Choice>('new');
+  const [lastChoice, setLastChoice] = useState<Choice>(app.started ? 'continue' : 'new');
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | undefined>();
 
@@ -71,20 +71,22 @@ function Welcome({ app }: ScreenProps) {
     app.setBlocked(app.started ? undefined : 'Pick one of the choices to begin.');
   }, [app.started]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const items: SelectItem<Choice>[] = [
-    {
-      label: app.labName ? `Start a new installation on the simulated lab "${app.labName}"` : 'Start a new installation',
-      value: 'new',
-      hint: app.saved && !app.started ? '(replaces the saved one)' : undefined,
-    },
-  ];
-  if (app.saved)
+  // Back on Welcome with a plan under way: going on is the first choice, starting over
+  // says what it costs.
+  const items: SelectItem<Choice>[] = app.started ? [{ label: 'Continue with this installation', value: 'continue' }] : [];
+  items.push({
+    label: app.started ? 'Start over (the plan so far is forgotten)' : app.labName ? `Start a new installation on the simulated lab "${app.labName}"` : 'Start a new installation',
+    value: 'new',
+    hint: app.saved && !app.started ? '(replaces the saved one)' : undefined,
+  });
+  if (app.saved && !app.started)
     items.push({ label: 'Resume the saved installation', value: 'resume', hint: `(${shortDate(app.saved.updatedAt)}, reached ${SCREEN_NAMES[app.saved.screen]})` });
   items.push({ label: 'Load an answers file', value: 'answers' });
   if (!app.labName) items.push({ label: 'Try the simulated lab (no hardware needed)', value: 'lab' });
 
   const choose = (choice: Choice) => {
-    if (choice === 'new') app.begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' }));
+    if (choice === 'continue') app.next();
+    else if (choice === 'new') app.begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' }));
     else if (choice === 'resume') app.resume();
     else {
       setLastChoice(choice);

@@ -78,6 +78,21 @@ describe('the wizard shell', () => {
     unmount();
   });
 
+  it('back on Welcome, continuing is the first choice and starting over says what it costs', async () => {
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, nameScreen, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/3 Name'));
+    stdin.write(`${KEY.backspace.repeat(9)}mine`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Cloud name: mine'));
+    stdin.write(KEY.esc);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Continue with this installation'));
+    expect(lastFrame()).toContain('Start over (the plan so far is forgotten)');
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Cloud name: mine'));
+    unmount();
+  });
+
   it('typed-ahead Enter Enter goes through Welcome and the next screen', async () => {
     const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, shownName, review] });
     await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
