@@ -93,6 +93,7 @@ export function parseAnswersText(text: string, fileLabel: string, options: Parse
  * Writes the plan as YAML or JSON (by extension), mode 0600, atomically: a temporary file in
  * the same folder renamed over the old one, so a crash never leaves half a file.
  * Secret files under the answers file's folder are written relative to it.
+ * Throws an Error whose message is one line for the person (`cannot write F: no such file`).
  */
 export function saveAnswers(file: string, plan: Plan): void {
   const target = resolve(file);
@@ -105,7 +106,7 @@ export function saveAnswers(file: string, plan: Plan): void {
     renameSync(temp, target);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw e;
+    throw new Error(`cannot write ${file}: ${describeFsError(e)}`);
   }
 }
 

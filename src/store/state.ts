@@ -148,7 +148,11 @@ export class StateStore {
 
   #keepAside(reason: string): void {
     const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    renameSync(this.path, aside);
+    try {
+      renameSync(this.path, aside);
+    } catch (e) {
+      throw new StateError(`the saved state ${this.path} cannot be used (${reason}) nor kept aside: ${(e as Error).message}`);
+    }
     this.notices.push(
       warning(
         'state.corrupt',

@@ -73,6 +73,10 @@ describe('answers files: round trip', () => {
     expect(loadAnswers(file, { rules: false }).plan).toStrictEqual(loaded.plan);
   });
 
+  it('saving into a folder that does not exist is one clear error', () => {
+    expect(() => saveAnswers(join(dir, 'no', 'such', 'a.yaml'), samplePlan())).toThrow(`cannot write ${join(dir, 'no', 'such', 'a.yaml')}: no such file`);
+  });
+
   it('readSecret resolves a relative passwordFile against the folder given', () => {
     writeFileSync(join(dir, 'x.pass'), 'abc\r\n');
     expect(readSecret({ passwordFile: 'x.pass' }, dir)).toBe('abc');
