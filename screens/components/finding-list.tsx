@@ -23,6 +23,7 @@ export function FindingList({ findings, maxRows = 8, compact = false, empty }: F
   const fits = Math.max(1, Math.floor((maxRows - 1) / perFinding));
   const shown = sorted.length * perFinding <= maxRows ? sorted : sorted.slice(0, fits);
   const rest = sorted.length - shown.length;
+  const errors = sorted.filter((f) => f.severity === 'error').length;
   return (
     <Box flexDirection="column">
       {shown.map((f, i) => (
@@ -41,7 +42,7 @@ export function FindingList({ findings, maxRows = 8, compact = false, empty }: F
       ))}
       {rest > 0 && (
         <Text color={theme.c('muted')}>
-          +{rest} more ({sorted.filter((f) => f.severity === 'error').length} errors in all)
+          +{rest} more{errors > 0 ? ` (${errors} error${errors > 1 ? 's' : ''} in all)` : ''}
         </Text>
       )}
     </Box>
