@@ -12,7 +12,7 @@ import type { Network } from '../src/plan/schema.js';
 import { allocate, type NodeAddresses } from '../src/network/allocate.js';
 import { topologyLines } from '../src/network/describe.js';
 import { checkField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
-import { suggestNetwork, switchLayout } from '../src/network/suggest.js';
+import { defaultLayout, suggestNetwork, switchLayout } from '../src/network/suggest.js';
 import { validateNetwork } from '../src/network/validate.js';
 import { FindingList } from './components/finding-list.js';
 import { useKeys } from './components/keys.js';
@@ -65,6 +65,13 @@ function unfilled(n: Network): boolean {
   return p.seedIp === undefined && p.dhcpStart === undefined && p.nic === undefined;
 }
 
+/**
+ * The last suggestion this screen applied on its own. If the network is still exactly that
+ * when the screen opens again (nobody edited it) but the servers changed, it is suggested
+ * again, so that going back to add servers does not leave ranges sized for fewer.
+ */
+let autoSuggested: string | undefined;
+
 interface Editing {
   text: string;
   check: FieldCheck;
@@ -85,10 +92,14 @@ function NetworkScreen({ app }: ScreenProps) {
   const [page, setPage] = useState(0);
 
   useEffect(() => {
-    if (ready && unfilled(plan.network)) {
-      setPlan((p) => ({ ...p, network: suggestNetwork({ plan: p, hostFacts: facts }).network }));
-      setNote('networks suggested for this host and these servers; change what you like');
-    }
+    if (!ready) return;
+    const untouched = unfilled(plan.network) || JSON.stringify(plan.network) === autoSuggested;
+    if (!untouched) return;
+    const next = suggestNetwork({ plan, hostFacts: facts }).network;
+    autoSuggested = JSON.stringify(next);
+    if (JSON.stringify(plan.network) === autoSuggested) return;
+    setPlan((p) => ({ ...p, network: next }));
+    setNote('networks suggested for this host and these servers; change what you like');
   }, [ready]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const findings = useMemo(() => validateNetwork(plan, facts), [plan, facts]);
@@ -244,11 +255,7 @@ function NetworkScreen({ app }: ScreenProps) {
     return (
       <Box flexDirection="column">
         {header}
-        <Text wrap="truncate-end">
-          seed {allocation.seed ?? '?'}
-          {theme.sym.sep}undercloud {allocation.undercloud ?? '?'}
-          {vips ? `${theme.sym.sep}VIPs ${vips}` : ''}
-        </Text>
+        <Text>{fit(`seed ${allocation.seed ?? '?'}${theme.sym.sep}undercloud ${allocation.undercloud ?? '?'}${vips ? `${theme.sym.sep}VIPs ${vips}` : ''}`, Math.min(78, app.columns - 2), theme.sym.ellipsis)}</Text>
         <ScrollTable
           rows={allocation.nodes}
           columns={columns}
@@ -276,7 +283,9 @@ function NetworkScreen({ app }: ScreenProps) {
   const suggested = focused.get(suggestion.network);
   const value = focused.get(plan.network);
   const why = suggestion.why[focused.path];
-  const whyText = why ? (value === suggested ? `why: ${why}` : `suggested ${suggested || '(empty)'}: ${why}${pane === 'fields' ? ' (s takes it)' : ''}`) : '';
+  const layoutWhy = defaultLayout(plan);
+  const layoutText = layoutWhy.layout === plan.network.layout ? `layout ${layoutWhy.why}` : `suggested layout: ${layoutWhy.why} (l switches)`;
+  const whyText = pane === 'list' ? layoutText : why ? (value === suggested ? `why: ${why}` : `suggested ${suggested || '(empty)'}: ${why}${pane === 'fields' ? ' (s takes it)' : ''}`) : '';
   const editError = editing ? (editing.check.problem ?? editing.check.findings[0]?.message) : undefined;
 
   return (
