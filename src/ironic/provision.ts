@@ -3,7 +3,7 @@
 // enrols twice nor repeats a finished transition.
 //   enroll → (manage) → manageable → (inspect) → manageable → (provide) → available
 //          → (active) → active;   deploy failed → (deleted) → available → (active) → active
-import { readFileSync } from 'node:fs';
+import { readSecret } from '../plan/answers.js';
 import type { Bmc, Node } from '../plan/schema.js';
 import { IronicError, type IronicClient, type IronicNode, type NodeCreate, type PatchOp, type ProvisionTarget } from './client.js';
 
@@ -32,16 +32,9 @@ export const ROLE_PROFILE: Record<string, string> = {
   CephStorage: 'ceph-storage',
 };
 
-/** The BMC password from the plan: inline, or the first line of its file. Never logged. */
-export function bmcPassword(bmc: Bmc): string {
-  if (bmc.password !== undefined) return bmc.password;
-  if (bmc.passwordFile) return readFileSync(bmc.passwordFile, 'utf8').split('\n')[0].trim();
-  return '';
-}
-
 /** driver and driver_info for a plan's BMC. ipmi_cipher_suite 3 spares ipmitool a 10 s probe. */
 export function driverFor(bmc: Bmc): { driver: string; driver_info: Record<string, unknown> } {
-  const password = bmcPassword(bmc);
+  const password = bmc.password === undefined && bmc.passwordFile === undefined ? '' : readSecret(bmc);
   if (bmc.type === 'redfish') {
     const host = bmc.address.includes(':') && !bmc.address.startsWith('[') ? `[${bmc.address}]` : bmc.address;
     return {

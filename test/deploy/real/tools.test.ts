@@ -29,9 +29,10 @@ function buildPlan(extra: Partial<PlanInput> = {}): Plan {
   });
 }
 
-function scriptDir(scripts: Record<string, string>): string {
+/** Small programs standing in for the tools (an `scp` that succeeds unless given). */
+function scriptDir(scripts: Record<string, string>, withScp = true): string {
   const dir = mkdtempSync(join(tmpdir(), 'cs-tools-'));
-  for (const [name, body] of Object.entries(scripts)) {
+  for (const [name, body] of Object.entries({ ...(withScp ? { scp: 'exit 0' } : {}), ...scripts })) {
     writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
     chmodSync(join(dir, name), 0o755);
   }
@@ -94,13 +95,18 @@ describe('commandsFor: every command the real driver will run', () => {
     ]);
     const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', 'stack@192.168.24.2', '--'];
     expect(of('undercloud.configure')).toEqual([
-      ['scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', `${STATE}/export/undercloud.conf`, 'stack@192.168.24.2:undercloud.conf'],
+      ['scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', `${STATE}/export/undercloud.conf`, 'stack@192.168.24.2:'],
       [...ssh, 'openstack', 'undercloud', 'install'],
     ]);
     expect(of('overcloud.configure.controller')).toEqual([
+      [
+        'scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new',
+        ...['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-environment.yaml'].map((f) => `${STATE}/export/${f}`),
+        'stack@192.168.24.2:',
+      ],
       [...ssh, 'openstack', 'overcloud', 'deploy', '--stack', 'lab', '--templates', '--deployed-server', '-r', 'roles_data.yaml', '-n', 'network_data.yaml', '-e', 'node-info.yaml', '-e', 'network-environment.yaml', '--limit', 'Controller'],
     ]);
-    expect(of('overcloud.configure.compute').at(0)?.at(-1)).toBe('Compute');
+    expect(of('overcloud.configure.compute').at(-1)?.at(-1)).toBe('Compute');
     // No password anywhere on a command line.
     expect(JSON.stringify(cmds)).not.toContain('s3cret');
   });
@@ -124,19 +130,25 @@ describe('tool steps with real programs', () => {
   it('runs the tool with exactly the built arguments, streams its lines into the log and its percentages into progress', async () => {
     const out = mkdtempSync(join(tmpdir(), 'cs-argv-'));
     const dir = scriptDir({
+      scp: `for a in "$@"; do printf '%s\\n' "$a"; done > ${out}/scp\nfor a in "$@"; do case $a in /*) [ -s "$a" ] || exit 9;; esac; done`,
       ssh: `for a in "$@"; do printf '%s\\n' "$a"; done > ${out}/argv\necho "Deploying overcloud 25%"\necho "Deploying overcloud 75%" >&2\necho "Overcloud Deployed"`,
     });
     const seen = await run(plan, configure, dir, { yes: true });
     expect(seen.error).toBeUndefined();
-    const expected = toolCommands(plan, configure, '/unused')[0].argv.slice(1);
+    // First the TripleO files, written from the plan and copied over (each exists, non-empty)…
+    const scp = readFileSync(join(out, 'scp'), 'utf8').trimEnd().split('\n');
+    expect(scp.filter((a) => a.startsWith('/')).map((a) => a.split('/').pop())).toEqual(['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-environment.yaml']);
+    expect(scp.at(-1)).toBe('stack@uc.example:');
+    // …then the deploy, with exactly the arguments commandsFor shows.
+    const expected = toolCommands(plan, configure, '/unused').at(-1)!.argv.slice(1);
     expect(readFileSync(join(out, 'argv'), 'utf8').trimEnd().split('\n')).toEqual(expected);
     expect(seen.logs).toEqual(expect.arrayContaining(['Deploying overcloud 25%', 'Deploying overcloud 75%', 'Overcloud Deployed']));
-    expect(seen.progress).toEqual(expect.arrayContaining([0.25, 0.75, 1]));
+    expect(seen.progress).toEqual([0.5, 0.625, 0.875, 1]); // two commands: copy, then deploy 25% / 75%
   });
 
   it('a missing tool fails with tool-missing and names the Debian package', async () => {
-    const empty = scriptDir({});
-    const seen = await run(plan, configure, empty, { yes: true });
+    const noSsh = scriptDir({});
+    const seen = await run(plan, configure, noSsh, { yes: true });
     expect(seen.error?.kind).toBe('tool-missing');
     expect(seen.error?.message).toBe('ssh is not installed (not found on PATH)');
     expect(seen.error?.hint).toBe('install it: apt-get install openssh-client');
@@ -164,7 +176,7 @@ describe('tool steps with real programs', () => {
     const dir = scriptDir({ ssh: `/bin/sleep 300 &\necho $! > ${pids}/child\necho $$ > ${pids}/self\necho "waiting for heat"\nwait` });
     const seen = await run(plan, { ...configure, timeoutMs: 1_500 }, dir, { yes: true });
     expect(seen.error?.kind).toBe('timeout');
-    expect(seen.error?.message).toBe('ssh did not finish within 2 s and was stopped');
+    expect(seen.error?.message).toMatch(/^ssh did not finish within \d+ s and was stopped$/);
     expect(seen.error?.tail).toEqual(['waiting for heat']);
     // Gone, or a zombie waiting for init to reap it.
     const alive = (pid: number) => {

@@ -3,6 +3,7 @@
 // The seed VM: qemu-img + virt-install + virsh on this host. Undercloud and overcloud
 // services: the TripleO CLI over ssh on the undercloud. No command ever holds a password.
 import { join } from 'node:path';
+import type { ArtifactName } from '../../../artifacts/files.js';
 import type { Plan } from '../../../plan/schema.js';
 import { compile, overcloudNodes } from '../../compile.js';
 import type { Step } from '../../types.js';
@@ -20,7 +21,12 @@ export interface ToolCommand {
   unless?: string[];
   /** With `unless`: done only when its output also matches. */
   unlessOutput?: RegExp;
+  /** TripleO files the driver writes into `<state dir>/export` from the plan before running it. */
+  writes?: ArtifactName[];
 }
+
+/** The files `openstack overcloud deploy` reads (-r, -n, -e). */
+export const OVERCLOUD_FILES: ArtifactName[] = ['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-environment.yaml'];
 
 export interface PlannedCommand {
   /** The step's id (`seed.vm`, `overcloud.configure.controller`). */
@@ -54,11 +60,11 @@ export function sshArgv(target: ShellTarget, words: string[]): string[] {
   return argv;
 }
 
-export function scpArgv(target: ShellTarget, from: string, to: string): string[] {
+export function scpArgv(target: ShellTarget, from: string[], to: string): string[] {
   const argv = ['scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new'];
   if (target.port) argv.push('-P', String(target.port));
   if (target.identityFile) argv.push('-i', target.identityFile);
-  argv.push(from, to);
+  argv.push(...from, to);
   return argv;
 }
 
@@ -126,7 +132,7 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
     case 'undercloud.configure':
       return uc
         ? [
-            { what: 'copy undercloud.conf', argv: scpArgv(uc, join(stateDir, 'export', 'undercloud.conf'), `${uc.user}@${uc.host}:undercloud.conf`) },
+            { what: 'copy undercloud.conf', argv: scpArgv(uc, [join(stateDir, 'export', 'undercloud.conf')], `${uc.user}@${uc.host}:`), writes: ['undercloud.conf'] },
             { what: 'install the undercloud', argv: remote(['openstack', 'undercloud', 'install'])! },
           ]
         : [];
@@ -136,6 +142,11 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
       if (!uc) return [];
       const role = configureRole(plan, step);
       return [
+        {
+          what: 'copy the overcloud files',
+          argv: scpArgv(uc, OVERCLOUD_FILES.map((f) => join(stateDir, 'export', f)), `${uc.user}@${uc.host}:`),
+          writes: OVERCLOUD_FILES,
+        },
         {
           what: `configure ${role} services`,
           argv: remote([
@@ -153,7 +164,7 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
       ];
     }
     case 'overcloud.credentials':
-      return uc ? [{ what: 'fetch overcloudrc', argv: scpArgv(uc, `${uc.user}@${uc.host}:${plan.name}rc`, join(stateDir, 'overcloudrc')) }] : [];
+      return uc ? [{ what: 'fetch overcloudrc', argv: scpArgv(uc, [`${uc.user}@${uc.host}:${plan.name}rc`], join(stateDir, 'overcloudrc')) }] : [];
     case 'overcloud.post-endpoints':
       return uc ? [{ what: 'list the endpoints', argv: remote(['openstack', '--os-cloud', plan.name, 'endpoint', 'list', '-f', 'value', '-c', 'URL'])! }] : [];
     case 'overcloud.test-instance':

@@ -3,9 +3,11 @@
 // undercloud's for the overcloud), the seed VM through libvirt's tools, services through the
 // TripleO CLI over ssh. It emits the same node-state events as the sim driver. Safety: it
 // acts only on servers in the plan, and only once the plan is confirmed (Review or --yes).
+import { setMaxListeners } from 'node:events';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { writeArtifacts } from '../../../artifacts/write.js';
 import { bmcTarget, explainBmcError, BmcError, type BmcClient } from '../../../inventory/bmc.js';
 import { RealBmcClient } from '../../../inventory/clients.js';
 import { IronicClient, IronicError, type IronicNode } from '../../../ironic/client.js';
@@ -124,6 +126,8 @@ class RealDriver implements DeployDriver {
   private readonly env: NodeJS.ProcessEnv;
 
   constructor(private readonly opts: RealDriverOptions) {
+    // Every running step listens on it (hundreds at once in a data centre).
+    setMaxListeners(0, this.closing.signal);
     this.bmc = opts.bmc ?? new RealBmcClient();
     this.env = opts.env ?? process.env;
   }
@@ -370,6 +374,9 @@ class RealDriver implements DeployDriver {
           ctx.log(`${cmd.what}: already done`);
           continue;
         }
+      }
+      if (cmd.writes) {
+        for (const w of writeArtifacts(ctx.plan, join(stateDir, 'export'), cmd.writes)) ctx.log(`wrote ${w.path}`);
       }
       ctx.log(`$ ${cmd.argv.join(' ')}`);
       await runTool({
