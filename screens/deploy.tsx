@@ -33,20 +33,20 @@ function nodeTone(n: NodeView): ColorRole {
 }
 
 /** One glyph per state group for the grid (ASCII in both modes, so it reads on a serial line). */
-const GRID_GLYPHS: Array<[string, (n: NodeView) => boolean, ColorRole]> = [
-  ['X', (n) => nodeTone(n) === 'fail', 'fail'],
-  ['#', (n) => n.state === 'active', 'ok'],
-  ['d', (n) => n.state === 'deploying' || n.state === 'wait call-back' || n.state === 'deleting', 'accent'],
-  ['a', (n) => n.state === 'available', 'accent'],
-  ['c', (n) => n.state === 'cleaning' || n.state === 'clean wait', 'accent'],
-  ['i', (n) => n.state === 'inspecting' || n.state === 'inspect wait', 'accent'],
-  ['m', (n) => n.state === 'manageable', 'accent'],
-  ['e', (n) => n.state === 'enroll' || n.state === 'verifying', 'accent'],
-  ['.', () => true, 'muted'],
+const GRID_GLYPHS: Array<[string, string, (n: NodeView) => boolean, ColorRole]> = [
+  ['X', 'failed', (n) => nodeTone(n) === 'fail', 'fail'],
+  ['.', 'pending', (n) => n.state === 'pending', 'muted'],
+  ['e', 'enrol', (n) => n.state === 'enroll' || n.state === 'verifying', 'accent'],
+  ['m', 'manage', (n) => n.state === 'manageable', 'accent'],
+  ['i', 'inspect', (n) => n.state === 'inspecting' || n.state === 'inspect wait', 'accent'],
+  ['c', 'clean', (n) => n.state === 'cleaning' || n.state === 'clean wait', 'accent'],
+  ['a', 'avail', (n) => n.state === 'available', 'accent'],
+  ['d', 'deploy', (n) => n.state === 'deploying' || n.state === 'wait call-back' || n.state === 'deleting', 'accent'],
+  ['#', 'active', () => true, 'ok'],
 ];
 
 function glyphOf(n: NodeView): number {
-  return GRID_GLYPHS.findIndex(([, test]) => test(n));
+  return GRID_GLYPHS.findIndex(([, , test]) => test(n));
 }
 
 function elapsed(view: ProgressView, since?: number): string {
@@ -158,8 +158,8 @@ function Servers({ view, rows, width, focus, setFocus }: { view: ProgressView; r
       </Text>
     );
   }
-  const head = `${TIER_TITLES[tier]} servers (${nodes.length}): ${countsLine(nodes)}`;
   if (nodes.length <= rows - 1) {
+    const head = `${TIER_TITLES[tier]} servers (${nodes.length}): ${countsLine(nodes)}`;
     return (
       <Box flexDirection="column">
         <Text bold wrap="truncate-end">
@@ -171,8 +171,8 @@ function Servers({ view, rows, width, focus, setFocus }: { view: ProgressView; r
       </Box>
     );
   }
-  // Hundreds: a grid (each cell the least advanced of a few servers), then the focused or
-  // most interesting servers, one line each.
+  // Hundreds: a grid (each cell the least advanced of a few servers; failures always show),
+  // its legend with counts per state, then the focused or most interesting servers.
   const listRows = Math.max(1, Math.min(3, rows - 3));
   const gridRows = Math.max(1, rows - 1 - listRows - 1);
   const cells = gridRows * width;
@@ -180,29 +180,33 @@ function Servers({ view, rows, width, focus, setFocus }: { view: ProgressView; r
   const glyphs: number[] = [];
   for (let i = 0; i < nodes.length; i += per) {
     let g = GRID_GLYPHS.length - 1;
+    // (min: failed first, then the least advanced state)
     for (let j = i; j < Math.min(nodes.length, i + per); j++) g = Math.min(g, glyphOf(nodes[j]));
     glyphs.push(g);
   }
   const lines: number[][] = [];
   for (let i = 0; i < glyphs.length; i += width) lines.push(glyphs.slice(i, i + width));
+  const perGlyph = new Array<number>(GRID_GLYPHS.length).fill(0);
+  for (const n of nodes) perGlyph[glyphOf(n)]++;
+  const legend = GRID_GLYPHS.flatMap(([glyph, label], g) => (perGlyph[g] ? [`${glyph} ${label} ${perGlyph[g]}`] : [])).join(' ');
   const focused = focus ? nodes.find((n) => n.name === focus) : undefined;
   const list = focused ? [focused] : ordered(nodes).slice(0, listRows);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        {fit(head, width)}
+        {fit(`${TIER_TITLES[tier]} servers (${nodes.length}; ${per} per cell, its least advanced shown); Up/Down: one`, width)}
       </Text>
       {lines.slice(0, gridRows).map((line, r) => (
         <Text key={r} wrap="truncate-end">
           {runs(line).map(([g, len], k) => (
-            <Text key={k} color={theme.c(GRID_GLYPHS[g][2])}>
+            <Text key={k} color={theme.c(GRID_GLYPHS[g][3])}>
               {GRID_GLYPHS[g][0].repeat(len)}
             </Text>
           ))}
         </Text>
       ))}
       <Text color={theme.c('muted')} wrap="truncate-end">
-        {fit(`${per > 1 ? `1 cell = ${per} servers; ` : ''}# active d deploying a available c cleaning i inspecting e enrolled X failed . pending`, width)}
+        {fit(legend, width)}
       </Text>
       {list.map((n) => (
         <NodeLine key={n.name} view={view} n={n} width={width} focused={n.name === focus} />

@@ -1,0 +1,157 @@
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deploy, DeployPanels } from '../../screens/deploy.js';
+import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
+import { done } from '../../screens/done.js';
+import { review } from '../../screens/review.js';
+import { welcome } from '../../screens/welcome.js';
+import { openSessionStore } from '../../screens/session.js';
+import { makeTheme, ThemeContext } from '../../screens/components/theme.js';
+import { virtualClock } from '../../src/deploy/clock.js';
+import { compile } from '../../src/deploy/compile.js';
+import { planForLab } from '../../src/deploy/lab-plan.js';
+import { createProgressStore } from '../../src/deploy/progress-store.js';
+import type { DeployRun } from '../../src/deploy/runner.js';
+import type { NodeState } from '../../src/deploy/types.js';
+import { KEY, nonAscii, renderApp, renderScreen, tempStateDir, widestLine } from './helpers.js';
+
+let state: ReturnType<typeof tempStateDir>;
+beforeEach(() => {
+  state = tempStateDir();
+  resetDeploy();
+  deployScreenOptions.clock = virtualClock();
+  deployScreenOptions.faults = undefined;
+});
+afterEach(() => {
+  state.remove();
+  deployScreenOptions.clock = undefined;
+});
+
+describe('Deploy screen, end to end in the wizard', () => {
+  it.each(['two-machine', 'ha-lab'])('%s: resume the saved installation, deploy through three tiers to Done', async (lab) => {
+    openSessionStore(state.dir).save(planForLab(lab), 'deploy');
+    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
+    r.stdin.write(KEY.down);
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('is deployed'), { timeout: 20_000 });
+    const frame = r.lastFrame()!;
+    expect(frame).toContain(`${state.dir}/overcloudrc (mode 0600)`);
+    expect(frame).toMatch(/Time\s+\d+ h \d+ min in all: seed/);
+    expect(frame).toContain('deploy.log');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(frame.split('\n').length).toBeLessThan(24);
+    r.unmount();
+  });
+});
+
+describe('Deploy screen: failures', () => {
+  it('shows which step failed where, why and what to try; r retries and it goes on to Done', async () => {
+    deployScreenOptions.faults = 'pxe-fail:node-01:3';
+    const goTo = vi.fn();
+    const r = renderScreen(deploy, { plan: planForLab('two-machine'), ui: { stateDir: state.dir }, app: { goTo } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Inspect node-01 on node-01'), { timeout: 20_000 });
+    const frame = r.lastFrame()!;
+    expect(frame).toContain('did not PXE boot during inspection');
+    expect(frame).toContain('Try: Put PXE first in its boot order');
+    expect(frame).toContain('s skip (not safe here)');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(19);
+    // Skipping is refused where it is not safe; nothing moves on by itself.
+    r.stdin.write('s');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('cannot be skipped'));
+    expect(goTo).not.toHaveBeenCalled();
+    r.stdin.write('r');
+    await vi.waitFor(() => expect(goTo).toHaveBeenCalledWith('done'), { timeout: 20_000 });
+    r.unmount();
+  });
+
+  it('skip where it is safe (a check), abort keeps the journal', async () => {
+    deployScreenOptions.faults = 'deploy-fail:node-01';
+    const r = renderScreen(deploy, { plan: planForLab('two-machine'), ui: { stateDir: state.dir } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Deploy node-01'), { timeout: 20_000 });
+    r.stdin.write('a');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Abort the deployment?'));
+    r.stdin.write('y');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Stopped after a failure. The journal is kept'));
+    r.unmount();
+  });
+
+  it('the log view scrolls and filters per server', async () => {
+    const r = renderScreen(deploy, { plan: planForLab('ha-lab'), ui: { stateDir: state.dir } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Deployed in'), { timeout: 20_000 });
+    r.stdin.write('l');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Log (all servers)'));
+    r.stdin.write(KEY.right);
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/Log of \S+: lines/));
+    expect(r.lastFrame()!.split('\n').length).toBeLessThanOrEqual(19);
+    r.stdin.write('l');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Deployed in'));
+    r.unmount();
+  });
+});
+
+/** Panels for a plan with servers in mixed states, without running anything. */
+function panels(lab: string, ascii: boolean) {
+  const plan = planForLab(lab);
+  const deployment = compile(plan);
+  const store = createProgressStore(deployment, { tickMs: 0, speed: 60 });
+  let at = 0;
+  store.dispatch({ type: 'tier-started', at: at++, tier: 'seed' });
+  for (const s of deployment.steps.filter((x) => x.tier !== 'overcloud' || x.kind === 'overcloud.images')) {
+    store.dispatch({ type: 'step-started', at: at++, step: s.id, attempt: 1 });
+    store.dispatch({ type: 'step-done', at: at++, step: s.id, state: 'done' });
+  }
+  store.dispatch({ type: 'tier-done', at: at++, tier: 'seed', state: 'done' });
+  store.dispatch({ type: 'tier-done', at: at++, tier: 'undercloud', state: 'done' });
+  store.dispatch({ type: 'tier-started', at: at++, tier: 'overcloud' });
+  const states: NodeState[] = ['enroll', 'manageable', 'inspecting', 'available', 'deploying', 'active'];
+  deployment.nodes!.filter((n) => n.tier === 'overcloud').forEach((n, i) => {
+    store.dispatch({ type: 'step-started', at: at++, step: `overcloud.enrol.${n.name}`, attempt: 1 });
+    store.dispatch({ type: 'node-state', at: at++, node: n.name, state: states[i % states.length] });
+  });
+  for (let i = 0; i < 50; i++) store.dispatch({ type: 'log', at: at++, node: 'node-01', level: 'info', line: `TASK [tripleo_firewall : Manage firewall rules] line ${i} ${'*'.repeat(60)}` });
+  store.dispatch({ type: 'heartbeat', at: at++, waitingFor: 'node-03 to PXE boot', sinceMs: 42_000 });
+  store.flush();
+  const run = { decide: () => {}, failures: () => [], cancel: () => {}, result: new Promise(() => {}) } as unknown as DeployRun;
+  const app = { columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} };
+  return render(
+    <ThemeContext.Provider value={makeTheme({ ascii, color: false })}>
+      <DeployPanels app={app} store={store} run={run} logPath="/var/lib/cloudseed/deploy/deploy.log" />
+    </ThemeContext.Provider>,
+  );
+}
+
+describe('Deploy panels fit 80x24', () => {
+  it.each([
+    ['two-machine', 2],
+    ['ha-lab', 6],
+    ['datacenter', 1000],
+  ])('%s (%i servers): within 80 columns and the screen area, UTF-8 and ASCII', (lab) => {
+    for (const ascii of [false, true]) {
+      const r = panels(lab, ascii);
+      const frame = r.lastFrame()!;
+      expect(widestLine(frame)).toBeLessThanOrEqual(80);
+      expect(frame.split('\n').length).toBeLessThanOrEqual(19);
+      expect(frame).toMatch(/Seed\s/);
+      expect(frame).toMatch(/Overcloud\s/);
+      expect(frame).toContain('Overcloud servers');
+      if (ascii) expect(nonAscii(frame)).toEqual([]);
+      if (lab === 'datacenter') {
+        expect(frame).toMatch(/servers \(991; \d+ per cell/);
+        expect(frame).toMatch(/# active \d+/);
+        expect(frame).toMatch(/e enrol \d+/);
+      }
+      r.unmount();
+    }
+  });
+
+  it('a server can be picked with Up/Down to see its line and its log', async () => {
+    const r = panels('datacenter', true);
+    r.stdin.write(KEY.down);
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/> r01-node-0002/));
+    expect(r.lastFrame()).toContain('Log of r01-node-0002');
+    r.unmount();
+  });
+});
