@@ -74,6 +74,11 @@ function charKey(ch: string): Key {
   return { ...NO_KEY, shift: /[A-Z]/.test(ch) };
 }
 
+/** A printable character: no special key, no modifier. */
+function isText(input: string, key: Key): boolean {
+  return input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.tab && !key.backspace && !key.delete && !key.escape && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.pageUp && !key.pageDown && !key.home && !key.end && input.charCodeAt(0) >= 32;
+}
+
 /** The input for a control character key is its letter (Ctrl-C → "c"), as Ink does. */
 function inputOf(ch: string, key: Key): string {
   if (key.return || key.tab || key.backspace || key.escape) return '';
@@ -121,7 +126,13 @@ export function KeyRouter({ onKey, isActive, children }: KeyRouterProps) {
   useLayoutEffect(() => {
     const next = queue.current.shift();
     if (!next) return;
-    const [input, key] = next;
+    let [input, key] = next;
+    // Text entry takes a pasted run of characters in one go (one render, not one per
+    // character); a control key (Enter, Esc, ...) ends the run.
+    if (isText(input, key) && regs.current.some((r) => r.capture && !r.modal)) {
+      while (queue.current.length > 0 && isText(...queue.current[0])) input += queue.current.shift()![0];
+      key = charKey(input[0]);
+    }
     const modal = regs.current.filter((r) => r.modal).pop();
     if (modal) {
       modal.handler.current(input, key);

@@ -160,3 +160,24 @@ describe('FindingList', () => {
     unmount();
   });
 });
+
+describe('KeyRouter', () => {
+  it('gives a text field a pasted run in one go, and the keys after it one by one', async () => {
+    const inputs: string[] = [];
+    function Probe() {
+      const [value, setValue] = useState('');
+      const [done, setDone] = useState('');
+      return done ? <Text>submitted {done}</Text> : <TextField label="Path" value={value} onChange={(v) => (inputs.push(v), setValue(v))} onSubmit={setDone} />;
+    }
+    const { stdin, lastFrame, unmount } = render(
+      <KeyRouter isActive onKey={() => {}}>
+        <Probe />
+      </KeyRouter>,
+    );
+    await vi.waitFor(() => expect(lastFrame()).toContain('Path:'));
+    stdin.write(`/tmp/answers.yaml${KEY.backspace}l${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('submitted /tmp/answers.yaml'));
+    expect(inputs).toEqual(['/tmp/answers.yaml', '/tmp/answers.yam', '/tmp/answers.yaml']);
+    unmount();
+  });
+});
