@@ -192,6 +192,12 @@ function pairRules(findings: Finding[], checked: Checked[]): void {
           findings.push(err('static-in-range', s.path, `the ${s.label} address ${formatAddress(s.address)} is inside the ${r.name} ${formatRange(r.range)}, which could hand it to a server`, `pick an address outside ${formatRange(r.range)}`));
       }
     }
+    // A VIP on the router's address would take the network's way out (the seed or the
+    // undercloud may be the provisioning gateway: they route for it).
+    for (const s of c.statics) {
+      if (c.gateway && c.view.id !== 'ctlplane' && s.address.value === c.gateway.value)
+        findings.push(err('static-is-gateway', s.path, `the ${s.label} ${formatAddress(s.address)} is the gateway's address`, 'pick another address for it, outside the pool'));
+    }
     for (let i = 0; i < c.statics.length; i++) {
       for (let j = i + 1; j < c.statics.length; j++) {
         if (c.statics[i].address.value === c.statics[j].address.value)

@@ -55,6 +55,7 @@ const cases: Case[] = [
   { rule: 'static-in-range', where: 'network.isolated.Storage.vip', pass: (x) => void (iso(x, 'Storage').vip = '172.16.1.9'), fail: (x) => void (iso(x, 'Storage').vip = '172.16.1.10') },
   { rule: 'static-in-range', where: 'network.external.publicVip', pass: (x) => void (e(x).publicVip = '192.168.1.160'), fail: (x) => void (e(x).publicVip = '192.168.1.200') },
   { rule: 'static-duplicate', where: 'network.provisioning.undercloudIp', pass: (x) => void (p(x).undercloudIp = '192.168.24.3'), fail: (x) => void (p(x).undercloudIp = p(x).seedIp) },
+  { rule: 'static-is-gateway', where: 'network.external.publicVip', pass: (x) => void (e(x).publicVip = '192.168.1.2'), fail: (x) => void (e(x).publicVip = '192.168.1.1') },
   { rule: 'vlan-invalid', where: 'network.isolated.Tenant.vlan', pass: (x) => void (iso(x, 'Tenant').vlan = 4094), fail: (x) => void (iso(x, 'Tenant').vlan = 4095) },
   { rule: 'vlan-invalid', where: 'network.isolated.Tenant.vlan', pass: (x) => void (iso(x, 'Tenant').vlan = 1), fail: (x) => void (iso(x, 'Tenant').vlan = 0) },
   { rule: 'vlan-duplicate', where: 'network.isolated.Storage.vlan', pass: (x) => void (iso(x, 'Storage').vlan = 31), fail: (x) => void (iso(x, 'Storage').vlan = 20) },

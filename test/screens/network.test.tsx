@@ -143,4 +143,32 @@ describe('Network screen', () => {
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     r.unmount();
   });
+
+  it('s takes the suggested value back after an edit', async () => {
+    const r = harness('two-machine');
+    await ready(r);
+    r.stdin.write(`${KEY.enter}${KEY.down.repeat(6)}${KEY.enter}${CLEAR}192.168.24.40${KEY.enter}`);
+    await vi.waitFor(() => expect(prov(r.seen.plan).dhcpEnd).toBe('192.168.24.40'));
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('DHCP end: 192.168.24.40'));
+    r.stdin.write(KEY.down);
+    r.stdin.write(KEY.up);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('suggested 192.168.24.24'));
+    r.stdin.write('s');
+    await vi.waitFor(() => expect(prov(r.seen.plan).dhcpEnd).toBe('192.168.24.24'));
+    r.unmount();
+  });
+
+  it('suggests again when servers were added and nobody edited the network', async () => {
+    const first = harness('two-machine');
+    await ready(first);
+    const suggested = first.seen.plan;
+    first.unmount();
+    expect(suggested.network.layout).toBe('flat');
+    const { world, plan } = lab('ha-lab');
+    const grown = { ...plan, network: suggested.network };
+    const second = renderScreen(network, { plan: grown, app: { lab: world } });
+    await vi.waitFor(() => expect(second.lastFrame()).toContain('Layout: isolated'));
+    expect(second.seen.plan.network.isolated.InternalApi).toMatchObject({ enabled: true });
+    second.unmount();
+  });
 });
