@@ -5,13 +5,15 @@
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { OVERCLOUD_ROLES, type Plan, type RoleName } from '../src/plan/schema.js';
-import { autoAssign, roleCounts, roleFloor, setRoles, undercloudAsVm, type Assignment } from '../src/roles/assign.js';
+import { autoAssign, roleCounts, roleFloor, setRoles, undercloudAsVm, type Assignment, type OvercloudRole } from '../src/roles/assign.js';
 import { fit, gib, nodeFacts } from '../src/roles/fit.js';
+import { parseTargets, targetFields, type TargetFields } from '../src/roles/targets.js';
 import { FindingList } from './components/finding-list.js';
 import { Frame } from './components/frame.js';
 import { useKeys } from './components/keys.js';
 import { ScrollTable, type Column } from './components/scroll-table.js';
 import { Select, type SelectItem } from './components/select.js';
+import { TextField } from './components/text-field.js';
 import { useTheme, type ColorRole } from './components/theme.js';
 import type { ScreenDef, ScreenProps } from './types.js';
 
@@ -101,6 +103,47 @@ const PICKS: SelectItem<Pick>[] = [
   { label: 'not used', value: 'none', hint: '(leave the server out)' },
 ];
 
+/** Target counts per role; Tab/Up/Down move, Enter applies (and auto-assigns), Esc cancels. */
+function TargetsForm({ plan, height, onApply, onCancel }: { plan: Plan; height: number; onApply(t: Plan['roles']['targets']): void; onCancel(): void }) {
+  const [fields, setFields] = useState<TargetFields>(() => targetFields(plan.roles.targets));
+  const [focus, setFocus] = useState(0);
+  const [tried, setTried] = useState(false);
+  const { targets, problems } = parseTargets(fields);
+  useKeys(
+    (_input, key) => {
+      const by = key.tab || key.downArrow ? 1 : key.upArrow ? -1 : 0;
+      if (!by) return false;
+      setFocus((f) => (f + by + OVERCLOUD_ROLES.length) % OVERCLOUD_ROLES.length);
+      return true;
+    },
+    { capture: true },
+  );
+  const submit = () => {
+    setTried(true);
+    if (Object.keys(problems).length === 0) onApply(targets);
+  };
+  return (
+    <Frame title="Target counts (empty: as suggested)" height={height + 2}>
+      {OVERCLOUD_ROLES.map((role: OvercloudRole, i) => (
+        <TextField
+          key={role}
+          label={role}
+          labelWidth={15}
+          value={fields[role]}
+          focus={i === focus}
+          placeholder="suggested"
+          onChange={(v) => setFields((f) => ({ ...f, [role]: v }))}
+          onSubmit={submit}
+          onCancel={onCancel}
+          error={tried || fields[role] !== '' ? problems[role] : undefined}
+        />
+      ))}
+      <Text> </Text>
+      <Text wrap="truncate-end">Enter applies and auto-assigns (your own choices kept) · Tab next · Esc cancels</Text>
+    </Frame>
+  );
+}
+
 /** The picker starts on the server's current role. */
 function pickIndex(plan: Plan, name: string | undefined): number {
   const role = plan.nodes.find((n) => n.name === name)?.role;
@@ -115,6 +158,7 @@ function Roles({ app }: ScreenProps) {
   const [cursor, setCursor] = useState<string | undefined>(plan.nodes[0]?.name);
   const [shown, setShown] = useState<readonly Row[] | undefined>();
   const [note, setNote] = useState<string | undefined>();
+  const [editingTargets, setEditingTargets] = useState(false);
 
   // Servers without a role (a first visit, servers added since): assign by default, so the
   // defaults need no input; the person's own choices are kept.
@@ -143,6 +187,11 @@ function Roles({ app }: ScreenProps) {
 
   useKeys(
     (input, key) => {
+      if (editingTargets) return false;
+      if (input === 't') {
+        setEditingTargets(true);
+        return true;
+      }
       if (picking) {
         if (key.escape) {
           setPicking(undefined);
@@ -176,7 +225,7 @@ function Roles({ app }: ScreenProps) {
       }
       return false;
     },
-    { capture: !!picking },
+    { capture: !!picking || editingTargets },
   );
 
   if (plan.nodes.length === 0) {
@@ -210,7 +259,19 @@ function Roles({ app }: ScreenProps) {
         <Text color={theme.c('muted')}>{uc.source === 'manual' ? ' (your choice)' : ''}</Text>
       </Text>
       <Text wrap="truncate-end">{countText}</Text>
-      {picking ? (
+      {editingTargets ? (
+        <TargetsForm
+          plan={plan}
+          height={height}
+          onCancel={() => setEditingTargets(false)}
+          onApply={(targets) => {
+            setPlan((p) => autoAssign({ ...p, roles: { ...p.roles, targets } }).plan);
+            const set = OVERCLOUD_ROLES.filter((r) => targets[r] !== undefined).map((r) => `${r} ${targets[r]}`);
+            setNote(`targets: ${set.length ? set.join(', ') : 'as suggested'}; auto-assigned (your own choices kept)`);
+            setEditingTargets(false);
+          }}
+        />
+      ) : picking ? (
         <Frame title={`Role for ${targets.length === 1 ? targets[0] : `${targets.length} marked servers`}`} height={height + 2}>
           <Select items={PICKS} initialIndex={pickIndex(plan, targets[0])} onSelect={(item) => pick(targets, item.value)} limit={Math.max(1, height - 1)} />
         </Frame>
@@ -254,6 +315,7 @@ export const roles: ScreenDef = {
     { keys: '/', action: 'filter' },
     { keys: 'a', action: 'auto' },
     { keys: 'r', action: 'reset' },
+    { keys: 't', action: 'targets' },
   ],
   help: [
     'Each server gets one role. Auto-assign puts the undercloud and the controllers on the',
@@ -261,6 +323,7 @@ export const roles: ScreenDef = {
     'Enter changes the role of the server under the cursor, or of every marked server',
     '(Space marks one, * marks all shown, x clears). / filters by name, role or size',
     '("compute", "64 GiB"). a auto-assigns again and keeps your own choices (marked *);',
-    'r resets them. v runs the undercloud as a VM on this host. Right arrow: next screen.',
+    'r resets them. t sets target counts per role. v runs the undercloud as a VM on this',
+    'host. Right arrow: next screen.',
   ].join('\n'),
 };

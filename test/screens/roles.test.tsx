@@ -109,6 +109,24 @@ describe('Roles screen', () => {
     unmount();
   });
 
+  it('sets target counts: a typo is named, the counts apply and roles follow', async () => {
+    const plan = autoAssign(labPlan('datacenter')).plan;
+    const { lastFrame, stdin, seen, unmount } = harness(plan);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
+    stdin.write('t');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Target counts (empty: as suggested)'));
+    stdin.write('x');
+    await vi.waitFor(() => expect(lastFrame()).toContain('"x" is not a whole number'));
+    stdin.write(`${KEY.backspace}5${KEY.tab}${KEY.tab}${KEY.tab}${KEY.tab}3${ENTER}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('targets: Controller 5, CephStorage 3; auto-assigned'));
+    expect(lastFrame()).toContain('Controller 5/5');
+    expect(lastFrame()).toContain('Ceph 3/3');
+    expect(seen.plan.roles.targets).toEqual({ Controller: 5, CephStorage: 3 });
+    expect(seen.plan.nodes.filter((n) => n.role === 'CephStorage')).toHaveLength(3);
+    expect(seen.shellKeys).toEqual([]);
+    unmount();
+  });
+
   it('fits 80 columns, and ASCII mode draws only ASCII', async () => {
     const { lastFrame, stdin, unmount } = harness(labPlan('ha-lab'), { ascii: true });
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
