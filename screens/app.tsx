@@ -109,16 +109,16 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   }, [plan, started, flush]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const labName_ = plan.driver === 'sim' ? plan.sim?.lab : undefined;
+  const simLab = plan.driver === 'sim' ? plan.sim?.lab : undefined;
   const lab = useMemo<LabWorld | undefined>(() => {
-    if (!labName_) return undefined;
-    if (labGiven && labName_ === labName && (plan.sim?.seed ?? 1) === 1) return labGiven;
+    if (!simLab) return undefined;
+    if (labGiven && simLab === labName && (plan.sim?.seed ?? 1) === 1) return labGiven;
     try {
-      return loadLab(labName_, plan.sim?.seed);
+      return loadLab(simLab, plan.sim?.seed);
     } catch {
       return undefined;
     }
-  }, [labName_, plan.sim?.seed, labGiven, labName]);
+  }, [simLab, plan.sim?.seed, labGiven, labName]);
   const findings = useMemo(() => validate(plan), [plan]);
 
   const go = useCallback(
@@ -239,13 +239,15 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     <ThemeContext.Provider value={theme}>
       <KeyRouter onKey={onKey} isActive={isRawModeSupported}>
         <AsciiBox enabled={ui.ascii}>
-        {small ? (
-          <Box flexDirection="column">
-            <TooSmall columns={columns} rows={rows} />
-            {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} /> : null}
-          </Box>
-        ) : (
-          <Box flexDirection="column" width={columns}>
+          {small ? (
+            <Box flexDirection="column">
+              <TooSmall columns={columns} rows={rows} />
+              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} /> : null}
+            </Box>
+          ) : null}
+          {/* Hidden, not unmounted, while the terminal is too small: a screen's state (a form
+              being filled, a deployment running) survives a resize. */}
+          <Box flexDirection="column" width={columns} display={small ? 'none' : 'flex'}>
             <Header index={index} screens={screens} plan={plan} width={columns} showTarget={started || !!labName} />
             {ui.skipChecks ? (
               <Text color={theme.c('fail')} bold wrap="truncate-end">
@@ -270,8 +272,15 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
             <StatusLine dialog={dialog} started={started} flash={flash ?? (blocked ? `${theme.sym.warn} ${blocked}` : undefined)} />
             <HelpBar keys={keys} pinned={pinned} width={columns} />
           </Box>
-        )}
         </AsciiBox>
+        {/* While the screen cannot be seen, its keys are off too: only quitting works. */}
+        {small && dialog === 'none' && (
+          <Modal
+            onKey={(input, key) => {
+              if (input === 'q' || (key.ctrl && input === 'c')) quit();
+            }}
+          />
+        )}
         {dialog === 'help' && <Modal onKey={() => setDialog('none')} />}
         {dialog === 'quit' && (
           <Modal

@@ -129,11 +129,11 @@ export function KeyRouter({ onKey, isActive, children }: KeyRouterProps) {
     let [input, key] = next;
     // Text entry takes a pasted run of characters in one go (one render, not one per
     // character); a control key (Enter, Esc, ...) ends the run.
-    if (isText(input, key) && regs.current.some((r) => r.capture && !r.modal)) {
+    const modal = regs.current.filter((r) => r.modal).pop();
+    if (!modal && isText(input, key) && regs.current.some((r) => r.capture)) {
       while (queue.current.length > 0 && isText(...queue.current[0])) input += queue.current.shift()![0];
       key = charKey(input[0]);
     }
-    const modal = regs.current.filter((r) => r.modal).pop();
     if (modal) {
       modal.handler.current(input, key);
     } else {

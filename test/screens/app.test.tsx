@@ -257,10 +257,30 @@ describe('the wizard shell', () => {
   it('smaller than 80x24 says the size needed, and redraws on resize', async () => {
     const r = renderApp(state.dir, { columns: 70, rows: 20 });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('at least 80x24; this one is 70x20'));
+    expect(r.lastFrame()).not.toContain('Start a new installation');
     resize(r, 80, 24);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Start a new installation'));
     resize(r, 100, 23);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('this one is 100x23'));
+    r.unmount();
+  });
+
+  it('a resize too small and back keeps what the screen had, and its keys wait', async () => {
+    const r = renderApp(state.dir, { screens: [welcome, nameScreen, review] });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Start a new installation'));
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('2/3 Name'));
+    r.stdin.write(`${KEY.backspace.repeat(9)}half`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Cloud name: half'));
+    resize(r, 60, 20);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('60x20'));
+    r.stdin.write('typed');
+    r.stdin.write('q');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Quit?'));
+    r.stdin.write('n');
+    resize(r, 80, 24);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Cloud name: half'));
+    expect(r.lastFrame()).not.toContain('typed');
     r.unmount();
   });
 });
