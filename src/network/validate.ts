@@ -130,6 +130,7 @@ function missingFields(findings: Finding[], plan: Plan, views: NetworkView[]): v
   const need = (value: unknown, where: string, what: string, fix: string) => {
     if (value === undefined || value === '') findings.push(err('field-missing', where, `${what} is not set`, fix));
   };
+  need(p.nic, 'network.provisioning.nic', 'the NIC of this host that carries provisioning', "pick the NIC cabled to the servers' PXE NICs (This host lists them)");
   need(p.seedIp, 'network.provisioning.seedIp', 'the seed VM\'s provisioning address', 'set seedIp to a free address in the provisioning subnet, outside the ranges');
   need(p.undercloudIp, 'network.provisioning.undercloudIp', 'the undercloud\'s provisioning address', 'set undercloudIp to a free address in the provisioning subnet, outside the ranges');
   if (p.dhcpStart === undefined && p.dhcpEnd === undefined)
@@ -255,11 +256,10 @@ function sizeRules(findings: Finding[], plan: Plan, checked: Checked[], enabled:
 function hostRules(findings: Finding[], plan: Plan, facts: HostFacts, provisioning: Checked | undefined): void {
   const p = plan.network.provisioning;
   const nics = new Set(facts.nics.map((n) => n.name));
-  if (!p.nic) {
-    findings.push(err('provisioning-nic-missing', 'network.provisioning.nic', 'no NIC of this host is chosen for provisioning', `pick the NIC cabled to the servers' PXE NICs: ${[...nics].join(', ')}`));
-  } else if (!nics.has(p.nic)) {
+  // A missing NIC is reported without the host's facts too (missingFields).
+  if (p.nic && !nics.has(p.nic)) {
     findings.push(err('provisioning-nic-unknown', 'network.provisioning.nic', `this host has no NIC named ${p.nic}`, `pick one of: ${[...nics].join(', ')}`));
-  } else {
+  } else if (p.nic) {
     const why: string[] = [];
     if (p.nic === facts.defaultRouteNic) why.push('carries this host\'s default route');
     if (p.nic === facts.sessionNic) why.push('carries your current session');

@@ -93,7 +93,7 @@ const cases: Case[] = [
     fail: (_x, f) => void (f.sessionNic = 'enp65s0f1'),
   },
   { rule: 'provisioning-nic-unknown', where: 'network.provisioning.nic', pass: () => {}, fail: (x) => void (p(x).nic = 'eth9') },
-  { rule: 'provisioning-nic-missing', where: 'network.provisioning.nic', pass: () => {}, fail: (x) => void (p(x).nic = undefined) },
+  { rule: 'field-missing', where: 'network.provisioning.nic', pass: () => {}, fail: (x) => void (p(x).nic = undefined) },
   {
     rule: 'provisioning-route-collision',
     where: 'network.provisioning.cidr',
