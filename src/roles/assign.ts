@@ -129,12 +129,13 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
     choices[c.index] = { node: c.name, role, source: 'auto', reason: role ? `${c.name} \u2192 ${role}: ${reason}` : `${c.name} not used: ${reason}` };
   };
 
-  // Where the undercloud lives.
+  // Where the undercloud lives. A placement chosen by hand stays, unless its server is gone.
   const placed = plan.roles.undercloud;
+  const keepPlacement = !reset && placed.source === 'manual' && (placed.placement === 'vm' || nodes.some((n) => n.name === placed.node));
   let undercloud: Assignment['undercloud'];
   if (manualUndercloud) {
     undercloud = { placement: 'server', node: manualUndercloud, reason: `undercloud on ${manualUndercloud}: chosen by you` };
-  } else if (!reset && placed.source === 'manual') {
+  } else if (keepPlacement) {
     const onNode = placed.placement === 'server' ? free.find((c) => c.name === placed.node) : undefined;
     if (onNode) take(onNode, 'Undercloud', 'chosen by you as the undercloud');
     undercloud =
@@ -204,7 +205,7 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
         undercloud: {
           placement: undercloud.placement,
           ...(undercloud.node ? { node: undercloud.node } : {}),
-          ...(!reset && placed.source === 'manual' ? { source: 'manual' as const } : {}),
+          ...(keepPlacement ? { source: 'manual' as const } : {}),
         },
       },
     },

@@ -104,6 +104,16 @@ describe('auto-assignment', () => {
     expect(roleCounts(vm).Controller).toBe(3);
   });
 
+  it('a manual undercloud placement whose server was removed falls back to auto', () => {
+    const onSix = autoAssign(setRoles(autoAssign(labPlan('ha-lab')).plan, new Set(['node-06']), 'Undercloud')).plan;
+    const removed = { ...onSix, nodes: onSix.nodes.filter((n) => n.name !== 'node-06') };
+    const a = autoAssign(removed);
+    // node-01 gave way to node-06 by hand (kept out); the smallest of the rest takes over.
+    expect(a.plan.roles.undercloud).toEqual({ placement: 'server', node: 'node-02' });
+    expect(roleOf(a.plan)['node-01']).toBe('-');
+    expect(validateRoles(a.plan)).toEqual([]);
+  });
+
   it('servers of unknown size (a BMC scan) are placed by name, assumed to fit, with one warning', () => {
     const scanned = Array.from({ length: 6 }, (_, i) => {
       const n = server(`node-0${i + 1}`, 1, 1, 1, { source: 'scan' });
