@@ -1,4 +1,9 @@
 // What every wizard screen gets from the shell (screens/app.tsx).
+// Writing a screen: take keys with useKeys (screens/components/keys.tsx) and return true for
+// the keys you use (the shell gets the rest: Enter/Right next, Esc/Left back, ? help, q quit);
+// fit in `bodyRows` x `columns`; take glyphs and colours from useTheme(); register the
+// screen with one line in screens/index.ts. test/screens/helpers.tsx renders one screen
+// (renderScreen) or the whole app (renderApp) on a temporary state directory.
 import type { FC } from 'react';
 import type { Finding } from '../src/plan/findings.js';
 import type { Plan } from '../src/plan/schema.js';
