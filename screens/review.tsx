@@ -136,7 +136,7 @@ function Review({ app }: ScreenProps) {
   const groups = GROUPS.filter((g) => byScreen(g.screen).length > 0);
   const items: SelectItem<Item>[] = [
     ...groups.map((g) => ({ label: `${g.title}: ${count(byScreen(g.screen))}`, value: { kind: 'group', screen: g.screen } as Item })),
-    { label: 'Save the answers file', value: { kind: 'save' }, hint: savedTo ? `(saved to ${savedTo})` : undefined },
+    { label: 'Save the answers file', value: { kind: 'save' } },
     ...REVIEW_ACTIONS.map((a, index) => ({
       label: a.label,
       value: { kind: 'action', index } as Item,

@@ -324,7 +324,7 @@ describe('Review', () => {
       await vi.waitFor(() => expect(lastFrame()).toContain('Save answers to: ./cloudseed-answers.yaml'));
       stdin.write(KEY.enter);
       const file = join(state.dir, 'cloudseed-answers.yaml');
-      await vi.waitFor(() => expect(lastFrame()).toContain('Saved to'));
+      await vi.waitFor(() => expect(lastFrame()).toContain(`Saved to ${file}`));
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(readFileSync(file, 'utf8')).toContain('driver: real');
       unmount();
