@@ -106,7 +106,7 @@ export function autoAssign(plan: Plan, options: AssignOptions = {}): Assignment 
     if (!isManual(n)) return;
     if (n.role) manualCount[n.role]++;
     if (n.role === 'Undercloud') manualUndercloud ??= n.name;
-    choices[i] = { node: n.name, role: n.role, source: 'manual', reason: n.role ? `${n.role}: chosen by you` : 'not used: chosen by you' };
+    choices[i] = { node: n.name, role: n.role, source: 'manual', reason: n.role ? `${n.name} \u2192 ${n.role}: chosen by you` : `${n.name} not used: chosen by you` };
   });
 
   // A server whose BMC fails cannot be deployed: it waits until discovery reaches it.

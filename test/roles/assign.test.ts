@@ -88,7 +88,7 @@ describe('auto-assignment', () => {
     const again = autoAssign(edited);
     expect(again.plan.nodes.find((n) => n.name === 'node-06')).toMatchObject({ role: 'Controller', roleSource: 'manual' });
     expect(roleCounts(again.plan).Controller).toBe(3);
-    expect(again.choices[5].reason).toBe('Controller: chosen by you');
+    expect(again.choices[5].reason).toBe('node-06 \u2192 Controller: chosen by you');
     const reset = autoAssign(again.plan, { reset: true });
     expect(reset.plan.nodes.find((n) => n.name === 'node-06')).toMatchObject({ role: 'Compute', roleSource: 'auto' });
   });
