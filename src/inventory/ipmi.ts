@@ -7,10 +7,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeMac } from './addresses.js';
+import { rmcpPowerStatus } from './rmcp.js';
 
 export interface IpmitoolOptions {
   /** The ipmitool binary. */
   binary?: string;
+  /**
+   * Ask for the power state over cloudseed's own RMCP+ session (rmcp.ts) instead of an
+   * ipmitool process: a scan then costs no process per address. Default true; a BMC the
+   * native client cannot talk to (an error other than no answer / refused) gets ipmitool.
+   */
+  nativePower?: boolean;
   /** Default per-call time limit; a BMC that has not answered by then is unreachable. */
   timeoutMs?: number;
 }
@@ -84,9 +91,11 @@ export function classifyIpmitoolError(stderr: string): BmcError {
 export class IpmitoolClient implements BmcClient {
   private readonly binary: string;
   private readonly timeoutMs: number;
+  private readonly nativePower: boolean;
   constructor(opts: IpmitoolOptions = {}) {
     this.binary = opts.binary ?? 'ipmitool';
     this.timeoutMs = opts.timeoutMs ?? 3000;
+    this.nativePower = opts.nativePower ?? true;
   }
 
   /** Runs one ipmitool command against the target; resolves with its stdout. */
@@ -117,6 +126,13 @@ export class IpmitoolClient implements BmcClient {
   }
 
   async powerStatus(t: BmcTarget, o?: BmcCallOptions): Promise<PowerState> {
+    if (this.nativePower) {
+      try {
+        return await rmcpPowerStatus(t, { timeoutMs: this.timeoutMs, ...o });
+      } catch (e) {
+        if (!(e instanceof BmcError) || e.kind !== 'other') throw e;
+      }
+    }
     const out = await this.run(t, ['power', 'status'], o);
     const state = parsePowerStatus(out);
     if (!state) throw new BmcError('other', `unexpected answer to power status: ${out.trim().slice(0, 80)}`);
@@ -141,8 +157,15 @@ export class IpmitoolClient implements BmcClient {
     return identityOf(await this.run(t, [], o, 'fru print 0\nlan print 1\nmc guid\n'));
   }
 
-  /** Power state and identity in one session: one ipmitool process per BMC during a scan. */
+  /**
+   * Power state and identity: with the native power check, addresses with no BMC or other
+   * credentials cost no process; otherwise one ipmitool session does both.
+   */
   async survey(t: BmcTarget, o?: BmcCallOptions): Promise<{ power: PowerState; identity: BmcIdentity }> {
+    if (this.nativePower) {
+      const power = await this.powerStatus(t, o);
+      return { power, identity: await this.identify(t, o) };
+    }
     const out = await this.run(t, [], o, 'power status\nfru print 0\nlan print 1\nmc guid\n');
     const power = parsePowerStatus(out);
     if (!power) throw new BmcError('other', `unexpected answer to power status: ${out.trim().split('\n')[0]?.slice(0, 80) ?? ''}`);

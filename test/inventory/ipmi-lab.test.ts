@@ -70,6 +70,19 @@ describe('IPMI client against ipmi_sim', () => {
   });
 });
 
+describe('power status through ipmitool processes (nativePower off)', () => {
+  const viaIpmitool = new IpmitoolClient({ timeoutMs: 2000, nativePower: false });
+  it('agrees with the native RMCP+ session and classifies the same way', async () => {
+    await client.setPower(target(3), true);
+    expect(await viaIpmitool.powerStatus(target(3))).toBe('on');
+    expect(await client.powerStatus(target(3))).toBe('on');
+    await client.setPower(target(3), false);
+    expect(await viaIpmitool.powerStatus(target(3))).toBe('off');
+    await expect(viaIpmitool.powerStatus(target(20))).rejects.toMatchObject({ kind: 'refused' });
+    await expect(viaIpmitool.powerStatus({ ...target(0), address: `${BASE}.34` })).rejects.toMatchObject({ kind: 'unreachable' });
+  }, 15_000);
+});
+
 describe('scan of a range', () => {
   const range = `${BASE}.10-${BASE}.34`;
 
@@ -130,7 +143,7 @@ describe('the password never reaches the command line', () => {
     const fake = join(dir, 'ipmitool');
     await writeFile(fake, `#!/bin/sh\necho "$@" > "${dir}/argv"\necho "$IPMI_PASSWORD" > "${dir}/env"\necho "Chassis Power is on"\n`);
     await chmod(fake, 0o755);
-    const c = new IpmitoolClient({ binary: fake });
+    const c = new IpmitoolClient({ binary: fake, nativePower: false });
     expect(await c.powerStatus({ type: 'ipmi', address: '127.0.1.250', user: 'admin', password: 's3cret-pw' })).toBe('on');
     const argv = await readFile(join(dir, 'argv'), 'utf8');
     expect(argv).not.toContain('s3cret-pw');
