@@ -164,10 +164,6 @@ export function inRange(r: Range, a: Address): boolean {
   return r.family === a.family && a.value >= r.start && a.value <= r.end;
 }
 
-export function rangeInCidr(c: Cidr, r: Range): boolean {
-  return c.family === r.family && r.start >= c.network && r.end <= lastOf(c);
-}
-
 export function rangesOverlap(a: Range, b: Range): boolean {
   return a.family === b.family && a.start <= b.end && b.start <= a.end;
 }
@@ -214,8 +210,4 @@ export function prefixFor(family: Family, count: bigint | number): number {
   let bits = 0;
   while (1n << BigInt(bits) < need) bits++;
   return Math.max(0, BITS[family] - bits);
-}
-
-export function sameAddress(a: Address, b: Address): boolean {
-  return a.family === b.family && a.value === b.value;
 }

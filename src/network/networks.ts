@@ -4,7 +4,6 @@
 import { ISOLATED_NETWORKS, type IsolatedNetworkName, type Network, type Plan, type RoleName } from '../plan/schema.js';
 
 export type NetworkId = 'ctlplane' | 'External' | IsolatedNetworkName;
-export const NETWORK_IDS: readonly NetworkId[] = ['ctlplane', 'External', ...ISOLATED_NETWORKS];
 
 /** Upstream VLAN IDs (tripleo-heat-templates network_data.yaml). */
 export const DEFAULT_VLANS: Record<Exclude<NetworkId, 'ctlplane'>, number> = {

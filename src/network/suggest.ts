@@ -109,7 +109,6 @@ function roundUp(n: number, step: number): number {
 }
 
 interface Ctx {
-  plan: Plan;
   facts?: HostFacts;
   taken: Cidr[];
   why: Record<string, string>;
@@ -292,7 +291,7 @@ function context(plan: Plan, facts: HostFacts | undefined): Ctx {
     const a = parseAddress(n.bmc.address);
     if (a) taken.push({ family: a.family, network: a.value, prefix: a.family === 4 ? 32 : 128 });
   }
-  return { plan, facts, taken, why: {}, servers: overcloudNodes(plan).length, controllers: expectedControllers(plan).count };
+  return { facts, taken, why: {}, servers: overcloudNodes(plan).length, controllers: expectedControllers(plan).count };
 }
 
 /** A complete Network section for the plan, with a reason for every value. */
@@ -339,9 +338,4 @@ export function switchLayout(plan: Plan, layout: Layout, hostFacts?: HostFacts):
     }
   }
   return { network: { ...current, layout, isolated }, why: ctx.why };
-}
-
-/** Reasons only (for the screen): what suggestNetwork would say about this plan. */
-export function suggestionReasons(plan: Plan, hostFacts?: HostFacts): Record<string, string> {
-  return suggestNetwork({ plan, hostFacts, layout: plan.network.layout }).why;
 }

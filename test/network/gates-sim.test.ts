@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimBmcClient } from '../../src/inventory/sim-bmc.js';
 import { blockingGates, plannedAddresses, runGates } from '../../src/network/gates.js';
-import { simProbe } from '../../src/network/probes.js';
+import { parseArpingMac, parseDhcpRecord, simProbe } from '../../src/network/probes.js';
 import { suggestNetwork } from '../../src/network/suggest.js';
 import { lab } from './fixtures.js';
 
@@ -50,5 +50,19 @@ describe('network gates on the simulated lab', () => {
     const planned = plannedAddresses(plan);
     expect(planned.filter((a) => a.nic === 'eno2').map((a) => a.label)).toEqual(['seed', 'undercloud', 'node-01']);
     expect(planned.filter((a) => a.nic === 'eno1').map((a) => a.label)).toEqual(['public VIP', 'node-01 (external)']);
+  });
+});
+
+describe('probe output parsers', () => {
+  it('reads what the udhcpc script recorded', () => {
+    expect(parseDhcpRecord('server=198.51.100.2 ip=198.51.100.141 router=198.51.100.2 198.51.100.3\n\n')).toEqual([
+      { server: '198.51.100.2', address: '198.51.100.141', router: '198.51.100.2' },
+    ]);
+    expect(parseDhcpRecord('')).toEqual([]);
+  });
+  it('reads the MAC of an arping reply, from either arping', () => {
+    expect(parseArpingMac('42 bytes from b2:d1:f8:24:0e:34 (198.51.100.7): index=0 time=10.456 usec')).toBe('b2:d1:f8:24:0e:34');
+    expect(parseArpingMac('Unicast reply from 198.51.100.7 [B2:D1:F8:24:0E:34]  0.600ms')).toBe('b2:d1:f8:24:0e:34');
+    expect(parseArpingMac('Timeout')).toBeUndefined();
   });
 });
