@@ -87,6 +87,18 @@ describe('allocate', () => {
     expect(a.byNode.get('extra-1')!.addresses).toEqual({ ctlplane: '192.168.24.2' });
   });
 
+  it('allocates from an IPv6 pool far larger than 2^32 addresses', () => {
+    const plan = addServers(haLab(), 50);
+    Object.assign(plan.network.isolated.Tenant!, { cidr: 'fd00:50::/64', poolStart: 'fd00:50::10', poolEnd: 'fd00:50::ffff:ffff:ffff:ffff' });
+    const a = allocate(plan);
+    const tenant = a.nodes.map((n) => n.addresses.Tenant).filter((x): x is string => !!x);
+    expect(tenant).toHaveLength(56);
+    expect(new Set(tenant).size).toBe(56);
+    const pool = parseRange('fd00:50::10', 'fd00:50::ffff:ffff:ffff:ffff')!;
+    for (const t of tenant) expect(inRange(pool, parseAddress(t)!)).toBe(true);
+    expect(allocate(plan).nodes).toEqual(a.nodes);
+  });
+
   it('jumpHash stays in range and moves few keys when buckets grow (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 1, max: 100000 }), (key, n) => {
