@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
 import { writeArtifacts } from '../artifacts/write.js';
+import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
@@ -38,6 +39,11 @@ function loadPlan(ctx: CommandContext, file: string) {
   return { plan: loaded.plan, findings: loaded.findings };
 }
 
+/** An argument as a person would type it (quoted when it holds spaces or quotes). */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 const planUsage = 'cloudseed plan FILE [--json]';
 const planCommand: Command = {
   name: 'plan',
@@ -48,8 +54,17 @@ const planCommand: Command = {
     const file = fileArg(ctx, planUsage);
     const { plan, findings } = loadPlan(ctx, file);
     const description = describePlan(plan, { findings });
-    if (ctx.json) ctx.out(JSON.stringify(description, null, 2));
-    else for (const line of describeLines(description)) ctx.out(line);
+    // The real driver runs tools: list each command it will run (no secrets on them).
+    const commands = plan.driver === 'real' && !hasErrors(findings) ? commandsFor(plan, ctx.stateDir) : [];
+    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}) }, null, 2));
+    else {
+      for (const line of describeLines(description)) ctx.out(line);
+      if (commands.length) {
+        ctx.out('');
+        ctx.out('commands the real driver will run:');
+        for (const c of commands) ctx.out(`  [${c.step}] ${c.argv.map(shellWord).join(' ')}`);
+      }
+    }
     return hasErrors(findings) ? 1 : 0;
   },
 };

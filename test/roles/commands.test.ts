@@ -83,6 +83,17 @@ describe('cloudseed plan', () => {
     expect(r.out).not.toContain('calvin');
   });
 
+  it('for the real driver, lists the commands it will run, without passwords', async () => {
+    const real = { ...load(join(dir, 'ha.yaml')), driver: 'real' as const };
+    const file = join(dir, 'real.yaml');
+    saveAnswers(file, real);
+    const r = await cli('plan', file);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('commands the real driver will run:');
+    expect(r.out).toMatch(/\[overcloud\.configure\.controller\] ssh .* openstack overcloud deploy .*-r roles_data\.yaml/);
+    expect(r.out).not.toContain('calvin');
+  });
+
   it('--json gives the same description; exit 1 on error findings', async () => {
     const file = join(dir, 'ha.yaml');
     const json = JSON.parse((await cli('plan', file, '--json')).out) as { tiers: { tier: string; hosts: unknown[] }[] };
