@@ -11,11 +11,12 @@ import { commands as planCommands } from './plan/commands.js';
 import { commands as deployCommands } from './deploy/commands.js';
 import { commands as rolesCommands } from './roles/commands.js';
 import { commands as inventoryCommands } from './inventory/commands.js';
+import { commands as networkCommands } from './network/commands.js';
 import { logFile, resolveStateDir } from './store/paths.js';
 import { closest } from './suggest.js';
 
 /** Every sub-command, in the order --help lists them. Areas add one line each. */
-export const commands: Command[] = [...planCommands, ...inventoryCommands, ...rolesCommands, ...deployCommands];
+export const commands: Command[] = [...planCommands, ...inventoryCommands, ...rolesCommands, ...networkCommands, ...deployCommands];
 
 export const VERSION: string = pkg.version;
 
