@@ -3,6 +3,7 @@
 // the current screen. It is the one place that exits, from an effect after the last frame.
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
+import type { Finding } from '../src/plan/findings.js';
 import { validate } from '../src/plan/validate.js';
 import { emptyPlan, type Plan } from '../src/plan/schema.js';
 import { loadLab } from '../src/lab/load.js';
@@ -119,7 +120,11 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
       return undefined;
     }
   }, [simLab, plan.sim?.seed, labGiven, labName]);
-  const findings = useMemo(() => validate(plan), [plan]);
+  // Computed when a screen first asks (Welcome never does: the first frame comes sooner).
+  const findings = useMemo(() => {
+    let memo: Finding[] | undefined;
+    return () => (memo ??= validate(plan));
+  }, [plan]);
 
   const go = useCallback(
     (to: number) => {
@@ -150,7 +155,9 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const app: AppContext = {
     plan,
     setPlan: (update) => setPlanState((p) => update(p)),
-    findings,
+    get findings() {
+      return findings();
+    },
     lab,
     ui,
     columns,
