@@ -67,6 +67,7 @@ function Viewer({ app, height, onClose }: ScreenProps & { height: number; onClos
 
   const tab = TABS[state.tab];
   const secret = state.tab > 0 && files[state.tab - 1].secret;
+  const notes = state.tab > 0 ? files[state.tab - 1].notes : [];
   const shown = lines.slice(state.top, state.top + rows);
   return (
     <Box flexDirection="column" height={height}>
@@ -89,7 +90,7 @@ function Viewer({ app, height, onClose }: ScreenProps & { height: number; onClos
         <Text key={`pad-${i}`}> </Text>
       ))}
       <Text color={note ? theme.c('ok') : theme.c('muted')} wrap="truncate-end">
-        {note ?? `lines ${lines.length ? state.top + 1 : 0}-${state.top + shown.length} of ${lines.length}`}
+        {note ?? `lines ${lines.length ? state.top + 1 : 0}-${state.top + shown.length} of ${lines.length}${notes.length ? `${theme.sym.sep}${notes.join('; ')}` : ''}`}
       </Text>
     </Box>
   );

@@ -28,6 +28,8 @@ export interface Artifact {
   /** Holds BMC passwords: written mode 0600, masked on screen. */
   secret: boolean;
   content: string;
+  /** What the file leaves out or cannot say, in plain words. */
+  notes: string[];
 }
 
 /** A BMC password for a server (inline, from its password file), or undefined. */
@@ -67,6 +69,7 @@ export function buildArtifacts(plan: Plan, options: ArtifactOptions): Artifact[]
     purpose: PURPOSE[name],
     secret: name === 'instackenv.json' || name === 'baremetal.csv',
     content: content[name](),
+    notes: name === 'baremetal.csv' ? baremetalNotes(plan, catalog) : [],
   }));
 }
 
@@ -105,8 +108,18 @@ export function instackenv(plan: Plan, secrets: SecretSource, catalog: Catalog =
 /** Helion's order: undercloud, controllers, storage, then compute; unassigned last. */
 const HELION_ORDER: readonly (RoleName | undefined)[] = ['Undercloud', 'Controller', 'ObjectStorage', 'BlockStorage', 'CephStorage', 'Compute', undefined];
 
+/** What a Helion file cannot say: servers left out or written without their role. */
+export function baremetalNotes(plan: Plan, catalog: Catalog = roleCatalog()): string[] {
+  const notes: string[] = [];
+  for (const n of plan.nodes) {
+    if (n.bmc.type !== 'ipmi') notes.push(`${n.name} left out: Helion's baremetal.csv knows IPMI only, not ${n.bmc.type}`);
+    else if (n.role && !roleSpec(n.role, catalog).helion) notes.push(`${n.name} written without a role: Helion has no ${n.role} role`);
+  }
+  return notes;
+}
+
 export function baremetalCsv(plan: Plan, secrets: SecretSource, catalog: Catalog = roleCatalog()): string {
-  const ordered = [...plan.nodes].sort((a, b) => HELION_ORDER.indexOf(a.role) - HELION_ORDER.indexOf(b.role));
+  const ordered = plan.nodes.filter((n) => n.bmc.type === 'ipmi').sort((a, b) => HELION_ORDER.indexOf(a.role) - HELION_ORDER.indexOf(b.role));
   const rows = ordered.map((n) => {
     const f = nodeFacts(n);
     return [
@@ -118,7 +131,7 @@ export function baremetalCsv(plan: Plan, secrets: SecretSource, catalog: Catalog
       f.memoryMiB ?? '',
       diskToDeclare(n) ?? '',
       n.role ? (roleSpec(n.role, catalog).helion ?? '') : '',
-      n.bmc.type === 'ipmi' ? 'IPMI' : 'Redfish',
+      'IPMI',
     ];
   });
   return csvStringify(rows);

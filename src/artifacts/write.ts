@@ -19,6 +19,7 @@ export interface Written {
   name: ArtifactName;
   path: string;
   secret: boolean;
+  notes: string[];
 }
 
 /** Writes the files of `plan` (or only those named) into `dir`. */
@@ -31,6 +32,6 @@ export function writeArtifacts(plan: Plan, dir: string, only?: readonly Artifact
       const mode = a.secret ? 0o600 : 0o644;
       writeFileSync(path, a.content, { mode });
       chmodSync(path, mode); // an existing file keeps its old mode on write
-      return { name: a.name, path, secret: a.secret };
+      return { name: a.name, path, secret: a.secret, notes: a.notes };
     });
 }

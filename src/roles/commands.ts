@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
-import { writeArtifacts } from '../artifacts/write.js';
+import { writeArtifacts, type Written } from '../artifacts/write.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
@@ -85,7 +85,7 @@ const exportCommand: Command = {
       else for (const f of findings) ctx.err(formatFinding(f));
       throw new CliError(`${file} has error findings: fix them before exporting (cloudseed validate ${file})`, 1);
     }
-    let written: { path: string; secret: boolean }[];
+    let written: Written[];
     try {
       written = writeArtifacts(plan, resolve(out));
     } catch (e) {
@@ -93,7 +93,10 @@ const exportCommand: Command = {
     }
     if (ctx.json) ctx.out(JSON.stringify({ files: written, findings }, null, 2));
     else {
-      for (const w of written) ctx.out(`wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}`);
+      for (const w of written) {
+        ctx.out(`wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}`);
+        for (const note of w.notes) ctx.out(`  note: ${note}`);
+      }
       for (const f of findings) ctx.err(formatFinding(f));
     }
     return 0;

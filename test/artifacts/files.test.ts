@@ -142,6 +142,22 @@ describe('TripleO and Helion files', () => {
     expect(roles[0].ServicesDefault).toContain('OS::TripleO::Services::NovaCompute');
   });
 
+  it('baremetal.csv leaves out what Helion cannot say, and says so', () => {
+    const p = haPlan();
+    p.nodes[5] = { ...p.nodes[5], bmc: { ...p.nodes[5].bmc, type: 'redfish' } };
+    p.nodes[4] = { ...p.nodes[4], role: 'CephStorage' };
+    const csv = buildArtifacts(p, { secrets: inline }).find((f) => f.name === 'baremetal.csv')!;
+    const rows = csvParse(csv.content) as string[][];
+    expect(rows.map((r) => r[3])).not.toContain('10.20.0.6');
+    expect(rows.find((r) => r[3] === '10.20.0.5')?.[7]).toBe('');
+    expect(csv.notes).toEqual([
+      'node-05 written without a role: Helion has no CephStorage role',
+      "node-06 left out: Helion's baremetal.csv knows IPMI only, not redfish",
+    ]);
+    const instack = JSON.parse(buildArtifacts(p, { secrets: inline })[0].content) as { nodes: { name: string; pm_type: string }[] };
+    expect(instack.nodes.find((n) => n.name === 'node-06')?.pm_type).toBe('redfish');
+  });
+
   it('masked: no password of the plan appears, and only two files are secret', () => {
     const masked = buildArtifacts(plan, { secrets: MASKED });
     for (const f of masked) {
