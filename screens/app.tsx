@@ -80,7 +80,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const [started, setStarted] = useState(false);
   const [index, setIndex] = useState(0);
   const [blocked, setBlockedState] = useState<string | undefined>();
-  const [flash, setFlash] = useState<string | undefined>();
+  const [flashed, setFlashed] = useState(false);
   const [dialog, setDialog] = useState<Dialog>('none');
   const [exitCode, setExitCode] = useState<number | undefined>();
   // A screen's own modes (a form, a running scan) claim the keyboard with setCapture;
@@ -130,7 +130,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     (to: number) => {
       const target = Math.max(0, Math.min(screens.length - 1, to));
       setBlockedState(undefined);
-      setFlash(undefined);
+      setFlashed(false);
       setNotice(undefined);
       captured.current = false;
       setIndex(target);
@@ -167,7 +167,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     saved: saved && { updatedAt: saved.updatedAt, screen: saved.screen },
     started,
     next: () => {
-      if (blocked) setFlash(blocked);
+      if (blocked) setFlashed(true);
       else go(index + 1);
     },
     back: () => go(index - 1),
@@ -249,7 +249,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
           {small ? (
             <Box flexDirection="column">
               <TooSmall columns={columns} rows={rows} />
-              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} /> : null}
+              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} hasSaved={!!saved} /> : null}
             </Box>
           ) : null}
           {/* Hidden, not unmounted, while the terminal is too small: a screen's state (a form
@@ -276,7 +276,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
                 <HelpOverlay title={screen.title} help={screen.help} screenKeys={screen.keys} shellKeys={SHELL_KEYS_LONG} width={Math.min(columns, 80)} height={bodyRows} />
               </Box>
             ) : null}
-            <StatusLine dialog={dialog} started={started} flash={flash ?? (blocked ? `${theme.sym.warn} ${blocked}` : undefined)} />
+            <StatusLine dialog={dialog} started={started} hasSaved={!!saved} blocked={blocked} flashed={flashed} />
             <HelpBar keys={keys} pinned={pinned} width={columns} />
           </Box>
         </AsciiBox>
@@ -336,17 +336,25 @@ function Header({ index, screens, plan, width, showTarget }: { index: number; sc
   );
 }
 
-function StatusLine({ dialog, flash, started }: { dialog: Dialog; flash?: string; started: boolean }) {
+/** The line above the help bar: the quit question, or why the screen cannot move on. */
+function StatusLine({ dialog, started, hasSaved, blocked, flashed = false }: { dialog: Dialog; started: boolean; hasSaved: boolean; blocked?: string; flashed?: boolean }) {
   const theme = useTheme();
-  if (dialog === 'quit')
+  if (dialog === 'quit') {
+    const question = started
+      ? 'Quit? The plan is saved; resume later with `cloudseed`. y/n'
+      : hasSaved
+        ? 'Quit? Nothing was started; the saved installation is kept. y/n'
+        : 'Quit? Nothing was started. y/n';
     return (
       <Text bold color={theme.c('warn')} wrap="truncate-end">
-        {started ? 'Quit? The plan is saved; resume later with `cloudseed`. y/n' : 'Quit? Nothing was started; a saved session is kept. y/n'}
+        {question}
       </Text>
     );
+  }
+  // Trying to move on while blocked makes the reason stand out.
   return (
-    <Text color={theme.c('warn')} wrap="truncate-end">
-      {flash ?? ' '}
+    <Text color={theme.c('warn')} bold={flashed} inverse={flashed && !theme.color} wrap="truncate-end">
+      {blocked ? `${theme.sym.warn} ${blocked}` : ' '}
     </Text>
   );
 }

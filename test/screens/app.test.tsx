@@ -169,7 +169,7 @@ describe('the wizard shell', () => {
     const { lastFrame, stdin, exits, unmount } = renderApp(state.dir);
     await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
     stdin.write('q');
-    await vi.waitFor(() => expect(lastFrame()).toContain('Quit? Nothing was started'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Quit? Nothing was started. y/n'));
     stdin.write('y');
     await vi.waitFor(() => expect(exits).toEqual([0]));
     expect(StateStore.open(state.dir).saved()).toBeUndefined();
