@@ -153,9 +153,12 @@ function Servers({ app }: ScreenProps) {
     });
     // BMCs that refused the scan's credentials are servers too: say how to add them
     setLastFindings(
-      r.refusedAddresses.map((a) =>
-        warning('inventory.scan-refused', a, `refused ${creds.user} and the password given`, 'add this server by hand (a) with its own BMC password', 'servers'),
-      ),
+      r.refusedAddresses.map((a) => {
+        const known = plan.nodes.find((n) => n.bmc.address === a);
+        return known
+          ? warning('inventory.scan-refused', a, `${known.name} refused ${creds.user} and the password given`, `edit ${known.name} (e) and give its own BMC password`, 'servers')
+          : warning('inventory.scan-refused', a, `refused ${creds.user} and the password given`, 'add this server by hand (a) with its own BMC password', 'servers');
+      }),
     );
     setMode('table');
   };
@@ -291,7 +294,7 @@ function Servers({ app }: ScreenProps) {
     return [`${n.name}: ${what || 'not identified yet (s scans, c checks its BMC)'}`, own ? `${own.severity === 'error' ? theme.sym.fail : theme.sym.warn} ${own.message}` : '', own ? (own.severity === 'error' ? 'fail' : 'warn') : undefined];
   };
 
-  let body: React.ReactNode;
+  let body: React.ReactNode = null;
   if (mode === 'import') {
     body = (
       <Frame title="Import a nodes file (instackenv.json / .yaml, Helion baremetal.csv)" height={tableHeight + 2}>
@@ -379,26 +382,29 @@ function Servers({ app }: ScreenProps) {
           />
         ))}
         <Text color={theme.c('muted')} wrap="truncate-end">
-          Tab/Up/Down: fields{theme.sym.sep}Enter on {NODE_FORM_LABELS[NODE_FORM_FIELDS[NODE_FORM_FIELDS.length - 1]]}: save{theme.sym.sep}Esc: cancel
-          {f === 'password' && editingNode ? `${theme.sym.sep}empty keeps the password` : ''}
+          Tab/Up/Down: fields{theme.sym.sep}Enter on the last field: save{theme.sym.sep}Esc: cancel
+          {f === 'password' && editingNode ? `${theme.sym.sep}empty: unchanged` : ''}
         </Text>
       </Frame>
     );
-  } else {
-    body = (
+  }
+  // the table stays mounted under the other modes, so its cursor and filter survive them
+  const table = (
+    <Box flexDirection="column" display={body ? 'none' : 'flex'}>
       <ScrollTable
         rows={rows}
         columns={columns}
         rowKey={(r) => r.name}
         height={tableHeight}
+        isActive={mode === 'table'}
         filterable
         filterText={(r) => r.search}
         onCursor={(r) => setCursor(r?.name)}
         onSelect={(r) => openForm(r.node)}
         empty="No servers yet."
       />
-    );
-  }
+    </Box>
+  );
 
   const [line1, line2, tone] = detail();
   const shownFindings = lastFindings.length ? lastFindings : findings;
@@ -407,6 +413,7 @@ function Servers({ app }: ScreenProps) {
       <Text wrap="truncate-end" bold>
         {summary()}
       </Text>
+      {table}
       {body}
       {mode !== 'form' ? (
         <>
