@@ -10,6 +10,7 @@ import type { ScreenDef, ScreenProps } from '../../screens/types.js';
 import { welcome } from '../../screens/welcome.js';
 import { screens } from '../../screens/index.js';
 import { StateStore } from '../../src/store/state.js';
+import { labPlan as withLabNodes } from '../roles/fixtures.js';
 import { KEY, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
 
 let state: ReturnType<typeof tempStateDir>;
@@ -303,6 +304,27 @@ describe('every screen at 80x24', () => {
       await vi.waitFor(() => expect(lastFrame()).toContain(`Help: ${screen.title}`));
       expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
       if (ascii) expect(nonAscii(lastFrame()!)).toEqual([]);
+      unmount();
+    }
+  });
+});
+
+describe('every screen with the servers of a lab, resumed at 80x24', () => {
+  // Deploy and Done run a deployment when shown; their own tests cover them.
+  const shown = screens.filter((s) => s.id !== 'welcome' && s.id !== 'deploy' && s.id !== 'done');
+  const cases = shown.flatMap((s) => ['ha-lab', 'datacenter-300'].map((lab) => [s.id, lab, s] as const));
+  it.each(cases)('%s on %s fits, UTF-8 and ASCII', async (_id, lab, screen) => {
+    const plan = { ...withLabNodes(lab), driver: 'sim' as const, sim: { lab, speed: 60, seed: 1, faults: [] } };
+    for (const ascii of [false, true]) {
+      StateStore.open(state.dir).savePlan(plan, screen.id);
+      const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, screen], ui: { ascii } });
+      await vi.waitFor(() => expect(lastFrame()).toContain('Resume the saved installation'));
+      stdin.write(`${KEY.down}${KEY.enter}`);
+      await vi.waitFor(() => expect(lastFrame()).toContain(`2/2 ${screen.title}`));
+      const frame = lastFrame()!;
+      expect(widestLine(frame)).toBeLessThanOrEqual(80);
+      expect(lines(frame).length).toBeLessThan(24);
+      if (ascii) expect(nonAscii(frame)).toEqual([]);
       unmount();
     }
   });
