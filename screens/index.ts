@@ -4,6 +4,7 @@ import type { ScreenDef } from './types.js';
 import { welcome } from './welcome.js';
 import { host } from './host.js';
 import { servers } from './servers.js';
+import { network } from './network.js';
 import { roles } from './roles.js';
 import { review } from './review.js';
 import { deploy } from './deploy.js';
@@ -13,6 +14,7 @@ export const screens: ScreenDef[] = [
   welcome,
   host,
   servers,
+  network,
   roles,
   review,
   deploy,
