@@ -137,12 +137,10 @@ function Review({ app }: ScreenProps) {
   const items: SelectItem<Item>[] = [
     ...groups.map((g) => ({ label: `${g.title}: ${count(byScreen(g.screen))}`, value: { kind: 'group', screen: g.screen } as Item })),
     { label: 'Save the answers file', value: { kind: 'save' } },
-    ...REVIEW_ACTIONS.map((a, index) => ({
-      label: a.label,
-      value: { kind: 'action', index } as Item,
-      hint: a.disabledReason?.(app) ?? a.hint?.(app),
-      disabled: a.disabledReason?.(app) !== undefined,
-    })),
+    ...REVIEW_ACTIONS.map((a, index) => {
+      const reason = a.disabledReason?.(app);
+      return { label: a.label, value: { kind: 'action', index } as Item, hint: reason ? `(${reason})` : a.hint?.(app), disabled: reason !== undefined };
+    }),
   ];
   const current = highlight ?? items[0].value;
   const shownFindings = current.kind === 'group' ? byScreen(current.screen) : app.findings;
