@@ -122,7 +122,8 @@ export function ScrollTable<T>(props: ScrollTableProps<T>) {
       if (key.home || input === 'g') return move(-count);
       if (key.end || input === 'G') return move(count);
       if (filterable && input === '/') return !!dispatch({ type: 'editing', on: true });
-      const row = matchingRef.current[ref.current.cursor];
+      // The rows may have shrunk since the cursor last moved: the last row is the one shown.
+      const row = matchingRef.current[Math.min(ref.current.cursor, count - 1)];
       if (input === ' ' && onToggle) {
         if (row) onToggle(row);
         return true;
@@ -168,7 +169,7 @@ export function ScrollTable<T>(props: ScrollTableProps<T>) {
               {columns.map((c, ci) => {
                 const tone = c.tone?.(row);
                 return (
-                  <Text key={c.header} color={tone ? theme.c(tone) : undefined}>
+                  <Text key={ci} color={tone ? theme.c(tone) : undefined}>
                     {ci > 0 ? ' ' : ''}
                     {cell(c.get(row), c)}
                   </Text>

@@ -35,15 +35,19 @@ interface State {
   top: number;
 }
 
-type Action = { type: 'move'; by: number; count: number; limit: number; enabled: boolean[] } | { type: 'reset'; index: number };
+interface Action {
+  by: number;
+  count: number;
+  limit: number;
+  enabled: boolean[];
+}
 
 function reducer(state: State, action: Action): State {
-  if (action.type === 'reset') return { index: action.index, top: 0 };
   const { count, limit, enabled } = action;
   if (count === 0) return state;
   // Step over disabled items; stop at the ends, on the last enabled item passed.
-  let index = state.index;
-  let at = state.index;
+  let index = Math.min(state.index, count - 1);
+  let at = index;
   for (let moved = 0; moved < Math.abs(action.by); ) {
     const next = at + Math.sign(action.by);
     if (next < 0 || next >= count) break;
@@ -69,7 +73,7 @@ export function Select<T>({ items, onSelect, onHighlight, initialIndex = 0, isAc
     (input, key) => {
       const move = (by: number) => {
         const before = ref.current.index;
-        const after = dispatch({ type: 'move', by, count: items.length, limit: shown, enabled });
+        const after = dispatch({ by, count: items.length, limit: shown, enabled });
         if (after.index !== before) onHighlight?.(items[after.index]);
         return true;
       };
@@ -80,7 +84,8 @@ export function Select<T>({ items, onSelect, onHighlight, initialIndex = 0, isAc
       if (key.home) return move(-items.length);
       if (key.end) return move(items.length);
       if (key.return) {
-        const item = items[ref.current.index];
+        // The list may have shrunk since the cursor last moved: the last item is the one shown.
+        const item = items[Math.min(ref.current.index, items.length - 1)];
         if (item && !item.disabled) onSelect(item);
         return true;
       }
