@@ -5,7 +5,7 @@ import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { FindingList } from '../../screens/components/finding-list.js';
-import { KeyRouter } from '../../screens/components/keys.js';
+import { KeyRouter, useKeys } from '../../screens/components/keys.js';
 import { MultiSelect } from '../../screens/components/multi-select.js';
 import { ScrollTable, type Column } from '../../screens/components/scroll-table.js';
 import { Select } from '../../screens/components/select.js';
@@ -181,3 +181,40 @@ describe('KeyRouter', () => {
     unmount();
   });
 });
+
+describe('Select whose list shrinks', () => {
+  it('Enter picks the item shown under the cursor, and Up moves from there', async () => {
+    function Probe() {
+      const [list, setList] = useState(items);
+      const [picked, setPicked] = useState('');
+      return (
+        <>
+          <Select items={list} onSelect={(i) => setPicked(i.value)} />
+          <Text>{picked ? `picked ${picked}` : `${list.length} items`}</Text>
+          <Shrinker onShrink={() => setList(items.slice(0, 2))} />
+        </>
+      );
+    }
+    const { stdin, lastFrame, unmount } = render(<Probe />);
+    await vi.waitFor(() => expect(lastFrame()).toContain('4 items'));
+    stdin.write(`${KEY.down}${KEY.down}${KEY.down}`);
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/[❯>] four/));
+    stdin.write('x');
+    await vi.waitFor(() => expect(lastFrame()).toContain('2 items'));
+    stdin.write(KEY.up);
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/[❯>] one/));
+    stdin.write(`${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('picked two'));
+    unmount();
+  });
+});
+
+/** Shrinks the list when `x` is typed. */
+function Shrinker({ onShrink }: { onShrink(): void }) {
+  useKeys((input) => {
+    if (input !== 'x') return false;
+    onShrink();
+    return true;
+  });
+  return null;
+}
