@@ -118,6 +118,12 @@ function scanLine(r: ScanResult): string {
   return `scanned ${r.total} BMC addresses in ${(r.elapsedMs / 1000).toFixed(1)} s: ${r.found} found, ${r.unreachable} unreachable, ${r.refused} refused the credentials${r.failed ? `, ${r.failed} failed` : ''}`;
 }
 
+/** A scan cut short (Ctrl-C) writes nothing: half a data centre is not a default. */
+function whole(r: ScanResult): ScanResult {
+  if (r.cancelled) throw new CliError(`scan interrupted after ${r.scanned} of ${r.total} addresses: nothing written`, 1);
+  return r;
+}
+
 /** The servers, as the Servers screen would find them with its defaults. */
 async function findServers(ctx: CommandContext): Promise<Found> {
   const { lab, import: file, range, user } = ctx.flags;
@@ -145,7 +151,7 @@ async function findServers(ctx: CommandContext): Promise<Found> {
     const nodesFile = assetPath('labs', `${lab}.instackenv.json`);
     const imported = existsSync(nodesFile) ? await importNodesFile(nodesFile) : undefined;
     const creds = { user: world.bmcDefaults.user, password: world.bmcDefaults.password };
-    const result = await scanRange({ range: world.bmcDefaults.range, ...creds, client: bmcClientFor(world), concurrency: 64, signal: ctx.signal });
+    const result = whole(await scanRange({ range: world.bmcDefaults.range, ...creds, client: bmcClientFor(world), concurrency: 64, signal: ctx.signal }));
     const merged = mergeScan(imported?.nodes ?? [], result.bmcs, creds);
     const nodes = merged.nodes.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
     const how = imported ? `imported ${imported.nodes.length} servers from the lab's ${basename(nodesFile)}; ${scanLine(result)}` : scanLine(result);
@@ -162,7 +168,7 @@ async function findServers(ctx: CommandContext): Promise<Found> {
     }
   }
   if (password === undefined) throw new UsageError(`give the BMC password with --password-file F (or CLOUDSEED_BMC_PASSWORD): ${initUsage}`);
-  const result = await scanRange({ range, user, password, client: bmcClientFor(undefined), signal: ctx.signal });
+  const result = whole(await scanRange({ range, user, password, client: bmcClientFor(undefined), signal: ctx.signal }));
   // The answers file names the password file instead of holding the password.
   const nodes = mergeScan([], result.bmcs, { user, password }).nodes.map((n) =>
     typeof passwordFile === 'string' ? { ...n, bmc: { ...n.bmc, password: undefined, passwordFile: resolve(passwordFile) } } : n,

@@ -59,6 +59,15 @@ describe('cloudseed init', () => {
     expect(load(file).nodes).toHaveLength(6);
   });
 
+  it('an interrupted scan writes nothing', async () => {
+    const file = join(dir, 'interrupted.yaml');
+    const ac = new AbortController();
+    const pending = runCli(['init', '--lab', 'datacenter', '--out', file, '--state-dir', join(dir, 'state')], { out: () => {}, err: () => {}, interactive: false, env: {}, signal: ac.signal });
+    setTimeout(() => ac.abort(), 200);
+    expect(await pending).toBe(1);
+    expect(() => statSync(file)).toThrow();
+  });
+
   it('refuses to replace a file without --force, and wants one way in', async () => {
     const file = join(dir, 'exists.yaml');
     writeFileSync(file, 'keep me');
