@@ -13,7 +13,7 @@ import { explainBmcError } from '../src/inventory/bmc.js';
 import { bmcClientFor } from '../src/inventory/clients.js';
 import { checkNodeForm, NODE_FORM_FIELDS, NODE_FORM_LABELS, nodeForm, nodeFromForm, type NodeForm, type NodeFormField } from '../src/inventory/form.js';
 import { importNodesFile } from '../src/inventory/nodes-file.js';
-import { applyBmcChecks, checkBmcs, mergeNodes, mergeScan, scanRange, type ScanProgress } from '../src/inventory/scan.js';
+import { applyBmcChecks, checkBmcs, DEFAULT_SCAN_CONCURRENCY, mergeNodes, mergeScan, scanRange, type ScanProgress } from '../src/inventory/scan.js';
 import { inventoryRow, type InventoryColumn } from '../src/inventory/table.js';
 import { FindingList } from './components/finding-list.js';
 import { Frame } from './components/frame.js';
@@ -98,9 +98,13 @@ function Servers({ app }: ScreenProps) {
   // leaving the screen stops a scan or check in flight
   useEffect(() => () => abort.current?.abort(), []);
   // progress arrives per address; the screen redraws at most ten times a second
+  const checkedNow = useRef({ done: 0, total: 0 });
   useEffect(() => {
     if (!busy) return;
-    const t = setInterval(() => setProgress(latest.current && { ...latest.current }), 100);
+    const t = setInterval(() => {
+      setProgress(latest.current && { ...latest.current });
+      setChecked({ ...checkedNow.current });
+    }, 100);
     return () => clearInterval(t);
   }, [busy]);
 
@@ -167,9 +171,10 @@ function Servers({ app }: ScreenProps) {
     if (plan.nodes.length === 0) return;
     const ac = new AbortController();
     abort.current = ac;
-    setChecked({ done: 0, total: plan.nodes.length });
+    checkedNow.current = { done: 0, total: plan.nodes.length };
+    setChecked(checkedNow.current);
     setMode('checking');
-    const results = await checkBmcs(plan.nodes, client, { signal: ac.signal, onResult: (_, done) => setChecked({ done, total: plan.nodes.length }) });
+    const results = await checkBmcs(plan.nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: plan.nodes.length }) });
     setPlan((p) => ({ ...p, nodes: applyBmcChecks(p.nodes, results) }));
     const count = (s: string) => results.filter((c) => c.status === s).length;
     const bad = count('unreachable') + count('refused') + count('error');
@@ -332,7 +337,7 @@ function Servers({ app }: ScreenProps) {
           />
         ))}
         <Text color={theme.c('muted')}>
-          {count ? `${count}, 16 at a time, 3 s per address. ` : ''}Enter: next / start. Esc: back.
+          {count ? `${count}, ${DEFAULT_SCAN_CONCURRENCY} at a time. ` : ''}Enter: next / start. Esc: back.
         </Text>
       </Frame>
     );

@@ -10,7 +10,7 @@ import { checkHost, loadHostMinimums, type HostCheck } from './host-checks.js';
 import type { HostFacts } from './host-facts.js';
 import { importNodesFile } from './nodes-file.js';
 import { hostFactsFromLab, probeHost } from './probe.js';
-import { mergeScan, scanRange, type ScanProgress } from './scan.js';
+import { DEFAULT_SCAN_CONCURRENCY, mergeScan, scanRange, type ScanProgress } from './scan.js';
 import { formatInventory, publicNode } from './table.js';
 
 function labOf(ctx: CommandContext): LabWorld | undefined {
@@ -119,7 +119,7 @@ const discoverCommand: Command = {
       }
     } else password = ctx.env.CLOUDSEED_BMC_PASSWORD;
     if (password === undefined) throw new UsageError('discover needs the BMC password: --password-file FILE, or CLOUDSEED_BMC_PASSWORD in the environment');
-    const concurrency = Math.floor(positive(ctx, 'concurrency', 16));
+    const concurrency = Math.floor(positive(ctx, 'concurrency', DEFAULT_SCAN_CONCURRENCY));
     const timeoutMs = positive(ctx, 'timeout', 3) * 1000;
     const lab = labOf(ctx);
     const client = bmcClientFor(lab, { deadMs: Math.min(2000, timeoutMs) });

@@ -4,6 +4,12 @@ import type { Node } from '../plan/schema.js';
 import { expandRange } from './addresses.js';
 import { BmcError, bmcTarget, explainBmcError, fanOutSignal, isAbort, type BmcClient, type BmcIdentity, type BmcInventory, type BmcTarget, type PowerState } from './bmc.js';
 
+/**
+ * Addresses asked at once. A dead address costs only waiting (the native RMCP+ check holds
+ * no process), so this bounds the sessions open against live BMCs at one time.
+ */
+export const DEFAULT_SCAN_CONCURRENCY = 32;
+
 export interface ScanProgress {
   total: number;
   scanned: number;
@@ -42,7 +48,7 @@ export interface ScanOptions {
   user: string;
   password: string;
   client: BmcClient;
-  /** Addresses asked at once (ipmitool-backed BMCs time out above ~20 sessions). */
+  /** Addresses asked at once (default DEFAULT_SCAN_CONCURRENCY). */
   concurrency?: number;
   /** Per-address time limit. */
   timeoutMs?: number;
@@ -82,7 +88,7 @@ export async function scanRange(o: ScanOptions): Promise<ScanResult> {
     r.elapsedMs = Math.round(performance.now() - started);
     o.onProgress?.({ total: r.total, scanned: r.scanned, found: r.found, unreachable: r.unreachable, refused: r.refused, failed: r.failed, elapsedMs: r.elapsedMs });
   };
-  const concurrency = o.concurrency ?? 16;
+  const concurrency = o.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
   const signal = fanOutSignal(o.signal, concurrency);
   const call = { signal, timeoutMs: o.timeoutMs };
   progress();
@@ -237,7 +243,7 @@ export async function checkBmcs(
 ): Promise<BmcCheck[]> {
   const results: BmcCheck[] = new Array(nodes.length);
   let done = 0;
-  const concurrency = o.concurrency ?? 16;
+  const concurrency = o.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
   const signal = fanOutSignal(o.signal, concurrency);
   await eachLimited(
     nodes.map((n, i) => [n, i] as const),
