@@ -189,6 +189,10 @@ export class IronicClient {
       throw new IronicError('unreachable', `cannot reach Ironic at ${this.url}: ${why}`, { url });
     }
     const text = await res.text();
+    if (res.status === 502 || res.status === 503 || res.status === 504) {
+      // Stopping, starting, or behind a proxy whose backend is gone: as good as not there.
+      throw new IronicError('unreachable', `cannot reach Ironic at ${this.url}: ${res.status} ${res.statusText}`, { url, status: res.status });
+    }
     if (!res.ok) {
       const faultstring = faultOf(text);
       const kind: IronicErrorKind =
@@ -292,7 +296,8 @@ export class IronicClient {
       last = node;
       if (settled(node)) return node;
       const name = node.name ?? id;
-      if (!node.target_provision_state && FAILED_STATES.has(node.provision_state)) {
+      // A failure state keeps its target (deploy failed → active): it has settled all the same.
+      if (FAILED_STATES.has(node.provision_state)) {
         throw new IronicError('state', `${name} is in "${node.provision_state}": ${node.last_error ?? 'Ironic gave no reason'}`, {
           node: name,
           lastError: node.last_error ?? undefined,

@@ -5,7 +5,7 @@
 //          → (active) → active;   deploy failed → (deleted) → available → (active) → active
 import { readSecret } from '../plan/answers.js';
 import type { Bmc, Node } from '../plan/schema.js';
-import { IronicError, type IronicClient, type IronicNode, type NodeCreate, type PatchOp, type ProvisionTarget } from './client.js';
+import { FAILED_STATES, IronicError, type IronicClient, type IronicNode, type NodeCreate, type PatchOp, type ProvisionTarget } from './client.js';
 
 /** Where a step wants a node to be. Ordered: a node past the goal is left alone. */
 export type Goal = 'enrolled' | 'manageable' | 'inspected' | 'available' | 'active';
@@ -97,9 +97,9 @@ const TRANSIENT = new Set([
   'servicing',
 ]);
 
-/** A node no action is under way on (its fields may be changed). */
+/** A node no action is under way on (its fields may be changed). A failed one keeps its target. */
 export function isStable(n: IronicNode): boolean {
-  return !n.target_provision_state && !TRANSIENT.has(n.provision_state);
+  return FAILED_STATES.has(n.provision_state) || (!n.target_provision_state && !TRANSIENT.has(n.provision_state));
 }
 
 /**
@@ -179,9 +179,8 @@ async function transition(client: IronicClient, n: IronicNode, target: Provision
   return client.waitForNode(
     n.uuid,
     (cur) => {
-      if (cur.target_provision_state) return false;
-      if (cur.provision_state === expect) return true;
-      if (!TRANSIENT.has(cur.provision_state)) {
+      if (cur.provision_state === expect && !cur.target_provision_state) return true;
+      if (isStable(cur)) {
         // Settled somewhere else: verifying falls back to enroll, a deploy to deploy failed.
         throw new IronicError('state', `${name}: ${target} failed (now "${cur.provision_state}"): ${cur.last_error ?? 'Ironic gave no reason'}`, {
           node: name,

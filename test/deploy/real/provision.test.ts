@@ -48,7 +48,7 @@ const PORT = 16385;
 beforeAll(async () => {
   // BMC 3 has another password than the plan will say (fixed later in the test).
   // Ports and BMC addresses apart from `npm run lab:up` (6385, 127.0.1.1..) and the IPMI tests (127.0.1.10..30).
-  lab = await startIronicLab({ servers: 9, first: 101, seedPort: PORT, undercloudPort: PORT, bmcOverrides: { 3: { password: 'other-secret' } } });
+  lab = await startIronicLab({ servers: 10, first: 101, seedPort: PORT, undercloudPort: PORT, bmcOverrides: { 3: { password: 'other-secret' } } });
 });
 
 afterAll(async () => {
@@ -140,6 +140,21 @@ describe('real driver, local Ironic lab', () => {
     for (const [id, rec] of summary.steps) if (id.startsWith('overcloud.enrol.')) expect(rec.completions).toBe(1);
   }, 180_000);
 
+  it('a server whose deploy failed is undeployed and deployed again when its step runs again', async () => {
+    // A kernel outside Ironic's allowed path: Ironic accepts the deploy, then fails it.
+    const bad = planFor(lab, [9], { undercloud: { mode: 'adopt', ironic: { url: lab.undercloud.url }, images: { ...lab.images, kernel: 'file:///etc/hostname' } } });
+    for (const id of ['overcloud.enrol.node-10', 'overcloud.inspect.node-10']) expect((await runStep(bad, id)).error).toBeUndefined();
+    const failed = await runStep(bad, 'overcloud.deploy.node-10');
+    expect(failed.error?.kind).toBe('state');
+    expect(failed.error?.message).toMatch(/^node-10: active failed \(now "deploy failed"\): /);
+    const good = planFor(lab, [9]);
+    const again = await runStep(good, 'overcloud.deploy.node-10');
+    expect(again.error).toBeUndefined();
+    expect(again.logs.some((l) => /last deploy failed .*undeploying before a new attempt/.test(l))).toBe(true);
+    const nodes = (await ironicNodes(lab.undercloud.url)).filter((n) => n.name === 'node-10');
+    expect(nodes.map((n) => n.provision_state)).toEqual(['active']);
+  }, 120_000);
+
   describe('Ironic not running, or stopped mid-way', () => {
     let third: IronicInstance | undefined;
     const url = `http://127.0.0.3:${PORT}`;
@@ -170,7 +185,7 @@ describe('real driver, local Ironic lab', () => {
       await third!.stop();
       const failed = await running;
       expect(failed.state).toBe('failed');
-      expect(failed.failures.some((f) => f.message.includes(`cannot reach Ironic at ${url}`))).toBe(true);
+      expect(failed.failures.map((f) => f.message).join('\n')).toContain(`cannot reach Ironic at ${url}`);
 
       third = await startIronic({ host: '127.0.0.3', port: PORT, dir: third!.dir, imagesDir: lab.seed.imagesDir });
       const resumed = await deploy(plan, stateDir);
