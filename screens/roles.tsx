@@ -247,7 +247,7 @@ function Roles({ app }: ScreenProps) {
         `not used ${counts.unused}`,
       ].join(theme.sym.sep);
   const findingRows = findings.length ? Math.min(3, findings.length + (findings.length > 3 ? 1 : 0)) : 1;
-  const height = Math.max(3, app.bodyRows - 6 - findingRows);
+  const height = Math.max(3, app.bodyRows - 7 - findingRows);
   const current = rows.find((r) => r.name === cursor) ?? rows[0];
   const targets = picking ?? [];
 
@@ -259,6 +259,9 @@ function Roles({ app }: ScreenProps) {
         <Text color={theme.c('muted')}>{uc.source === 'manual' ? ' (your choice)' : ''}</Text>
       </Text>
       <Text wrap="truncate-end">{countText}</Text>
+      <Text wrap="truncate-end" color={theme.c('muted')}>
+        {plainText(assignment.why[1] ?? '', theme.ascii)}
+      </Text>
       {editingTargets ? (
         <TargetsForm
           plan={plan}

@@ -232,8 +232,8 @@ function explainTargets(servers: number, explicit: Plan['roles']['targets'], t: 
   if (allInOne) return ['1 server for the overcloud: it is controller and compute at once (all-in-one)'];
   if (explicit.Controller !== undefined) lines.push(`${t.Controller} controller${t.Controller === 1 ? '' : 's'}: your target`);
   else if (t.Controller === 3)
-    lines.push(`3 controllers: ${servers} servers for the overcloud are enough for high availability (3 keep quorum when one fails)`);
-  else if (t.Controller === 1) lines.push(`1 controller: ${servers} servers for the overcloud, too few for high availability (3 controllers need ${HA_FROM})`);
+    lines.push(`3 controllers for high availability: ${servers} overcloud servers allow it (quorum survives one failure)`);
+  else if (t.Controller === 1) lines.push(`1 controller: ${servers} overcloud server${servers === 1 ? '' : 's'}, too few for high availability (it needs ${HA_FROM})`);
   if (explicit.Compute !== undefined) lines.push(`${t.Compute} computes: your target`);
   else lines.push(`${t.Compute} compute${t.Compute === 1 ? '' : 's'}: every other server that fits`);
   for (const role of ['BlockStorage', 'ObjectStorage', 'CephStorage'] as const) {

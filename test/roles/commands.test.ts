@@ -45,7 +45,7 @@ describe('cloudseed init', () => {
   it('--lab ha-lab: 3 controllers and why', async () => {
     const file = join(dir, 'ha.yaml');
     const r = await cli('init', '--lab', 'ha-lab', '--out', file);
-    expect(r.out).toContain('3 controllers: 5 servers for the overcloud are enough for high availability');
+    expect(r.out).toContain('3 controllers for high availability: 5 overcloud servers allow it');
     const plan = load(file);
     expect(plan.nodes.filter((n) => n.role === 'Controller')).toHaveLength(3);
     expect(plan.roles.undercloud).toMatchObject({ placement: 'server', node: 'node-01' });

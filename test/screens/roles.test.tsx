@@ -27,6 +27,7 @@ describe('Roles screen', () => {
     const { lastFrame, stdin, unmount } = harness(labPlan('ha-lab'));
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
     expect(lastFrame()).toContain('Compute 2/2');
+    expect(lastFrame()).toContain('3 controllers for high availability: 5 overcloud servers allow it');
     expect(lastFrame()).toContain('Undercloud: server node-01');
     // node-04's 480 GiB disk meets the Controller floor (60 GiB) but not the advised 512 GiB.
     expect(lastFrame()).toMatch(/node-04 +Controller .* fits, small/);
