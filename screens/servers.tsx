@@ -5,6 +5,7 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text } from 'ink';
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { assetPath } from '../src/assets.js';
 import { warning, type Finding } from '../src/plan/findings.js';
 import type { Node } from '../src/plan/schema.js';
@@ -189,7 +190,7 @@ function Servers({ app }: ScreenProps) {
   const doImport = async (file: string) => {
     if (!file.trim()) return setPathError('the path of an instackenv.json/.yaml or baremetal.csv file');
     try {
-      const r = await importNodesFile(file.trim());
+      const r = await importNodesFile(file.trim().replace(/^~(?=\/)/, homedir()));
       let added = 0;
       let updated = 0;
       setPlan((p) => {

@@ -220,6 +220,8 @@ export async function rmcpPowerStatus(t: BmcTarget, o: BmcCallOptions = {}): Pro
     if (r[0] !== 0) throw new BmcError('other', `Get Chassis Status failed (completion code 0x${r[0].toString(16)})`);
     return r[1] & 1 ? 'on' : 'off';
   } finally {
-    await closeSession(s, tryMs);
+    // cancelled: leave at once; the BMC drops the idle session by itself
+    if (o.signal?.aborted) s.channel.close();
+    else await closeSession(s, tryMs);
   }
 }
