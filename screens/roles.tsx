@@ -278,12 +278,15 @@ function Roles({ app }: ScreenProps) {
         <Frame title={`Role for ${targets.length === 1 ? targets[0] : `${targets.length} marked servers`}`} height={height + 2}>
           <Select items={PICKS} initialIndex={pickIndex(plan, targets[0])} onSelect={(item) => pick(targets, item.value)} limit={Math.max(1, height - 1)} />
         </Frame>
-      ) : (
+      ) : null}
+      {/* Kept mounted (hidden) under the picker and the form, so cursor and filter stay. */}
+      <Box display={picking || editingTargets ? 'none' : 'flex'} flexDirection="column">
         <ScrollTable
           rows={rows}
           columns={COLUMNS}
           rowKey={(r) => r.name}
           height={height}
+          isActive={!picking && !editingTargets}
           filterable
           filterText={(r) => r.search}
           marked={marked}
@@ -299,7 +302,7 @@ function Roles({ app }: ScreenProps) {
           onFilterChange={(_, matching) => setShown(matching)}
           onSelect={(r) => setPicking(marked.size > 0 ? [...marked].sort() : [r.name])}
         />
-      )}
+      </Box>
       <Text wrap="truncate-end" color={theme.c('muted')}>
         {plainText(note ?? current?.why ?? '', theme.ascii)}
       </Text>

@@ -47,6 +47,7 @@ describe('Roles screen', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('node-06: BlockStorage (kept when you auto-assign)'));
     expect(roleOf(seen.plan, 'node-06')).toMatchObject({ role: 'BlockStorage', roleSource: 'manual' });
     expect(lastFrame()).toContain('BlockStor*');
+    expect(lastFrame()).toMatch(/❯ \S+ node-06/); // the cursor stays on the server
     // Auto-assign keeps it.
     stdin.write('a');
     await vi.waitFor(() => expect(lastFrame()).toContain('auto-assigned (your own choices kept)'));
