@@ -200,6 +200,9 @@ export function networkEnvironment(plan: Plan): string {
     params[`${n.id}NetCidr`] = n.cidr;
     if (n.pool.start && n.pool.end) params[`${n.id}AllocationPools`] = [{ start: n.pool.start, end: n.pool.end }];
     if (n.vlan !== undefined) params[`${n.id}NetworkVlanID`] = n.vlan;
+    // The controllers' virtual IP on this network (External: the public endpoint).
+    const vip = n.statics[0]?.address;
+    if (vip) params[`${n.id === 'External' ? 'Public' : n.id}VirtualFixedIPs`] = [{ ip_address: vip }];
   }
   if (plan.network.external.gateway) params.ExternalInterfaceDefaultRoute = plan.network.external.gateway;
   if (plan.network.dns.length) params.DnsServers = plan.network.dns;

@@ -120,6 +120,8 @@ describe('TripleO and Helion files', () => {
       DnsServers: ['192.168.1.1', '9.9.9.9'],
     });
     expect(env.ManagementNetCidr).toBeUndefined();
+    expect(env.PublicVirtualFixedIPs).toEqual([{ ip_address: '10.0.0.5' }]);
+    expect(env.InternalApiVirtualFixedIPs).toBeUndefined(); // no VIP set for it in this plan
   });
 
   it('roles_data.yaml and node-info.yaml: counts and flavours of the plan', () => {
