@@ -79,11 +79,9 @@ export function HelpOverlay({ title, help, screenKeys, shellKeys, width, height 
   };
   return (
     <Frame title={`Help: ${title}`} width={width} height={height}>
-      {/* Screens may hard-wrap their help text; the box wraps it again at its own width. */}
-      {help.split(/\n\s*\n/).map((para, i) => (
-        <Text key={i} wrap="wrap">
-          {para.replace(/\s*\n\s*/g, ' ')}
-        </Text>
+      {/* Screens may hard-wrap their help text; it is wrapped again at the box's width. */}
+      {wordWrap(help, inner).map((line, i) => (
+        <Text key={i}>{line || ' '}</Text>
       ))}
       <Text> </Text>
       <Box flexShrink={0}>
@@ -95,4 +93,33 @@ export function HelpOverlay({ title, help, screenKeys, shellKeys, width, height 
       <Text color={theme.c('muted')}>Press any key to close this help.</Text>
     </Frame>
   );
+}
+
+/**
+ * Words to lines of at most `width` columns; a blank line in `text` starts a paragraph.
+ * (Ink's own wrapping can start a line with the space it broke at.)
+ */
+export function wordWrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const [i, para] of text.split(/\n\s*\n/).entries()) {
+    if (i > 0) lines.push('');
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = '';
+      }
+      // A word longer than the line is cut into pieces.
+      let rest = word;
+      while (rest.length > width) {
+        if (line) lines.push(line);
+        lines.push(rest.slice(0, width));
+        rest = rest.slice(width);
+        line = '';
+      }
+      line = line ? `${line} ${rest}` : rest;
+    }
+    if (line) lines.push(line);
+  }
+  return lines;
 }

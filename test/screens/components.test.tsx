@@ -5,6 +5,7 @@ import { Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
 import { FindingList } from '../../screens/components/finding-list.js';
+import { wordWrap } from '../../screens/components/help.js';
 import { KeyRouter, useKeys } from '../../screens/components/keys.js';
 import { MultiSelect } from '../../screens/components/multi-select.js';
 import { ScrollTable, type Column } from '../../screens/components/scroll-table.js';
@@ -218,3 +219,16 @@ function Shrinker({ onShrink }: { onShrink(): void }) {
   });
   return null;
 }
+
+describe('wordWrap (help text)', () => {
+  it('keeps lines within the width, starts none with a space, and keeps paragraphs', () => {
+    const text = 'Each server gets one role. Auto-assign puts the undercloud and the\ncontrollers on the smallest servers.\n\nSecond paragraph with averyveryverylongwordthatdoesnotfit.';
+    const lines = wordWrap(text, 20);
+    for (const line of lines) {
+      expect(line.length).toBeLessThanOrEqual(20);
+      expect(line.startsWith(' ')).toBe(false);
+    }
+    expect(lines.join(' ')).toContain('Auto-assign puts the undercloud');
+    expect(lines[lines.indexOf('') + 1]).toMatch(/^Second paragraph/);
+  });
+});
