@@ -108,6 +108,7 @@ function TargetsForm({ plan, height, onApply, onCancel }: { plan: Plan; height: 
   const [fields, setFields] = useState<TargetFields>(() => targetFields(plan.roles.targets));
   const [focus, setFocus] = useState(0);
   const [tried, setTried] = useState(false);
+  const sep = useTheme().sym.sep;
   const { targets, problems } = parseTargets(fields);
   useKeys(
     (_input, key) => {
@@ -139,7 +140,9 @@ function TargetsForm({ plan, height, onApply, onCancel }: { plan: Plan; height: 
         />
       ))}
       <Text> </Text>
-      <Text wrap="truncate-end">Enter applies and auto-assigns (your own choices kept) · Tab next · Esc cancels</Text>
+      <Text wrap="truncate-end">
+        Enter applies and auto-assigns (your own choices kept){sep}Tab next{sep}Esc cancels
+      </Text>
     </Frame>
   );
 }
@@ -188,16 +191,16 @@ function Roles({ app }: ScreenProps) {
   useKeys(
     (input, key) => {
       if (editingTargets) return false;
-      if (input === 't') {
-        setEditingTargets(true);
-        return true;
-      }
       if (picking) {
         if (key.escape) {
           setPicking(undefined);
           return true;
         }
         return false;
+      }
+      if (input === 't') {
+        setEditingTargets(true);
+        return true;
       }
       if (input === 'a') {
         setPlan((p) => autoAssign(p).plan);
@@ -298,7 +301,10 @@ function Roles({ app }: ScreenProps) {
               return next;
             })
           }
-          onCursor={(r) => setCursor(r?.name)}
+          onCursor={(r) => {
+            setCursor(r?.name);
+            setNote(undefined);
+          }}
           onFilterChange={(_, matching) => setShown(matching)}
           onSelect={(r) => setPicking(marked.size > 0 ? [...marked].sort() : [r.name])}
         />
