@@ -78,7 +78,7 @@ export function HelpOverlay({ title, help, screenKeys, shellKeys, width, height 
     );
   };
   return (
-    <Frame title={`Help: ${title}`} width={width} height={height}>
+    <Frame title={`Help: ${title}  (any key closes it)`} width={width} height={height}>
       {/* Screens may hard-wrap their help text; it is wrapped again at the box's width. */}
       {wordWrap(help, inner).map((line, i) => (
         <Text key={i}>{line || ' '}</Text>
@@ -89,8 +89,6 @@ export function HelpOverlay({ title, help, screenKeys, shellKeys, width, height 
         {screenKeys.length > 0 ? <Box width={2} /> : null}
         {keyList('Everywhere', shellKeys)}
       </Box>
-      <Text> </Text>
-      <Text color={theme.c('muted')}>Press any key to close this help.</Text>
     </Frame>
   );
 }
