@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,20 @@ describe('cloudseed export', () => {
     const key = (n: ReturnType<typeof same>) => ({ ...n, name: undefined });
     const byAddress = (a: { address: string }, b: { address: string }) => a.address.localeCompare(b.address);
     expect(csv.nodes.map(same).map(key).sort(byAddress)).toEqual(plan.nodes.map(same).map(key).sort(byAddress));
+  });
+
+  it('passwords kept in files are read for the export, relative to the answers file', async () => {
+    const sub = join(dir, 'with-secret-file');
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, 'bmc.pw'), 's3cret\nignored second line\n', { mode: 0o600 });
+    const plan = load(join(dir, 'ha.yaml'));
+    plan.nodes = plan.nodes.map((n) => ({ ...n, bmc: { type: n.bmc.type, address: n.bmc.address, user: n.bmc.user, passwordFile: join(sub, 'bmc.pw') } }));
+    saveAnswers(join(sub, 'answers.yaml'), plan);
+    expect(readFileSync(join(sub, 'answers.yaml'), 'utf8')).toContain('passwordFile: bmc.pw');
+    const r = await cli('export', join(sub, 'answers.yaml'), '--out', join(sub, 'out'));
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(readFileSync(join(sub, 'out', 'instackenv.json'), 'utf8')) as { nodes: { pm_password: string }[] };
+    expect(doc.nodes.every((n) => n.pm_password === 's3cret')).toBe(true);
   });
 
   it('refuses a plan with error findings and writes nothing', async () => {
