@@ -96,6 +96,10 @@ function plainText(text: string, ascii: boolean): string {
   return ascii ? text.replace(/\u2192/g, '->').replace(/\u2265/g, '>=') : text;
 }
 
+// Stable functions: the table re-indexes its filter text only when these or the rows change.
+const searchOf = (r: Row) => r.search;
+const nameOf = (r: Row) => r.name;
+
 type Pick = RoleName | 'none';
 const PICKS: SelectItem<Pick>[] = [
   ...OVERCLOUD_ROLES.map((r) => ({ label: r, value: r as Pick })),
@@ -287,11 +291,11 @@ function Roles({ app }: ScreenProps) {
         <ScrollTable
           rows={rows}
           columns={COLUMNS}
-          rowKey={(r) => r.name}
+          rowKey={nameOf}
           height={height}
           isActive={!picking && !editingTargets}
           filterable
-          filterText={(r) => r.search}
+          filterText={searchOf}
           marked={marked}
           onToggle={(r) =>
             setMarked((m) => {
