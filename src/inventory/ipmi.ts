@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeMac } from './addresses.js';
-import { rmcpPowerStatus } from './rmcp.js';
+import { rmcpPowerStatus, rmcpSurvey } from './rmcp.js';
 
 export interface IpmitoolOptions {
   /** The ipmitool binary. */
@@ -158,13 +158,16 @@ export class IpmitoolClient implements BmcClient {
   }
 
   /**
-   * Power state and identity: with the native power check, addresses with no BMC or other
-   * credentials cost no process; otherwise one ipmitool session does both.
+   * Power state and identity in one session: natively (rmcp.ts), or through one ipmitool
+   * process when the native client cannot talk to this BMC.
    */
   async survey(t: BmcTarget, o?: BmcCallOptions): Promise<{ power: PowerState; identity: BmcIdentity }> {
     if (this.nativePower) {
-      const power = await this.powerStatus(t, o);
-      return { power, identity: await this.identify(t, o) };
+      try {
+        return await rmcpSurvey(t, { timeoutMs: this.timeoutMs, ...o });
+      } catch (e) {
+        if (!(e instanceof BmcError) || e.kind !== 'other') throw e;
+      }
     }
     const out = await this.run(t, [], o, 'power status\nfru print 0\nlan print 1\nmc guid\n');
     const power = parsePowerStatus(out);

@@ -4,11 +4,12 @@
 // every start); the exchange itself is ~15 ms, so on a few cores the fan-out is CPU-bound.
 // Here one process holds all sessions: open session, RAKP 1-4 (RAKP-HMAC-SHA1), then one
 // encrypted command (AES-CBC-128, HMAC-SHA1-96 integrity: cipher suite 3, as ipmitool -C 3),
-// then close. Everything else (power on/off, boot device, FRU) stays with ipmitool.
+// then close. A scan also reads FRU, GUID and the BMC's MAC in the same session.
+// Everything that changes a server (power on/off, boot device) stays with ipmitool.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { BmcError, type BmcCallOptions, type BmcTarget, type PowerState } from './bmc.js';
+import { BmcError, type BmcCallOptions, type BmcIdentity, type BmcTarget, type PowerState } from './bmc.js';
 
 const RMCP = Buffer.from([0x06, 0x00, 0xff, 0x07]);
 const AUTH_RMCP_PLUS = 0x06;
@@ -211,17 +212,107 @@ async function closeSession(s: Session, tryMs: number): Promise<void> {
   }
 }
 
-/** Power state over a native RMCP+ session (Get Chassis Status); classified errors as ipmitool's. */
-export async function rmcpPowerStatus(t: BmcTarget, o: BmcCallOptions = {}): Promise<PowerState> {
+/** One FRU field (type/length byte, then data): 8-bit ASCII, 6-bit packed ASCII or binary. */
+function fruField(b: Buffer, at: number): { text: string; next: number } | undefined {
+  const tl = b[at];
+  if (tl === undefined || tl === 0xc1) return undefined;
+  const len = tl & 0x3f;
+  const data = b.subarray(at + 1, at + 1 + len);
+  let text: string;
+  if (tl >> 6 === 3) text = data.toString('latin1');
+  else if (tl >> 6 === 2) {
+    text = '';
+    for (let i = 0; i < data.length; i += 3) {
+      const v = data[i] | ((data[i + 1] ?? 0) << 8) | ((data[i + 2] ?? 0) << 16);
+      for (let k = 0; k < 4; k++) text += String.fromCharCode(((v >> (6 * k)) & 0x3f) + 0x20);
+    }
+  } else text = data.toString('hex');
+  return { text: text.replace(/\0/g, '').trim(), next: at + 1 + len };
+}
+
+function fruFields(b: Buffer, at: number, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const f = fruField(b, at);
+    if (!f) break;
+    out.push(f.text);
+    at = f.next;
+  }
+  return out;
+}
+
+/** Vendor, product and serial from a binary FRU image: the product area first, then board and chassis. */
+export function parseFruImage(b: Buffer): Pick<BmcIdentity, 'vendor' | 'product' | 'serial'> {
+  if (b.length < 8 || b[0] !== 0x01) return {};
+  const [chassisAt, boardAt, productAt] = [b[2] * 8, b[3] * 8, b[4] * 8];
+  // product: manufacturer, name, part, version, serial; board: (after 3-byte date) manufacturer, name, serial; chassis: part, serial
+  const product = productAt ? fruFields(b, productAt + 3, 5) : [];
+  const board = boardAt ? fruFields(b, boardAt + 6, 3) : [];
+  const chassis = chassisAt ? fruFields(b, chassisAt + 3, 2) : [];
+  const pick = (...xs: (string | undefined)[]) => xs.find((x) => x && x.length > 0);
+  const vendor = pick(product[0], board[0]);
+  const name = pick(product[1], board[1]);
+  const serial = pick(product[4], chassis[1], board[2]);
+  return { ...(vendor ? { vendor } : {}), ...(name ? { product: name } : {}), ...(serial ? { serial } : {}) };
+}
+
+/** The system GUID as ipmitool prints it (SMBIOS byte order). */
+export function formatGuid(g: Buffer): string {
+  const rev = (a: number, b: number) => Buffer.from(g.subarray(a, b)).reverse().toString('hex');
+  return `${rev(0, 4)}-${rev(4, 6)}-${rev(6, 8)}-${g.subarray(8, 10).toString('hex')}-${g.subarray(10, 16).toString('hex')}`;
+}
+
+async function withSession<T>(t: BmcTarget, o: BmcCallOptions, work: (s: Session, tryMs: number) => Promise<T>): Promise<T> {
   const tryMs = Math.max(100, Math.floor((o.timeoutMs ?? 2000) / 2));
   const s = await openSession(t, tryMs, o.signal);
   try {
-    const r = await command(s, 0x00, 0x01, Buffer.alloc(0), tryMs, o.signal);
-    if (r[0] !== 0) throw new BmcError('other', `Get Chassis Status failed (completion code 0x${r[0].toString(16)})`);
-    return r[1] & 1 ? 'on' : 'off';
+    // a session starts at user privilege; LAN settings need administrator
+    const priv = await command(s, 0x06, 0x3b, Buffer.from([ADMIN]), tryMs, o.signal);
+    if (priv[0] !== 0) throw new BmcError('refused', 'the user has not enough privilege on this BMC (administrator needed)');
+    return await work(s, tryMs);
   } finally {
     // cancelled: leave at once; the BMC drops the idle session by itself
     if (o.signal?.aborted) s.channel.close();
     else await closeSession(s, tryMs);
   }
+}
+
+async function chassisPower(s: Session, tryMs: number, signal?: AbortSignal): Promise<PowerState> {
+  const r = await command(s, 0x00, 0x01, Buffer.alloc(0), tryMs, signal);
+  if (r[0] !== 0) throw new BmcError('other', `Get Chassis Status failed (completion code 0x${r[0].toString(16)})`);
+  return r[1] & 1 ? 'on' : 'off';
+}
+
+/** Power state over a native RMCP+ session (Get Chassis Status); classified errors as ipmitool's. */
+export function rmcpPowerStatus(t: BmcTarget, o: BmcCallOptions = {}): Promise<PowerState> {
+  return withSession(t, o, (s, tryMs) => chassisPower(s, tryMs, o.signal));
+}
+
+/**
+ * Power state, FRU (vendor, product, serial), system GUID and the BMC's MAC in one session.
+ * A part the BMC does not offer stays empty; only the power state is required.
+ */
+export function rmcpSurvey(t: BmcTarget, o: BmcCallOptions = {}): Promise<{ power: PowerState; identity: BmcIdentity }> {
+  return withSession(t, o, async (s, tryMs) => {
+    const ask = (netFn: number, cmd: number, data: number[]) => command(s, netFn, cmd, Buffer.from(data), tryMs, o.signal);
+    const power = await chassisPower(s, tryMs, o.signal);
+    const identity: BmcIdentity = {};
+    const info = await ask(0x0a, 0x10, [0]); // Get FRU Inventory Area Info
+    if (info[0] === 0 && info.length >= 3) {
+      const size = Math.min(info.readUInt16LE(1), 2048);
+      const parts: Buffer[] = [];
+      for (let at = 0; at < size; ) {
+        const r = await ask(0x0a, 0x11, [0, at & 0xff, at >> 8, Math.min(24, size - at)]); // Read FRU Data
+        if (r[0] !== 0 || r[1] === 0) break;
+        parts.push(r.subarray(2, 2 + r[1]));
+        at += r[1];
+      }
+      Object.assign(identity, parseFruImage(Buffer.concat(parts)));
+    }
+    const guid = await ask(0x06, 0x37, []); // Get System GUID
+    if (guid[0] === 0 && guid.length >= 17) identity.guid = formatGuid(guid.subarray(1, 17));
+    const lan = await ask(0x0c, 0x02, [1, 5, 0, 0]); // LAN parameter 5: MAC address
+    if (lan[0] === 0 && lan.length >= 8) identity.bmcMac = [...lan.subarray(2, 8)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+    return { power, identity };
+  });
 }

@@ -8,6 +8,8 @@ import { ensurePackages } from '../lab/ensure-packages.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 import { IpmitoolClient } from '../../src/inventory/ipmi.js';
 import { BmcError, type BmcTarget } from '../../src/inventory/bmc.js';
+import { parseFruImage } from '../../src/inventory/rmcp.js';
+import { fruImage } from '../lab/fru.js';
 import { checkBmcs, mergeScan, scanRange, type ScanProgress } from '../../src/inventory/scan.js';
 import { emptyPlan } from '../../src/plan/schema.js';
 import { validateNodes } from '../../src/inventory/validate.js';
@@ -58,6 +60,8 @@ describe('IPMI client against ipmi_sim', () => {
     const id = await client.identify(target(2));
     expect(id).toMatchObject({ vendor: 'Supermicro', product: 'SYS-1029P-WTR', serial: lab.bmcs[2].serial, bmcMac: lab.bmcs[2].bmcMac });
     expect(id.guid).toMatch(/^[0-9a-f-]{36}$/);
+    // the native session reads the same, in the same form
+    expect(await client.survey(target(2))).toEqual({ power: 'off', identity: id });
   });
 
   it('tells a refused password from an address with nothing behind it', async () => {
@@ -135,6 +139,13 @@ describe('scan of a range', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(childCommands()).not.toContain('ipmitool');
   }, 10_000);
+});
+
+describe('FRU images', () => {
+  it('the native parser reads what the lab writes', () => {
+    expect(parseFruImage(fruImage({ vendor: 'Dell Inc.', product: 'PowerEdge R740', serial: '9FJ7KQ2' }))).toEqual({ vendor: 'Dell Inc.', product: 'PowerEdge R740', serial: '9FJ7KQ2' });
+    expect(parseFruImage(Buffer.from([0, 1, 2]))).toEqual({});
+  });
 });
 
 describe('the password never reaches the command line', () => {

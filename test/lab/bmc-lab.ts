@@ -105,7 +105,13 @@ export async function startBmcLab(specs: LabBmcSpec[]): Promise<BmcLab> {
   await chmod(join(dir, 'lan.sh'), 0o755);
   const children: ChildProcess[] = [];
   const bmcs: RunningBmc[] = [];
+  // a script that dies of an error before stop() still takes its BMCs with it
+  const killOnExit = () => {
+    for (const c of children) if (c.pid && c.exitCode === null && c.signalCode === null) process.kill(c.pid, 'SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.removeListener('exit', killOnExit);
     await Promise.all(
       children.map(
         (c) =>

@@ -3,6 +3,7 @@
 // no Keystone, no message bus. One instance stands for the seed's Ironic (127.0.0.1), a
 // second one for the undercloud's (127.0.0.2). Stopped by PID.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,10 +146,36 @@ export async function stopPid(pid: number, graceMs = 8_000): Promise<void> {
   }
 }
 
-/** Starts one Ironic. The schema is created once per folder (~4 s); start-up takes 3–6 s. */
+/** A TCP port nothing listens on at `host` (the kernel's pick). */
+export function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Something already answers HTTP there (another lab, another test run). */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(500) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts one Ironic (port 0: a free one). The schema is created once per folder (~4 s);
+ * start-up takes 3–6 s. Refuses an address where something already answers.
+ */
 export async function startIronic(opts: IronicOptions = {}): Promise<IronicInstance> {
   const host = opts.host ?? '127.0.0.1';
-  const port = opts.port ?? 6385;
+  const port = opts.port === 0 ? await freePort(host) : (opts.port ?? 6385);
+  if (await answers(`http://${host}:${port}/`)) throw new Error(`something already listens on ${host}:${port} (another Ironic lab?)`);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cs-ironic-'));
   const imagesDir = opts.imagesDir ?? join(dir, 'images-src');
   for (const sub of ['state', 'locks', 'tftpboot/master_images', 'images', 'master_images', 'httpboot']) {
@@ -221,6 +248,13 @@ export interface IronicLabOptions {
   bmcOverrides?: Record<number, Partial<LabBmcSpec>>;
   /** The Ironics outlive this process (`npm run lab:up`). */
   detached?: boolean;
+  /** First three octets of the BMC addresses (default 127.0.1). */
+  bmcNet?: string;
+}
+
+/** A loopback /24 for one test process's BMCs, apart from lab:up (127.0.1) and the IPMI tests (127.0.8). */
+export function testBmcNet(): string {
+  return `127.0.${50 + (process.pid % 150)}`;
 }
 
 export const SEED_IRONIC_HOST = '127.0.0.1';
@@ -233,7 +267,7 @@ export async function startIronicLab(opts: IronicLabOptions): Promise<IronicLab>
   const imagesDir = opts.imagesDir ?? join(dir, 'images');
   mkdirSync(imagesDir, { recursive: true });
   const images = writeLabImages(imagesDir);
-  const specs = labSpecs(opts.servers, LAB_BMC_NET, opts.first ?? 1).map((s, i) => ({ ...s, ...(opts.bmcOverrides?.[i] ?? {}) }));
+  const specs = labSpecs(opts.servers, opts.bmcNet ?? LAB_BMC_NET, opts.first ?? 1).map((s, i) => ({ ...s, ...(opts.bmcOverrides?.[i] ?? {}) }));
   const started = await Promise.allSettled([
     startIronic({ host: SEED_IRONIC_HOST, port: opts.seedPort ?? 6385, dir: join(dir, 'seed'), imagesDir, detached: opts.detached }),
     startIronic({ host: UNDERCLOUD_IRONIC_HOST, port: opts.undercloudPort ?? 6385, dir: join(dir, 'undercloud'), imagesDir, detached: opts.detached }),
