@@ -47,7 +47,7 @@ function shellWord(arg: string): string {
 const planUsage = 'cloudseed plan FILE [--json]';
 const planCommand: Command = {
   name: 'plan',
-  summary: 'Show what will happen to which host, per tier (a dry run)',
+  summary: 'show what will happen to which host, per tier (a dry run); exit 1 on errors',
   usage: planUsage,
   options: {},
   async run(ctx) {
@@ -72,7 +72,7 @@ const planCommand: Command = {
 const exportUsage = 'cloudseed export FILE --out DIR [--json]';
 const exportCommand: Command = {
   name: 'export',
-  summary: 'Write instackenv.json, baremetal.csv, undercloud.conf and the TripleO YAML files',
+  summary: 'write instackenv.json, baremetal.csv, undercloud.conf and the TripleO YAML files',
   usage: exportUsage,
   options: { out: { type: 'string' } },
   async run(ctx) {
@@ -196,7 +196,7 @@ export function defaultPlan(nodes: Node[], host: HostFacts | undefined, world?: 
 const initUsage = 'cloudseed init (--lab NAME | --import FILE | --range R --user U --password-file F) [--out FILE] [--force] [--json]';
 const initCommand: Command = {
   name: 'init',
-  summary: 'Write the answers file the wizard would give on its defaults (servers, network, roles)',
+  summary: 'write the answers file the wizard would give on its defaults (servers, network, roles)',
   usage: initUsage,
   options: {
     lab: { type: 'string' },
