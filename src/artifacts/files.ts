@@ -111,6 +111,9 @@ const HELION_ORDER: readonly (RoleName | undefined)[] = ['Undercloud', 'Controll
 /** What a Helion file cannot say: servers left out or written without their role. */
 export function baremetalNotes(plan: Plan, catalog: Catalog = roleCatalog()): string[] {
   const notes: string[] = [];
+  if (plan.roles.undercloud.placement === 'vm' && plan.nodes.length > 0) {
+    notes.push('the undercloud is a VM on this host: cloudseed creates it, so it has no line (Helion wrote it first, with power VM)');
+  }
   for (const n of plan.nodes) {
     if (n.bmc.type !== 'ipmi') notes.push(`${n.name} left out: Helion's baremetal.csv knows IPMI only, not ${n.bmc.type}`);
     else if (n.role && !roleSpec(n.role, catalog).helion) notes.push(`${n.name} written without a role: Helion has no ${n.role} role`);

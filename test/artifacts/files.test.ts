@@ -140,8 +140,14 @@ describe('TripleO and Helion files', () => {
 
   it('all-in-one: the controller carries the compute services', () => {
     const p = autoAssign(labPlan('two-machine')).plan;
-    const roles = yamlParse(file(buildArtifacts(p, { secrets: inline }), 'roles_data.yaml')) as { name: string; ServicesDefault: string[] }[];
+    const files2 = buildArtifacts(p, { secrets: inline });
+    const roles = yamlParse(file(files2, 'roles_data.yaml')) as { name: string; ServicesDefault: string[] }[];
     expect(roles[0].ServicesDefault).toContain('OS::TripleO::Services::NovaCompute');
+    const info = (yamlParse(file(files2, 'node-info.yaml')) as { parameter_defaults: Record<string, unknown> }).parameter_defaults;
+    expect(info).toMatchObject({ ControllerCount: 1, ComputeCount: 0 });
+    const csv = files2.find((f) => f.name === 'baremetal.csv')!;
+    expect((csvParse(csv.content) as string[][]).map((r) => r[7])).toEqual(['OvercloudControl']);
+    expect(csv.notes[0]).toContain('the undercloud is a VM on this host');
   });
 
   it('baremetal.csv leaves out what Helion cannot say, and says so', () => {
