@@ -12,12 +12,11 @@ import { createRealDriver } from '../src/deploy/drivers/real/index.js';
 import { startDeploy } from '../src/deploy/session.js';
 import { IronicClient } from '../src/ironic/client.js';
 import { PlanSchema } from '../src/plan/schema.js';
-import { labNodeName, labPlanInput, labPxeMac, startIronicLab } from '../test/lab/ironic-lab.js';
+import { labNodeName, labPlanInput, labPxeMac, startIronicLab, testBmcNet } from '../test/lab/ironic-lab.js';
 
 const N = Number(process.env.BENCH_IRONIC_SERVERS ?? 10);
-const PORT = 26385;
 
-const lab = await startIronicLab({ servers: 2 * N, first: 151, seedPort: PORT, undercloudPort: PORT });
+const lab = await startIronicLab({ servers: 2 * N, seedPort: 0, undercloudPort: 0, bmcNet: testBmcNet() });
 try {
   const bmcs = lab.bmcs.bmcs;
 

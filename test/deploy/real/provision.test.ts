@@ -12,7 +12,7 @@ import { journalPath, readJournal } from '../../../src/deploy/journal.js';
 import { StepError, type StepContext } from '../../../src/deploy/types.js';
 import { IpmitoolClient } from '../../../src/inventory/ipmi.js';
 import type { Plan } from '../../../src/plan/schema.js';
-import { startIronic, startIronicLab, type IronicInstance, type IronicLab } from '../../lab/ironic-lab.js';
+import { freePort, startIronic, startIronicLab, testBmcNet, type IronicInstance, type IronicLab } from '../../lab/ironic-lab.js';
 import { deploy, ironicNodes, planFor, statesOf } from './lab-helpers.js';
 
 /** Runs one compiled step through a fresh real driver (as the runner would, minus the journal). */
@@ -43,12 +43,11 @@ async function runStep(plan: Plan, stepId: string): Promise<{ error?: StepError;
 }
 
 let lab: IronicLab;
-const PORT = 16385;
 
 beforeAll(async () => {
   // BMC 3 has another password than the plan will say (fixed later in the test).
-  // Ports and BMC addresses apart from `npm run lab:up` (6385, 127.0.1.1..) and the IPMI tests (127.0.1.10..30).
-  lab = await startIronicLab({ servers: 10, first: 101, seedPort: PORT, undercloudPort: PORT, bmcOverrides: { 3: { password: 'other-secret' } } });
+  // Free ports and a BMC /24 of this process: apart from `npm run lab:up` and from other test runs.
+  lab = await startIronicLab({ servers: 10, seedPort: 0, undercloudPort: 0, bmcNet: testBmcNet(), bmcOverrides: { 3: { password: 'other-secret' } } });
 });
 
 afterAll(async () => {
@@ -157,7 +156,12 @@ describe('real driver, local Ironic lab', () => {
 
   describe('Ironic not running, or stopped mid-way', () => {
     let third: IronicInstance | undefined;
-    const url = `http://127.0.0.3:${PORT}`;
+    let port: number;
+    let url: string;
+    beforeAll(async () => {
+      port = await freePort('127.0.0.3');
+      url = `http://127.0.0.3:${port}`;
+    });
     afterAll(async () => {
       await third?.stop();
     });
@@ -167,7 +171,7 @@ describe('real driver, local Ironic lab', () => {
       const { error } = await runStep(plan, 'undercloud.adopt-check');
       expect(error?.kind).toBe('unreachable');
       expect(error?.message).toBe(`cannot reach Ironic at ${url}: connection refused`);
-      third = await startIronic({ host: '127.0.0.3', port: PORT, imagesDir: lab.seed.imagesDir });
+      third = await startIronic({ host: '127.0.0.3', port, imagesDir: lab.seed.imagesDir });
       expect((await runStep(plan, 'undercloud.adopt-check')).error).toBeUndefined();
     }, 60_000);
 
@@ -187,7 +191,7 @@ describe('real driver, local Ironic lab', () => {
       expect(failed.state).toBe('failed');
       expect(failed.failures.map((f) => f.message).join('\n')).toContain(`cannot reach Ironic at ${url}`);
 
-      third = await startIronic({ host: '127.0.0.3', port: PORT, dir: third!.dir, imagesDir: lab.seed.imagesDir });
+      third = await startIronic({ host: '127.0.0.3', port, dir: third!.dir, imagesDir: lab.seed.imagesDir });
       const resumed = await deploy(plan, stateDir);
       expect(resumed.failures).toEqual([]);
       expect(resumed.state).toBe('done');
