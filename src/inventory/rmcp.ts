@@ -110,7 +110,23 @@ function ipmiRequest(netFn: number, cmd: number, rqSeq: number, data: Buffer): B
   return Buffer.concat([head, Buffer.from([sum(head)]), body, Buffer.from([sum(body)])]);
 }
 
+/** A handshake that crossed a retransmission; worth one more try. */
+class SessionRace extends BmcError {
+  constructor(message: string) {
+    super('other', message);
+  }
+}
+
 async function openSession(t: BmcTarget, tryMs: number, signal?: AbortSignal): Promise<Session> {
+  try {
+    return await handshake(t, tryMs, signal);
+  } catch (e) {
+    if (!(e instanceof SessionRace)) throw e;
+    return handshake(t, tryMs, signal);
+  }
+}
+
+async function handshake(t: BmcTarget, tryMs: number, signal?: AbortSignal): Promise<Session> {
   const channel = new Channel(t.address, t.port ?? 623);
   try {
     const consoleId = (randomBytes(4).readUInt32LE() | 1) >>> 0;
@@ -157,7 +173,8 @@ async function openSession(t: BmcTarget, tryMs: number, signal?: AbortSignal): P
     const rakp3 = Buffer.concat([Buffer.from([tag, 0, 0, 0]), u32(bmcId), hmac(kuid, rc, u32(consoleId), nameBlock, user)]);
     const isRakp4 = (m: Buffer) => parse(m)?.type === PAYLOAD.rakp4 && parse(m)!.payload[0] === tag;
     const r4 = parse(await channel.exchange(preSession(PAYLOAD.rakp3, rakp3), isRakp4, tryMs, signal))!.payload;
-    if (r4[1] !== 0) throw new BmcError(REFUSED_STATUS.has(r4[1]) ? 'refused' : 'other', `the BMC did not accept the session (RAKP 4 status 0x${r4[1].toString(16)})`);
+    // RAKP 2 already proved the password; a failing RAKP 4 is a lost or doubled packet
+    if (r4[1] !== 0) throw new SessionRace(`the BMC did not accept the session (RAKP 4 status 0x${r4[1].toString(16)})`);
     return { channel, consoleId, bmcId, k1, aesKey: k2.subarray(0, 16), seq: 1, rqSeq: 1 };
   } catch (e) {
     channel.close();
@@ -268,7 +285,8 @@ async function withSession<T>(t: BmcTarget, o: BmcCallOptions, work: (s: Session
   try {
     // a session starts at user privilege; LAN settings need administrator
     const priv = await command(s, 0x06, 0x3b, Buffer.from([ADMIN]), tryMs, o.signal);
-    if (priv[0] !== 0) throw new BmcError('refused', 'the user has not enough privilege on this BMC (administrator needed)');
+    if (priv[0] === 0x80 || priv[0] === 0x81) throw new BmcError('refused', 'the user has not enough privilege on this BMC (administrator needed)');
+    if (priv[0] !== 0) throw new BmcError('other', `Set Session Privilege Level failed (completion code 0x${priv[0].toString(16)})`);
     return await work(s, tryMs);
   } finally {
     // cancelled: leave at once; the BMC drops the idle session by itself
