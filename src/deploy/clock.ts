@@ -58,6 +58,7 @@ export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
   const heap: Sleeper[] = [];
   let scheduled = false;
   let holds = 0;
+  let cancelled = 0;
 
   const less = (a: Sleeper, b: Sleeper) => a.wake < b.wake || (a.wake === b.wake && a.seq < b.seq);
   const push = (s: Sleeper) => {
@@ -93,7 +94,10 @@ export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
     scheduled = false;
     if (holds > 0) return;
     let s = pop();
-    while (s?.cancelled) s = pop();
+    while (s?.cancelled) {
+      cancelled--;
+      s = pop();
+    }
     if (!s) return;
     if (s.wake > now) now = s.wake;
     s.resolve();
@@ -125,6 +129,14 @@ export function virtualClock(start = Date.UTC(2026, 0, 1)): Clock {
           const onAbort = () => {
             sleeper.cancelled = true;
             reject(abortReason(signal));
+            // A step's timeout is cancelled when the step ends, long before it would wake:
+            // drop the dead entries now and then, so they do not keep finished steps alive.
+            if (++cancelled > 64 && cancelled > heap.length / 2) {
+              const live = heap.filter((x) => !x.cancelled).sort((a, b) => (less(a, b) ? -1 : 1));
+              heap.length = 0;
+              heap.push(...live);
+              cancelled = 0;
+            }
           };
           signal.addEventListener('abort', onAbort, { once: true });
           sleeper.resolve = () => {

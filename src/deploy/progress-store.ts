@@ -343,7 +343,8 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
         break;
       }
       case 'log':
-        pushLog({ at: e.at, node: e.node, step: e.step, level: e.level, line: e.line });
+        // The event itself is the entry: one object less per line in a flood.
+        pushLog(e);
         break;
       case 'heartbeat':
         heartbeat = { waitingFor: e.waitingFor, sinceMs: e.sinceMs, at: e.at };

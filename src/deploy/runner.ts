@@ -2,6 +2,7 @@
 // concurrently up to a bound, with timeouts, retries and cancellation. Every transition is
 // journalled (and fsync'd) before it is acted on; on a failure the run waits for a decision
 // (retry / skip / abort) from the screen or the CLI, and never ends by itself while waiting.
+import { setMaxListeners } from 'node:events';
 import type { Plan } from '../plan/schema.js';
 import { realClock, type Clock } from './clock.js';
 import type { Journal, JournalRecord, JournalSummary, RunState } from './journal.js';
@@ -98,6 +99,8 @@ export function startRun(opts: RunOptions): DeployRun {
   let resolveResult!: (s: RunState) => void;
   const result = new Promise<RunState>((r) => (resolveResult = r));
   const runAbort = new AbortController();
+  // Every running step listens to it: hundreds at once are expected, not a leak.
+  setMaxListeners(0, runAbort.signal);
 
   const makeReady = (slot: Slot) => {
     slot.state = 'ready';
@@ -194,6 +197,7 @@ export function startRun(opts: RunOptions): DeployRun {
   async function execute(slot: Slot): Promise<void> {
     const { step } = slot;
     const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
     slot.controller = controller;
     const onRunAbort = () => controller.abort(runAbort.signal.reason);
     runAbort.signal.addEventListener('abort', onRunAbort, { once: true });

@@ -1,6 +1,7 @@
 // One deployment from a state directory, as the Deploy screen and `cloudseed deploy` start
 // it: the lock, the journal (resumed when unfinished), the driver, the runner, the log file
 // and the progress store, wired together and torn down together.
+import { setFlagsFromString } from 'node:v8';
 import type { LabWorld } from '../lab/world.js';
 import type { Plan } from '../plan/schema.js';
 import { acquireLock, type Lock } from '../store/lock.js';
@@ -48,8 +49,22 @@ export interface DeploySession {
   result: Promise<RunState>;
 }
 
+let heapTuned = false;
+/**
+ * A deployment streams millions of short-lived log lines for hours. With V8's defaults the
+ * old generation is let grow to several times the live heap between full collections
+ * (1,000 servers, 1,000,000 lines: 160 MB peak RSS for ~25 MB live); `--optimize-for-size`
+ * keeps it near the live size (~105 MB) at the same CPU time (bench/deploy-memory).
+ */
+function tuneHeapForLongRuns(): void {
+  if (heapTuned) return;
+  heapTuned = true;
+  setFlagsFromString('--optimize-for-size');
+}
+
 /** Starts (or resumes) a deployment. Throws LockHeldError when another cloudseed deploys from this state dir. */
 export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySession> {
+  tuneHeapForLongRuns();
   const lock: Lock = acquireLock(opts.stateDir, `deploying ${opts.plan.name}`);
   const notes: string[] = [];
   if (lock.note) notes.push(lock.note);
@@ -79,6 +94,8 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       concurrency: opts.plan.options.concurrency,
       resume: resumed ? previous : undefined,
       now: clock.virtual ? undefined : () => clock.now(),
+      // Virtual time moves only with events: nothing to tick.
+      tickMs: clock.virtual ? 0 : undefined,
       intervalMs: opts.intervalMs,
       logCapacity: opts.logCapacity,
     });

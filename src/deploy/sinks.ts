@@ -46,9 +46,10 @@ export class BufferedWriter {
     this.fd = openSync(path, 'a', 0o600);
   }
 
-  write(text: string): void {
-    this.buf.push(text);
-    this.size += text.length;
+  /** Appends one line (the newline is added here). */
+  write(line: string): void {
+    this.buf.push(line);
+    this.size += line.length + 1;
     if (this.size >= 65536) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.flushMs);
@@ -60,7 +61,7 @@ export class BufferedWriter {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.size || this.fd < 0) return;
-    const data = Buffer.from(this.buf.join(''));
+    const data = Buffer.from(this.buf.join('\n') + '\n');
     this.buf = [];
     this.size = 0;
     let off = 0;
@@ -78,9 +79,20 @@ function time(at: number): string {
   return new Date(at).toISOString().slice(11, 19);
 }
 
+let lastAt = NaN;
+let lastIso = '';
+/** Log lines come in bursts with the same time: format it once. */
+function iso(at: number): string {
+  if (at !== lastAt) {
+    lastAt = at;
+    lastIso = new Date(at).toISOString();
+  }
+  return lastIso;
+}
+
 /** Everything, one line per event, for the log file. */
 export function formatLogLine(e: DeployEvent, steps: ReadonlyMap<string, Step>): string | undefined {
-  const t = new Date(e.at).toISOString();
+  const t = iso(e.at);
   switch (e.type) {
     case 'log':
       return `${t} ${e.level.toUpperCase().padEnd(5)} [${e.node ?? e.step ?? '-'}] ${e.line}`;
@@ -107,7 +119,7 @@ export function fileSink(writer: BufferedWriter, deployment: Deployment, redact:
   const steps = new Map(deployment.steps.map((s) => [s.id, s]));
   return (e) => {
     const line = formatLogLine(e, steps);
-    if (line !== undefined) writer.write(redact(line) + '\n');
+    if (line !== undefined) writer.write(redact(line));
     if (e.type === 'run-done') writer.flush();
   };
 }

@@ -428,16 +428,22 @@ export class SimDriver implements DeployDriver {
     await play.wait(30 * S);
   }
 
-  private ansible(roles: string[], hosts: string[], kind: string): string[] {
-    const tasks = [...TASKS.common, ...roles.flatMap((r) => TASKS[r] ?? [])];
-    const out: string[] = [];
+  /** Ansible's output for `hosts`, produced line by line (hundreds of hosts: a million lines). */
+  private ansible(roles: string[], hosts: string[], kind: string): Lines {
+    const tasks = kind === 'undercloud' ? TASKS.Undercloud : [...TASKS.common, ...roles.flatMap((r) => TASKS[r] ?? [])];
     const chatty = Math.max(1, Math.round(this.opts.chatty ?? 1));
-    for (const task of kind === 'undercloud' ? TASKS.Undercloud : tasks) {
-      out.push(`TASK [${task}] ${'*'.repeat(20)}`);
-      for (let c = 0; c < chatty; c++) for (const h of hosts) out.push(`${c === 0 ? 'changed' : 'ok'}: [${h}]`);
-    }
-    out.push(`PLAY RECAP ${'*'.repeat(20)}`);
-    return out;
+    const perTask = 1 + chatty * hosts.length;
+    return {
+      length: tasks.length * perTask + 1,
+      at(i) {
+        if (i === tasks.length * perTask) return `PLAY RECAP ${'*'.repeat(20)}`;
+        const task = tasks[Math.floor(i / perTask)];
+        const k = i % perTask;
+        if (k === 0) return `TASK [${task}] ${'*'.repeat(20)}`;
+        const c = Math.floor((k - 1) / hosts.length);
+        return `${c === 0 ? 'changed' : 'ok'}: [${hosts[(k - 1) % hosts.length]}]`;
+      },
+    };
   }
 
   private async configure(play: Play, stepId: string): Promise<void> {
@@ -484,6 +490,12 @@ export class SimDriver implements DeployDriver {
   }
 }
 
+/** Log lines produced on demand, so a million of them are never in memory at once. */
+interface Lines {
+  length: number;
+  at(i: number): string | undefined;
+}
+
 /** One step being played: waits on the clock, logs, reports states and progress. */
 class Play {
   constructor(
@@ -525,13 +537,17 @@ class Play {
   }
 
   /** Spreads `lines` over `worldMs`, reporting progress as it goes. */
-  async lines(worldMs: number, lines: string[]): Promise<void> {
+  async lines(worldMs: number, lines: string[] | Lines): Promise<void> {
     const n = Math.max(1, lines.length);
-    // Long outputs (Ansible on hundreds of servers) are written in batches, not one wait per line.
-    const batch = Math.max(1, Math.ceil(n / 50));
+    // Long outputs (Ansible on hundreds of servers) come in chunks of up to 500 lines per
+    // wait, as a tool's output does, not one wait per line.
+    const batch = Math.min(500, Math.max(1, Math.ceil(n / 50)));
     for (let i = 0; i < n; i += batch) {
       await this.wait((worldMs * Math.min(batch, n - i)) / n);
-      for (let j = i; j < Math.min(n, i + batch); j++) if (lines[j] !== undefined) this.log(lines[j]);
+      for (let j = i; j < Math.min(n, i + batch); j++) {
+        const line = lines.at(j);
+        if (line !== undefined) this.log(line);
+      }
       this.progress(Math.min(1, (i + batch) / n));
     }
   }
