@@ -16,7 +16,7 @@ import { freePort, startIronic, startIronicLab, testBmcNet, type IronicInstance,
 import { deploy, ironicNodes, planFor, statesOf } from './lab-helpers.js';
 
 /** Runs one compiled step through a fresh real driver (as the runner would, minus the journal). */
-async function runStep(plan: Plan, stepId: string): Promise<{ error?: StepError; logs: string[] }> {
+async function runStep(plan: Plan, stepId: string, states: string[] = []): Promise<{ error?: StepError; logs: string[] }> {
   const step = compile(plan).steps.find((s) => s.id === stepId);
   if (!step) throw new Error(`no step ${stepId}`);
   const logs: string[] = [];
@@ -27,7 +27,7 @@ async function runStep(plan: Plan, stepId: string): Promise<{ error?: StepError;
     signal: AbortSignal.timeout(120_000),
     log: (line) => void logs.push(line),
     progress: () => undefined,
-    nodeState: () => undefined,
+    nodeState: (_node, state) => void (states.at(-1) !== state && states.push(state)),
     waitingFor: () => undefined,
   };
   const driver = createRealDriver({ yes: true, pollMaxMs: 500 });
@@ -47,7 +47,7 @@ let lab: IronicLab;
 beforeAll(async () => {
   // BMC 3 has another password than the plan will say (fixed later in the test).
   // Free ports and a BMC /24 of this process: apart from `npm run lab:up` and from other test runs.
-  lab = await startIronicLab({ servers: 10, seedPort: 0, undercloudPort: 0, bmcNet: testBmcNet(), bmcOverrides: { 3: { password: 'other-secret' } } });
+  lab = await startIronicLab({ servers: 11, seedPort: 0, undercloudPort: 0, bmcNet: testBmcNet(), bmcOverrides: { 3: { password: 'other-secret' } } });
 });
 
 afterAll(async () => {
@@ -81,6 +81,33 @@ describe('real driver, local Ironic lab', () => {
       expect(await ipmi.powerStatus(target(i))).toBe('on');
       expect(await ipmi.bootDevice(target(i))).toBe('pxe');
     }
+  }, 120_000);
+
+  it("the undercloud's server goes through the seed's Ironic: enrol, manage, inspect, provide, deploy, active", async () => {
+    const plan = planFor(lab, [10], {
+      roles: { undercloud: { placement: 'server', node: 'node-11' }, targets: {}, allInOne: false },
+      seed: { mode: 'adopt', ironic: { url: lab.seed.url }, images: lab.images },
+      undercloud: { mode: 'build', ironic: { url: lab.undercloud.url } },
+    });
+    plan.nodes[0].role = 'Undercloud';
+    const ids = compile(plan).steps.filter((s) => s.nodes.includes('node-11')).map((s) => s.id);
+    expect(ids).toEqual([
+      'seed.enrol-undercloud.node-11',
+      'undercloud.manage.node-11',
+      'undercloud.inspect.node-11',
+      'undercloud.provide.node-11',
+      'undercloud.deploy.node-11',
+      'undercloud.wait-active.node-11',
+    ]);
+    const states: string[] = [];
+    for (const id of ids) expect((await runStep(plan, id, states)).error).toBeUndefined();
+    // Transient states (verifying, cleaning) may pass between two polls; the settled ones may not.
+    expect(states.filter((st) => !['verifying', 'cleaning'].includes(st))).toEqual(['enroll', 'manageable', 'available', 'deploying', 'active']);
+    const nodes = (await ironicNodes(lab.seed.url)).filter((n) => n.name === 'node-11');
+    expect(nodes.map((n) => [n.provision_state, n.power_state])).toEqual([['active', 'power on']]);
+    const bmc = lab.bmcs.bmcs[10];
+    const target = { type: 'ipmi' as const, address: bmc.address, user: 'admin', password: 'password' };
+    expect(await new IpmitoolClient().bootDevice(target)).toBe('pxe');
   }, 120_000);
 
   it('a BMC with a wrong password: the failure names the server and Ironic\'s reason; fixed in the plan, a retry succeeds', async () => {
