@@ -5,11 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/assets.js';
-import { stopPid, startIronicLab } from './ironic-lab.js';
-
-/** Where the answers file expects the lab's kernel and ramdisk. */
-export const LAB_IMAGES_DIR = '/tmp/cloudseed-lab/images';
-export const LAB_SERVERS = 4;
+import { LAB_IMAGES_DIR, LAB_SERVERS, stopPid, startIronicLab } from './ironic-lab.js';
 
 interface LabState {
   startedAt: string;

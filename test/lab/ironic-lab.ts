@@ -257,6 +257,10 @@ export function testBmcNet(): string {
   return `127.0.${50 + (process.pid % 150)}`;
 }
 
+/** `npm run lab:up`: where assets/labs/local-ironic.yaml expects the kernel and ramdisk, and how many servers. */
+export const LAB_IMAGES_DIR = '/tmp/cloudseed-lab/images';
+export const LAB_SERVERS = 4;
+
 export const SEED_IRONIC_HOST = '127.0.0.1';
 export const UNDERCLOUD_IRONIC_HOST = '127.0.0.2';
 export const LAB_BMC_NET = '127.0.1';
