@@ -10,7 +10,7 @@ import { formatDuration } from '../src/deploy/summary.js';
 import type { DeployRun } from '../src/deploy/runner.js';
 import { useKeys } from './components/keys.js';
 import { fit, useTheme, type ColorRole, type Theme } from './components/theme.js';
-import { currentDeploy, ensureDeploy, type DeployRunEntry } from './deploy-run.js';
+import { currentDeploy, ensureDeploy, stopDeploy, type DeployRunEntry } from './deploy-run.js';
 import type { AppContext, ScreenDef, ScreenProps } from './types.js';
 
 const TIER_TITLES = { seed: 'Seed', undercloud: 'Undercloud', overcloud: 'Overcloud' } as const;
@@ -483,6 +483,9 @@ function Deploy({ app }: ScreenProps) {
     const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab);
     setEntry(e);
     if (e.starting) void e.starting.then(() => setTick((t) => t + 1));
+    // Leaving the screen while it runs means quitting the installer: stop every step (the
+    // journal records "interrupted"; starting again resumes).
+    return () => void stopDeploy();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (entry?.error) {

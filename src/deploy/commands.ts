@@ -118,6 +118,7 @@ const deployCommand: Command = {
         plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
         stateDir: ctx.stateDir,
         onFailure: 'abort',
+        yes: ctx.flags.yes === true,
         clock,
         speed,
         seed,

@@ -27,6 +27,8 @@ export interface DeploySessionOptions {
   chatty?: number;
   /** Reporters besides the log file and the store (plain lines, JSON). */
   sinks?: Sink[];
+  /** The person confirmed non-interactively (`--yes`); the real driver asks for it. */
+  yes?: boolean;
   /** A driver built by the caller (tests); otherwise createDriver(plan). */
   driver?: DeployDriver;
   /** Store notification interval (ms). */
@@ -83,7 +85,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     if (previous.torn) notes.push('the journal ended in a torn line (a crash while writing); it was ignored');
     const clock = opts.clock ?? realClock;
     const deployment = compile(opts.plan);
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes }));
     const journal = Journal.open(opts.stateDir);
     const logPath = logFilePath(opts.stateDir);
     const writer = new BufferedWriter(logPath);
