@@ -202,6 +202,23 @@ describe('real driver, local Ironic lab', () => {
       expect((await runStep(plan, 'undercloud.adopt-check')).error).toBeUndefined();
     }, 60_000);
 
+    it("a seed cloudseed builds: its Ironic step waits until the API comes up", async () => {
+      const host = '127.0.0.4';
+      const p4 = await freePort(host);
+      const plan = planFor(lab, [7], { seed: { mode: 'build', ironic: { url: `http://${host}:${p4}` } } });
+      const waiting = runStep(plan, 'seed.ironic');
+      await new Promise((r) => setTimeout(r, 1_500));
+      const fourth = await startIronic({ host, port: p4 });
+      try {
+        const { error, logs } = await waiting;
+        expect(error).toBeUndefined();
+        expect(logs[0]).toBe(`cannot reach Ironic at http://${host}:${p4}: connection refused; waiting for it to start`);
+        expect(logs.at(-1)).toMatch(/the seed's Ironic at .* answers \(API 1\.1–1\.82\)/);
+      } finally {
+        await fourth.stop();
+      }
+    }, 60_000);
+
     it('stopped while a server deploys: the step fails with "cannot reach Ironic"; after a restart, resume brings it to active', async () => {
       const plan = planFor(lab, [7, 8], { undercloud: { mode: 'adopt', ironic: { url }, images: lab.images } });
       const stateDir = mkdtempSync(join(tmpdir(), 'cs-real-stop-'));

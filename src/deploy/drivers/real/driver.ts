@@ -270,7 +270,32 @@ class RealDriver implements DeployDriver {
     const ep = ironicEndpoint(ctx.plan, tier);
     ctx.waitingFor(`the ${tier}'s Ironic at ${ep.url}`);
     const client = this.client(ctx.plan, tier);
-    const v = await client.version(signal);
+    // A cloud cloudseed just built may still be starting: wait for it (the step's timeout bounds
+    // the wait). An adopted one should answer now: fail fast with the reason.
+    const building = ctx.step.kind === 'seed.ironic' || ctx.step.kind === 'undercloud.check-apis';
+    let pause = 1_000;
+    let v: { min: string; max: string };
+    for (;;) {
+      try {
+        v = await client.version(signal);
+        break;
+      } catch (err) {
+        if (!building || !(err instanceof IronicError) || err.kind !== 'unreachable') throw err;
+        ctx.log(`${err.message}; waiting for it to start`, { level: 'warn' });
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = () => {
+            clearTimeout(t);
+            reject(err);
+          };
+          const t = setTimeout(() => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          }, pause);
+          signal.addEventListener('abort', onAbort, { once: true });
+        });
+        pause = Math.min(15_000, pause * 2);
+      }
+    }
     if (!versionAtLeast(v.max, ep.apiVersion)) {
       throw new StepError('state', `the ${tier}'s Ironic at ${ep.url} speaks API ${v.min}–${v.max}, older than the ${ep.apiVersion} the plan expects`, `upgrade it, or set ${tier}.ironic.apiVersion to ${v.max}`);
     }
