@@ -170,10 +170,11 @@ async function findServers(ctx: CommandContext): Promise<Found> {
   if (password === undefined) throw new UsageError(`give the BMC password with --password-file F (or CLOUDSEED_BMC_PASSWORD): ${initUsage}`);
   const result = whole(await scanRange({ range, user, password, client: bmcClientFor(undefined), signal: ctx.signal }));
   // The answers file names the password file instead of holding the password.
-  const nodes = mergeScan([], result.bmcs, { user, password }).nodes.map((n) =>
-    typeof passwordFile === 'string' ? { ...n, bmc: { ...n.bmc, password: undefined, passwordFile: resolve(passwordFile) } } : n,
-  );
-  for (const n of nodes) if (n.bmc.password === undefined) delete n.bmc.password;
+  const nodes = mergeScan([], result.bmcs, { user, password }).nodes.map((n): Node => {
+    if (typeof passwordFile !== 'string') return n;
+    const { password: _inline, ...bmc } = n.bmc;
+    return { ...n, bmc: { ...bmc, passwordFile: resolve(passwordFile) } };
+  });
   return { nodes, how: scanLine(result), findings: [] };
 }
 
