@@ -5,7 +5,7 @@
 // to the shell. So Enter on a Select picks the item instead of also paging forward, and
 // "Enter Enter" after a screen change reaches the new screen's widgets.
 // Outside a KeyRouter (a widget tested alone) useKeys falls back to Ink's useInput.
-import React, { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import React, { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useInput, useStdin, type Key } from 'ink';
 
 export type { Key };
@@ -100,6 +100,7 @@ export function KeyRouter({ onKey, isActive, children }: KeyRouterProps) {
   const onKeyRef = useRef(onKey);
   onKeyRef.current = onKey;
   const [tick, setTick] = useState(0);
+  const pending = useRef<NodeJS.Immediate | undefined>(undefined);
 
   const router = useMemo<Router>(
     () => ({
@@ -148,8 +149,14 @@ export function KeyRouter({ onKey, isActive, children }: KeyRouterProps) {
       }
       if (!used) onKeyRef.current(input, key, router.capturing());
     }
-    if (queue.current.length > 0) setTick((t) => t + 1);
+    // The next key after this commit, from a fresh turn: a state update straight from a
+    // layout effect would nest, and React stops after 50 nested updates (a long paste).
+    if (queue.current.length > 0) pending.current ??= setImmediate(() => {
+      pending.current = undefined;
+      setTick((t) => t + 1);
+    });
   }, [tick, router]);
+  useEffect(() => () => clearImmediate(pending.current), []);
 
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }

@@ -163,6 +163,23 @@ describe('FindingList', () => {
 });
 
 describe('KeyRouter', () => {
+  it('takes a long burst (120 DOWN and ENTER in one chunk) key by key', async () => {
+    const many = Array.from({ length: 300 }, (_, i) => ({ label: `item ${i}`, value: i }));
+    function Probe() {
+      const [picked, setPicked] = useState(-1);
+      return picked >= 0 ? <Text>picked {picked}</Text> : <Select items={many} limit={5} onSelect={(i) => setPicked(i.value)} />;
+    }
+    const { stdin, lastFrame, unmount } = render(
+      <KeyRouter isActive onKey={() => {}}>
+        <Probe />
+      </KeyRouter>,
+    );
+    await vi.waitFor(() => expect(lastFrame()).toContain('item 0'));
+    stdin.write(`${KEY.down.repeat(120)}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('picked 120'));
+    unmount();
+  });
+
   it('gives a text field a pasted run in one go, and the keys after it one by one', async () => {
     const inputs: string[] = [];
     function Probe() {
