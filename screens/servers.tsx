@@ -14,7 +14,7 @@ import { explainBmcError } from '../src/inventory/bmc.js';
 import { bmcClientFor } from '../src/inventory/clients.js';
 import { checkNodeForm, NODE_FORM_FIELDS, NODE_FORM_LABELS, nodeForm, nodeFromForm, type NodeForm, type NodeFormField } from '../src/inventory/form.js';
 import { importNodesFile } from '../src/inventory/nodes-file.js';
-import { applyBmcChecks, checkBmcs, DEFAULT_SCAN_CONCURRENCY, mergeNodes, mergeScan, scanRange, type ScanProgress } from '../src/inventory/scan.js';
+import { applyBmcChecks, applyInspection, checkBmcs, DEFAULT_SCAN_CONCURRENCY, inspectNodes, mergeNodes, mergeScan, scanRange, type ScanProgress } from '../src/inventory/scan.js';
 import { inventoryRow, type InventoryColumn } from '../src/inventory/table.js';
 import { FindingList } from './components/finding-list.js';
 import { Frame } from './components/frame.js';
@@ -24,7 +24,7 @@ import { TextField } from './components/text-field.js';
 import { useTheme, type ColorRole } from './components/theme.js';
 import type { ScreenDef, ScreenProps } from './types.js';
 
-type Mode = 'table' | 'import' | 'scan-form' | 'scanning' | 'checking' | 'form' | 'remove';
+type Mode = 'table' | 'import' | 'scan-form' | 'scanning' | 'checking' | 'inspecting' | 'form' | 'remove';
 
 interface Row extends Record<InventoryColumn, string> {
   node: Node;
@@ -65,7 +65,9 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 function Servers({ app }: ScreenProps) {
   const theme = useTheme();
   const { plan, setPlan, lab } = app;
-  const client = useMemo(() => bmcClientFor(lab), [lab]);
+  // the lab plays an inspection (5 minutes on real hardware) at the plan's speed
+  const speed = plan.sim?.speed ?? 60;
+  const client = useMemo(() => bmcClientFor(lab, { inspectMs: 300_000 / speed }), [lab, speed]);
   const [mode, setMode] = useState<Mode>('table');
   const [note, setNote] = useState<{ text: string; tone?: ColorRole } | undefined>();
   const [lastFindings, setLastFindings] = useState<Finding[]>([]);
@@ -91,10 +93,10 @@ function Servers({ app }: ScreenProps) {
   const [field, setField] = useState(0);
   const [touched, setTouched] = useState<ReadonlySet<NodeFormField>>(new Set());
 
-  const busy = mode === 'scanning' || mode === 'checking';
+  const busy = mode === 'scanning' || mode === 'checking' || mode === 'inspecting';
   useEffect(() => {
     app.setCapture(mode !== 'table');
-    app.setBlocked(busy ? `${mode === 'scanning' ? 'A scan' : 'A BMC check'} is running: Esc cancels it` : undefined);
+    app.setBlocked(busy ? `${mode === 'scanning' ? 'A scan' : mode === 'checking' ? 'A BMC check' : 'An inspection'} is running: Esc cancels it` : undefined);
   }, [mode]); // eslint-disable-line react-hooks/exhaustive-deps
   // leaving the screen stops a scan or check in flight
   useEffect(() => () => abort.current?.abort(), []);
@@ -187,6 +189,24 @@ function Servers({ app }: ScreenProps) {
     setMode('table');
   };
 
+  const startInspect = async () => {
+    if (plan.nodes.length === 0) return;
+    const ac = new AbortController();
+    abort.current = ac;
+    checkedNow.current = { done: 0, total: plan.nodes.length };
+    setChecked(checkedNow.current);
+    setMode('inspecting');
+    const results = await inspectNodes(plan.nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: plan.nodes.length }) });
+    setPlan((p) => ({ ...p, nodes: applyInspection(p.nodes, results) }));
+    const failed = results.filter((r) => r.error);
+    setNote({
+      text: `${ac.signal.aborted ? 'Inspection cancelled' : 'Inspected'} ${results.length - failed.length} of ${plan.nodes.length} servers${failed.length ? `; ${failed.length} could not be inspected` : ''}`,
+      tone: failed.length ? 'warn' : 'ok',
+    });
+    setLastFindings(failed.map((r) => warning('inventory.inspect-failed', r.name, r.error ?? 'not inspected', 'check BMCs (c) first; fix the BMC, then inspect again', 'servers')));
+    setMode('table');
+  };
+
   const doImport = async (file: string) => {
     if (!file.trim()) return setPathError('the path of an instackenv.json/.yaml or baremetal.csv file');
     try {
@@ -243,6 +263,7 @@ function Servers({ app }: ScreenProps) {
       switch (mode) {
         case 'scanning':
         case 'checking':
+        case 'inspecting':
           if (key.escape) abort.current?.abort();
           return true;
         case 'remove':
@@ -269,6 +290,7 @@ function Servers({ app }: ScreenProps) {
           if (input === 'e' && current) return (openForm(current.node), true);
           if (input === 'd' && current) return (setMode('remove'), true);
           if (input === 'c') return (void startCheck(), true);
+          if (input === 'n') return (void startInspect(), true);
           return false;
       }
     },
@@ -342,14 +364,18 @@ function Servers({ app }: ScreenProps) {
         </Text>
       </Frame>
     );
-  } else if (mode === 'scanning' || mode === 'checking') {
+  } else if (busy) {
     const p = progress;
     const done = mode === 'scanning' ? (p?.scanned ?? 0) : checked.done;
     const total = mode === 'scanning' ? (p?.total ?? 0) : checked.total;
     const barWidth = Math.max(10, Math.min(50, app.columns - 30));
     const filled = total ? Math.round((done / total) * barWidth) : 0;
     body = (
-      <Frame title={mode === 'scanning' ? `Scanning ${scan.range}` : 'Checking every BMC (power status)'} height={tableHeight + 2} tone="accent">
+      <Frame
+        title={mode === 'scanning' ? `Scanning ${scan.range}` : mode === 'checking' ? 'Checking every BMC (power status)' : 'Inspecting the hardware (PXE boot into the inspection image)'}
+        height={tableHeight + 2}
+        tone="accent"
+      >
         <Text>
           [{(theme.ascii ? '#' : '█').repeat(filled)}
           {(theme.ascii ? '.' : '░').repeat(barWidth - filled)}] {done}/{total}
@@ -454,6 +480,7 @@ export const servers: ScreenDef = {
     { keys: 'e', action: 'edit' },
     { keys: 'd', action: 'remove' },
     { keys: 'c', action: 'check BMCs' },
+    { keys: 'n', action: 'inspect' },
     { keys: '/', action: 'filter' },
   ],
   help: [
@@ -461,6 +488,8 @@ export const servers: ScreenDef = {
     'instackenv.json/.yaml or Helion baremetal.csv), s scans a BMC address range over IPMI',
     'with one user and password, a adds a server by hand. e or Enter edits, d removes.',
     'c checks every BMC (power state); no answer or a wrong password is shown on the row',
-    'with the likely cause. / filters by name, address, model, serial or status.',
+    'with the likely cause. n inspects the hardware (CPUs, memory, disk, PXE MAC) where the',
+    'driver can; declared facts larger than found ones become findings.',
+    '/ filters by name, address, model, serial or status.',
   ].join('\n'),
 };

@@ -48,6 +48,11 @@ export interface BmcClient {
   bootDevice(t: BmcTarget, o?: BmcCallOptions): Promise<BootDevice>;
   identify(t: BmcTarget, o?: BmcCallOptions): Promise<BmcIdentity>;
   inventory?(t: BmcTarget, o?: BmcCallOptions): Promise<BmcInventory>;
+  /**
+   * Hardware inspection: the server boots an inspection image and reports CPUs, memory, disks
+   * and NICs (what Ironic introspection does). Leaves the server powered off.
+   */
+  inspect?(t: BmcTarget, o?: BmcCallOptions): Promise<BmcInventory>;
   /** Power state and identity in one exchange, where the client can do that cheaper than two. */
   survey?(t: BmcTarget, o?: BmcCallOptions): Promise<{ power: PowerState; identity: BmcIdentity }>;
 }

@@ -1,6 +1,6 @@
 // Picks the BMC client: the simulated lab's, or the real one routing by BMC type.
 import type { LabWorld } from '../lab/world.js';
-import type { BmcCallOptions, BmcClient, BmcTarget } from './bmc.js';
+import { BmcError, type BmcCallOptions, type BmcClient, type BmcTarget } from './bmc.js';
 import { IpmitoolClient } from './ipmi.js';
 import { RedfishClient } from './redfish.js';
 import { SimBmcClient, type SimBmcOptions } from './sim-bmc.js';
@@ -34,6 +34,12 @@ export class RealBmcClient implements BmcClient {
     if (c.survey) return c.survey(t, o);
     const power = await c.powerStatus(t, o);
     return { power, identity: await c.identify(t, o) };
+  }
+  /** Redfish reads the inventory; IPMI servers are inspected by the undercloud's Ironic. */
+  async inspect(t: BmcTarget, o?: BmcCallOptions) {
+    const c = this.pick(t);
+    if (t.type === 'redfish' && c.inventory) return c.inventory(t, o);
+    throw new BmcError('other', "an IPMI server is inspected by the undercloud's Ironic (introspection) during the deployment; until then its declared facts count");
   }
   async inventory(t: BmcTarget, o?: BmcCallOptions) {
     const c = this.pick(t);

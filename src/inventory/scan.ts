@@ -287,3 +287,54 @@ export function applyBmcChecks(nodes: readonly Node[], checks: readonly BmcCheck
     return { ...n, discovered: d };
   });
 }
+
+export interface InspectResult {
+  name: string;
+  inventory?: BmcInventory;
+  /** Why the server could not be inspected. */
+  error?: string;
+}
+
+/** Inspects servers (hardware facts into `discovered`); a server that fails says why. */
+export async function inspectNodes(
+  nodes: readonly Node[],
+  client: BmcClient,
+  o: { concurrency?: number; signal?: AbortSignal; onResult?(r: InspectResult, done: number): void } = {},
+): Promise<InspectResult[]> {
+  const results: InspectResult[] = [];
+  const concurrency = o.concurrency ?? DEFAULT_SCAN_CONCURRENCY;
+  const signal = fanOutSignal(o.signal, concurrency);
+  await eachLimited(nodes, concurrency, signal, async (node) => {
+    let r: InspectResult;
+    try {
+      if (!client.inspect) throw new BmcError('other', 'this driver cannot inspect servers');
+      r = { name: node.name, inventory: await client.inspect(await bmcTarget(node), { signal }) };
+    } catch (e) {
+      if (isAbort(e)) return;
+      r = { name: node.name, error: (e as Error).message };
+    }
+    results.push(r);
+    o.onResult?.(r, results.length);
+  });
+  return results;
+}
+
+/** Records inspected hardware on the nodes. */
+export function applyInspection(nodes: readonly Node[], results: readonly InspectResult[], at = new Date().toISOString()): Node[] {
+  const byName = new Map(results.filter((r) => r.inventory).map((r) => [r.name, r.inventory!]));
+  return nodes.map((n) => {
+    const inv = byName.get(n.name);
+    if (!inv) return n;
+    return {
+      ...n,
+      discovered: {
+        ...(n.discovered ?? {}),
+        ...(inv.cpu ? { cpu: inv.cpu } : {}),
+        ...(inv.memoryMiB ? { memoryMiB: inv.memoryMiB } : {}),
+        ...(inv.diskGiB ? { diskGiB: inv.diskGiB } : {}),
+        ...(inv.macs?.length ? { macs: inv.macs } : {}),
+        at,
+      },
+    };
+  });
+}

@@ -9,11 +9,14 @@ export interface SimBmcOptions {
   scale?: number;
   /** How long a dead address takes to give up, before scaling (ipmitool with -N 1 -R 1: ~2 s). */
   deadMs?: number;
+  /** How long inspecting one server takes, before scaling (bare metal: 5-15 minutes). */
+  inspectMs?: number;
 }
 
 export class SimBmcClient implements BmcClient {
   private readonly scale: number;
   private readonly deadMs: number;
+  private readonly inspectMs: number;
   /** Power and boot device change as the person acts; the world file stays as loaded. */
   private readonly state = new Map<LabServer, { power: PowerState; boot: BootDevice }>();
 
@@ -23,6 +26,7 @@ export class SimBmcClient implements BmcClient {
   ) {
     this.scale = opts.scale ?? 1;
     this.deadMs = opts.deadMs ?? 2000;
+    this.inspectMs = opts.inspectMs ?? 300_000;
   }
 
   private stateOf(s: LabServer) {
@@ -71,6 +75,23 @@ export class SimBmcClient implements BmcClient {
     // FRU, LAN and GUID: three exchanges, as with ipmitool
     const s = await this.reach(t, o, 3);
     return { vendor: s.vendor, product: s.product, serial: s.serial, guid: s.guid.toLowerCase(), ...(s.bmc.mac ? { bmcMac: s.bmc.mac.toLowerCase() } : {}) };
+  }
+
+  /** Power on, boot the inspection image over PXE, report the hardware, power off. */
+  async inspect(t: BmcTarget, o?: BmcCallOptions): Promise<BmcInventory> {
+    const s = await this.reach(t, o, 3);
+    if (s.faults.includes('no-pxe') || !s.nics.some((n) => n.pxe)) throw new BmcError('other', 'the server did not boot the inspection image: no NIC boots from the network');
+    const st = this.stateOf(s);
+    st.power = 'on';
+    st.boot = 'pxe';
+    await sleep(this.inspectMs * this.scale, undefined, { signal: o?.signal });
+    st.power = 'off';
+    return {
+      cpu: s.cpu.cores,
+      memoryMiB: s.memoryMiB,
+      diskGiB: s.disks.reduce((m, d) => Math.max(m, d.sizeGiB), 0),
+      macs: s.nics.filter((n) => n.pxe).map((n) => n.mac.toLowerCase()),
+    };
   }
 
   /** Only Redfish BMCs describe the hardware; an IPMI BMC has no such inventory. */

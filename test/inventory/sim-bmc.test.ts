@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SimBmcClient } from '../../src/inventory/sim-bmc.js';
-import { checkBmcs, mergeScan, scanRange } from '../../src/inventory/scan.js';
+import { applyInspection, checkBmcs, inspectNodes, mergeScan, scanRange } from '../../src/inventory/scan.js';
+import { RealBmcClient } from '../../src/inventory/clients.js';
+import { validateNodes } from '../../src/inventory/validate.js';
+import { emptyPlan } from '../../src/plan/schema.js';
 import { importNodesFile } from '../../src/inventory/nodes-file.js';
 import { assetPath } from '../../src/assets.js';
 import { loadLab } from '../../src/lab/load.js';
@@ -41,6 +44,20 @@ describe('the simulated lab BMCs', () => {
     const { nodes } = await importNodesFile(assetPath('labs', 'ha-lab.instackenv.json'));
     const checks = await checkBmcs(nodes, new SimBmcClient(lab, { scale: 0.01 }));
     expect(checks.map((c) => c.status)).toEqual(['off', 'off', 'off', 'off', 'unreachable', 'refused']);
+  });
+
+  it('inspection fills in the hardware; node-04 then has a disk finding', async () => {
+    const { nodes } = await importNodesFile(assetPath('labs', 'ha-lab.instackenv.json'));
+    const results = await inspectNodes(nodes, new SimBmcClient(lab, { scale: 0.01, inspectMs: 1000 }));
+    expect(results.filter((r) => r.error).map((r) => r.name).sort()).toEqual(['node-05', 'node-06']);
+    const inspected = applyInspection(nodes, results);
+    expect(validateNodes(emptyPlan({ nodes: inspected })).map((f) => f.message)).toEqual(['node-04: the disk is 240 GiB, smaller than the 500 GiB declared']);
+  });
+
+  it('the real driver leaves IPMI inspection to Ironic, and says so', async () => {
+    const { nodes } = await importNodesFile(assetPath('labs', 'ha-lab.instackenv.json'));
+    const [r] = await inspectNodes(nodes.slice(0, 1), new RealBmcClient());
+    expect(r.error).toMatch(/inspected by the undercloud's Ironic/);
   });
 
   it('cancel stops the scan at once', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { servers } from '../../screens/servers.js';
 import { loadLab } from '../../src/lab/load.js';
+import { emptyPlan } from '../../src/plan/schema.js';
 import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
 
 const haLab = () => loadLab('ha-lab');
@@ -78,6 +79,26 @@ describe('Servers screen', () => {
     unmount();
   });
 
+  it('inspection finds the disk smaller than the file declares (a finding on node-04)', async () => {
+    const plan = emptyPlan({ driver: 'sim', sim: { lab: 'ha-lab', speed: 6000 } });
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { plan, app: { lab: haLab() } });
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read'));
+    stdin.write('n');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Inspecting the hardware'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Inspected 4 of 6 servers; 2 could not be inspected'), { timeout: 10_000 });
+    expect(seen.plan.nodes[3].discovered).toMatchObject({ diskGiB: 240, cpu: 32, macs: ['f8:bc:12:00:00:04'] });
+    expect(lastFrame()).toContain('node-05: the BMC does not answer');
+    // back to the plan's own findings: the disk is one of them
+    stdin.write('c');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Checked 6 BMCs'), { timeout: 10_000 });
+    stdin.write(KEY.down.repeat(3));
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-04: the disk is 240 GiB, smaller than the 500 GiB declared'));
+    unmount();
+  });
+
   it('the form: adds a server with inline validation, then edits and removes it', async () => {
     const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
     stdin.write('a');
@@ -112,7 +133,7 @@ describe('Servers screen', () => {
 
   it('hundreds of rows: scrolls and filters; ASCII mode stays ASCII', async () => {
     const lab = loadLab('datacenter-300');
-    const plan = (await import('../../src/plan/schema.js')).emptyPlan({
+    const plan = emptyPlan({
       nodes: lab.servers.map((s, i) => ({ name: `n-${i}`, bmc: { type: 'ipmi' as const, address: s.bmc.address, user: 'admin', password: 'x' }, macs: [s.nics[0].mac] })),
     });
     const { lastFrame, stdin, unmount } = renderScreen(servers, { plan, ui: { ascii: true }, app: { lab } });
