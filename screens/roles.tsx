@@ -6,6 +6,7 @@ import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { OVERCLOUD_ROLES, type Plan, type RoleName } from '../src/plan/schema.js';
 import { autoAssign, roleCounts, roleFloor, setRoles, undercloudAsVm, type Assignment, type OvercloudRole } from '../src/roles/assign.js';
+import { roleSpec } from '../src/roles/catalog.js';
 import { fit, gib, nodeFacts } from '../src/roles/fit.js';
 import { parseTargets, targetFields, type TargetFields } from '../src/roles/targets.js';
 import { FindingList } from './components/finding-list.js';
@@ -101,11 +102,15 @@ const searchOf = (r: Row) => r.search;
 const nameOf = (r: Row) => r.name;
 
 type Pick = RoleName | 'none';
-const PICKS: SelectItem<Pick>[] = [
-  ...OVERCLOUD_ROLES.map((r) => ({ label: r, value: r as Pick })),
-  { label: 'Undercloud', value: 'Undercloud', hint: '(runs the undercloud on this server)' },
-  { label: 'not used', value: 'none', hint: '(leave the server out)' },
-];
+/** The picker's choices, each with what the role does (read from the catalog when first needed). */
+let picks: SelectItem<Pick>[] | undefined;
+function pickItems(): SelectItem<Pick>[] {
+  picks ??= [
+    ...[...OVERCLOUD_ROLES, 'Undercloud' as const].map((r) => ({ label: r.padEnd(14), value: r as Pick, hint: roleSpec(r).description })),
+    { label: 'not used'.padEnd(14), value: 'none', hint: 'leave the server out of the cloud' },
+  ];
+  return picks;
+}
 
 /** Target counts per role; Tab/Up/Down move, Enter applies (and auto-assigns), Esc cancels. */
 function TargetsForm({ plan, height, onApply, onCancel }: { plan: Plan; height: number; onApply(t: Plan['roles']['targets']): void; onCancel(): void }) {
@@ -154,7 +159,7 @@ function TargetsForm({ plan, height, onApply, onCancel }: { plan: Plan; height: 
 /** The picker starts on the server's current role. */
 function pickIndex(plan: Plan, name: string | undefined): number {
   const role = plan.nodes.find((n) => n.name === name)?.role;
-  return Math.max(0, PICKS.findIndex((p) => p.value === (role ?? 'none')));
+  return Math.max(0, pickItems().findIndex((p) => p.value === (role ?? 'none')));
 }
 
 function Roles({ app }: ScreenProps) {
@@ -283,7 +288,7 @@ function Roles({ app }: ScreenProps) {
         />
       ) : picking ? (
         <Frame title={`Role for ${targets.length === 1 ? targets[0] : `${targets.length} marked servers`}`} height={height + 2}>
-          <Select items={PICKS} initialIndex={pickIndex(plan, targets[0])} onSelect={(item) => pick(targets, item.value)} limit={Math.max(1, height - 1)} />
+          <Select items={pickItems()} initialIndex={pickIndex(plan, targets[0])} onSelect={(item) => pick(targets, item.value)} limit={Math.max(1, height - 1)} />
         </Frame>
       ) : null}
       {/* Kept mounted (hidden) under the picker and the form, so cursor and filter stay. */}
