@@ -42,8 +42,6 @@ export interface IronicOptions {
   port?: number;
   /** Folder for state; a new temporary one when absent. Reused (schema kept) when it exists. */
   dir?: string;
-  /** Runs detached (survives the starting process: `npm run lab:up`). */
-  detached?: boolean;
   /** Extra lines for [DEFAULT]. */
   extraDefault?: string[];
   /** The folder file:// images may come from (several instances can share one). */
@@ -189,9 +187,7 @@ export async function startIronic(opts: IronicOptions = {}): Promise<IronicInsta
   }
   const child: ChildProcess = spawn(IRONIC_BIN, ['--config-file', conf], {
     stdio: 'ignore',
-    detached: opts.detached ?? false,
   });
-  if (opts.detached) child.unref();
   const pid = child.pid;
   if (!pid) throw new Error('could not start ironic');
   let exited = false;
@@ -246,8 +242,6 @@ export interface IronicLabOptions {
   undercloudPort?: number;
   /** Per-BMC overrides, e.g. another password for one of them. */
   bmcOverrides?: Record<number, Partial<LabBmcSpec>>;
-  /** The Ironics outlive this process (`npm run lab:up`). */
-  detached?: boolean;
   /** First three octets of the BMC addresses (default 127.0.1). */
   bmcNet?: string;
 }
@@ -273,8 +267,8 @@ export async function startIronicLab(opts: IronicLabOptions): Promise<IronicLab>
   const images = writeLabImages(imagesDir);
   const specs = labSpecs(opts.servers, opts.bmcNet ?? LAB_BMC_NET, opts.first ?? 1).map((s, i) => ({ ...s, ...(opts.bmcOverrides?.[i] ?? {}) }));
   const started = await Promise.allSettled([
-    startIronic({ host: SEED_IRONIC_HOST, port: opts.seedPort ?? 6385, dir: join(dir, 'seed'), imagesDir, detached: opts.detached }),
-    startIronic({ host: UNDERCLOUD_IRONIC_HOST, port: opts.undercloudPort ?? 6385, dir: join(dir, 'undercloud'), imagesDir, detached: opts.detached }),
+    startIronic({ host: SEED_IRONIC_HOST, port: opts.seedPort ?? 6385, dir: join(dir, 'seed'), imagesDir }),
+    startIronic({ host: UNDERCLOUD_IRONIC_HOST, port: opts.undercloudPort ?? 6385, dir: join(dir, 'undercloud'), imagesDir }),
     startBmcLab(specs),
   ]);
   const [seed, undercloud, bmcs] = started;
