@@ -40,6 +40,9 @@ const STATUS_TONE: Record<string, ColorRole | undefined> = {
   unchecked: 'muted',
 };
 
+/** Less found than declared (the table marks it with `!`). */
+const short = (c: 'cpu' | 'ram' | 'disk') => (r: Row) => (r[c].endsWith('!') ? ('fail' as const) : undefined);
+
 function columnsFor(width: number): Column<Row>[] {
   const wide = width >= 110;
   return [
@@ -52,9 +55,9 @@ function columnsFor(width: number): Column<Row>[] {
           { header: 'SERIAL', width: 11, get: (r: Row) => r.serial },
         ]
       : []),
-    { header: 'CPU', width: 3, get: (r) => r.cpu, align: 'right' },
-    { header: 'RAM', width: 5, get: (r) => r.ram, align: 'right' },
-    { header: 'DISK', width: 5, get: (r) => r.disk, align: 'right' },
+    { header: 'CPU', width: 3, get: (r) => r.cpu, align: 'right', tone: short('cpu') },
+    { header: 'RAM', width: 5, get: (r) => r.ram, align: 'right', tone: short('ram') },
+    { header: 'DISK', width: 5, get: (r) => r.disk, align: 'right', tone: short('disk') },
     { header: 'PXE MAC', width: 17, get: (r) => r.pxeMac },
     { header: 'STATUS', width: 14, get: (r) => r.status, tone: (r) => STATUS_TONE[r.status] },
   ];

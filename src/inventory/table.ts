@@ -20,8 +20,9 @@ export const INVENTORY_HEADINGS: Record<InventoryColumn, string> = {
 
 const gib = (mib: number) => `${Math.round(mib / 1024)}G`;
 
-/** Declared value, or the discovered one when nothing was declared. */
+/** Declared value, or the discovered one when nothing was declared; less found than declared: `found!`. */
 function fact(declared: number | undefined, found: number | undefined, show: (n: number) => string): string {
+  if (declared !== undefined && found !== undefined && found < declared) return `${show(found)}!`;
   const v = declared ?? found;
   return v === undefined ? '-' : show(v);
 }

@@ -91,6 +91,7 @@ describe('Servers screen', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('Inspected 4 of 6 servers; 2 could not be inspected'), { timeout: 10_000 });
     expect(seen.plan.nodes[3].discovered).toMatchObject({ diskGiB: 240, cpu: 32, macs: ['f8:bc:12:00:00:04'] });
     expect(lastFrame()).toContain('node-05: the BMC does not answer');
+    expect(lastFrame()).toMatch(/node-04 .* 240G! f8:bc:12:00:00:04/);
     // back to the plan's own findings: the disk is one of them
     stdin.write('c');
     await vi.waitFor(() => expect(lastFrame()).toContain('Checked 6 BMCs'), { timeout: 10_000 });
