@@ -2,7 +2,10 @@
 // each tier took, and where the log and the answers are kept.
 import React from 'react';
 import { Box, Text } from 'ink';
+import { join } from 'node:path';
+import { readJournal } from '../src/deploy/journal.js';
 import { deploySummary, formatDuration } from '../src/deploy/summary.js';
+import { STATE_FILE } from '../src/store/state.js';
 import { fit, useTheme } from './components/theme.js';
 import { currentDeploy } from './deploy-run.js';
 import type { ScreenDef, ScreenProps } from './types.js';
@@ -21,7 +24,7 @@ function Done({ app }: ScreenProps) {
   }
   const plan = entry.plan;
   const view = session.store.getSnapshot();
-  const s = deploySummary(plan, view, app.ui.stateDir);
+  const s = deploySummary(plan, view, app.ui.stateDir, readJournal(app.ui.stateDir));
   const line = (label: string, value: string) => (
     <Text wrap="truncate-end">
       <Text color={theme.c('muted')}>{label.padEnd(13)}</Text>
@@ -48,7 +51,7 @@ function Done({ app }: ScreenProps) {
       {line('Time', `${formatDuration(s.totalMs)} in all: ${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')}`)}
       {line('Log', session.logPath)}
       {line('Journal', session.journalPath)}
-      {line('Answers', `${app.ui.stateDir} (saved plan; Review saves an answers file)`)}
+      {line('Answers', `${join(app.ui.stateDir, STATE_FILE)} (the saved plan; Review saves a YAML file)`)}
       <Text> </Text>
       <Text color={theme.c('muted')}>q quits. `cloudseed status` shows the journal later.</Text>
     </Box>

@@ -140,7 +140,7 @@ const deployCommand: Command = {
     session.store.close();
     const view = session.store.getSnapshot();
     if (state === 'done') {
-      const s = deploySummary(plan, view, ctx.stateDir);
+      const s = deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir));
       if (!ctx.json) {
         ctx.out(`deployed in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')})`);
         for (const e of s.endpoints) ctx.out(`  ${e.name}: ${e.url}`);

@@ -69,7 +69,6 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
   tuneHeapForLongRuns();
   const lock: Lock = acquireLock(opts.stateDir, `deploying ${opts.plan.name}`);
   const notes: string[] = [];
-  if (lock.note) notes.push(lock.note);
   try {
     let previous: JournalSummary = readJournal(opts.stateDir);
     if (previous.state === 'done' || (previous.plan && previous.plan !== opts.plan.name)) {
@@ -82,6 +81,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       const done = [...previous.steps.values()].filter((s) => s.state === 'done' || s.state === 'skipped').length;
       notes.push(`resuming the deployment started ${new Date(previous.startedAt ?? Date.now()).toISOString()}: ${done} step(s) already done`);
     }
+    if (lock.note) notes.push(lock.note);
     if (previous.torn) notes.push('the journal ended in a torn line (a crash while writing); it was ignored');
     const clock = opts.clock ?? realClock;
     const deployment = compile(opts.plan);

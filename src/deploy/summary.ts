@@ -64,18 +64,25 @@ export function deployedLines(plan: Plan): string[] {
   ];
 }
 
-export function deploySummary(plan: Plan, view: ProgressView, stateDir: string): DeploySummary {
+/**
+ * Times per tier and in all. With the journal they span every run (a resumed deployment
+ * counts its earlier runs too); otherwise they come from this run's view.
+ */
+export function deploySummary(plan: Plan, view: ProgressView, stateDir: string, journal?: JournalSummary): DeploySummary {
   const path = credentialsPath(stateDir);
   const mode = existsSync(path) ? (statSync(path).mode & 0o777).toString(8).padStart(4, '0') : undefined;
-  const tierMs = view.tiers.map((t) => ({ tier: t.id, ms: t.startedAt !== undefined ? (t.endedAt ?? view.now) - t.startedAt : 0 }));
-  return {
-    deployed: deployedLines(plan),
-    endpoints: endpoints(plan),
-    credentialsPath: path,
-    credentialsMode: mode,
-    tierMs,
-    totalMs: view.startedAt !== undefined ? (view.endedAt ?? view.now) - view.startedAt : 0,
-  };
+  let tierMs = view.tiers.map((t) => ({ tier: t.id, ms: t.startedAt !== undefined ? (t.endedAt ?? view.now) - t.startedAt : 0 }));
+  let totalMs = view.startedAt !== undefined ? (view.endedAt ?? view.now) - view.startedAt : 0;
+  if (journal && journal.steps.size) {
+    tierMs = TIERS.map((tier) => {
+      const steps = [...journal.steps.values()].filter((r) => r.tier === tier);
+      const start = Math.min(...steps.map((r) => r.startedAt ?? r.at));
+      const end = Math.max(...steps.map((r) => r.at));
+      return { tier, ms: steps.length ? end - start : 0 };
+    });
+    totalMs = (journal.endedAt ?? view.now) - (journal.startedAt ?? view.now);
+  }
+  return { deployed: deployedLines(plan), endpoints: endpoints(plan), credentialsPath: path, credentialsMode: mode, tierMs, totalMs };
 }
 
 /** `cloudseed status`: the journal per tier, with the reason of each failure. */

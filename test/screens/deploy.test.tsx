@@ -46,6 +46,28 @@ describe('Deploy screen, end to end in the wizard', () => {
   });
 });
 
+describe('Deploy screen: resume', () => {
+  it('starting the installer on an unfinished deployment offers to resume it, and it continues', async () => {
+    const plan = planForLab('two-machine');
+    openSessionStore(state.dir).save(plan, 'deploy');
+    // A deployment that stopped half-way (as if cloudseed had been killed).
+    const { startDeploy } = await import('../../src/deploy/session.js');
+    const first = await startDeploy({ plan, stateDir: state.dir, onFailure: 'wait', clock: virtualClock() });
+    await vi.waitFor(() => expect(first.store.getSnapshot().tiers[1].done).toBeGreaterThan(2));
+    first.run.cancel();
+    await first.result;
+    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('reached Deploy'));
+    r.stdin.write(KEY.down);
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/is deployed|resuming the deployment/), { timeout: 20_000 });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('is deployed'), { timeout: 20_000 });
+    const { readJournal } = await import('../../src/deploy/journal.js');
+    for (const [id, step] of readJournal(state.dir).steps) expect(step.completions, id).toBe(1);
+    r.unmount();
+  });
+});
+
 describe('Deploy screen: failures', () => {
   it('shows which step failed where, why and what to try; r retries and it goes on to Done', async () => {
     deployScreenOptions.faults = 'pxe-fail:node-01:3';
