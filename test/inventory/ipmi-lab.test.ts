@@ -128,10 +128,13 @@ describe('scan of a range', () => {
     expect(checks[2].cause).toMatch(/no answer/);
   }, 15_000);
 
-  it('cancels: stops at once and leaves no ipmitool behind', async () => {
+  it.each([
+    ['native RMCP+ sessions', client],
+    ['ipmitool processes', new IpmitoolClient({ timeoutMs: 4000, nativePower: false })],
+  ])('cancels (%s): stops at once and leaves no ipmitool behind', async (_, c) => {
     const ac = new AbortController();
     const started = Date.now();
-    const pending = scanRange({ range: `${BASE}.40-${BASE}.79`, user: 'admin', password: 'password', client, concurrency: 8, timeoutMs: 4000, signal: ac.signal });
+    const pending = scanRange({ range: `${BASE}.40-${BASE}.79`, user: 'admin', password: 'password', client: c, concurrency: 8, timeoutMs: 4000, signal: ac.signal });
     setTimeout(() => ac.abort(), 300);
     const r = await pending;
     expect(r.cancelled).toBe(true);
