@@ -124,7 +124,3 @@ export function checkHost(facts: HostFacts, min: HostMinimums): HostCheck[] {
   return checks;
 }
 
-/** Failed checks that block moving on (unless --skip-checks). */
-export function blockingChecks(checks: readonly HostCheck[]): HostCheck[] {
-  return checks.filter((c) => c.status === 'fail');
-}
