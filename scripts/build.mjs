@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// Bundles cloudseed into one ESM file, dist/cloudseed.js, for a fast start (see
-// ../shared/reference/ink-notes.md: ~420 ms bundled against ~1.1 s unbundled).
+// Bundles cloudseed for a fast start (see ../shared/reference/ink-notes.md: ~420 ms bundled
+// against ~1.1 s unbundled): one ESM entry file, dist/cloudseed.js (the bin), plus chunks in
+// dist/chunks/cloudseed/ for what the first frame does not need (screens after Welcome,
+// sub-commands, the schema, the state store), which the entry imports when they are used.
 //   node scripts/build.mjs [--force] [--if-stale] [--entry FILE --outfile FILE]
 // --if-stale: build only when a source is newer than the bundle (npm start uses it).
-import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
@@ -27,18 +29,19 @@ const SOURCES = ['src', 'screens', 'package.json', 'package-lock.json', 'tsconfi
 const trimUnused = {
   name: 'trim-unused',
   setup(build) {
-    const stub = (contents) => ({ path: contents, namespace: 'stub' });
-    build.onResolve({ filter: /^react-devtools-core$/ }, () => stub('export default { initialize() {}, connectToDevTools() {} };'));
-    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? stub('export {};') : undefined));
+    // A stub is named (its chunk's file name, when it is imported dynamically) and carries its code.
+    const stub = (name, contents) => ({ path: name, namespace: 'stub', pluginData: contents });
+    build.onResolve({ filter: /^react-devtools-core$/ }, () => stub('react-devtools-core', 'export default { initialize() {}, connectToDevTools() {} };'));
+    build.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) => (/[\\/]ink[\\/]build[\\/]/.test(args.importer) ? stub('ink-devtools', 'export {};') : undefined));
     build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? stub(`export { default as en } from ${JSON.stringify(join(dirname(args.importer), '..', 'locales', 'en.js'))};`) : undefined,
+      /[\\/]zod[\\/]v4[\\/]/.test(args.importer) ? stub('zod-locales', `export { default as en } from ${JSON.stringify(join(dirname(args.importer), '..', 'locales', 'en.js'))};`) : undefined,
     );
     build.onResolve({ filter: /^(ajv\/dist\/2020\.js|ajv-formats)$/ }, (args) =>
       /[\\/]conf[\\/]/.test(args.importer)
-        ? stub("export class Ajv2020 { constructor() { throw new Error('conf schema validation is not in this bundle'); } } export default { default() {} };")
+        ? stub('conf-ajv', "export class Ajv2020 { constructor() { throw new Error('conf schema validation is not in this bundle'); } } export default { default() {} };")
         : undefined,
     );
-    build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: args.path, loader: 'js', resolveDir: ROOT }));
+    build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: args.pluginData, loader: 'js', resolveDir: ROOT }));
   },
 };
 
@@ -58,18 +61,32 @@ export function isStale(outfile = DEFAULT_OUTFILE) {
   return SOURCES.some((s) => newestMtime(join(ROOT, s)) > built);
 }
 
-/** Bundles `entry` into `outfile` (ESM, Node 20, minified, with a shebang, executable). */
+/** Where the chunks of `outfile` go: dist/chunks/NAME/, one folder per entry file. */
+export function chunkDir(outfile = DEFAULT_OUTFILE) {
+  return join(dirname(outfile), 'chunks', basename(outfile, '.js'));
+}
+
+/**
+ * Bundles `entry` into `outfile` (ESM, Node 20, minified, with a shebang, executable) and
+ * the chunks of its dynamic imports into chunkDir(outfile), emptied first (a running
+ * cloudseed has loaded its chunks within a second of its first frame).
+ */
 export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, minify = true } = {}) {
   if (!existsSync(entry)) throw new Error(`cannot build: the entry ${relative(process.cwd(), entry)} does not exist`);
+  const name = basename(outfile, '.js');
+  rmSync(chunkDir(outfile), { recursive: true, force: true });
   const result = await esbuild.build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: [{ in: entry, out: name }],
+    outdir: dirname(outfile),
+    splitting: true,
+    chunkNames: `chunks/${name}/[name]-[hash]`,
     bundle: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
     minify,
-    // Yoga and Ink use top-level await (ESM only); CommonJS deps still call require().
+    // Yoga and Ink use top-level await (ESM only); CommonJS deps still call require() (in
+    // every chunk: the banner goes at the top of each file).
     banner: {
       js: [
         '#!/usr/bin/env node',
@@ -85,7 +102,8 @@ export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, 
     metafile: true,
   });
   chmodSync(outfile, 0o755);
-  return { outfile, bytes: statSync(outfile).size, warnings: result.warnings.length };
+  const chunks = Object.keys(result.metafile.outputs).filter((f) => resolve(f) !== resolve(outfile));
+  return { outfile, bytes: statSync(outfile).size, chunks: chunks.length, warnings: result.warnings.length };
 }
 
 async function main() {
@@ -102,10 +120,10 @@ async function main() {
   const outfile = values.outfile ? resolve(values.outfile) : DEFAULT_OUTFILE;
   if (values['if-stale'] && !values.force && !values.entry && !isStale(outfile)) return;
   const started = performance.now();
-  const { bytes } = await build({ entry, outfile });
+  const { bytes, chunks } = await build({ entry, outfile });
   if (!values.quiet) {
     const ms = Math.round(performance.now() - started);
-    console.error(`built ${relative(process.cwd(), outfile) || outfile} (${Math.round(bytes / 1024)} KB) in ${ms} ms`);
+    console.error(`built ${relative(process.cwd(), outfile) || outfile} (${Math.round(bytes / 1024)} KB, ${chunks} chunks) in ${ms} ms`);
   }
 }
 

@@ -1,5 +1,6 @@
 // The built bundle as a person runs it: a real process, real exit codes, stderr free of
-// stack traces. Built once from screens/main.tsx, the same way `npm run build` does.
+// stack traces. Built once from screens/main.tsx, the same way `npm run build` does (one
+// entry file plus its chunks in dist/chunks/NAME/).
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => {
   rmSync(bundle, { force: true });
+  rmSync(join(root, 'dist', 'chunks', `test-cli-${process.pid}`), { recursive: true, force: true });
   rmSync(stateDir, { recursive: true, force: true });
 });
 
