@@ -2,7 +2,7 @@
 // exited (the app exits from one effect, after its last frame).
 import React from 'react';
 import { render } from 'ink';
-import type { TuiOptions } from '../src/cli.js';
+import type { TuiOptions } from '../src/cli-core.js';
 import { App } from './app.js';
 import { openSessionStore } from './session.js';
 

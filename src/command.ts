@@ -1,5 +1,5 @@
 // The shape of a sub-command. Each area exports its commands (src/<area>/commands.ts) and
-// src/cli.ts lists them; cli.ts parses flags, picks plain/JSON output and maps errors to
+// src/cli.ts lists them; src/cli-core.ts parses flags, picks plain/JSON output and maps errors to
 // exit codes (0 ok, 1 findings or failed work, 2 usage).
 import type { ParseArgsConfig } from 'node:util';
 
