@@ -236,11 +236,16 @@ function LogTail({ lines, rows, width, title }: { lines: LogEntry[]; rows: numbe
       </Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end" color={theme.c(l.level === 'error' ? 'fail' : l.level === 'warn' ? 'warn' : 'muted')}>
-          {fit(`${l.node ? `${l.node}: ` : ''}${l.line}`, width)}
+          {fit(withNode(l), width)}
         </Text>
       ))}
     </Box>
   );
+}
+
+/** `node-03: line`, unless the line already starts with the server's name. */
+function withNode(l: LogEntry): string {
+  return l.node && !l.line.startsWith(l.node) ? `${l.node}: ${l.line}` : l.line;
 }
 
 function FailurePanel({ f, width, rows }: { f: FailureView; width: number; rows: number }) {
@@ -313,7 +318,7 @@ function LogView({ store, view, rows, width, filter, offset }: { store: Progress
       </Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end" color={theme.c(l.level === 'error' ? 'fail' : l.level === 'warn' ? 'warn' : undefined as unknown as ColorRole)}>
-          {fit(`${new Date(l.at).toISOString().slice(11, 19)} ${l.node ? `${l.node}: ` : ''}${l.line}`, width)}
+          {fit(`${new Date(l.at).toISOString().slice(11, 19)} ${withNode(l)}`, width)}
         </Text>
       ))}
       <Text color={theme.c('muted')} wrap="truncate-end">

@@ -109,7 +109,7 @@ export function statusLines(journal: JournalSummary, deployment?: Deployment): s
     const parts = Object.entries(count)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`);
-    lines.push(`${tier.padEnd(10)} ${parts.join(', ') || 'no steps'}`);
+    lines.push(`${tier.padEnd(10)} ${parts.join(', ') || 'not started'}`);
     lines.push(...problems);
   }
   return lines;

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import { acquireLock } from '../../src/store/lock.js';
-import { stateDir } from './helpers.js';
+import { join } from 'node:path';
+import { saveAnswers } from '../../src/plan/answers.js';
+import { StateStore } from '../../src/store/state.js';
+import { labPlan, stateDir } from './helpers.js';
 
 async function cli(args: string[], opts: { interactive?: boolean; signal?: AbortSignal } = {}) {
   const out: string[] = [];
@@ -27,6 +30,21 @@ describe('cloudseed deploy', () => {
     expect(status.out[0]).toMatch(/deployment of "overcloud" started .*: done at/);
     expect(status.out).toContain('seed       7 done');
     expect(status.out).toContain('overcloud  9 done');
+  });
+
+  it('deploys an answers file, and without one the plan the wizard saved', async () => {
+    const dir = stateDir();
+    const file = join(dir, 'answers.yaml');
+    saveAnswers(file, labPlan('two-machine'));
+    const fromFile = await cli(['deploy', file, '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(fromFile.code).toBe(0);
+    const other = stateDir();
+    StateStore.open(other).savePlan(labPlan('two-machine'), 'review');
+    const fromSaved = await cli(['deploy', '--yes', '--speed', 'max', '--state-dir', other]);
+    expect(fromSaved.code).toBe(0);
+    const none = await cli(['deploy', '--yes', '--state-dir', stateDir()]);
+    expect(none.code).toBe(2);
+    expect(none.err[0]).toContain('deploy needs an answers file or a lab');
   });
 
   it('prints JSON events with --json', async () => {
