@@ -7,10 +7,10 @@ import { App } from './app.js';
 import { openSessionStore } from './session.js';
 
 export async function openTui(options: TuiOptions): Promise<number> {
-  const { ascii, color, skipChecks, stateDir, labName, lab, signal } = options;
+  const { ascii, color, skipChecks, stateDir, labName, signal } = options;
   let code = 0;
   const instance = render(
-    <App ui={{ ascii, color, skipChecks, stateDir }} store={openSessionStore(stateDir)} labName={labName} lab={lab} signal={signal} onExit={(c) => (code = c)} />,
+    <App ui={{ ascii, color, skipChecks, stateDir }} store={openSessionStore(stateDir)} labName={labName} signal={signal} onExit={(c) => (code = c)} />,
     {
       exitOnCtrlC: false,
       // Stray console output goes above the live area instead of tearing it.

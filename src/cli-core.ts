@@ -7,8 +7,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, UsageError, type Command, type CommandContext, type FlagValue, type OptionSpec } from './command.js';
-import { LabError, loadLab } from './lab/load.js';
-import type { LabWorld } from './lab/world.js';
+import { checkLabName, LabError } from './lab/names.js';
 import { logFile, resolveStateDir } from './store/paths.js';
 import { closest } from './suggest.js';
 
@@ -52,9 +51,8 @@ export interface UiChoice {
 
 /** What the entry's `openTui` receives. */
 export interface TuiOptions extends UiChoice {
-  /** `--lab NAME`, already loaded: the sim driver's world. */
+  /** `--lab NAME`, a lab that exists: the sim driver's world (loaded by the TUI after its first frame). */
   labName?: string;
-  lab?: LabWorld;
   /** Aborted on SIGTERM (Ctrl-C in raw mode reaches Ink as a key, not a signal). */
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
@@ -141,16 +139,15 @@ async function openInstaller(flags: Record<string, FlagValue>, env: NodeJS.Proce
   }
   if (!hooks.openTui) throw new CliError('this build of cloudseed has no installer screens; see `cloudseed --help`', 2);
   const labName = typeof flags.lab === 'string' ? flags.lab : undefined;
-  let lab: LabWorld | undefined;
   if (labName !== undefined) {
     try {
-      lab = loadLab(labName);
+      checkLabName(labName);
     } catch (e) {
       if (e instanceof LabError) throw new UsageError(e.message);
       throw e;
     }
   }
-  return hooks.openTui({ ...uiOptionsFrom(flags, env), labName, lab, signal, env });
+  return hooks.openTui({ ...uiOptionsFrom(flags, env), labName, signal, env });
 }
 
 interface Parsed {

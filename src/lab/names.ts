@@ -1,0 +1,52 @@
+// Lab names, checked without loading a lab: `--lab NAME` is checked before the installer
+// opens, and loading a world (yaml, zod) waits until after the first frame.
+import { readdirSync, readFileSync } from 'node:fs';
+import { assetPath } from '../assets.js';
+import { DATACENTER_DEFAULT_SIZE } from './datacenter.js';
+
+/** A lab that cannot be loaded; the message says which and what exists. */
+export class LabError extends Error {
+  override name = 'LabError';
+}
+
+/** Names a person can pass to `--lab`: the YAML worlds and `datacenter[-N]`. */
+export function listLabs(): string[] {
+  const files = readdirSync(assetPath('labs')).filter((f) => f.endsWith('.yaml'));
+  const worlds = files.map((f) => f.slice(0, -'.yaml'.length)).filter((name) => isWorldFile(name));
+  return [...worlds.sort(), 'datacenter'];
+}
+
+/** The size of `datacenter` / `datacenter-N`; undefined for other names. */
+export function datacenterSize(name: string): number | undefined {
+  const dc = /^datacenter(?:-(\d+))?$/.exec(name);
+  if (!dc) return undefined;
+  const size = dc[1] ? Number(dc[1]) : DATACENTER_DEFAULT_SIZE;
+  if (size < 1 || size > 100_000) throw new LabError(`lab "${name}": the datacenter size must be between 1 and 100000`);
+  return size;
+}
+
+/** The YAML file of the world `name`; throws LabError naming the labs when there is none. */
+export function labFile(name: string): string {
+  if (/^[a-z0-9][a-z0-9-]*$/i.test(name) && isWorldFile(name)) return assetPath('labs', `${name}.yaml`);
+  throw unknownLab(name);
+}
+
+export function unknownLab(name: string): LabError {
+  return new LabError(`no simulated lab named "${name}" -- choose one of: ${listLabs().join(', ')} (or datacenter-N)`);
+}
+
+/** Throws LabError unless `name` is a lab that exists (its content is checked when it is loaded). */
+export function checkLabName(name: string): void {
+  if (datacenterSize(name) === undefined) labFile(name);
+}
+
+function isWorldFile(name: string): boolean {
+  // assets/labs also holds answers files for the real driver (local-ironic.yaml). A world
+  // has both top-level keys; reading them needs no YAML parser.
+  try {
+    const text = readFileSync(assetPath('labs', `${name}.yaml`), 'utf8');
+    return /^seedHost\s*:/m.test(text) && /^servers\s*:/m.test(text);
+  } catch {
+    return false;
+  }
+}
