@@ -18,7 +18,7 @@ function lines(r: GateResult): string[] {
 
 const gatesCommand: Command = {
   name: 'gates',
-  summary: 'Check the network before deploying: other DHCP servers, addresses in use, BMCs',
+  summary: 'check the network before deploying: other DHCP servers, addresses in use, BMCs',
   usage,
   options: { netns: { type: 'string' } },
   async run(ctx) {
