@@ -35,6 +35,8 @@ export interface IronicInstance {
   pid: number;
   /** Stops the process (SIGTERM, then SIGKILL after 8 s). Keeps the folder. */
   stop(): Promise<void>;
+  /** Kills it outright (SIGKILL): a crash, with work under way. Keeps the folder. */
+  kill(): Promise<void>;
 }
 
 export interface IronicOptions {
@@ -166,6 +168,17 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** SIGKILL, then waits until the process is gone. */
+async function killPid(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 5_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
 /**
  * Starts one Ironic (port 0: a free one). The schema is created once per folder (~4 s);
  * start-up takes 3–6 s. Refuses an address where something already answers.
@@ -207,6 +220,7 @@ export async function startIronic(opts: IronicOptions = {}): Promise<IronicInsta
     imagesDir,
     pid,
     stop: () => stopPid(pid),
+    kill: () => killPid(pid),
   };
 }
 
