@@ -10,7 +10,8 @@ import { seededRandom } from '../../../lab/random.js';
 import type { Node, Plan } from '../../../plan/schema.js';
 import type { Clock } from '../../clock.js';
 import { realClock } from '../../clock.js';
-import { overcloudNodes } from '../../compile.js';
+import { overcloudNodes, UNDERCLOUD_VM } from '../../compile.js';
+import { allocate, type Allocation } from '../../../network/allocate.js';
 import { publicVip } from '../../summary.js';
 import { bmcClientFor } from '../../../inventory/clients.js';
 import { blockingGates, runGates } from '../../../network/gates.js';
@@ -73,6 +74,7 @@ export class SimDriver implements DeployDriver {
   private readonly states = new Map<string, NodeState>();
   private readonly servers = new Map<string, LabServer>();
   private closed = false;
+  private alloc: Allocation | undefined;
 
   constructor(
     private readonly plan: Plan,
@@ -209,11 +211,19 @@ export class SimDriver implements DeployDriver {
     }
   }
 
+  /** Addresses as the network issue allocates them (computed once, on first use). */
+  private allocation(): Allocation {
+    return (this.alloc ??= allocate(this.plan));
+  }
+  private provisioningAddress(name: string): string {
+    const a = this.allocation();
+    return (name === UNDERCLOUD_VM ? a.undercloud : a.byNode.get(name)?.addresses.ctlplane) ?? this.plan.network.provisioning.inspectionStart ?? 'an inspection address';
+  }
   private seedIp(): string {
-    return this.plan.network.provisioning.seedIp ?? '192.168.24.1';
+    return this.plan.network.provisioning.seedIp ?? this.allocation().seed ?? '192.168.24.1';
   }
   private undercloudIp(): string {
-    return this.plan.network.provisioning.undercloudIp ?? '192.168.24.2';
+    return this.plan.network.provisioning.undercloudIp ?? this.allocation().undercloud ?? '192.168.24.2';
   }
   private publicVip(): string {
     return publicVip(this.plan);
@@ -337,7 +347,7 @@ export class SimDriver implements DeployDriver {
       throw new StepError('timeout', `${name} did not PXE boot during ${phase}: no DHCP request from ${mac}`, 'Put PXE first in its boot order and check the provisioning NIC is cabled to the provisioning network, then retry.');
     }
     await play.wait(75 * S);
-    const ip = `192.168.24.${100 + (hash(name, 7) % 20)}`;
+    const ip = this.provisioningAddress(name);
     play.log(`dnsmasq-dhcp: DHCPDISCOVER(brbm) ${mac}`, 'info', name);
     play.log(`dnsmasq-dhcp: DHCPOFFER(brbm) ${ip} ${mac}`, 'info', name);
     play.log(`dnsmasq-tftp: sent /tftpboot/ipxe.efi to ${ip}`, 'info', name);
