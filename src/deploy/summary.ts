@@ -54,7 +54,10 @@ export function deployedLines(plan: Plan): string[] {
   const oc = overcloudNodes(plan);
   const counts = new Map<string, number>();
   for (const { role } of oc) counts.set(role, (counts.get(role) ?? 0) + 1);
-  const roles = [...counts].map(([role, n]) => `${n} ${role.toLowerCase()}${n === 1 ? '' : 's'}`).join(', ');
+  const order = ['Controller', 'Controller+Compute', 'BlockStorage', 'ObjectStorage', 'CephStorage', 'Compute'];
+  const roles = [...counts]
+    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .map(([role, n]) => `${n} ${role.toLowerCase()}${n === 1 ? '' : 's'}`).join(', ');
   return [
     plan.seed.mode === 'adopt' ? `seed: adopted (${plan.seed.ironic?.url ?? 'existing Ironic'})` : `seed: VM on ${plan.seedHost.hostname ?? 'this host'}`,
     plan.undercloud.mode === 'adopt'

@@ -122,6 +122,28 @@ describe('failures wait for a decision', () => {
   });
 });
 
+describe('heartbeat', () => {
+  it('says what a quiet step waits for and for how long', async () => {
+    const plan = labPlan('two-machine');
+    const events: DeployEvent[] = [];
+    const driver: DeployDriver = {
+      name: 'sim',
+      async run(ctx) {
+        if (ctx.step.kind !== 'seed.host-checks') return;
+        ctx.waitingFor('node-03 to PXE boot');
+        await new Promise((r) => setTimeout(r, 450));
+      },
+      async close() {},
+    };
+    const run = startRun({ deployment: compile(plan), plan, driver, journal: Journal.open(stateDir()), heartbeatMs: 100, onEvent: (e) => events.push(e) });
+    expect(await run.result).toBe('done');
+    const beats = events.filter((e): e is Extract<DeployEvent, { type: 'heartbeat' }> => e.type === 'heartbeat');
+    expect(beats.length).toBeGreaterThanOrEqual(2);
+    expect(beats[0].waitingFor).toBe('node-03 to PXE boot');
+    expect(beats.at(-1)!.sinceMs).toBeGreaterThan(beats[0].sinceMs);
+  });
+});
+
 describe('cancellation and resume', () => {
   it('Ctrl-C records "interrupted"; the next run resumes and finishes, each step done once', async () => {
     const dir = stateDir();

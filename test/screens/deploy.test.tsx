@@ -169,6 +169,22 @@ describe('Deploy panels fit 80x24', () => {
     }
   });
 
+  it('a quiet deployment shows what it waits for and since when', () => {
+    const deployment = compile(planForLab('two-machine'));
+    const store = createProgressStore(deployment, { tickMs: 0 });
+    store.dispatch({ type: 'step-started', at: 1000, step: 'seed.host-checks', attempt: 1 });
+    store.dispatch({ type: 'heartbeat', at: 10_000, waitingFor: 'node-03 to PXE boot', sinceMs: 42_000 });
+    store.flush();
+    const run = { decide: () => {}, failures: () => [], cancel: () => {}, result: new Promise(() => {}) } as unknown as DeployRun;
+    const r = render(
+      <ThemeContext.Provider value={makeTheme({ ascii: true, color: false })}>
+        <DeployPanels app={{ columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} }} store={store} run={run} logPath="/x/deploy.log" />
+      </ThemeContext.Provider>,
+    );
+    expect(r.lastFrame()).toContain('waiting for node-03 to PXE boot, 42 s');
+    r.unmount();
+  });
+
   it('a server can be picked with Up/Down to see its line and its log', async () => {
     const r = panels('datacenter', true);
     r.stdin.write(KEY.down);
