@@ -7,6 +7,7 @@ import React, { useEffect, useState, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import type { FailureView, LogEntry, NodeView, ProgressStore, ProgressView, TierView } from '../src/deploy/progress-store.js';
 import { formatDuration } from '../src/deploy/summary.js';
+import { acknowledgeGate, GATE_IDS, type GateId } from '../src/network/gates.js';
 import type { DeployRun } from '../src/deploy/runner.js';
 import { useKeys } from './components/keys.js';
 import { fit, useTheme, type ColorRole, type Theme } from './components/theme.js';
@@ -336,10 +337,12 @@ export interface DeployPanelsProps {
   notes?: string[];
   /** Where the Done screen is (after a successful run the screen goes there). */
   onDone?(): void;
+  /** A failed step was skipped (the screen records what skipping means in the plan). */
+  onSkip?(failure: FailureView): void;
 }
 
 /** The live panels for one deployment; also used alone by tests and the log-flood benchmark. */
-export function DeployPanels({ app, store, run, logPath, notes = [], onDone }: DeployPanelsProps) {
+export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onSkip }: DeployPanelsProps) {
   const theme = useTheme();
   const view = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [showLog, setShowLog] = useState(false);
@@ -396,6 +399,7 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone }: D
       if (input === 's') {
         if (failure.skippable) {
           run.decide(failure.step, 'skip');
+          onSkip?.(failure);
           setMessage(`Skipped ${failure.title}.`);
         } else setMessage(`${failure.title} cannot be skipped: what comes after needs it. Retry or abort.`);
         return true;
@@ -514,6 +518,11 @@ function Deploy({ app }: ScreenProps) {
       notes={session.notes}
       onDone={() => {
         if (app.screenIds?.includes('done') ?? true) app.goTo('done');
+      }}
+      onSkip={(f) => {
+        // Skipping a network gate is acknowledging it: the plan keeps that (issue: gates).
+        const gates = (f.error.tail ?? []).map((l) => l.split(':')[0]).filter((id): id is GateId => (GATE_IDS as readonly string[]).includes(id));
+        if (gates.length) app.setPlan((p) => gates.reduce(acknowledgeGate, p));
       }}
     />
   );

@@ -11,6 +11,7 @@ import { makeTheme, ThemeContext } from '../../screens/components/theme.js';
 import { virtualClock } from '../../src/deploy/clock.js';
 import { compile } from '../../src/deploy/compile.js';
 import { planForLab } from '../../src/deploy/lab-plan.js';
+import { loadLab } from '../../src/lab/load.js';
 import { createProgressStore } from '../../src/deploy/progress-store.js';
 import type { DeployRun } from '../../src/deploy/runner.js';
 import type { NodeState } from '../../src/deploy/types.js';
@@ -85,6 +86,19 @@ describe('Deploy screen: failures', () => {
     await vi.waitFor(() => expect(r.lastFrame()).toContain('cannot be skipped'));
     expect(goTo).not.toHaveBeenCalled();
     r.stdin.write('r');
+    await vi.waitFor(() => expect(goTo).toHaveBeenCalledWith('done'), { timeout: 20_000 });
+    r.unmount();
+  });
+
+  it('skipping a failed network gate acknowledges it in the plan, and the deployment goes on', async () => {
+    const world = loadLab('two-machine');
+    world.network.rogueDhcp = true;
+    const goTo = vi.fn();
+    const r = renderScreen(deploy, { plan: planForLab('two-machine'), ui: { stateDir: state.dir }, app: { goTo, lab: world } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Network gates'), { timeout: 20_000 });
+    expect(r.lastFrame()).toContain('s skip (safe: a check)');
+    r.stdin.write('s');
+    await vi.waitFor(() => expect(r.seen.plan.options.acknowledged).toContain('gate.rogue-dhcp'));
     await vi.waitFor(() => expect(goTo).toHaveBeenCalledWith('done'), { timeout: 20_000 });
     r.unmount();
   });

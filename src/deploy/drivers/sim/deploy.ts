@@ -256,7 +256,13 @@ export class SimDriver implements DeployDriver {
     const blocking = blockingGates(results);
     if (blocking.length) {
       const first = blocking[0];
-      throw new StepError(first.id === 'gate.bmc-unreachable' ? 'unreachable' : 'state', `${first.title}: ${first.details.join('; ')}`, first.fix);
+      // The tail names each blocking gate by id: skipping the step acknowledges them in the plan.
+      throw new StepError(
+        first.id === 'gate.bmc-unreachable' ? 'unreachable' : 'state',
+        `${first.title}: ${first.details.join('; ')}`,
+        first.fix,
+        blocking.map((g) => `${g.id}: ${g.details.join('; ')}`),
+      );
     }
   }
 
