@@ -89,6 +89,8 @@ export interface WaitOptions {
 const FAILED_STATES = new Set(['deploy failed', 'inspect failed', 'clean failed', 'rescue failed', 'unrescue failed', 'adopt failed', 'service failed', 'error']);
 
 const DEFAULT_API_VERSION = '1.82';
+/** Node polls per second one client allows itself when many servers are waited for. */
+const POLL_BUDGET = 50;
 
 function readSecret(inline: string | undefined, file: string | undefined): string {
   if (inline !== undefined) return inline;
@@ -283,11 +285,25 @@ export class IronicClient {
    * state, or goes into maintenance with a reason, fails the wait with Ironic's last_error.
    */
   async waitForNode(id: string, settled: (node: IronicNode) => boolean, opts: WaitOptions): Promise<IronicNode> {
+    this.waiting++;
+    try {
+      return await this.poll(id, settled, opts);
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  /** Nodes being waited for right now: the poll interval stretches with them. */
+  private waiting = 0;
+
+  private async poll(id: string, settled: (node: IronicNode) => boolean, opts: WaitOptions): Promise<IronicNode> {
     const deadline = Date.now() + opts.timeoutMs;
     let interval = opts.intervalMs ?? 250;
-    const maxInterval = opts.maxIntervalMs ?? 2_000;
     let last: IronicNode | undefined;
     for (;;) {
+      // A thousand servers deploying must not become a thousand GETs every 2 s: keep this
+      // client near POLL_BUDGET requests per second in all.
+      const maxInterval = Math.max(opts.maxIntervalMs ?? 2_000, (this.waiting * 1000) / POLL_BUDGET);
       const node = await this.getNode(id, opts.signal);
       if (!node) throw new IronicError('not-found', `node ${id} is no longer enrolled in Ironic at ${this.url}`, { node: id });
       if (!last || last.provision_state !== node.provision_state || last.power_state !== node.power_state || last.target_provision_state !== node.target_provision_state) {
@@ -314,6 +330,8 @@ export class IronicClient {
           lastError: node.last_error ?? undefined,
         });
       }
+      // The first quick polls too: at most 4x the budget while many waits start together.
+      interval = Math.max(interval, (this.waiting * 1000) / (POLL_BUDGET * 4));
       await sleep(Math.min(interval, left), opts.signal);
       interval = Math.min(maxInterval, Math.round(interval * 1.5));
     }

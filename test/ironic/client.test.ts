@@ -94,6 +94,16 @@ describe('IronicClient', () => {
     expect(err.message).toBe('n1 is in "deploy failed": PXE boot timed out');
   });
 
+  it('many servers waited for at once: the polls stretch to keep the request rate bounded', async () => {
+    const c = new IronicClient({ url });
+    states = [{ provision_state: 'deploying', target_provision_state: 'active', last_error: null }];
+    const before = seen.length;
+    const waits = Array.from({ length: 500 }, () => c.waitForNode('n1', () => false, { timeoutMs: 2_000, intervalMs: 250 }).catch(() => undefined));
+    await Promise.all(waits);
+    // Unbounded, 500 waits polling from 250 ms up would make ~2,500 requests in these 2 s; bounded, two each.
+    expect(seen.length - before).toBeLessThan(1_100);
+  });
+
   it('gives up at the deadline, and stops at once when aborted', async () => {
     const c = new IronicClient({ url });
     states = [{ provision_state: 'deploying', target_provision_state: 'active', last_error: null }];
