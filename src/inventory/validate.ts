@@ -9,6 +9,10 @@ const S = 'servers' as const;
 
 export function validateNodes(plan: Plan): Finding[] {
   const out: Finding[] = [];
+  if (plan.nodes.length === 0) {
+    // Without servers there is no overcloud to deploy.
+    out.push(error('inventory.no-servers', 'nodes', 'the plan has no servers: the overcloud needs at least one', 'import a nodes file (i), scan a BMC range (s) or add a server by hand (a)', S));
+  }
   // duplicate names and missing passwords are the plan's own rules (src/plan/validate.ts)
   const seen = { bmc: new Map<string, number>(), mac: new Map<string, number>() };
   plan.nodes.forEach((n, i) => {

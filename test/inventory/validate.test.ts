@@ -15,6 +15,13 @@ describe('validateNodes', () => {
     expect(rules([node('a', { cpu: 8, diskGiB: 100, discovered: { cpu: 8, diskGiB: 120, bmcStatus: 'ok' } })])).toEqual([]);
   });
 
+  it('a plan without servers says where to add them', () => {
+    const [f, ...rest] = validateNodes(emptyPlan({ nodes: [] }));
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: 'error', rule: 'inventory.no-servers', where: 'nodes', screen: 'servers' });
+    expect(f.fix).toContain('import a nodes file');
+  });
+
   it('declared facts larger than discovered ones', () => {
     const f = validateNodes(emptyPlan({ nodes: [node('node-04', { cpu: 32, memoryMiB: 262144, diskGiB: 500, discovered: { cpu: 16, memoryMiB: 131072, diskGiB: 240 } })] }));
     expect(f.map((x) => `${x.severity} ${x.where}`)).toEqual(['error nodes[0].diskGiB', 'warning nodes[0].cpu', 'warning nodes[0].memoryMiB']);
