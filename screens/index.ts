@@ -1,22 +1,21 @@
-// The wizard's screens in order. Each issue adds its screen here: one import, one entry.
+// The wizard's screens in order. Each issue adds its screen here with ONE line.
 // Order: Welcome → This host → Servers → Network → Roles → Review → Deploy → Done.
-import type { ScreenDef } from './types.js';
+//
+// Welcome is imported at once (it is the first frame); every other screen is loaded on use
+// (a chunk of the bundle: start-up does not parse it), so register a screen like this:
+//   lazyScreen('host', () => import('./host.js').then((m) => m.host)),
+// The screen's own file is unchanged: it exports its ScreenDef (screens/types.ts) as before.
+// A plain imported ScreenDef still works in this list (it is just not deferred).
+import { lazyScreen, type ScreenEntry } from './lazy.js';
 import { welcome } from './welcome.js';
-import { host } from './host.js';
-import { servers } from './servers.js';
-import { network } from './network.js';
-import { roles } from './roles.js';
-import { review } from './review.js';
-import { deploy } from './deploy.js';
-import { done } from './done.js';
 
-export const screens: ScreenDef[] = [
+export const screens: ScreenEntry[] = [
   welcome,
-  host,
-  servers,
-  network,
-  roles,
-  review,
-  deploy,
-  done,
+  lazyScreen('host', () => import('./host.js').then((m) => m.host)),
+  lazyScreen('servers', () => import('./servers.js').then((m) => m.servers)),
+  lazyScreen('network', () => import('./network.js').then((m) => m.network)),
+  lazyScreen('roles', () => import('./roles.js').then((m) => m.roles)),
+  lazyScreen('review', () => import('./review.js').then((m) => m.review)),
+  lazyScreen('deploy', () => import('./deploy.js').then((m) => m.deploy)),
+  lazyScreen('done', () => import('./done.js').then((m) => m.done)),
 ];
