@@ -1,19 +1,20 @@
 // The wizard shell: holds the plan above the screens (so Back keeps what was entered),
 // saves it, validates it, routes keys, and draws the header, help bar and dialogs around
 // the current screen. It is the one place that exits, from an effect after the last frame.
+// The first frame (Welcome) needs neither the plan schema nor the other screens: they load
+// right after it (screens/lazy.ts), and the shell moves to a screen once both are loaded.
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useApp, useStdin, useStdout } from 'ink';
 import type { Finding } from '../src/plan/findings.js';
-import { validate } from '../src/plan/validate.js';
-import { emptyPlan, type Plan } from '../src/plan/schema.js';
-import { loadLab } from '../src/lab/load.js';
+import type { Plan } from '../src/plan/schema.js';
 import type { LabWorld } from '../src/lab/world.js';
 import { screens as defaultScreens } from './index.js';
 import { AsciiBox } from './components/ascii.js';
 import { HelpBar, HelpOverlay } from './components/help.js';
 import { KeyRouter, useKeys, type Key } from './components/keys.js';
 import { makeTheme, ThemeContext, useTheme } from './components/theme.js';
-import { labPlan, type SavedSession, type SessionStore } from './session.js';
+import { laterNow, loadedScreen, loadLater, loadScreen, needLater, type Later, type ScreenEntry } from './lazy.js';
+import type { SavedSession, SessionStore } from './session.js';
 import type { AppContext, KeyHelp, ScreenDef, ScreenId, UiOptions } from './types.js';
 
 /** The terminal size everything is laid out for; smaller gets a message instead. */
@@ -49,7 +50,7 @@ export interface AppProps {
   /** Receives the exit code just before the app exits (once). */
   onExit?(code: number): void;
   /** The screen list (tests pass a shorter one). */
-  screens?: ScreenDef[];
+  screens?: ScreenEntry[];
 }
 
 type Dialog = 'none' | 'help' | 'quit';
@@ -76,7 +77,9 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
 
   const [saved] = useState<SavedSession | undefined>(() => store.load());
   const [notice, setNotice] = useState<string | undefined>(store.notice);
-  const [plan, setPlanState] = useState<Plan>(() => (labName ? labPlan(labName) : emptyPlan()));
+  // Undefined until ./later.ts is loaded (just after the first frame); only Welcome, which
+  // does not read it, is shown before.
+  const [plan, setPlanState] = useState<Plan | undefined>(() => laterNow() && firstPlan(laterNow()!, labName));
   const [started, setStarted] = useState(false);
   const [index, setIndex] = useState(0);
   const [blocked, setBlockedState] = useState<string | undefined>();
@@ -87,7 +90,8 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   // widgets do it with useKeys({ capture }). Either way the shell keeps only Ctrl-C.
   const captured = useRef(false);
 
-  const screen = screens[Math.min(index, screens.length - 1)];
+  const entry = screens[Math.min(index, screens.length - 1)];
+  const screen = loadedScreen(entry) ?? loadingScreen(entry.id);
 
   // Saving: coalesced while editing, flushed on navigation and quit.
   const latest = useRef({ plan, screen: screen.id, started });
@@ -96,7 +100,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const flush = useCallback(() => {
     clearTimeout(timer.current);
     timer.current = undefined;
-    if (!latest.current.started) return;
+    if (!latest.current.started || !latest.current.plan) return;
     try {
       store.save(latest.current.plan, latest.current.screen);
     } catch (e) {
@@ -110,32 +114,65 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   }, [plan, started, flush]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
-  const simLab = plan.driver === 'sim' ? plan.sim?.lab : undefined;
-  const lab = useMemo<LabWorld | undefined>(() => {
-    if (!simLab) return undefined;
-    if (labGiven && simLab === labName && (plan.sim?.seed ?? 1) === 1) return labGiven;
+  // After the first frame: the plan modules (then the first plan), and the first screen
+  // if a test's list starts with one loaded on use.
+  useEffect(() => {
+    let live = true;
+    const timer = setTimeout(() => {
+      Promise.all([loadLater(), loadScreen(screens[0])]).then(
+        ([later]) => live && setPlanState((p) => p ?? firstPlan(later, labName)),
+        (e: unknown) => live && setNotice(`Could not load part of cloudseed: ${(e as Error).message}`),
+      );
+    }, 0);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const simLab = plan?.driver === 'sim' ? plan.sim?.lab : undefined;
+  const simSeed = plan?.sim?.seed;
+  const labLoaded = useMemo<{ world?: LabWorld; problem?: string }>(() => {
+    if (!simLab) return {};
+    if (labGiven && simLab === labName && (simSeed ?? 1) === 1) return { world: labGiven };
     try {
-      return loadLab(simLab, plan.sim?.seed);
-    } catch {
-      return undefined;
+      return { world: needLater().loadLab(simLab, simSeed) };
+    } catch (e) {
+      return { problem: `The simulated lab "${simLab}" cannot be loaded: ${(e as Error).message}` };
     }
-  }, [simLab, plan.sim?.seed, labGiven, labName]);
+  }, [simLab, simSeed, labGiven, labName]);
+  const lab = labLoaded.world;
+  useEffect(() => {
+    if (labLoaded.problem) setNotice(labLoaded.problem);
+  }, [labLoaded.problem]);
   // Computed when a screen first asks (Welcome never does: the first frame comes sooner).
   const findings = useMemo(() => {
     let memo: Finding[] | undefined;
-    return () => (memo ??= validate(plan));
+    return () => (memo ??= needLater().validate(plan ?? needPlan()));
   }, [plan]);
 
+  // Moves to screen `to` once its module and the plan modules are loaded; `apply` changes
+  // the rest of the state (a new plan) in the same render. The last move asked for wins.
+  const moves = useRef(0);
   const go = useCallback(
-    (to: number) => {
+    (to: number, apply?: () => void) => {
       const target = Math.max(0, Math.min(screens.length - 1, to));
-      setBlockedState(undefined);
-      setFlashed(false);
-      setNotice(undefined);
-      captured.current = false;
-      setIndex(target);
-      latest.current.screen = screens[target].id;
-      flush();
+      const move = ++moves.current;
+      const show = () => {
+        if (move !== moves.current) return;
+        apply?.();
+        setBlockedState(undefined);
+        setFlashed(false);
+        setNotice(undefined);
+        captured.current = false;
+        setIndex(target);
+        latest.current.screen = screens[target].id;
+        flush();
+      };
+      if (loadedScreen(screens[target]) && laterNow()) return show();
+      Promise.all([loadScreen(screens[target]), loadLater()]).then(show, (e: unknown) => {
+        if (move === moves.current) setNotice(`Could not open the ${screens[target].id} screen: ${(e as Error).message}`);
+      });
     },
     [screens, flush],
   );
@@ -153,8 +190,10 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
 
   const app: AppContext = {
-    plan,
-    setPlan: (update) => setPlanState((p) => update(p)),
+    get plan() {
+      return plan ?? needPlan();
+    },
+    setPlan: (update) => setPlanState((p) => update(p ?? needPlan())),
     get findings() {
       return findings();
     },
@@ -182,19 +221,21 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     setBlocked: (reason) => setBlockedState(reason),
     quit,
     begin: (p, at) => {
-      setPlanState(p);
-      setStarted(true);
-      latest.current = { plan: p, screen: latest.current.screen, started: true };
       const to = at ? screens.findIndex((s) => s.id === at) : index + 1;
-      go(to >= 0 ? to : index + 1);
+      go(to >= 0 ? to : index + 1, () => {
+        setPlanState(p);
+        setStarted(true);
+        latest.current = { plan: p, screen: latest.current.screen, started: true };
+      });
     },
     resume: () => {
       if (!saved) return;
-      setPlanState(saved.plan);
-      setStarted(true);
-      latest.current = { plan: saved.plan, screen: saved.screen, started: true };
       const to = screens.findIndex((s) => s.id === saved.screen);
-      go(to >= 0 ? to : 0);
+      go(to >= 0 ? to : 0, () => {
+        setPlanState(saved.plan);
+        setStarted(true);
+        latest.current = { plan: saved.plan, screen: saved.screen, started: true };
+      });
     },
   };
 
@@ -255,7 +296,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
           {/* Hidden, not unmounted, while the terminal is too small: a screen's state (a form
               being filled, a deployment running) survives a resize. */}
           <Box flexDirection="column" width={columns} display={small ? 'none' : 'flex'}>
-            <Header index={index} screens={screens} plan={plan} width={columns} showTarget={started || !!labName} />
+            <Header index={index} count={screens.length} title={screen.title} plan={plan} labName={labName} width={columns} showTarget={started || !!labName} />
             {ui.skipChecks ? (
               <Text color={theme.c('fail')} bold wrap="truncate-end">
                 {theme.sym.fail} --skip-checks: failed host checks do not stop you; the deployment may fail.
@@ -304,6 +345,20 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   );
 }
 
+/** The plan a session starts from: on the lab named on the command line, or empty. */
+function firstPlan(later: Later, labName: string | undefined): Plan {
+  return labName ? later.labPlan(labName) : later.emptyPlan();
+}
+
+function needPlan(): never {
+  throw new Error('internal: a screen read the plan before the shell loaded it (screens/app.tsx)');
+}
+
+/** Stands in for a screen whose module is still loading (only a list that starts with one). */
+function loadingScreen(id: ScreenId): ScreenDef {
+  return { id, title: '', component: () => null, keys: [], help: '' };
+}
+
 /** Takes every key while a dialog is open (the screen below gets none). */
 function Modal({ onKey }: { onKey(input: string, key: Key): void }) {
   useKeys(
@@ -316,10 +371,12 @@ function Modal({ onKey }: { onKey(input: string, key: Key): void }) {
   return null;
 }
 
-function Header({ index, screens, plan, width, showTarget }: { index: number; screens: ScreenDef[]; plan: Plan; width: number; showTarget: boolean }) {
+function Header({ index, count, title, plan, labName, width, showTarget }: { index: number; count: number; title: string; plan?: Plan; labName?: string; width: number; showTarget: boolean }) {
   const theme = useTheme();
-  const step = `${index + 1}/${screens.length} ${screens[index].title}`;
-  const where = plan.driver === 'sim' ? `simulated lab: ${plan.sim?.lab ?? '?'}` : 'real hardware';
+  const step = `${index + 1}/${count} ${title}`;
+  // Before the plan is loaded, the target is the lab named on the command line.
+  const driver = plan ? plan.driver : labName ? 'sim' : 'real';
+  const where = driver === 'sim' ? `simulated lab: ${plan?.sim?.lab ?? labName ?? '?'}` : 'real hardware';
   const left = `cloudseed${theme.sym.sep}`;
   const room = Math.max(0, width - left.length - step.length - 1);
   return (

@@ -1,16 +1,22 @@
 // Opens the wizard: renders <App> with Ink and resolves with the exit code once it has
-// exited (the app exits from one effect, after its last frame).
+// exited (the app exits from one effect, after its last frame). The first frame comes
+// before the rest of cloudseed is loaded: the screens after Welcome, the plan modules and,
+// when nothing is saved yet, the state store load just after it (screens/lazy.ts).
 import React from 'react';
+import { existsSync } from 'node:fs';
 import { render } from 'ink';
 import type { TuiOptions } from '../src/cli-core.js';
+import { stateFile } from '../src/store/paths.js';
 import { App } from './app.js';
-import { openSessionStore } from './session.js';
+import { screens } from './index.js';
+import { loadLater, loadScreen, needLater } from './lazy.js';
+import type { SessionStore } from './session.js';
 
 export async function openTui(options: TuiOptions): Promise<number> {
   const { ascii, color, skipChecks, stateDir, labName, signal } = options;
   let code = 0;
   const instance = render(
-    <App ui={{ ascii, color, skipChecks, stateDir }} store={openSessionStore(stateDir)} labName={labName} signal={signal} onExit={(c) => (code = c)} />,
+    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} signal={signal} onExit={(c) => (code = c)} />,
     {
       exitOnCtrlC: false,
       // Stray console output goes above the live area instead of tearing it.
@@ -21,6 +27,31 @@ export async function openTui(options: TuiOptions): Promise<number> {
       incrementalRendering: false,
     },
   );
+  // Welcome is on screen: load the rest in the background, so that moving on is instant.
+  setTimeout(() => {
+    loadLater()
+      .then(async () => {
+        for (const entry of screens) await loadScreen(entry);
+      })
+      .catch(() => {
+        // The shell says so if the person goes to a screen that cannot be loaded.
+      });
+  }, 0);
   await instance.waitUntilExit();
   return code;
+}
+
+/**
+ * A saved session is read before the first frame (Welcome offers to resume it). Without a
+ * state file there is nothing to read: the store (conf, zod) opens on the first save.
+ */
+async function sessionStore(stateDir: string): Promise<SessionStore> {
+  if (existsSync(stateFile(stateDir))) return (await import('./session.js')).openSessionStore(stateDir);
+  let store: SessionStore | undefined;
+  return {
+    dir: stateDir,
+    load: () => undefined,
+    // The first save comes after a session began, which needs ./later.ts loaded.
+    save: (plan, screen) => (store ??= needLater().openSessionStore(stateDir)).save(plan, screen),
+  };
 }

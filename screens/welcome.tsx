@@ -1,11 +1,10 @@
 // Welcome: what cloudseed will do (the three tiers), then how to start: new, resume,
-// an answers file, or the simulated lab.
+// an answers file, or the simulated lab. Its first frame is cloudseed's first: what it
+// needs of the plan (schema, answers files, labs) comes from ./later.ts once loaded.
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { loadAnswers } from '../src/plan/answers.js';
-import { emptyPlan } from '../src/plan/schema.js';
-import { listLabs } from '../src/lab/load.js';
-import { labPlan } from './session.js';
+import { listLabs } from '../src/lab/names.js';
+import { laterNow, loadLater, type Later } from './lazy.js';
 import { useKeys } from './components/keys.js';
 import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
@@ -84,9 +83,16 @@ function Welcome({ app }: ScreenProps) {
   items.push({ label: 'Load an answers file', value: 'answers' });
   if (!app.labName) items.push({ label: 'Try the simulated lab (no hardware needed)', value: 'lab' });
 
+  // At once when ./later.ts is loaded (it is, a moment after the first frame), else when it is.
+  const withLater = (use: (later: Later) => void) => {
+    const later = laterNow();
+    if (later) return use(later);
+    loadLater().then(use, (e: unknown) => setError(`cloudseed is incomplete: ${(e as Error).message}`));
+  };
+
   const choose = (choice: Choice) => {
     if (choice === 'continue') app.next();
-    else if (choice === 'new') app.begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' }));
+    else if (choice === 'new') withLater(({ labPlan, emptyPlan }) => app.begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' })));
     else if (choice === 'resume') app.resume();
     else {
       setLastChoice(choice);
@@ -94,7 +100,8 @@ function Welcome({ app }: ScreenProps) {
     }
   };
 
-  const load = (file: string) => {
+  const load = (file: string) => withLater((later) => loadWith(later, file));
+  const loadWith = ({ loadAnswers }: Later, file: string) => {
     if (!file.trim()) return setError('Type the path of a YAML or JSON answers file.');
     const result = loadAnswers(file.trim());
     if (!result.plan) {
@@ -143,7 +150,7 @@ function Welcome({ app }: ScreenProps) {
           <Text>Which simulated lab?</Text>
           <Select
             items={labs.map((name) => ({ label: name, value: name, hint: LAB_HINTS[name] }))}
-            onSelect={(i) => app.begin(labPlan(i.value))}
+            onSelect={(i) => withLater(({ labPlan }) => app.begin(labPlan(i.value)))}
           />
           <LabBack onBack={() => setMode('menu')} />
         </Box>

@@ -20,3 +20,10 @@ export function resolveStateDir(flag: string | undefined, env: NodeJS.ProcessEnv
 export function logFile(stateDir: string): string {
   return join(stateDir, 'logs', 'cloudseed.log');
 }
+
+/** The saved state (plan and session), written through conf by src/store/state.ts. */
+export const STATE_FILE = 'config.json';
+
+export function stateFile(stateDir: string): string {
+  return join(stateDir, STATE_FILE);
+}

@@ -6,6 +6,7 @@ import Conf from 'conf';
 import { CliError } from '../command.js';
 import { warning, type Finding } from '../plan/findings.js';
 import { PlanSchema, type Plan } from '../plan/schema.js';
+import { STATE_FILE } from './paths.js';
 
 export interface SessionRecord {
   /** ISO time the installation was started. */
@@ -31,7 +32,7 @@ export class StateError extends CliError {
   override name = 'StateError';
 }
 
-export const STATE_FILE = 'config.json';
+export { STATE_FILE };
 
 export class StateStore {
   /** Problems met while opening (a corrupt state file kept aside); the UI shows them. */

@@ -8,10 +8,14 @@ import { TextField } from '../../screens/components/text-field.js';
 import { review } from '../../screens/review.js';
 import type { ScreenDef, ScreenProps } from '../../screens/types.js';
 import { welcome } from '../../screens/welcome.js';
-import { screens } from '../../screens/index.js';
+import { screens as entries } from '../../screens/index.js';
+import { loadScreen } from '../../screens/lazy.js';
 import { StateStore } from '../../src/store/state.js';
 import { labPlan as withLabNodes } from '../roles/fixtures.js';
 import { KEY, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
+
+// Every screen of the list, loaded (all but Welcome are loaded on use).
+const screens = await Promise.all(entries.map(loadScreen));
 
 let state: ReturnType<typeof tempStateDir>;
 beforeEach(() => {
