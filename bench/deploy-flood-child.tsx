@@ -3,8 +3,9 @@
 // output chunks arrive, rendered by
 //   store  the Deploy screen's panels, reading the progress store (notified every ~80 ms);
 //   naive  a screen that keeps the lines in React state and sets state per line.
-// Prints one JSON line: CPU seconds, wall seconds, React commits, frames written.
-import React, { useState, useEffect } from 'react';
+// Prints one JSON line: CPU seconds, wall seconds, React commits (each a layout), Ink renders,
+// frames written to the terminal.
+import React, { useEffect, useLayoutEffect, useState, useSyncExternalStore } from 'react';
 import { Writable } from 'node:stream';
 import { Box, render, Text } from 'ink';
 import { DeployPanels } from '../screens/deploy.js';
@@ -20,6 +21,9 @@ const PER_TICK = 10;
 
 let frames = 0;
 let commits = 0;
+let reactCommits = 0;
+/** Runs after every commit of the component it is in. */
+const useCountCommits = () => useLayoutEffect(() => void reactCommits++);
 const stdout = Object.assign(
   new Writable({
     write(_chunk, _enc, done) {
@@ -45,8 +49,16 @@ function feed(push: (i: number) => void): Promise<void> {
   });
 }
 
+/** The Deploy panels, with a count of their commits (each one a layout). */
+function Counted({ store, run, app }: { store: ReturnType<typeof createProgressStore>; run: DeployRun; app: { columns: number; bodyRows: number; goTo(): void; next(): void } }) {
+  useSyncExternalStore(store.subscribe, store.getSnapshot);
+  useCountCommits();
+  return <DeployPanels app={app} store={store} run={run} logPath="/tmp/deploy.log" />;
+}
+
 function Naive({ onReady }: { onReady(push: (line: string) => void): void }) {
   const [lines, setLines] = useState<string[]>([]);
+  useCountCommits();
   useEffect(() => onReady((l) => setLines((prev) => [...prev.slice(-11), l])), []); // eslint-disable-line react-hooks/exhaustive-deps
   return (
     <Box flexDirection="column">
@@ -72,7 +84,7 @@ if (variant === 'store') {
   const app = { columns: 80, bodyRows: 19, goTo() {}, next() {} };
   const ink = render(
     <ThemeContext.Provider value={theme}>
-      <DeployPanels app={app} store={store} run={run} logPath="/tmp/deploy.log" />
+      <Counted store={store} run={run} app={app} />
     </ThemeContext.Provider>,
     options,
   );
@@ -93,5 +105,5 @@ if (variant === 'store') {
 
 const cpu = process.cpuUsage(cpu0);
 const wall = (performance.now() - wall0) / 1000;
-process.stderr.write(JSON.stringify({ variant, lines: LINES, cpuS: (cpu.user + cpu.system) / 1e6, wallS: wall, commits, frames, fps: frames / wall }) + '\n');
+process.stderr.write(JSON.stringify({ variant, lines: LINES, cpuS: (cpu.user + cpu.system) / 1e6, wallS: wall, commits: reactCommits, renders: commits, frames, fps: frames / wall }) + '\n');
 process.exit(0);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 const lines = Number(process.env.LINES ?? 100_000);
 const child = join(import.meta.dirname, 'deploy-flood-child.tsx');
-type Result = { variant: string; lines: number; cpuS: number; wallS: number; commits: number; frames: number; fps: number };
+type Result = { variant: string; lines: number; cpuS: number; wallS: number; commits: number; renders: number; frames: number; fps: number };
 
 function run(variant: string): Result {
   const r = spawnSync(process.execPath, ['--import', 'tsx', child, variant, String(lines)], { encoding: 'utf8', env: { ...process.env, CI: '', NODE_ENV: 'production' } });
@@ -20,7 +20,7 @@ function run(variant: string): Result {
 
 const store = run('store');
 const naive = run('naive');
-const row = (r: Result) => `${r.variant.padEnd(22)} ${r.cpuS.toFixed(2).padStart(7)} s CPU ${r.wallS.toFixed(2).padStart(7)} s wall ${String(r.commits).padStart(7)} commits ${String(r.frames).padStart(6)} frames ${r.fps.toFixed(1).padStart(6)} fps`;
+const row = (r: Result) => `${r.variant.padEnd(22)} ${r.cpuS.toFixed(2).padStart(7)} s CPU ${r.wallS.toFixed(2).padStart(7)} s wall ${String(r.commits).padStart(7)} commits ${String(r.frames).padStart(5)} frames ${r.fps.toFixed(1).padStart(6)} fps`;
 console.log(`log flood: ${lines.toLocaleString('en')} lines, 10 per macrotask`);
 console.log(row({ ...store, variant: 'Deploy screen (store)' }));
 console.log(row({ ...naive, variant: 'naive setState/line' }));
