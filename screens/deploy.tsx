@@ -147,11 +147,10 @@ function NodeLine({ view, n, width, focused }: { view: ProgressView; n: NodeView
   );
 }
 
-function Servers({ view, rows, width, focus, setFocus }: { view: ProgressView; rows: number; width: number; focus?: string; setFocus(n?: string): void }) {
+function Servers({ view, rows, width, focus }: { view: ProgressView; rows: number; width: number; focus?: string }) {
   const theme = useTheme();
   const tier = focusTier(view);
   const nodes = view.nodes.filter((n) => n.tier === tier);
-  void setFocus;
   if (!nodes.length) {
     return (
       <Text color={theme.c('muted')} wrap="truncate-end">
@@ -305,20 +304,19 @@ function FailurePanel({ f, width, rows }: { f: FailureView; width: number; rows:
   );
 }
 
-function LogView({ store, view, rows, width, filter, offset }: { store: ProgressStore; view: ProgressView; rows: number; width: number; filter?: string; offset: number }) {
+function LogView({ store, rows, width, filter, offset }: { store: ProgressStore; rows: number; width: number; filter?: string; offset: number }) {
   const theme = useTheme();
   const lines = store.logLines(filter);
   const body = Math.max(1, rows - 2);
   const end = Math.max(0, lines.length - offset);
   const shown = lines.slice(Math.max(0, end - body), end);
-  void view;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         {fit(`Log${filter ? ` of ${filter}` : ' (all servers)'}: lines ${Math.max(0, end - body) + 1}-${end} of ${lines.length} in memory`, width)}
       </Text>
       {shown.map((l, i) => (
-        <Text key={i} wrap="truncate-end" color={theme.c(l.level === 'error' ? 'fail' : l.level === 'warn' ? 'warn' : undefined as unknown as ColorRole)}>
+        <Text key={i} wrap="truncate-end" color={l.level === 'error' ? theme.c('fail') : l.level === 'warn' ? theme.c('warn') : undefined}>
           {fit(`${new Date(l.at).toISOString().slice(11, 19)} ${withNode(l)}`, width)}
         </Text>
       ))}
@@ -426,7 +424,7 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
     return false;
   });
 
-  if (showLog) return <LogView store={store} view={view} rows={rows} width={width} filter={filter} offset={logOffset} />;
+  if (showLog) return <LogView store={store} rows={rows} width={width} filter={filter} offset={logOffset} />;
 
   const tierRows = 3;
   const extra = 1 + (message ? 1 : 0) + (confirmAbort ? 1 : 0) + (view.runState !== 'running' ? 1 : 0);
@@ -468,7 +466,7 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
         </Box>
       ) : (
         <Box height={serverRows} flexDirection="column" overflow="hidden">
-          <Servers view={view} rows={serverRows} width={width} focus={focus} setFocus={setFocus} />
+          <Servers view={view} rows={serverRows} width={width} focus={focus} />
         </Box>
       )}
       <Box height={Math.max(2, failure ? rest - Math.min(failureRows, 8) : logRows)} flexDirection="column" overflow="hidden">

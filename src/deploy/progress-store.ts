@@ -61,7 +61,6 @@ export interface FailureView {
   nodes: string[];
   error: StepErrorInfo;
   skippable: boolean;
-  attempt: number;
   at: number;
 }
 
@@ -326,7 +325,7 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
         } else {
           stepState.set(e.step, 'failed');
           t.failed++;
-          failures.set(e.step, { step: s.id, title: s.title, tier: s.tier, nodes: s.nodes, error: e.error, skippable: s.skippable, attempt: 0, at: e.at });
+          failures.set(e.step, { step: s.id, title: s.title, tier: s.tier, nodes: s.nodes, error: e.error, skippable: s.skippable, at: e.at });
           for (const name of s.nodes) nodes.get(name)!.stepState = 'failed';
         }
         pushLog({ at: e.at, step: e.step, node: s.nodes.length === 1 ? s.nodes[0] : undefined, level: e.willRetry ? 'warn' : 'error', line: `${s.title}: ${e.error.message}${e.willRetry ? ' (retrying)' : ''}` });
