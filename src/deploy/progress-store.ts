@@ -160,6 +160,16 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
     }
   }
   for (const t of tiers.values()) if (t.total > 0 && t.done === t.total) t.state = 'done';
+  // Tiers an earlier run worked on keep their times (from the journal).
+  if (opts.resume) {
+    for (const [id, r] of opts.resume.steps) {
+      const t = r.tier && tiers.get(r.tier);
+      if (!t || !steps.has(id)) continue;
+      const start = r.startedAt ?? r.at;
+      t.startedAt = t.startedAt === undefined ? start : Math.min(t.startedAt, start);
+      if (t.state === 'done') t.endedAt = Math.max(t.endedAt ?? 0, r.at);
+    }
+  }
 
   const listeners = new Set<() => void>();
   let dirty = false;
