@@ -3,7 +3,7 @@
 // failed where, why, what to try, and retry / skip / abort. Events reach this screen through
 // the progress store outside React (useSyncExternalStore), notified at most every ~80 ms,
 // and only a bounded view is drawn, so a flood of log lines costs a few frames a second.
-import React, { useEffect, useState, useSyncExternalStore } from 'react';
+import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import type { FailureView, LogEntry, NodeView, ProgressStore, ProgressView, TierView } from '../src/deploy/progress-store.js';
 import { formatDuration } from '../src/deploy/summary.js';
@@ -354,8 +354,10 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
   const failure = view.failures[0];
   const tierNodes = view.nodes.filter((n) => n.tier === focusTier(view));
 
+  // On to Done when the run finishes here; coming back from Done shows the finished panels.
+  const runStateAtMount = useRef(view.runState);
   useEffect(() => {
-    if (view.runState === 'done') onDone?.();
+    if (view.runState === 'done' && runStateAtMount.current !== 'done') onDone?.();
   }, [view.runState]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useKeys((input, key) => {

@@ -3,7 +3,8 @@
 import React from 'react';
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
-import { readJournal } from '../src/deploy/journal.js';
+import { journalPath, readJournal } from '../src/deploy/journal.js';
+import { logFilePath } from '../src/deploy/sinks.js';
 import { deploySummary, formatDuration } from '../src/deploy/summary.js';
 import { STATE_FILE } from '../src/store/state.js';
 import { fit, useTheme } from './components/theme.js';
@@ -15,16 +16,19 @@ function Done({ app }: ScreenProps) {
   const entry = currentDeploy(app.ui.stateDir);
   const session = entry?.session;
   const width = app.columns;
-  if (!session || session.store.getSnapshot().runState !== 'done') {
+  // This run's deployment, or one an earlier run finished (the journal says so).
+  const journal = readJournal(app.ui.stateDir);
+  const finished = session?.store.getSnapshot().runState === 'done' || journal.state === 'done';
+  if (!finished) {
     return (
       <Text color={theme.c('muted')} wrap="wrap">
-        Nothing deployed yet in this session. Go back to Review and choose Deploy.
+        Nothing deployed yet. Go back to Review and choose Deploy.
       </Text>
     );
   }
-  const plan = entry.plan;
-  const view = session.store.getSnapshot();
-  const s = deploySummary(plan, view, app.ui.stateDir, readJournal(app.ui.stateDir));
+  const plan = entry?.plan ?? app.plan;
+  const s = deploySummary(plan, session?.store.getSnapshot(), app.ui.stateDir, journal);
+  const logPath = session?.logPath ?? logFilePath(app.ui.stateDir);
   const line = (label: string, value: string) => (
     <Text wrap="truncate-end">
       <Text color={theme.c('muted')}>{label.padEnd(13)}</Text>
@@ -49,8 +53,8 @@ function Done({ app }: ScreenProps) {
       {line('', `source it, then: openstack server list`)}
       <Text> </Text>
       {line('Time', `${formatDuration(s.totalMs)} in all: ${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')}`)}
-      {line('Log', session.logPath)}
-      {line('Journal', session.journalPath)}
+      {line('Log', logPath)}
+      {line('Journal', journalPath(app.ui.stateDir))}
       {line('Answers', `${join(app.ui.stateDir, STATE_FILE)} (the saved plan; Review saves a YAML file)`)}
       <Text> </Text>
       <Text color={theme.c('muted')}>q quits. `cloudseed status` shows the journal later.</Text>

@@ -71,11 +71,15 @@ export function deployedLines(plan: Plan): string[] {
  * Times per tier and in all. With the journal they span every run (a resumed deployment
  * counts its earlier runs too); otherwise they come from this run's view.
  */
-export function deploySummary(plan: Plan, view: ProgressView, stateDir: string, journal?: JournalSummary): DeploySummary {
+export function deploySummary(plan: Plan, view: ProgressView | undefined, stateDir: string, journal?: JournalSummary): DeploySummary {
   const path = credentialsPath(stateDir);
   const mode = existsSync(path) ? (statSync(path).mode & 0o777).toString(8).padStart(4, '0') : undefined;
-  let tierMs = view.tiers.map((t) => ({ tier: t.id, ms: t.startedAt !== undefined ? (t.endedAt ?? view.now) - t.startedAt : 0 }));
-  let totalMs = view.startedAt !== undefined ? (view.endedAt ?? view.now) - view.startedAt : 0;
+  const now = view?.now ?? journal?.endedAt ?? 0;
+  let tierMs = TIERS.map((tier) => {
+    const t = view?.tiers.find((x) => x.id === tier);
+    return { tier, ms: t?.startedAt !== undefined ? (t.endedAt ?? now) - t.startedAt : 0 };
+  });
+  let totalMs = view?.startedAt !== undefined ? (view.endedAt ?? now) - view.startedAt : 0;
   if (journal && journal.steps.size) {
     tierMs = TIERS.map((tier) => {
       const steps = [...journal.steps.values()].filter((r) => r.tier === tier);
@@ -83,7 +87,7 @@ export function deploySummary(plan: Plan, view: ProgressView, stateDir: string, 
       const end = Math.max(...steps.map((r) => r.at));
       return { tier, ms: steps.length ? end - start : 0 };
     });
-    totalMs = (journal.endedAt ?? view.now) - (journal.startedAt ?? view.now);
+    totalMs = (journal.endedAt ?? now) - (journal.startedAt ?? now);
   }
   return { deployed: deployedLines(plan), endpoints: endpoints(plan), credentialsPath: path, credentialsMode: mode, tierMs, totalMs };
 }

@@ -69,6 +69,24 @@ describe('Deploy screen: resume', () => {
   });
 });
 
+describe('Done screen', () => {
+  it('shows a deployment an earlier run finished (from the journal)', async () => {
+    const plan = planForLab('two-machine');
+    const { startDeploy } = await import('../../src/deploy/session.js');
+    const s = await startDeploy({ plan, stateDir: state.dir, onFailure: 'abort', clock: virtualClock() });
+    expect(await s.result).toBe('done');
+    resetDeploy();
+    const r = renderScreen(done, { plan, ui: { stateDir: state.dir, ascii: true } });
+    const frame = r.lastFrame()!;
+    expect(frame).toContain('[ok] Your cloud "overcloud" is deployed.');
+    expect(frame).toContain(`${state.dir}/overcloudrc (mode 0600)`);
+    expect(frame).toMatch(/Time\s+1 h \d\d min in all: seed \d+ min/);
+    expect(nonAscii(frame)).toEqual([]);
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    r.unmount();
+  });
+});
+
 describe('Deploy screen: failures', () => {
   it('shows which step failed where, why and what to try; r retries and it goes on to Done', async () => {
     deployScreenOptions.faults = 'pxe-fail:node-01:3';
