@@ -8,7 +8,7 @@ import { loadAnswers, UNREADABLE_RULE } from '../plan/answers.js';
 import { formatFinding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
-import { LockHeldError } from '../store/lock.js';
+import { LockHeldError, liveHolder } from '../store/lock.js';
 import { StateStore } from '../store/state.js';
 import { virtualClock, type Clock } from './clock.js';
 import { compile, tierSteps } from './compile.js';
@@ -181,7 +181,9 @@ const statusCommand: Command = {
           steps: Object.fromEntries([...journal.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }])),
         }),
       );
-    } else for (const line of statusLines(journal)) ctx.out(line);
+    } else {
+      for (const line of statusLines(journal, undefined, liveHolder(ctx.stateDir))) ctx.out(line);
+    }
     return 0;
   },
 };

@@ -93,13 +93,16 @@ export function deploySummary(plan: Plan, view: ProgressView | undefined, stateD
 }
 
 /** `cloudseed status`: the journal per tier, with the reason of each failure. */
-export function statusLines(journal: JournalSummary, deployment?: Deployment): string[] {
+export function statusLines(journal: JournalSummary, deployment?: Deployment, holder?: { pid: number; since: string }): string[] {
   if (journal.state === 'none') return ['no deployment has started from this state directory'];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
+  const started = `deployment of "${journal.plan}" started ${when(journal.startedAt)}`;
   const head =
-    journal.state === 'running'
-      ? `deployment of "${journal.plan}" started ${when(journal.startedAt)}: unfinished (running now, or stopped without ending -- \`cloudseed deploy\` resumes it)`
-      : `deployment of "${journal.plan}" started ${when(journal.startedAt)}: ${journal.state} at ${when(journal.endedAt)}`;
+    journal.state !== 'running'
+      ? `${started}: ${journal.state} at ${when(journal.endedAt)}`
+      : holder
+        ? `${started}: running now (pid ${holder.pid}, since ${holder.since})`
+        : `${started}: stopped without ending (killed?) -- \`cloudseed deploy\` resumes it`;
   const lines = [head];
   const tierOf = (id: string) => deployment?.steps.find((s) => s.id === id)?.tier ?? journal.steps.get(id)?.tier ?? (id.split('.')[0] as TierId);
   for (const tier of TIERS) {

@@ -42,6 +42,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The lock's holder when its process still runs (on this host; another host's counts as running). */
+export function liveHolder(stateDir: string): LockHolder | undefined {
+  const holder = readLock(stateDir);
+  return holder && (holder.host !== hostname() || alive(holder.pid)) ? holder : undefined;
+}
+
 export function readLock(stateDir: string): LockHolder | undefined {
   try {
     return JSON.parse(readFileSync(lockPath(stateDir), 'utf8')) as LockHolder;

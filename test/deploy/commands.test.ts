@@ -105,5 +105,23 @@ describe('cloudseed deploy', () => {
     expect(code).toBe(130);
     expect(out.some((l) => l.includes('interrupted: the journal is kept'))).toBe(true);
     expect(readJournal(dir).state).toBe('interrupted');
+    const status = await cli(['status', '--state-dir', dir]);
+    expect(status.out.join('\n')).toMatch(/interrupted \S+: stopped before it finished; it runs again on resume/);
+  });
+
+  it('status tells a deployment running now from one that was killed', async () => {
+    const dir = stateDir();
+    const ac = new AbortController();
+    const run = cli(['deploy', '--lab', 'two-machine', '--yes', '--speed', '600', '--state-dir', dir], { signal: ac.signal });
+    await new Promise((r) => setTimeout(r, 300));
+    const now = await cli(['status', '--state-dir', dir]);
+    expect(now.out[0]).toMatch(new RegExp(`running now \\(pid ${process.pid}, since `));
+    ac.abort();
+    await run;
+    // A journal whose writer died without ending it (kill -9): no live lock holder.
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(`${dir}/deploy/journal.jsonl`, JSON.stringify({ t: 'run', at: Date.now(), pid: 1, plan: 'overcloud', steps: 23 }) + '\n');
+    const killed = await cli(['status', '--state-dir', dir]);
+    expect(killed.out[0]).toContain('stopped without ending (killed?)');
   });
 });
