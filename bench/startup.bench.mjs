@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, DEFAULT_OUTFILE, isStale, ROOT } from '../scripts/build.mjs';
+import { build, chunkDir, DEFAULT_OUTFILE, isStale, ROOT } from '../scripts/build.mjs';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const RUNS = Number(values.runs);
@@ -65,6 +65,7 @@ try {
   if (ours.cpu.length && bare.cpu.length) console.log(`  ratio cloudseed / bare Ink, CPU   ${(median(ours.cpu) / median(bare.cpu)).toFixed(2)}x`);
 } finally {
   rmSync(bareBundle, { force: true });
+  rmSync(chunkDir(bareBundle), { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -54,9 +54,9 @@ function newestMtime(path) {
   return newest;
 }
 
-/** True when the bundle is missing or older than any source. */
+/** True when the bundle (or its chunks) is missing or older than any source. */
 export function isStale(outfile = DEFAULT_OUTFILE) {
-  if (!existsSync(outfile)) return true;
+  if (!existsSync(outfile) || !existsSync(chunkDir(outfile))) return true;
   const built = statSync(outfile).mtimeMs;
   return SOURCES.some((s) => newestMtime(join(ROOT, s)) > built);
 }
