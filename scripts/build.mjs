@@ -3,9 +3,9 @@
 // against ~1.1 s unbundled): one ESM entry file, dist/cloudseed.js (the bin), plus chunks in
 // dist/chunks/cloudseed/ for what the first frame does not need (screens after Welcome,
 // sub-commands, the schema, the state store), which the entry imports when they are used.
-//   node scripts/build.mjs [--force] [--if-stale] [--entry FILE --outfile FILE]
+//   node scripts/build.mjs [--force] [--if-stale] [--entry FILE --outfile FILE] [--metafile FILE]
 // --if-stale: build only when a source is newer than the bundle (npm start uses it).
-import { chmodSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -103,7 +103,7 @@ export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, 
   });
   chmodSync(outfile, 0o755);
   const chunks = Object.keys(result.metafile.outputs).filter((f) => resolve(f) !== resolve(outfile));
-  return { outfile, bytes: statSync(outfile).size, chunks: chunks.length, warnings: result.warnings.length };
+  return { outfile, bytes: statSync(outfile).size, chunks: chunks.length, warnings: result.warnings.length, metafile: result.metafile };
 }
 
 async function main() {
@@ -114,13 +114,17 @@ async function main() {
       entry: { type: 'string' },
       outfile: { type: 'string' },
       quiet: { type: 'boolean' },
+      // What each output file holds and imports (esbuild's metafile, JSON): the bundle test
+      // checks with it that the first frame's files stay small.
+      metafile: { type: 'string' },
     },
   });
   const entry = values.entry ? resolve(values.entry) : DEFAULT_ENTRY;
   const outfile = values.outfile ? resolve(values.outfile) : DEFAULT_OUTFILE;
   if (values['if-stale'] && !values.force && !values.entry && !isStale(outfile)) return;
   const started = performance.now();
-  const { bytes, chunks } = await build({ entry, outfile });
+  const { bytes, chunks, metafile } = await build({ entry, outfile });
+  if (values.metafile) writeFileSync(values.metafile, JSON.stringify(metafile));
   if (!values.quiet) {
     const ms = Math.round(performance.now() - started);
     console.error(`built ${relative(process.cwd(), outfile) || outfile} (${Math.round(bytes / 1024)} KB, ${chunks} chunks) in ${ms} ms`);

@@ -11,10 +11,11 @@ const root = join(import.meta.dirname, '..', '..');
 // Below the project folder, so the bundle finds assets/ as dist/cloudseed.js does.
 const bundle = join(root, 'dist', `test-cli-${process.pid}.js`);
 const stateDir = mkdtempSync(join(tmpdir(), 'cs-bundle-'));
+const metafile = join(stateDir, 'meta.json');
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 beforeAll(async () => {
-  await execa(process.execPath, [join(root, 'scripts', 'build.mjs'), '--entry', join(root, 'screens', 'main.tsx'), '--outfile', bundle, '--quiet']);
+  await execa(process.execPath, [join(root, 'scripts', 'build.mjs'), '--entry', join(root, 'screens', 'main.tsx'), '--outfile', bundle, '--metafile', metafile, '--quiet']);
 });
 afterAll(() => {
   rmSync(bundle, { force: true });
@@ -85,5 +86,30 @@ describe('dist bundle', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('cloudseed validate FILE');
     noStack(r.stderr);
+  });
+
+  it('the first frame loads no sub-command, schema, YAML or state-store code (start-up time)', () => {
+    interface Output {
+      imports: { path: string; kind: string }[];
+      inputs: Record<string, unknown>;
+      entryPoint?: string;
+    }
+    const { outputs } = JSON.parse(readFileSync(metafile, 'utf8')) as { outputs: Record<string, Output> };
+    // Files loaded before Welcome's first frame: the entry, the TUI chunk, and what they import statically.
+    const starts = Object.keys(outputs).filter((f) => /screens[\\/](main|tui)\.tsx$/.test(outputs[f].entryPoint ?? ''));
+    expect(starts).toHaveLength(2);
+    const seen = new Set<string>();
+    const todo = [...starts];
+    while (todo.length) {
+      const file = todo.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const i of outputs[file].imports) if (i.kind === 'import-statement' && outputs[i.path]) todo.push(i.path);
+    }
+    const inputs = [...seen].flatMap((f) => Object.keys(outputs[f].inputs));
+    for (const heavy of [/node_modules[\\/]zod[\\/]/, /node_modules[\\/]yaml[\\/]/, /node_modules[\\/]conf[\\/]/, /node_modules[\\/]execa[\\/]/, /src[\\/]plan[\\/]schema\.ts$/, /src[\\/]cli\.ts$/, /screens[\\/]servers\.tsx$/]) {
+      expect(inputs.filter((i) => heavy.test(i))).toEqual([]);
+    }
+    expect(inputs.some((i) => /screens[\\/]welcome\.tsx$/.test(i))).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { review } from '../../screens/review.js';
 import type { ScreenDef, ScreenProps } from '../../screens/types.js';
 import { welcome } from '../../screens/welcome.js';
 import { screens as entries } from '../../screens/index.js';
-import { loadScreen } from '../../screens/lazy.js';
+import { lazyScreen, loadScreen } from '../../screens/lazy.js';
 import { StateStore } from '../../src/store/state.js';
 import { labPlan as withLabNodes } from '../roles/fixtures.js';
 import { KEY, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
@@ -287,6 +287,29 @@ describe('the wizard shell', () => {
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Cloud name: half'));
     expect(r.lastFrame()).not.toContain('typed');
     r.unmount();
+  });
+});
+
+describe('screens loaded on use', () => {
+  it('goes to a screen once its module is loaded, with its title and keys', async () => {
+    const later = lazyScreen('review', () => import('../../screens/review.js').then((m) => m.review));
+    expect(later.loaded).toBeUndefined();
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, later] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/2 Review'));
+    expect(lastFrame()).toContain('Save the answers file');
+    unmount();
+  });
+
+  it('a screen that cannot be loaded is named, and Welcome stays', async () => {
+    const broken = lazyScreen('review', () => Promise.reject(new Error('chunk missing')));
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, broken] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Could not open the review screen: chunk missing'));
+    expect(lastFrame()).toContain('1/2 Welcome');
+    unmount();
   });
 });
 
