@@ -82,7 +82,8 @@ function Servers({ app }: ScreenProps) {
   const [pathError, setPathError] = useState<string | undefined>();
 
   // scan
-  const [scan, setScan] = useState({ range: lab?.bmcDefaults.range ?? '', user: lab?.bmcDefaults.user ?? '', password: '' });
+  // a simulated lab fills in its usual credentials, so Enter on the defaults walks the flow
+  const [scan, setScan] = useState({ range: lab?.bmcDefaults.range ?? '', user: lab?.bmcDefaults.user ?? '', password: lab?.bmcDefaults.password ?? '' });
   const [scanField, setScanField] = useState(0);
   const [scanErrors, setScanErrors] = useState<{ range?: string; user?: string; password?: string }>({});
   const [progress, setProgress] = useState<ScanProgress | undefined>();
@@ -149,14 +150,9 @@ function Servers({ app }: ScreenProps) {
     setMode('scanning');
     const creds = { user: scan.user.trim(), password: scan.password };
     const r = await scanRange({ range: scan.range, ...creds, client, signal: ac.signal, onProgress: (p) => (latest.current = p) });
-    let added = 0;
-    let updated = 0;
-    setPlan((p) => {
-      const m = mergeScan(p.nodes, r.bmcs, creds);
-      added = m.added;
-      updated = m.updated;
-      return { ...p, nodes: m.nodes };
-    });
+    const m = mergeScan(plan.nodes, r.bmcs, creds);
+    const { added, updated } = m;
+    setPlan((p) => ({ ...p, nodes: mergeScan(p.nodes, r.bmcs, creds).nodes }));
     setNote({
       text: `${r.cancelled ? 'Scan cancelled' : 'Scan done'}: ${r.found} found (${added} new, ${updated} updated), ${r.refused} wrong password, ${r.unreachable} no answer, in ${seconds(r.elapsedMs)}`,
       tone: r.found ? 'ok' : 'warn',
@@ -171,6 +167,9 @@ function Servers({ app }: ScreenProps) {
       }),
     );
     setMode('table');
+    // IPMI tells neither the PXE MAC nor the sizes: inspect what was found where the driver can (the lab)
+    const unknown = m.nodes.filter((n) => !n.macs.length || !n.discovered?.cpu);
+    if (lab && !r.cancelled && unknown.length) await startInspect(m.nodes, `Scan: ${r.found} found (${added} new), ${r.refused} wrong password, ${r.unreachable} no answer`);
   };
 
   const startCheck = async () => {
@@ -192,21 +191,22 @@ function Servers({ app }: ScreenProps) {
     setMode('table');
   };
 
-  const startInspect = async () => {
-    if (plan.nodes.length === 0) return;
+  const startInspect = async (nodes: Node[] = plan.nodes, before?: string) => {
+    if (nodes.length === 0) return;
     const ac = new AbortController();
     abort.current = ac;
-    checkedNow.current = { done: 0, total: plan.nodes.length };
+    checkedNow.current = { done: 0, total: nodes.length };
     setChecked(checkedNow.current);
     setMode('inspecting');
-    const results = await inspectNodes(plan.nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: plan.nodes.length }) });
+    const results = await inspectNodes(nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: nodes.length }) });
     setPlan((p) => ({ ...p, nodes: applyInspection(p.nodes, results) }));
     const failed = results.filter((r) => r.error);
+    const inspected = `${ac.signal.aborted ? 'Inspection cancelled' : 'Inspected'} ${results.length - failed.length} of ${nodes.length} servers${failed.length ? `; ${failed.length} could not be inspected` : ''}`;
     setNote({
-      text: `${ac.signal.aborted ? 'Inspection cancelled' : 'Inspected'} ${results.length - failed.length} of ${plan.nodes.length} servers${failed.length ? `; ${failed.length} could not be inspected` : ''}`,
+      text: before ? `${before}; ${inspected.toLowerCase()}` : inspected,
       tone: failed.length ? 'warn' : 'ok',
     });
-    setLastFindings(failed.map((r) => warning('inventory.inspect-failed', r.name, r.error ?? 'not inspected', 'check BMCs (c) first; fix the BMC, then inspect again', 'servers')));
+    setLastFindings((kept) => [...(before ? kept : []), ...failed.map((r) => warning('inventory.inspect-failed', r.name, r.error ?? 'not inspected', 'check BMCs (c) first; fix the BMC, then inspect again', 'servers'))]);
     setMode('table');
   };
 
@@ -287,13 +287,15 @@ function Servers({ app }: ScreenProps) {
         case 'import':
           return false;
         case 'table':
+          // with no servers yet, Enter starts the likeliest way in: a scan of the BMC range
+          if ((key.return || input === 's') && (input === 's' || rows.length === 0)) return (setScanErrors({}), setScanField(0), setMode('scan-form'), true);
           if (input === 'i') return (setMode('import'), true);
-          if (input === 's') return (setScanErrors({}), setScanField(0), setMode('scan-form'), true);
           if (input === 'a') return (openForm(), true);
           if (input === 'e' && current) return (openForm(current.node), true);
           if (input === 'd' && current) return (setMode('remove'), true);
           if (input === 'c') return (void startCheck(), true);
           if (input === 'n') return (void startInspect(), true);
+          if (key.return) return (app.next(), true);
           return false;
       }
     },
@@ -311,7 +313,7 @@ function Servers({ app }: ScreenProps) {
   };
 
   const detail = (): [string, string, ColorRole | undefined] => {
-    if (!current) return ['No servers yet: i imports a nodes file, s scans a BMC range, a adds one by hand.', '', undefined];
+    if (!current) return ['No servers yet: Enter or s scans a BMC range, i imports a nodes file, a adds one by hand.', '', undefined];
     const n = current.node;
     const st = n.discovered?.bmcStatus;
     if (st === 'unreachable' || st === 'refused' || st === 'error') {
@@ -435,7 +437,7 @@ function Servers({ app }: ScreenProps) {
         filterable
         filterText={(r) => r.search}
         onCursor={(r) => setCursor(r?.name)}
-        onSelect={(r) => openForm(r.node)}
+        onSelect={() => app.next()}
         empty="No servers yet."
       />
     </Box>
@@ -489,7 +491,8 @@ export const servers: ScreenDef = {
   help: [
     'The servers to deploy, from three sources: i imports a nodes file (TripleO',
     'instackenv.json/.yaml or Helion baremetal.csv), s scans a BMC address range over IPMI',
-    'with one user and password, a adds a server by hand. e or Enter edits, d removes.',
+    'with one user and password (Enter does it when there are none yet), a adds a server by',
+    'hand. e edits, d removes. Enter goes on to the network once the servers are there.',
     'c checks every BMC (power state); no answer or a wrong password is shown on the row',
     'with the likely cause. n inspects the hardware (CPUs, memory, disk, PXE MAC) where the',
     'driver can; declared facts larger than found ones become findings.',

@@ -128,8 +128,9 @@ export function ScrollTable<T>(props: ScrollTableProps<T>) {
         if (row) onToggle(row);
         return true;
       }
-      if (key.return && onSelect) {
-        if (row) onSelect(row);
+      // With no row under the cursor, Enter is left to the screen (e.g. "start with a scan").
+      if (key.return && onSelect && row) {
+        onSelect(row);
         return true;
       }
       return false;

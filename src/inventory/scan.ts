@@ -327,6 +327,8 @@ export function applyInspection(nodes: readonly Node[], results: readonly Inspec
     if (!inv) return n;
     return {
       ...n,
+      // the NIC the inspection image booted from is the PXE NIC: it fills in what a scan could not know
+      macs: n.macs.length ? n.macs : (inv.macs ?? []),
       discovered: {
         ...(n.discovered ?? {}),
         ...(inv.cpu ? { cpu: inv.cpu } : {}),

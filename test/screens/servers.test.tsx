@@ -8,30 +8,36 @@ const haLab = () => loadLab('ha-lab');
 
 describe('Servers screen', () => {
   it('scans the lab range with live progress and lists what answered', async () => {
-    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    const moved: string[] = [];
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab(), next: () => moved.push('next') } });
     await vi.waitFor(() => expect(lastFrame()).toContain('No servers yet'));
     stdin.write('s');
     await vi.waitFor(() => expect(lastFrame()).toContain('Scan a BMC address range'));
     expect(lastFrame()).toContain('Range:');
     expect(lastFrame()).toContain('10.20.0.0/28');
     expect(lastFrame()).toContain('14 addresses');
-    // range and user are filled in from the lab; type the password
-    stdin.write(`${KEY.enter}${KEY.enter}password${KEY.enter}`);
+    // range, user and password are filled in from the lab: Enter on the defaults
+    stdin.write(`${KEY.enter}${KEY.enter}${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Scanning 10.20.0.0/28'));
     await vi.waitFor(() => expect(lastFrame()).toMatch(/found [1-9]/));
     expect(lastFrame()).toContain('/14');
     expect(lastFrame()).toContain('Esc cancels');
-    await vi.waitFor(() => expect(lastFrame()).toContain('Scan done: 4 found (4 new, 0 updated), 1 wrong password, 9 no answer'), { timeout: 10_000 });
+    // IPMI gives neither PXE MACs nor sizes: the lab inspects what the scan found
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scan: 4 found (4 new), 1 wrong password, 9 no answer; inspected 4 of 4'), { timeout: 10_000 });
     const frame = lastFrame()!;
     expect(frame).toContain('10.20.0.6: refused admin and the password given');
-    expect(frame).toMatch(/node-01\s+10\.20\.0\.1\s+off/);
-    expect(frame).toContain('no PXE MAC');
+    expect(frame).toMatch(/node-01\s+10\.20\.0\.1\s+off\s+16/);
+    expect(frame).not.toContain('no PXE MAC');
+    expect(seen.plan.nodes[0].macs).toEqual(['ac:1f:6b:00:00:01']);
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     expect(seen.plan.nodes.map((n) => n.discovered?.serial)).toEqual(['S3B1A0001', 'S3B1A0002', 'S3B1A0003', '9FJ7KQ2']);
 
     // a second scan (the form keeps what was typed) merges instead of duplicating
     stdin.write(`s${KEY.enter}${KEY.enter}${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Scan done: 4 found (0 new, 4 updated)'), { timeout: 10_000 });
+    // and Enter on the table goes on to the next screen
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(moved).toEqual(['next']));
     expect(seen.plan.nodes).toHaveLength(4);
     unmount();
   });
