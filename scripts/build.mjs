@@ -66,15 +66,18 @@ export function chunkDir(outfile = DEFAULT_OUTFILE) {
   return join(dirname(outfile), 'chunks', basename(outfile, '.js'));
 }
 
+/** Chunks of earlier builds are removed once this old: a build running at the same time writes its own. */
+const STALE_CHUNK_MS = 10 * 60_000;
+
 /**
  * Bundles `entry` into `outfile` (ESM, Node 20, minified, with a shebang, executable) and
- * the chunks of its dynamic imports into chunkDir(outfile), emptied first (a running
- * cloudseed has loaded its chunks within a second of its first frame).
+ * the chunks of its dynamic imports into chunkDir(outfile). Chunk names carry a content
+ * hash, so builds running at once do not clash; chunks no build wrote in the last 10
+ * minutes are removed (a running cloudseed loads all of its chunks within a second).
  */
 export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, minify = true } = {}) {
   if (!existsSync(entry)) throw new Error(`cannot build: the entry ${relative(process.cwd(), entry)} does not exist`);
   const name = basename(outfile, '.js');
-  rmSync(chunkDir(outfile), { recursive: true, force: true });
   const result = await esbuild.build({
     entryPoints: [{ in: entry, out: name }],
     outdir: dirname(outfile),
@@ -103,7 +106,21 @@ export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, 
   });
   chmodSync(outfile, 0o755);
   const chunks = Object.keys(result.metafile.outputs).filter((f) => resolve(f) !== resolve(outfile));
+  removeStaleChunks(chunkDir(outfile), new Set(chunks.map((f) => resolve(f))));
   return { outfile, bytes: statSync(outfile).size, chunks: chunks.length, warnings: result.warnings.length, metafile: result.metafile };
+}
+
+function removeStaleChunks(dir, current) {
+  if (!existsSync(dir)) return;
+  const now = Date.now();
+  for (const file of readdirSync(dir)) {
+    const path = join(dir, file);
+    try {
+      if (!current.has(path) && now - statSync(path).mtimeMs > STALE_CHUNK_MS) rmSync(path, { force: true });
+    } catch {
+      // removed by another build meanwhile
+    }
+  }
 }
 
 async function main() {
