@@ -186,9 +186,9 @@ function NetworkScreen({ app }: ScreenProps) {
         setNote(undefined);
         return true;
       }
-      if (key.return) {
-        if (pane === 'list') setPane('fields');
-        else startEdit();
+      // Enter on the list goes on (the shell's "next"): the suggested networks need no typing.
+      if (key.return && pane === 'fields') {
+        startEdit();
         return true;
       }
       if (pane === 'fields' && input === 's') {
@@ -377,7 +377,7 @@ export const network: ScreenDef = {
   component: NetworkScreen,
   keys: [
     { keys: 'Tab', action: 'list/fields' },
-    { keys: 'Enter', action: 'edit' },
+    { keys: 'Enter', action: 'edit field' },
     { keys: 's', action: 'suggested' },
     { keys: 'l', action: 'layout' },
     { keys: 'a/t', action: 'addresses/drawing' },
@@ -386,8 +386,8 @@ export const network: ScreenDef = {
     'The networks the cloud uses. ctlplane (provisioning) boots and deploys the servers from',
     'this host; External carries the public endpoints and floating IPs; the isolated layout',
     'adds VLANs for InternalApi, Storage, StorageMgmt and Tenant. Values are suggested for',
-    'this host and these servers: the line under the fields says why. Up/Down and Tab move,',
-    'Enter edits (an unreadable value is never saved), s takes the suggested value, r resets',
+    'this host and these servers: the line under the fields says why. Up/Down and Tab move;',
+    'Enter on the list goes on, on a field it edits it (an unreadable value is never saved); s takes the suggested value, r resets',
     'every network to the suggestion, l switches flat/isolated keeping what it can,',
     'a shows every server\'s addresses (/ filters, c more columns), t draws the wiring.',
   ].join('\n'),

@@ -98,6 +98,18 @@ describe('the wizard shell', () => {
     unmount();
   });
 
+  it('a screen that uses Enter for itself still shows how to go on', async () => {
+    const picker: ScreenDef = { id: 'roles', title: 'Picker', component: () => <Text>pick</Text>, keys: [{ keys: 'Enter', action: 'pick a role' }], help: 'Picks.' };
+    const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, picker, review] });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/3 Picker'));
+    const bar = lines(lastFrame()!).at(-1)!;
+    expect(bar).toContain('Enter pick a role');
+    expect(bar).toContain('→ next');
+    unmount();
+  });
+
   it('typed-ahead Enter Enter goes through Welcome and the next screen', async () => {
     const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, shownName, review] });
     await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));

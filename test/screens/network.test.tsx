@@ -19,6 +19,14 @@ async function ready(r: ReturnType<typeof harness>) {
 }
 
 describe('Network screen', () => {
+  it('Enter on the list of networks goes on: the suggestion needs no typing', async () => {
+    const r = harness('two-machine');
+    await ready(r);
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.seen.shellKeys).toEqual(['Enter']));
+    r.unmount();
+  });
+
   it('suggests the networks with no typing, and says why a value was chosen', async () => {
     const r = harness('two-machine');
     await ready(r);
@@ -28,7 +36,7 @@ describe('Network screen', () => {
     expect(frame).toContain('no findings');
     expect(frame).toContain('NIC (this host) eno2');
     // Into the fields, down to the subnet: its reason shows.
-    r.stdin.write(`${KEY.enter}${KEY.down}`);
+    r.stdin.write(`${KEY.tab}${KEY.down}`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('why: 192.168.24.0/24, the TripleO default'));
     expect(widestLine(r.lastFrame()!)).toBeLessThanOrEqual(80);
     expect(r.seen.shellKeys).toEqual([]);
@@ -39,7 +47,7 @@ describe('Network screen', () => {
     const r = harness('two-machine');
     await ready(r);
     // Fields, down to "DHCP end", edit, replace the text.
-    r.stdin.write(`${KEY.enter}${KEY.down.repeat(6)}${KEY.enter}`);
+    r.stdin.write(`${KEY.tab}${KEY.down.repeat(6)}${KEY.enter}`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Enter saves, Esc leaves the field unchanged'));
     r.stdin.write(`${CLEAR}192.168.24.40`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('192.168.24.40 fits'));
@@ -52,7 +60,7 @@ describe('Network screen', () => {
   it('shows an invalid address at once and never saves it', async () => {
     const r = harness('two-machine');
     await ready(r);
-    r.stdin.write(`${KEY.enter}${KEY.down.repeat(3)}${KEY.enter}${CLEAR}192.168.24.300`);
+    r.stdin.write(`${KEY.tab}${KEY.down.repeat(3)}${KEY.enter}${CLEAR}192.168.24.300`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('"192.168.24.300" is not an IPv4 address'));
     expect(r.lastFrame()).toContain('Fix it to save');
     r.stdin.write(KEY.enter);
@@ -68,7 +76,7 @@ describe('Network screen', () => {
   it('a value that breaks a rule needs a second Enter, then shows as a finding on its network', async () => {
     const r = harness('two-machine');
     await ready(r);
-    r.stdin.write(`${KEY.enter}${KEY.down.repeat(6)}${KEY.enter}${CLEAR}192.168.24.110`);
+    r.stdin.write(`${KEY.tab}${KEY.down.repeat(6)}${KEY.enter}${CLEAR}192.168.24.110`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('overlaps the DHCP'));
     r.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Enter again keeps it with this problem'));
@@ -92,7 +100,7 @@ describe('Network screen', () => {
     expect(r.lastFrame()).toMatch(/Management +off/);
     expect(r.seen.plan.network.isolated.Storage).toMatchObject({ enabled: true, vlan: 30 });
     // Down to Storage, into its fields, VLAN → 31.
-    r.stdin.write(`${KEY.down.repeat(3)}${KEY.enter}${KEY.down.repeat(2)}${KEY.enter}${CLEAR}31${KEY.enter}`);
+    r.stdin.write(`${KEY.down.repeat(3)}${KEY.tab}${KEY.down.repeat(2)}${KEY.enter}${CLEAR}31${KEY.enter}`);
     await vi.waitFor(() => expect(r.seen.plan.network.isolated.Storage!.vlan).toBe(31));
     r.stdin.write(`${KEY.esc}l`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Layout: flat'));
@@ -147,7 +155,7 @@ describe('Network screen', () => {
   it('s takes the suggested value back after an edit', async () => {
     const r = harness('two-machine');
     await ready(r);
-    r.stdin.write(`${KEY.enter}${KEY.down.repeat(6)}${KEY.enter}${CLEAR}192.168.24.40${KEY.enter}`);
+    r.stdin.write(`${KEY.tab}${KEY.down.repeat(6)}${KEY.enter}${CLEAR}192.168.24.40${KEY.enter}`);
     await vi.waitFor(() => expect(prov(r.seen.plan).dhcpEnd).toBe('192.168.24.40'));
     await vi.waitFor(() => expect(r.lastFrame()).toContain('DHCP end: 192.168.24.40'));
     r.stdin.write(KEY.down);
