@@ -2,33 +2,25 @@
 // it: the lock, the journal (resumed when unfinished), the driver, the runner, the log file
 // and the progress store, wired together and torn down together.
 import { setFlagsFromString } from 'node:v8';
-import type { LabWorld } from '../lab/world.js';
 import type { Plan } from '../plan/schema.js';
 import { acquireLock, type Lock } from '../store/lock.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock } from './clock.js';
 import { compile } from './compile.js';
-import { createDriver } from './drivers/index.js';
+import { createDriver, type DriverOptions } from './drivers/index.js';
 import { archiveJournal, Journal, journalPath, readJournal, type JournalSummary, type RunState } from './journal.js';
 import { createProgressStore, type ProgressStore } from './progress-store.js';
 import { startRun, type DeployRun } from './runner.js';
 import { BufferedWriter, createRedactor, fileSink, logFilePath, type Sink } from './sinks.js';
 import type { DeployDriver, Deployment } from './types.js';
 
-export interface DeploySessionOptions {
+/** The driver's options (clock, speed, seed, faults, world, --yes) and the session's own. */
+export interface DeploySessionOptions extends DriverOptions {
   plan: Plan;
   stateDir: string;
   /** `wait` (screens): failures wait for a decision; `abort` (non-interactive): the run ends failed. */
   onFailure: 'wait' | 'abort';
-  clock?: Clock;
-  speed?: number;
-  seed?: number;
-  faults?: string | string[];
-  world?: LabWorld;
-  chatty?: number;
   /** Reporters besides the log file and the store (plain lines, JSON). */
   sinks?: Sink[];
-  /** The person confirmed non-interactively (`--yes`); the real driver asks for it. */
-  yes?: boolean;
   /** A driver built by the caller (tests); otherwise createDriver(plan). */
   driver?: DeployDriver;
   /** Store notification interval (ms). */

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commands, runCli, uiOptionsFrom, VERSION, type CliHooks, type TuiOptions } from '../../src/cli.js';
+import { runCaptured } from './capture.js';
+import { commands, uiOptionsFrom, VERSION, type CliHooks, type TuiOptions } from '../../src/cli.js';
 import { CliError } from '../../src/command.js';
 import { logFile } from '../../src/store/paths.js';
 
@@ -11,19 +12,7 @@ const stateDir = mkdtempSync(join(tmpdir(), 'cs-cli-'));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
-async function run(argv: string[], hooks: Partial<CliHooks> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: { CLOUDSEED_STATE_DIR: stateDir, LANG: 'C.UTF-8' },
-    interactive: false,
-    signal: new AbortController().signal,
-    ...hooks,
-  });
-  return { code, out, err };
-}
+const run = (argv: string[], hooks: Partial<CliHooks> = {}) => runCaptured(argv, { env: { CLOUDSEED_STATE_DIR: stateDir, LANG: 'C.UTF-8' }, ...hooks });
 
 describe('cloudseed validate', () => {
   it('a broken file: one line per problem with file:line:column, exit 1', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCaptured } from '../cli/capture.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import { acquireLock } from '../../src/store/lock.js';
 import { join } from 'node:path';
@@ -7,12 +7,8 @@ import { saveAnswers } from '../../src/plan/answers.js';
 import { StateStore } from '../../src/store/state.js';
 import { labPlan, stateDir } from './helpers.js';
 
-async function cli(args: string[], opts: { interactive?: boolean; signal?: AbortSignal } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), interactive: opts.interactive ?? false, signal: opts.signal ?? new AbortController().signal, env: {} });
-  return { code, out, err };
-}
+const cli = (args: string[], opts: { interactive?: boolean; signal?: AbortSignal } = {}) =>
+  runCaptured(args, { interactive: opts.interactive ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
 
 describe('cloudseed deploy', () => {
   it('deploys the two-machine lab non-interactively: one line per step transition, exit 0', async () => {

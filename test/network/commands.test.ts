@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCaptured } from '../cli/capture.js';
 import { saveAnswers } from '../../src/plan/answers.js';
 import { suggestNetwork } from '../../src/network/suggest.js';
 import { lab } from './fixtures.js';
@@ -14,9 +14,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli([...argv, '--state-dir', join(dir, 'state')], { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: {} });
+  const { code, out, err } = await runCaptured([...argv, '--state-dir', join(dir, 'state')]);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

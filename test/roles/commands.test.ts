@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/assets.js';
-import { runCli } from '../../src/cli.js';
+import { runCaptured } from '../cli/capture.js';
 import { parseBaremetalCsv, parseInstackenv } from '../../src/inventory/nodes-file.js';
 import { loadAnswers, saveAnswers } from '../../src/plan/answers.js';
 import type { Plan } from '../../src/plan/schema.js';
@@ -16,9 +16,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli([...argv, '--state-dir', join(dir, 'state')], { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: {} });
+  const { code, out, err } = await runCaptured([...argv, '--state-dir', join(dir, 'state')]);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -62,9 +60,9 @@ describe('cloudseed init', () => {
   it('an interrupted scan writes nothing', async () => {
     const file = join(dir, 'interrupted.yaml');
     const ac = new AbortController();
-    const pending = runCli(['init', '--lab', 'datacenter', '--out', file, '--state-dir', join(dir, 'state')], { out: () => {}, err: () => {}, interactive: false, env: {}, signal: ac.signal });
+    const pending = runCaptured(['init', '--lab', 'datacenter', '--out', file, '--state-dir', join(dir, 'state')], { signal: ac.signal });
     setTimeout(() => ac.abort(), 200);
-    expect(await pending).toBe(1);
+    expect((await pending).code).toBe(1);
     expect(() => statSync(file)).toThrow();
   });
 
