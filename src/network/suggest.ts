@@ -15,6 +15,7 @@ import {
   type Cidr,
 } from './address.js';
 import { CTLPLANE_VIPS, DEFAULT_CIDRS, DEFAULT_VLANS, NETWORKS_WITH_VIP, overcloudNodes } from './networks.js';
+import { defaultTargets } from '../roles/assign.js';
 
 export type Layout = Network['layout'];
 
@@ -46,9 +47,12 @@ export function expectedControllers(plan: Plan): { count: number; why: string } 
   if (target !== undefined) return { count: target, why: `the role targets ask for ${target} controller(s)` };
   const assigned = plan.nodes.filter((n) => n.role === 'Controller').length;
   if (assigned > 0) return { count: assigned, why: `${assigned} server(s) have the Controller role` };
+  // the same rule auto-assignment will apply (src/roles)
   const servers = overcloudNodes(plan).length;
-  if (servers >= 4) return { count: 3, why: `${servers} servers are enough for three controllers (high availability)` };
-  return { count: 1, why: `${servers} server(s) are too few for three controllers` };
+  const count = Math.max(1, defaultTargets(servers).Controller);
+  return count >= 3
+    ? { count, why: `${servers} servers are enough for three controllers (high availability)` }
+    : { count, why: `${servers} server(s) are too few for three controllers` };
 }
 
 export function defaultLayout(plan: Plan): { layout: Layout; why: string } {
