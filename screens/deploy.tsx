@@ -549,6 +549,11 @@ export const deployAction = {
   label: 'Deploy',
   hint: (app: AppContext) => (app.plan.driver === 'sim' ? `the simulated lab ${app.plan.sim?.lab ?? ''}` : 'real hardware: servers will be powered and written to'),
   disabledReason: (app: AppContext) => (app.findings.some((f) => f.severity === 'error') ? 'fix the errors first' : undefined),
+  // Real servers are powered and written to: the person types the cloud's name first.
+  confirm: (app: AppContext) =>
+    app.plan.driver === 'real'
+      ? { prompt: `This powers on, PXE boots and writes to ${app.plan.nodes.length} real server${app.plan.nodes.length === 1 ? '' : 's'}.`, word: app.plan.name }
+      : undefined,
   run(app: AppContext) {
     app.setPlan((p) => ({ ...p, options: { ...p.options, confirmedAt: new Date().toISOString() } }));
     app.goTo('deploy');

@@ -26,6 +26,8 @@ export interface ReviewAction {
   hint?(app: AppContext): string | undefined;
   /** Greyed out when this returns a reason (e.g. "fix the errors first"). */
   disabledReason?(app: AppContext): string | undefined;
+  /** A word the person must type before it runs (what is at stake, and the word). */
+  confirm?(app: AppContext): { prompt: string; word: string } | undefined;
   run(app: AppContext): void;
 }
 export type ReviewTiersProps = ScreenProps & { height: number; onFullView?(on: boolean): void };
@@ -117,7 +119,10 @@ function count(findings: Finding[]): string {
 
 function Review({ app }: ScreenProps) {
   const theme = useTheme();
-  const [mode, setMode] = useState<'menu' | 'save'>('menu');
+  const [mode, setMode] = useState<'menu' | 'save' | 'confirm'>('menu');
+  const [confirming, setConfirming] = useState<{ action: ReviewAction; prompt: string; word: string } | undefined>();
+  const [typed, setTyped] = useState('');
+  const [confirmError, setConfirmError] = useState<string | undefined>();
   const [highlight, setHighlight] = useState<Item | undefined>();
   const [path, setPath] = useState(DEFAULT_ANSWERS_FILE);
   const [saveError, setSaveError] = useState<string | undefined>();
@@ -150,7 +155,16 @@ function Review({ app }: ScreenProps) {
       setMode('save');
       return;
     }
-    if (item.kind === 'action') return REVIEW_ACTIONS[item.index].run(app);
+    if (item.kind === 'action') {
+      const action = REVIEW_ACTIONS[item.index];
+      const ask = action.confirm?.(app);
+      if (!ask) return action.run(app);
+      setConfirming({ action, ...ask });
+      setTyped('');
+      setConfirmError(undefined);
+      setMode('confirm');
+      return;
+    }
     const target = item.screen as ScreenId;
     if (target === 'review') return setNote('These are about the plan as a whole: fix them in the answers file, or start over.');
     if (app.screenIds?.includes(target) ?? true) app.goTo(target);
@@ -174,7 +188,7 @@ function Review({ app }: ScreenProps) {
   const tierRows = Tiers ? 4 : 0;
   const menuRows = Math.min(items.length, 6);
   // The menu, or the save field with its error and hint line.
-  const menuHeight = mode === 'menu' ? menuRows + (items.length > menuRows ? 2 : 0) : 2 + (saveError ? 1 : 0);
+  const menuHeight = mode === 'menu' ? menuRows + (items.length > menuRows ? 2 : 0) : mode === 'confirm' ? 3 + (confirmError ? 1 : 0) : 2 + (saveError ? 1 : 0);
   const statusRows = (note ? 1 : 0) + (savedTo && mode === 'menu' ? 1 : 0);
   // Whatever the summary, the tiers, the headings and the menu leave is for the findings.
   const findingRows = Math.max(2, app.bodyRows - summaryRows - tierRows - 2 - menuHeight - statusRows);
@@ -200,6 +214,28 @@ function Review({ app }: ScreenProps) {
           </Text>
           {mode === 'menu' ? (
             <Select items={items} limit={menuRows} onHighlight={(i) => setHighlight(i.value)} onSelect={(i) => pick(i.value)} />
+          ) : mode === 'confirm' && confirming ? (
+            <Box flexDirection="column">
+              <Text color={theme.c('warn')} wrap="truncate-end">
+                {confirming.prompt}
+              </Text>
+              <TextField
+                label={`Type ${confirming.word}`}
+                value={typed}
+                onChange={(v) => {
+                  setTyped(v);
+                  setConfirmError(undefined);
+                }}
+                onSubmit={(v) => {
+                  if (v.trim() !== confirming.word) return setConfirmError(`that is not "${confirming.word}"; type it exactly, or Esc to go back`);
+                  setMode('menu');
+                  confirming.action.run(app);
+                }}
+                onCancel={() => setMode('menu')}
+                error={confirmError}
+              />
+              <Text color={theme.c('muted')}>Enter confirms{theme.sym.sep}Esc goes back to the plan</Text>
+            </Box>
           ) : (
             <Box flexDirection="column">
               <TextField

@@ -69,3 +69,33 @@ describe('Review: the plan per tier', () => {
     unmount();
   });
 });
+
+describe('Review: confirming a real deployment', () => {
+  it('asks for the cloud name before deploying real servers; a wrong name does not deploy', async () => {
+    const went: string[] = [];
+    const plan: Plan = { ...haPlan(), driver: 'real', name: 'labcloud' };
+    const { lastFrame, stdin, seen, unmount } = renderScreen(review, { plan, app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Deploy'));
+    stdin.write(KEY.down.repeat(8));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('This powers on, PXE boots and writes to 6 real servers.'));
+    stdin.write(`overcloud${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('that is not "labcloud"'));
+    expect(went).toEqual([]);
+    expect(seen.plan.options.confirmedAt).toBeUndefined();
+    stdin.write(`${KEY.backspace.repeat(9)}labcloud${KEY.enter}`);
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    expect(seen.plan.options.confirmedAt).toBeDefined();
+    unmount();
+  });
+
+  it('the simulated lab deploys without typing a name', async () => {
+    const went: string[] = [];
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Deploy'));
+    stdin.write(KEY.down.repeat(8));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    unmount();
+  });
+});
