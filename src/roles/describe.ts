@@ -69,16 +69,22 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
   const host = plan.seedHost.hostname ? `this host (${plan.seedHost.hostname})` : 'this host';
   const nic = p.nic ? ` on ${p.nic} (bridge brbm)` : ' (no provisioning NIC chosen yet)';
 
+  // An adopted cloud is checked, not built: say whose Ironic answers for it.
+  const adopted = (tier: Plan['seed']) => (tier.mode === 'adopt' ? `adopted, its Ironic at ${tier.ironic?.url ?? '(no URL yet)'}` : undefined);
+  const seedAdopted = adopted(plan.seed);
   const seed: TierPlan = {
     tier: 'seed',
-    summary: `seed: VM on ${host}${p.seedIp ? `, ${p.seedIp}` : ''}${nic}`,
+    summary: seedAdopted ? `seed: ${seedAdopted}` : `seed: VM on ${host}${p.seedIp ? `, ${p.seedIp}` : ''}${nic}`,
     hosts: [{ host: 'this host', role: 'seed VM', addresses: p.seedIp ? [{ network: 'ctlplane', address: p.seedIp }] : [] }],
   };
 
   const uc = plan.roles.undercloud;
   const ucNode = uc.placement === 'server' ? plan.nodes.find((n) => n.name === uc.node) : undefined;
   const ucAddresses: HostAddress[] = p.undercloudIp ? [{ network: 'ctlplane', address: p.undercloudIp }] : [];
-  const undercloud: TierPlan = ucNode
+  const ucAdopted = adopted(plan.undercloud);
+  const undercloud: TierPlan = ucAdopted
+    ? { tier: 'undercloud', summary: `undercloud: ${ucAdopted}`, hosts: [] }
+    : ucNode
     ? {
         tier: 'undercloud',
         summary: `undercloud: server ${ucNode.name} (${bmcText(ucNode)})${p.undercloudIp ? `, ${p.undercloudIp}` : ''}`,

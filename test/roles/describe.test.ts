@@ -26,6 +26,17 @@ describe('the plan in plain words', () => {
     expect(d.tiers[2].hosts[0].addresses.map((a) => a.network)).toContain('ctlplane');
   });
 
+  it('adopted clouds are named by their Ironic, not built', () => {
+    const plan = defaults('two-machine');
+    const adopted = {
+      ...plan,
+      seed: { mode: 'adopt' as const, ironic: { url: 'http://127.0.0.1:6385', auth: { type: 'noauth' as const }, apiVersion: '1.82' } },
+      undercloud: { mode: 'adopt' as const, ironic: { url: 'http://127.0.0.2:6385', auth: { type: 'noauth' as const }, apiVersion: '1.82' } },
+    };
+    const d = describePlan(adopted, { findings: [] });
+    expect(d.tiers.map((t) => t.summary).slice(0, 2)).toEqual(['seed: adopted, its Ironic at http://127.0.0.1:6385', 'undercloud: adopted, its Ironic at http://127.0.0.2:6385']);
+  });
+
   it('every server with a role gets the addresses of its networks; findings and files are listed', () => {
     const plan = defaults('ha-lab');
     const d = describePlan(plan, { findings: validate(plan) });
