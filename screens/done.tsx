@@ -50,7 +50,7 @@ function Done({ app }: ScreenProps) {
       <Text> </Text>
       {s.endpoints.map((e) => line(e.name.split(' ')[0], e.url))}
       {line('Credentials', `${s.credentialsPath}${s.credentialsMode ? ` (mode ${s.credentialsMode})` : ' (not written)'}`)}
-      {line('', `source it, then: openstack server list`)}
+      {line('', s.credentialsMode ? 'source it, then: openstack server list' : 'this run wrote none: the undercloud that deployed the overcloud holds them')}
       <Text> </Text>
       {line('Time', `${formatDuration(s.totalMs)} in all: ${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')}`)}
       {line('Log', logPath)}
