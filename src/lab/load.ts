@@ -1,8 +1,7 @@
 // Loads a simulated lab: a YAML world under assets/labs/, or the generated datacenter.
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { generateDatacenter } from './datacenter.js';
-import { datacenterSize, labFile, LabError, listLabs, unknownLab } from './names.js';
+import { datacenterSize, LabError, listLabs, readLabFile } from './names.js';
 import { LabWorldSchema, type LabWorld } from './world.js';
 
 export { generateDatacenter, LabError, listLabs };
@@ -14,14 +13,14 @@ export { generateDatacenter, LabError, listLabs };
 export function loadLab(name: string, seed = 1): LabWorld {
   const size = datacenterSize(name);
   if (size !== undefined) return generateDatacenter(size, seed);
-  const file = labFile(name);
+  // The name is checked, and the file read, by names.ts: what is left is its content.
+  const { file, text } = readLabFile(name);
   let raw: unknown;
   try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw unknownLab(name);
+    raw = parse(text);
+  } catch (e) {
+    throw new LabError(`lab file ${file} is not valid YAML: ${(e as Error).message.split('\n', 1)[0]}`);
   }
-  if (!raw || typeof raw !== 'object' || !('seedHost' in raw) || !('servers' in raw)) throw unknownLab(name);
   const parsed = LabWorldSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -12,7 +12,7 @@ export class LabError extends Error {
 /** Names a person can pass to `--lab`: the YAML worlds and `datacenter[-N]`. */
 export function listLabs(): string[] {
   const files = readdirSync(assetPath('labs')).filter((f) => f.endsWith('.yaml'));
-  const worlds = files.map((f) => f.slice(0, -'.yaml'.length)).filter((name) => isWorldFile(name));
+  const worlds = files.map((f) => f.slice(0, -'.yaml'.length)).filter((name) => worldText(name) !== undefined);
   return [...worlds.sort(), 'datacenter'];
 }
 
@@ -25,28 +25,27 @@ export function datacenterSize(name: string): number | undefined {
   return size;
 }
 
-/** The YAML file of the world `name`; throws LabError naming the labs when there is none. */
-export function labFile(name: string): string {
-  if (/^[a-z0-9][a-z0-9-]*$/i.test(name) && isWorldFile(name)) return assetPath('labs', `${name}.yaml`);
-  throw unknownLab(name);
-}
-
-export function unknownLab(name: string): LabError {
-  return new LabError(`no simulated lab named "${name}" -- choose one of: ${listLabs().join(', ')} (or datacenter-N)`);
+/** The YAML file of the world `name` and its text; throws LabError naming the labs when there is none. */
+export function readLabFile(name: string): { file: string; text: string } {
+  const text = /^[a-z0-9][a-z0-9-]*$/i.test(name) ? worldText(name) : undefined;
+  if (text === undefined) throw new LabError(`no simulated lab named "${name}" -- choose one of: ${listLabs().join(', ')} (or datacenter-N)`);
+  return { file: assetPath('labs', `${name}.yaml`), text };
 }
 
 /** Throws LabError unless `name` is a lab that exists (its content is checked when it is loaded). */
 export function checkLabName(name: string): void {
-  if (datacenterSize(name) === undefined) labFile(name);
+  if (datacenterSize(name) === undefined) readLabFile(name);
 }
 
-function isWorldFile(name: string): boolean {
+/** The text of assets/labs/NAME.yaml when it is a world; undefined otherwise. */
+function worldText(name: string): string | undefined {
   // assets/labs also holds answers files for the real driver (local-ironic.yaml). A world
   // has both top-level keys; reading them needs no YAML parser.
+  let text: string;
   try {
-    const text = readFileSync(assetPath('labs', `${name}.yaml`), 'utf8');
-    return /^seedHost\s*:/m.test(text) && /^servers\s*:/m.test(text);
+    text = readFileSync(assetPath('labs', `${name}.yaml`), 'utf8');
   } catch {
-    return false;
+    return undefined;
   }
+  return /^seedHost\s*:/m.test(text) && /^servers\s*:/m.test(text) ? text : undefined;
 }
