@@ -51,18 +51,16 @@ export function nameHash(name: string): number {
  */
 export function jumpHash(key: number, buckets: number): number {
   let state = key >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297; // (0, 1)
-  };
   let b = -1;
   let j = 0;
   while (j < buckets) {
     b = j;
-    j = Math.floor((b + 1) / random());
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const random = (((t ^ (t >>> 14)) >>> 0) + 1) / 4294967297; // (0, 1)
+    j = Math.floor((b + 1) / random);
   }
   return b;
 }
@@ -96,9 +94,10 @@ class Pool {
     const slot = value - this.range.start;
     if (slot < BigInt(this.slots) && !this.taken(Number(slot))) this.take(Number(slot));
   }
-  place(name: string): bigint | undefined {
+  /** `key` is the server's nameHash, the same on every network. */
+  place(key: number): bigint | undefined {
     if (this.used >= this.slots) return undefined;
-    let slot = jumpHash(nameHash(name), this.slots);
+    let slot = jumpHash(key, this.slots);
     while (this.taken(slot)) slot = slot + 1 === this.slots ? 0 : slot + 1;
     this.take(slot);
     return this.range.start + BigInt(slot);
@@ -147,13 +146,14 @@ export function allocate(plan: Plan): Allocation {
       if (p.undercloudIp) entry.addresses.ctlplane = p.undercloudIp;
       continue;
     }
+    const key = nameHash(node.name);
     for (const id of networksOfNode(node.role, enabled)) {
       const pool = pools.get(id)!;
       if (typeof pool === 'string') {
         allocation.unallocated.push({ node: node.name, network: id, reason: pool });
         continue;
       }
-      const value = pool.place(node.name);
+      const value = pool.place(key);
       if (value === undefined) allocation.unallocated.push({ node: node.name, network: id, reason: 'the pool is full' });
       else entry.addresses[id] = formatAddress({ family: pool.range.family, value });
     }
