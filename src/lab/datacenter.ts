@@ -1,9 +1,8 @@
 // The generated `datacenter` lab: N servers in racks of 40, mixed hardware generations,
 // a few BMC faults, all from a seed so the same seed gives the same world.
+import { DATACENTER_DEFAULT_SIZE } from './names.js';
 import { pick, randomInt, seededRandom } from './random.js';
 import type { LabServer, LabWorld } from './world.js';
-
-export const DATACENTER_DEFAULT_SIZE = 1000;
 
 const MODELS = [
   { vendor: 'Dell Inc.', product: 'PowerEdge R650', cores: 32, memoryMiB: 262144, disk: 960 },
