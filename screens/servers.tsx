@@ -76,9 +76,11 @@ function Servers({ app }: ScreenProps) {
   const [lastFindings, setLastFindings] = useState<Finding[]>([]);
   const [cursor, setCursor] = useState<string | undefined>(plan.nodes[0]?.name);
 
-  // import
-  const defaultImport = lab && existsSync(assetPath('labs', `${lab.name}.instackenv.json`)) ? assetPath('labs', `${lab.name}.instackenv.json`) : '';
-  const [path, setPath] = useState(defaultImport);
+  // import: a simulated lab offers its own nodes file (looked up once, not on every render)
+  const [path, setPath] = useState(() => {
+    const file = lab && assetPath('labs', `${lab.name}.instackenv.json`);
+    return file && existsSync(file) ? file : '';
+  });
   const [pathError, setPathError] = useState<string | undefined>();
 
   // scan
