@@ -18,7 +18,7 @@ async function loadCommands(): Promise<Command[]> {
 
 export const VERSION: string = pkg.version;
 
-export const GLOBAL_OPTIONS = {
+const GLOBAL_OPTIONS = {
   lab: { type: 'string' },
   'state-dir': { type: 'string' },
   ascii: { type: 'boolean' },

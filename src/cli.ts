@@ -12,4 +12,4 @@ import { commands as networkCommands } from './network/commands.js';
 /** Every sub-command, in the order --help lists them. Areas add one line each. */
 export const commands: Command[] = [...planCommands, ...inventoryCommands, ...rolesCommands, ...networkCommands, ...deployCommands];
 
-export { GLOBAL_OPTIONS, runCli, uiOptionsFrom, VERSION, type CliHooks, type TuiOptions, type UiChoice } from './cli-core.js';
+export { runCli, uiOptionsFrom, VERSION, type CliHooks, type TuiOptions } from './cli-core.js';

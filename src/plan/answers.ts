@@ -29,7 +29,7 @@ export interface ParseOptions {
 export const UNREADABLE_RULE = 'answers.unreadable';
 
 /** `.json` → JSON, `.yaml`/`.yml` → YAML, otherwise a leading `{` or `[` means JSON. */
-export function formatOf(file: string, text = ''): AnswersFormat {
+function formatOf(file: string, text = ''): AnswersFormat {
   const ext = extname(file).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.yaml' || ext === '.yml') return 'yaml';
