@@ -168,7 +168,7 @@ function Roles({ app }: ScreenProps) {
   const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
   const [picking, setPicking] = useState<string[] | undefined>();
   const [cursor, setCursor] = useState<string | undefined>(plan.nodes[0]?.name);
-  const [shown, setShown] = useState<readonly Row[] | undefined>();
+  const [filter, setFilter] = useState('');
   const [note, setNote] = useState<string | undefined>();
   const [editingTargets, setEditingTargets] = useState(false);
 
@@ -189,6 +189,12 @@ function Roles({ app }: ScreenProps) {
   const rows = useMemo(() => roleRows(plan, assignment), [plan, assignment]);
   const counts = roleCounts(plan);
   const findings = useMemo(() => app.findings.filter((f) => f.screen === 'roles'), [app.findings]);
+  // The rows the table shows now: its filter (by the table's rule) over the current rows, so a
+  // role change that moves a server out of the filter also takes it out of `*`.
+  const shown = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    return needle ? rows.filter((r) => r.search.includes(needle)) : rows;
+  }, [rows, filter]);
 
   const pick = (names: string[], value: Pick) => {
     setPlan((p) => setRoles(p, new Set(names), value === 'none' ? undefined : value));
@@ -228,7 +234,7 @@ function Roles({ app }: ScreenProps) {
         return true;
       }
       if (input === '*') {
-        setMarked(new Set((shown ?? rows).map((r) => r.name)));
+        setMarked(new Set(shown.map((r) => r.name)));
         return true;
       }
       if (input === 'x') {
@@ -314,7 +320,7 @@ function Roles({ app }: ScreenProps) {
             setCursor(r?.name);
             setNote(undefined);
           }}
-          onFilterChange={(_, matching) => setShown(matching)}
+          onFilterChange={setFilter}
           onSelect={(r) => setPicking(marked.size > 0 ? [...marked].sort() : [r.name])}
         />
       </Box>

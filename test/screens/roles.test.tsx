@@ -88,6 +88,25 @@ describe('Roles screen', () => {
     unmount();
   });
 
+  it('* marks the servers the filter shows now, after a role change moved one out of it', async () => {
+    const { lastFrame, stdin, seen, unmount } = harness(labPlan('ha-lab'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Compute 2/2'));
+    stdin.write('/compute');
+    await vi.waitFor(() => expect(lastFrame()).toContain('of 2 (filtered from 6)'));
+    // node-05 (first shown) becomes BlockStorage: the filter now shows node-06 only.
+    stdin.write(ENTER);
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Role for node-05'));
+    stdin.write(`${DOWN}${ENTER}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-05: BlockStorage'));
+    expect(roleOf(seen.plan, 'node-05')?.role).toBe('BlockStorage');
+    await vi.waitFor(() => expect(lastFrame()).toContain('of 1 (filtered from 6)'));
+    stdin.write('*');
+    await vi.waitFor(() => expect(lastFrame()).toContain('1 marked'));
+    expect(lastFrame()).not.toContain('2 marked');
+    unmount();
+  });
+
   it('filters by size text', async () => {
     const plan = autoAssign(labPlan('datacenter')).plan;
     const { lastFrame, stdin, unmount } = harness(plan);
