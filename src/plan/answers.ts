@@ -3,7 +3,7 @@
 import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Document, isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { error, pathToString, warning, type Finding } from './findings.js';
+import { error, hasErrors, pathToString, warning, type Finding } from './findings.js';
 import type { Bmc, Plan } from './schema.js';
 import { checkPlanInput, validate, type Locate } from './validate.js';
 
@@ -65,9 +65,9 @@ export function parseAnswersText(text: string, fileLabel: string, options: Parse
   const findings: Finding[] = [];
   let input: unknown;
   if (format === 'json') {
-    const syntax = jsonSyntaxError(text);
-    if (syntax) return { findings: [error('answers.syntax', at(syntax.offset), `JSON syntax: ${syntax.message}`, 'fix the JSON at this place (a missing comma, quote or bracket is typical)')] };
-    input = JSON.parse(text);
+    const json = parseJson(text);
+    if ('offset' in json) return { findings: [error('answers.syntax', at(json.offset), `JSON syntax: ${json.message}`, 'fix the JSON at this place (a missing comma, quote or bracket is typical)')] };
+    input = json.value;
     // JSON itself allows repeated keys (the last one wins silently); say so.
     for (const e of doc.errors) if (e.code === 'DUPLICATE_KEY') findings.push(error('answers.duplicate-key', at(e.pos[0]), 'this key appears twice in the same mapping', 'keep one of them'));
   } else {
@@ -76,7 +76,7 @@ export function parseAnswersText(text: string, fileLabel: string, options: Parse
     for (const w of doc.warnings) findings.push(warning('answers.yaml-warning', at(w.pos[0]), yamlMessage(w.message), 'check this value'));
     input = doc.toJS();
   }
-  if (findings.some((f) => f.severity === 'error')) return { findings };
+  if (hasErrors(findings)) return { findings };
 
   const locate = locator(doc, at);
   const checked = checkPlanInput(input, locate);
@@ -221,10 +221,10 @@ function inFileOrder(findings: Finding[]): Finding[] {
 
 // --- syntax errors
 
-function jsonSyntaxError(text: string): { offset: number; message: string } | undefined {
+/** The parsed value, or where and why JSON.parse failed. */
+function parseJson(text: string): { value: unknown } | { offset: number; message: string } {
   try {
-    JSON.parse(text);
-    return undefined;
+    return { value: JSON.parse(text) };
   } catch (e) {
     const raw = (e as Error).message;
     const position = /at position (\d+)/.exec(raw);
