@@ -92,6 +92,9 @@ function Servers({ app }: ScreenProps) {
   const [checked, setChecked] = useState({ done: 0, total: 0 });
   const abort = useRef<AbortController | undefined>(undefined);
   const latest = useRef<ScanProgress | undefined>(undefined);
+  // the nodes as last rendered: a scan merges into them when it ends, not into those it started with
+  const nodesNow = useRef(plan.nodes);
+  nodesNow.current = plan.nodes;
 
   // form
   const [form, setForm] = useState<NodeForm>(nodeForm());
@@ -152,9 +155,11 @@ function Servers({ app }: ScreenProps) {
     setMode('scanning');
     const creds = { user: scan.user.trim(), password: scan.password };
     const r = await scanRange({ range: scan.range, ...creds, client, signal: ac.signal, onProgress: (p) => (latest.current = p) });
-    const m = mergeScan(plan.nodes, r.bmcs, creds);
+    // nothing else changes the nodes while a scan runs (keys captured, moving on blocked)
+    const before = nodesNow.current;
+    const m = mergeScan(before, r.bmcs, creds);
     const { added, updated } = m;
-    setPlan((p) => ({ ...p, nodes: mergeScan(p.nodes, r.bmcs, creds).nodes }));
+    setPlan((p) => ({ ...p, nodes: m.nodes }));
     setNote({
       text: `${r.cancelled ? 'Scan cancelled' : 'Scan done'}: ${r.found} found (${added} new, ${updated} updated), ${r.refused} wrong password, ${r.unreachable} no answer, in ${seconds(r.elapsedMs)}`,
       tone: r.found ? 'ok' : 'warn',
@@ -162,7 +167,7 @@ function Servers({ app }: ScreenProps) {
     // BMCs that refused the scan's credentials are servers too: say how to add them
     setLastFindings(
       r.refusedAddresses.map((a) => {
-        const known = plan.nodes.find((n) => n.bmc.address === a);
+        const known = before.find((n) => n.bmc.address === a);
         return known
           ? warning('inventory.scan-refused', a, `${known.name} refused ${creds.user} and the password given`, `edit ${known.name} (e) and give its own BMC password`, 'servers')
           : warning('inventory.scan-refused', a, `refused ${creds.user} and the password given`, 'add this server by hand (a) with its own BMC password', 'servers');
