@@ -2,6 +2,7 @@
 // its subnet, VLAN, pool and field paths. Validation, allocation, the screen and the
 // `plan` output all read networks through this, so they agree on what is enabled.
 import { ISOLATED_NETWORKS, type IsolatedNetworkName, type Network, type Plan, type RoleName } from '../plan/schema.js';
+import { roleCatalog, roleSpec, type Catalog } from '../roles/catalog.js';
 
 export type NetworkId = 'ctlplane' | 'External' | IsolatedNetworkName;
 
@@ -26,21 +27,11 @@ export const DEFAULT_CIDRS: Record<NetworkId, string> = {
   Management: '10.0.1.0/24',
 };
 
-/** Networks each role is attached to (roles_data.yaml defaults; Management on all when on). */
-export const ROLE_NETWORKS: Record<RoleName, readonly NetworkId[]> = {
-  Undercloud: ['ctlplane'],
-  Controller: ['ctlplane', 'External', 'InternalApi', 'Storage', 'StorageMgmt', 'Tenant', 'Management'],
-  Compute: ['ctlplane', 'InternalApi', 'Storage', 'Tenant', 'Management'],
-  BlockStorage: ['ctlplane', 'InternalApi', 'Storage', 'StorageMgmt', 'Management'],
-  ObjectStorage: ['ctlplane', 'InternalApi', 'Storage', 'StorageMgmt', 'Management'],
-  CephStorage: ['ctlplane', 'Storage', 'StorageMgmt', 'Management'],
-};
-
 /** Networks with a VIP on the controllers (network_data.yaml `vip: true`). */
 export const NETWORKS_WITH_VIP: ReadonlySet<NetworkId> = new Set(['External', 'InternalApi', 'Storage', 'StorageMgmt']);
 
-/** A server whose role is not assigned yet gets the networks every role has. */
-export const UNASSIGNED_NETWORKS: readonly NetworkId[] = ['ctlplane', 'Management'];
+/** A server whose role is not assigned yet gets the networks every overcloud role has. */
+const UNASSIGNED_NETWORKS: readonly NetworkId[] = ['ctlplane', 'Management'];
 
 export interface PoolView {
   start?: string;
@@ -111,9 +102,12 @@ export function enabledNetworks(network: Network): NetworkView[] {
   return networkViews(network).filter((v) => v.enabled);
 }
 
-/** The networks a server is attached to, given its role and the enabled networks. */
-export function networksOfNode(role: RoleName | undefined, enabled: ReadonlySet<NetworkId>): NetworkId[] {
-  const wanted = role ? ROLE_NETWORKS[role] : UNASSIGNED_NETWORKS;
+/**
+ * The networks a server is attached to, of the enabled ones: ctlplane and the networks its
+ * role joins in the role catalog (assets/roles.yaml, read once).
+ */
+export function networksOfNode(role: RoleName | undefined, enabled: ReadonlySet<NetworkId>, catalog: Catalog = roleCatalog()): NetworkId[] {
+  const wanted: readonly NetworkId[] = role ? ['ctlplane', ...roleSpec(role, catalog).networks] : UNASSIGNED_NETWORKS;
   return wanted.filter((id) => enabled.has(id));
 }
 

@@ -20,7 +20,7 @@ import {
   type Cidr,
   type Range,
 } from './address.js';
-import { CTLPLANE_VIPS, NETWORKS_WITH_VIP, ROLE_NETWORKS, UNASSIGNED_NETWORKS, networkViews, overcloudNodes, type NetworkId, type NetworkView } from './networks.js';
+import { CTLPLANE_VIPS, NETWORKS_WITH_VIP, networkViews, networksOfNode, overcloudNodes, type NetworkId, type NetworkView } from './networks.js';
 import { MIN_RANGE } from './suggest.js';
 
 const SCREEN = 'network' as const;
@@ -152,7 +152,7 @@ function missingFields(findings: Finding[], plan: Plan, views: NetworkView[]): v
 function serversPerNetwork(plan: Plan, enabled: ReadonlySet<NetworkId>): Map<NetworkId, number> {
   const counts = new Map<NetworkId, number>();
   for (const n of overcloudNodes(plan)) {
-    for (const id of n.role ? ROLE_NETWORKS[n.role] : UNASSIGNED_NETWORKS) if (enabled.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    for (const id of networksOfNode(n.role, enabled)) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
 }
