@@ -6,6 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { error, warning, type Finding } from '../plan/findings.js';
 import { NodeSchema, type Node, type RoleName } from '../plan/schema.js';
+import { roleCatalog } from '../roles/catalog.js';
 import { isBmcAddress, normalizeMac } from './addresses.js';
 
 export type NodesFileFormat = 'instackenv' | 'baremetal-csv';
@@ -31,26 +32,24 @@ const PM_TYPES: Record<string, { type: 'ipmi' | 'redfish'; note?: string }> = {
   pxe_ilo: { type: 'ipmi', note: 'iLO is driven over IPMI' },
 };
 
-/** TripleO capability `profile:<x>` → role. */
-const PROFILES: Record<string, RoleName> = {
-  control: 'Controller',
-  compute: 'Compute',
-  'block-storage': 'BlockStorage',
-  'swift-storage': 'ObjectStorage',
-  'ceph-storage': 'CephStorage',
-};
+/** TripleO capability `profile:<x>` → role: the flavours of the role catalog. */
+function profileRole(profile: string): RoleName | undefined {
+  return [...roleCatalog().values()].find((r) => r.flavor === profile)?.name;
+}
 
-/** Helion 1.1 roles in baremetal.csv. */
-const HELION_ROLES: Record<string, RoleName> = {
-  undercloud: 'Undercloud',
-  overcloudcontrol: 'Controller',
-  overcloudcompute: 'Compute',
-  overcloudswiftstorage: 'ObjectStorage',
-  overcloudvsastorage: 'BlockStorage',
+/** Helion 1.1 role names the catalog does not hold: storage variants of its roles. */
+const HELION_VARIANTS: Record<string, RoleName> = {
   overcloudvsaaostorage: 'BlockStorage',
   overcloudsoswiftproxy: 'ObjectStorage',
   overcloudsoswiftstorage: 'ObjectStorage',
 };
+
+/** Helion 1.1 roles in baremetal.csv, lower case → role: the catalog's Helion names and their variants. */
+function helionRoles(): Map<string, RoleName> {
+  const roles = new Map(Object.entries(HELION_VARIANTS));
+  for (const r of roleCatalog().values()) if (r.helion) roles.set(r.helion.toLowerCase(), r.name);
+  return roles;
+}
 
 export function detectFormat(text: string, file: string): NodesFileFormat {
   if (/\.csv$/i.test(file)) return 'baremetal-csv';
@@ -306,7 +305,7 @@ function instackNode(rec: Entry, o: Record<string, unknown>, lineOf: (key: strin
   let role: RoleName | undefined;
   if (typeof o.capabilities === 'string') {
     const profile = /(?:^|,)\s*profile:([\w-]+)/.exec(o.capabilities)?.[1];
-    if (profile) role = PROFILES[profile];
+    if (profile) role = profileRole(profile);
   }
   return { name, type, address, port, user, password, macs, cpu, memoryMiB, diskGiB, arch, role };
 }
@@ -328,6 +327,7 @@ export function parseBaremetalCsv(text: string, file: string): ImportResult {
     };
   }
   const dup = new Duplicates();
+  const helion = helionRoles();
   const drafts: { rec: Entry; draft: Draft }[] = [];
   for (const { record, info } of rows) {
     const rec = new Entry(file, info.lines);
@@ -355,8 +355,8 @@ export function parseBaremetalCsv(text: string, file: string): ImportResult {
     const diskGiB = num(disk, 'disk_gb', 'GiB');
     let role: RoleName | undefined;
     if (roleText) {
-      role = HELION_ROLES[roleText.toLowerCase()];
-      if (!role) rec.error('role', `"${roleText}" is not a Helion role`, `use one of ${Object.keys(HELION_ROLES).length} roles such as OvercloudControl or OvercloudCompute`);
+      role = helion.get(roleText.toLowerCase());
+      if (!role) rec.error('role', `"${roleText}" is not a Helion role`, `use one of ${helion.size} roles such as OvercloudControl or OvercloudCompute`);
     }
     if (pm) {
       const kind = pm.split(':')[0].toUpperCase();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { importNodesFile, parseNodesFile } from '../../src/inventory/nodes-file.js';
 import { assetPath } from '../../src/assets.js';
+import { roleCatalog } from '../../src/roles/catalog.js';
 
 const where = (r: { findings: { where: string; message: string; severity: string }[] }) => r.findings.map((f) => `${f.severity} ${f.where} ${f.message}`);
 
@@ -155,5 +156,23 @@ describe('YAML syntax', () => {
     const r = parseNodesFile('nodes:\n  - name: a\n    pm_addr: [1, 2\n', 'n.yaml');
     expect(r.findings[0].where).toMatch(/^n\.yaml:\d+:\d+$/);
     expect(r.findings[0].message).toMatch(/^not valid JSON or YAML/);
+  });
+});
+
+describe('roles from the role catalog', () => {
+  it('every flavour (profile:) and every Helion name the catalog gives a role reads back as that role', () => {
+    const specs = [...roleCatalog().values()];
+    const instack = JSON.stringify({
+      nodes: specs.map((r, i) => ({ pm_type: 'ipmi', pm_addr: `10.0.0.${i + 1}`, pm_user: 'admin', pm_password: 'pw', mac: [`52:54:00:00:00:0${i + 1}`], capabilities: `profile:${r.flavor},boot_option:local` })),
+    });
+    expect(parseNodesFile(instack, 'instackenv.json').nodes.map((n) => n.role)).toEqual(specs.map((r) => r.name));
+    const helion = specs.filter((r) => r.helion);
+    const csv = helion.map((r, i) => `52:54:00:00:00:0${i + 1},admin,pw,10.1.0.${i + 1},8,32768,512,${r.helion},IPMI`).join('\n');
+    expect(parseNodesFile(csv, 'baremetal.csv').nodes.map((n) => n.role)).toEqual(helion.map((r) => r.name));
+  });
+
+  it('Helion storage variants the catalog does not name are read as their roles', () => {
+    const csv = ['OvercloudVSAAOStorage', 'OvercloudSOSwiftProxy', 'OvercloudSOSwiftStorage'].map((role, i) => `52:54:00:00:00:0${i + 1},admin,pw,10.1.0.${i + 1},8,32768,512,${role},IPMI`).join('\n');
+    expect(parseNodesFile(csv, 'baremetal.csv').nodes.map((n) => n.role)).toEqual(['BlockStorage', 'ObjectStorage', 'ObjectStorage']);
   });
 });
