@@ -1,8 +1,9 @@
 // Writing the TripleO/Helion files to disk (the I/O edge of src/artifacts): passwords read
-// from the plan (inline or password file), files holding them mode 0600, the rest 0644.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+// from the plan (inline or password file), files holding them mode 0600, the rest 0644,
+// each written atomically (an old file's mode never applies to the passwords).
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSecret } from '../plan/answers.js';
+import { readSecret, writeFileAtomic } from '../plan/answers.js';
 import type { Plan } from '../plan/schema.js';
 import { buildArtifacts, type ArtifactName, type SecretSource } from './files.js';
 
@@ -29,9 +30,7 @@ export function writeArtifacts(plan: Plan, dir: string, only?: readonly Artifact
     .filter((a) => !only || only.includes(a.name))
     .map((a) => {
       const path = join(dir, a.name);
-      const mode = a.secret ? 0o600 : 0o644;
-      writeFileSync(path, a.content, { mode });
-      chmodSync(path, mode); // an existing file keeps its old mode on write
+      writeFileAtomic(path, a.content, a.secret ? 0o600 : 0o644);
       return { name: a.name, path, secret: a.secret, notes: a.notes };
     });
 }

@@ -99,14 +99,27 @@ export function saveAnswers(file: string, plan: Plan): void {
   const target = resolve(file);
   const portable = relativeSecretFiles(plan, dirname(target));
   const text = formatOf(target) === 'json' ? `${JSON.stringify(portable, null, 2)}\n` : yamlText(portable);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(temp, text, { mode: 0o600, flag: 'wx' });
-    chmodSync(temp, 0o600); // a umask cannot widen it, but make it exact
-    renameSync(temp, target);
+    writeFileAtomic(target, text, 0o600);
+  } catch (e) {
+    throw new Error(`cannot write ${file}: ${describeFsError(e)}`);
+  }
+}
+
+/**
+ * Writes `text` to `file` with exactly `mode`, atomically: a temporary file in the same folder
+ * renamed over the old one, so a crash never leaves half a file and an old file's wider mode
+ * never applies to the new content. Throws the file system's error.
+ */
+export function writeFileAtomic(file: string, text: string, mode: number): void {
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(temp, text, { mode, flag: 'wx' });
+    chmodSync(temp, mode); // a umask cannot widen it, but make it exact
+    renameSync(temp, file);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw new Error(`cannot write ${file}: ${describeFsError(e)}`);
+    throw e;
   }
 }
 

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/assets.js';
 import { runCaptured } from '../cli/capture.js';
+import { ARTIFACT_NAMES } from '../../src/artifacts/files.js';
 import { parseBaremetalCsv, parseInstackenv } from '../../src/inventory/nodes-file.js';
 import { loadAnswers, saveAnswers } from '../../src/plan/answers.js';
 import type { Plan } from '../../src/plan/schema.js';
@@ -120,9 +121,13 @@ describe('cloudseed export', () => {
   it('writes the files; those with passwords mode 0600; nodes files import back to the same servers', async () => {
     const file = join(dir, 'ha.yaml');
     const out = join(dir, 'export');
+    // A file left from before, readable by all: the passwords never land in it with that mode.
+    mkdirSync(out);
+    writeFileSync(join(out, 'instackenv.json'), 'old', { mode: 0o644 });
     const r = await cli('export', file, '--out', out);
     expect(r.code).toBe(0);
     const plan = load(file);
+    expect(readdirSync(out).sort()).toEqual([...ARTIFACT_NAMES].sort()); // no temporary file left
     expect(statSync(join(out, 'instackenv.json')).mode & 0o777).toBe(0o600);
     expect(statSync(join(out, 'baremetal.csv')).mode & 0o777).toBe(0o600);
     expect(statSync(join(out, 'undercloud.conf')).mode & 0o777).toBe(0o644);
