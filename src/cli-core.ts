@@ -132,9 +132,7 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
 async function openInstaller(flags: Record<string, FlagValue>, env: NodeJS.ProcessEnv, interactive: boolean, signal: AbortSignal, hooks: CliHooks, err: (line: string) => void): Promise<number> {
   if (flags.json) throw new UsageError('--json goes with a command, e.g. cloudseed validate FILE --json (see cloudseed --help)');
   if (!interactive) {
-    const commands = await loadCommands();
-    const instead = ['cloudseed validate FILE', ...(commands.some((c) => c.name === 'deploy') ? ['cloudseed deploy FILE'] : [])].map((c) => `\`${c}\``).join(' or ');
-    err(`cloudseed: the installer needs a terminal (stdin and stdout); without one, use ${instead} (see cloudseed --help)`);
+    err('cloudseed: the installer needs a terminal (stdin and stdout); without one, use `cloudseed validate FILE` or `cloudseed deploy FILE` (see cloudseed --help)');
     return 2;
   }
   if (!hooks.openTui) throw new CliError('this build of cloudseed has no installer screens; see `cloudseed --help`', 2);

@@ -135,6 +135,7 @@ describe('the installer (TUI)', () => {
     expect(opened).toBe(false);
     expect(err).toHaveLength(1);
     expect(err[0]).toContain('cloudseed validate FILE');
+    expect(err[0]).toContain('cloudseed deploy FILE');
   });
 
   it('on a terminal it opens with the lab named, the UI choice and the state directory', async () => {
