@@ -282,9 +282,8 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   // "? help" always shows (it lists everything the bar has no room for).
   const useless = (k: KeyHelp) => (k.keys === 'Esc' && index === 0) || (k.keys === 'Enter' && index === screens.length - 1);
   const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && !useless(k) && !screen.keys.some((s) => s.keys === k.keys))];
-  // A screen that gives Enter another meaning still shows how to go on (Welcome and Review
-  // go on only through their own menus).
-  const enterTaken = screen.keys.some((k) => k.keys === 'Enter') && screen.id !== 'welcome' && screen.id !== 'review';
+  // A screen that gives Enter another meaning still shows how to go on.
+  const enterTaken = screen.keys.some((k) => k.keys === 'Enter') && !screen.goesOnByMenu;
   const pinned = [...(enterTaken ? [{ keys: ui.ascii ? 'Right' : '→', action: 'next' }] : []), ...SHELL_KEYS.filter((k) => k.keys === '?')];
   return (
     <ThemeContext.Provider value={theme}>

@@ -275,6 +275,7 @@ export const review: ScreenDef = {
     { keys: 'Up/Down', action: 'choose' },
     { keys: 'Enter', action: 'open / save' },
   ],
+  goesOnByMenu: true,
   help:
     'Everything you decided, in one place, and every problem cloudseed found in it, grouped by ' +
     'the screen where you fix it: pick a group and press Enter to go there. Save the answers ' +

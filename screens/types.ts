@@ -80,4 +80,9 @@ export interface ScreenDef {
   keys: KeyHelp[];
   /** A few lines for the `?` overlay: what this screen is for. */
   help: string;
+  /**
+   * Goes on only through its own menu (Welcome's choices, Review's Deploy). Otherwise a
+   * screen whose keys give Enter another meaning gets "→ next" pinned in the help bar.
+   */
+  goesOnByMenu?: boolean;
 }

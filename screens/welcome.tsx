@@ -184,6 +184,7 @@ export const welcome: ScreenDef = {
     { keys: 'Up/Down', action: 'choose' },
     { keys: 'Enter', action: 'pick' },
   ],
+  goesOnByMenu: true,
   help:
     'cloudseed builds your cloud in three tiers: a small seed cloud in a VM on this machine, ' +
     'which installs the undercloud (it manages your hardware), which installs the overcloud on ' +

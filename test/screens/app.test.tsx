@@ -102,11 +102,17 @@ describe('the wizard shell', () => {
     const picker: ScreenDef = { id: 'roles', title: 'Picker', component: () => <Text>pick</Text>, keys: [{ keys: 'Enter', action: 'pick a role' }], help: 'Picks.' };
     const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, picker, review] });
     await vi.waitFor(() => expect(lastFrame()).toContain('Start a new installation'));
+    // Welcome and Review take Enter too, but go on only through their own menus.
+    expect(lines(lastFrame()!).at(-1)).not.toContain('next');
     stdin.write(KEY.enter);
     await vi.waitFor(() => expect(lastFrame()).toContain('2/3 Picker'));
     const bar = lines(lastFrame()!).at(-1)!;
     expect(bar).toContain('Enter pick a role');
     expect(bar).toContain('→ next');
+    stdin.write(KEY.right);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3/3 Review'));
+    expect(lines(lastFrame()!).at(-1)).toContain('Enter open / save');
+    expect(lines(lastFrame()!).at(-1)).not.toContain('next');
     unmount();
   });
 
