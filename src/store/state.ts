@@ -1,12 +1,11 @@
 // The saved state: the plan being edited and the session (when it started, the screen it
 // reached), kept through conf in the state directory so the wizard can offer to resume.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import Conf from 'conf';
 import { CliError } from '../command.js';
 import { warning, type Finding } from '../plan/findings.js';
 import { PlanSchema, type Plan } from '../plan/schema.js';
-import { STATE_FILE } from './paths.js';
+import { STATE_FILE, stateFile } from './paths.js';
 
 export interface SessionRecord {
   /** ISO time the installation was started. */
@@ -41,7 +40,7 @@ export class StateStore {
   #conf: Conf<StateShape>;
 
   private constructor(readonly stateDir: string) {
-    this.path = join(stateDir, STATE_FILE);
+    this.path = stateFile(stateDir);
     this.#conf = this.#openConf();
     this.#checkPlan();
   }
