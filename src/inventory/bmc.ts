@@ -12,6 +12,11 @@ export interface BmcTarget {
   password: string;
 }
 
+/** The port a BMC listens on: the one given, else its protocol's (Redfish 443, IPMI 623). */
+export function bmcPort(bmc: { type: string; port?: number }): number {
+  return bmc.port ?? (bmc.type === 'redfish' ? 443 : 623);
+}
+
 export type PowerState = 'on' | 'off';
 export type BootDevice = 'pxe' | 'disk' | 'cdrom' | 'bios' | 'none' | 'unknown';
 

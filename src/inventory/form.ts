@@ -2,6 +2,7 @@
 // (for inline errors) and turned into a Node. Pure.
 import { NodeSchema, type Node } from '../plan/schema.js';
 import { isBmcAddress, normalizeMac } from './addresses.js';
+import { bmcPort } from './bmc.js';
 
 export const NODE_FORM_FIELDS = ['name', 'type', 'address', 'port', 'user', 'password', 'macs', 'cpu', 'ramGiB', 'diskGiB'] as const;
 export type NodeFormField = (typeof NODE_FORM_FIELDS)[number];
@@ -50,8 +51,8 @@ export function checkNodeForm(f: NodeForm, nodes: readonly Node[], editing?: Nod
   else if (!isBmcAddress(f.address.trim())) e.address = 'an IP address (10.0.0.21) or a host name';
   if (f.port.trim() && (!/^\d+$/.test(f.port.trim()) || Number(f.port) < 1 || Number(f.port) > 65535)) e.port = 'a port 1-65535, or empty for the default';
   if (!e.address && !e.port) {
-    const port = Number(f.port) || (f.type === 'redfish' ? 443 : 623);
-    const same = others.find((n) => n.bmc.address === f.address.trim() && (n.bmc.port ?? (n.bmc.type === 'redfish' ? 443 : 623)) === port);
+    const port = bmcPort({ type: f.type, port: Number(f.port) || undefined });
+    const same = others.find((n) => n.bmc.address === f.address.trim() && bmcPort(n.bmc) === port);
     if (same) e.address = `${same.name} has this BMC`;
   }
   if (!f.user.trim()) e.user = 'the BMC user is needed';

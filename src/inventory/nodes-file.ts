@@ -8,6 +8,7 @@ import { error, warning, type Finding } from '../plan/findings.js';
 import { NodeSchema, type Node, type RoleName } from '../plan/schema.js';
 import { roleCatalog } from '../roles/catalog.js';
 import { isBmcAddress, normalizeMac } from './addresses.js';
+import { bmcPort } from './bmc.js';
 
 export type NodesFileFormat = 'instackenv' | 'baremetal-csv';
 
@@ -122,7 +123,7 @@ class Duplicates {
   private name = new Map<string, number>();
   /** `fields` names the fields as the file calls them, with their lines when known. */
   check(rec: Entry, d: Draft, fields: { bmc: [string, number?]; mac: [string, number?]; name: [string, number?] }) {
-    const bmcKey = `${d.address.toLowerCase()}:${d.port ?? (d.type === 'redfish' ? 443 : 623)}`;
+    const bmcKey = `${d.address.toLowerCase()}:${bmcPort(d)}`;
     const prev = this.bmc.get(bmcKey);
     if (prev !== undefined) rec.error(fields.bmc[0], `the same BMC (${d.address}) as the server on line ${prev}`, 'remove one of the two entries, or correct the address', fields.bmc[1]);
     for (const m of d.macs) {

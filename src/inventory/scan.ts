@@ -2,7 +2,7 @@
 // the plan's nodes, and "check BMCs" of servers already in the plan.
 import type { Node } from '../plan/schema.js';
 import { expandRange } from './addresses.js';
-import { BmcError, bmcTarget, explainBmcError, fanOutSignal, isAbort, type BmcClient, type BmcIdentity, type BmcInventory, type BmcTarget, type PowerState } from './bmc.js';
+import { BmcError, bmcPort, bmcTarget, explainBmcError, fanOutSignal, isAbort, type BmcClient, type BmcIdentity, type BmcInventory, type BmcTarget, type PowerState } from './bmc.js';
 
 /**
  * Addresses asked at once. A dead address costs only waiting (the native RMCP+ check holds
@@ -135,8 +135,6 @@ export async function scanRange(o: ScanOptions): Promise<ScanResult> {
   return r;
 }
 
-const defaultPort = (type: 'ipmi' | 'redfish') => (type === 'redfish' ? 443 : 623);
-
 /** The next free `node-NN` name. */
 export function nextNodeName(nodes: readonly Pick<Node, 'name'>[]): string {
   const taken = new Set(nodes.map((n) => n.name.toLowerCase()));
@@ -164,14 +162,14 @@ export function mergeScan(
   for (const b of bmcs) {
     const serial = b.identity.serial?.toLowerCase();
     const guid = b.identity.guid?.toLowerCase();
-    const port = b.port ?? defaultPort(type);
+    const port = bmcPort({ type, port: b.port });
     const match =
       (serial && out.find((n) => n.discovered?.serial?.toLowerCase() === serial)) ||
       (guid && out.find((n) => n.discovered?.guid?.toLowerCase() === guid)) ||
       out.find(
         (n) =>
           n.bmc.address === b.address &&
-          (n.bmc.port ?? defaultPort(n.bmc.type)) === port &&
+          bmcPort(n.bmc) === port &&
           // the same address now holding a different server is a new server
           !(serial && n.discovered?.serial && n.discovered.serial.toLowerCase() !== serial),
       );
@@ -212,8 +210,8 @@ export function mergeNodes(nodes: readonly Node[], incoming: readonly Node[]): {
   let added = 0;
   let updated = 0;
   for (const n of incoming) {
-    const port = n.bmc.port ?? defaultPort(n.bmc.type);
-    const i = out.findIndex((o) => (o.bmc.address === n.bmc.address && (o.bmc.port ?? defaultPort(o.bmc.type)) === port) || o.name === n.name);
+    const port = bmcPort(n.bmc);
+    const i = out.findIndex((o) => (o.bmc.address === n.bmc.address && bmcPort(o.bmc) === port) || o.name === n.name);
     if (i >= 0) {
       out[i] = { ...n, name: out[i].name, ...(out[i].discovered ? { discovered: out[i].discovered } : {}) };
       updated++;

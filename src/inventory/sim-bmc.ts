@@ -2,7 +2,7 @@
 // latencies (tens of ms), a dead address costing the whole time-out, and the lab's faults.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LabServer, LabWorld } from '../lab/world.js';
-import { BmcError, type BmcCallOptions, type BmcClient, type BmcIdentity, type BmcInventory, type BmcTarget, type BootDevice, type PowerState } from './bmc.js';
+import { BmcError, bmcPort, type BmcCallOptions, type BmcClient, type BmcIdentity, type BmcInventory, type BmcTarget, type BootDevice, type PowerState } from './bmc.js';
 
 export interface SimBmcOptions {
   /** Multiplies every delay (tests use e.g. 0.01). */
@@ -37,9 +37,7 @@ export class SimBmcClient implements BmcClient {
 
   /** One exchange with the BMC at the target address: waits as long as the real one would. */
   private async reach(t: BmcTarget, o: BmcCallOptions = {}, exchanges = 1): Promise<LabServer> {
-    const server = this.world.servers.find(
-      (s) => s.bmc.address === t.address && (s.bmc.port ?? (s.bmc.type === 'redfish' ? 443 : 623)) === (t.port ?? (t.type === 'redfish' ? 443 : 623)),
-    );
+    const server = this.world.servers.find((s) => s.bmc.address === t.address && bmcPort(s.bmc) === bmcPort(t));
     const timeoutMs = o.timeoutMs ?? this.deadMs;
     if (!server || server.faults.includes('bmc-unreachable') || server.bmc.type !== t.type) {
       await sleep(Math.min(this.deadMs, timeoutMs) * this.scale, undefined, { signal: o.signal });

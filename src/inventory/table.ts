@@ -1,6 +1,7 @@
 // The servers table, as text cells: the same columns in `cloudseed import/discover` and on
 // the Servers screen. Passwords are never part of it.
 import type { Node } from '../plan/schema.js';
+import { bmcPort } from './bmc.js';
 
 export const INVENTORY_COLUMNS = ['name', 'bmc', 'power', 'model', 'serial', 'cpu', 'ram', 'disk', 'pxeMac', 'status'] as const;
 export type InventoryColumn = (typeof INVENTORY_COLUMNS)[number];
@@ -43,7 +44,7 @@ export function nodeStatus(n: Node): string {
 
 export function inventoryRow(n: Node): Record<InventoryColumn, string> {
   const d = n.discovered;
-  const port = n.bmc.port && n.bmc.port !== (n.bmc.type === 'redfish' ? 443 : 623) ? `:${n.bmc.port}` : '';
+  const port = n.bmc.port && n.bmc.port !== bmcPort({ type: n.bmc.type }) ? `:${n.bmc.port}` : '';
   return {
     name: n.name,
     bmc: `${n.bmc.type === 'redfish' ? 'rf ' : ''}${n.bmc.address}${port}`,

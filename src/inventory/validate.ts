@@ -3,7 +3,7 @@
 import { error, warning, type Finding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import { isBmcAddress } from './addresses.js';
-import { explainBmcError } from './bmc.js';
+import { bmcPort, explainBmcError } from './bmc.js';
 
 const S = 'servers' as const;
 
@@ -50,7 +50,7 @@ export function validateNodes(plan: Plan): Finding[] {
         out.push(error(`inventory.duplicate-${kind}`, at(field), `${n.name}: ${what} as ${plan.nodes[prev].name}`, 'each server needs its own; correct or remove one of them', S));
       else seen[kind].set(key, i);
     };
-    dup('bmc', `${n.bmc.address.toLowerCase()}:${n.bmc.port ?? (n.bmc.type === 'redfish' ? 443 : 623)}`, 'bmc.address', `the same BMC (${n.bmc.address})`);
+    dup('bmc', `${n.bmc.address.toLowerCase()}:${bmcPort(n.bmc)}`, 'bmc.address', `the same BMC (${n.bmc.address})`);
     n.macs.forEach((m, j) => dup('mac', m.toLowerCase(), `macs[${j}]`, `the same PXE MAC (${m})`));
   });
   return out;
