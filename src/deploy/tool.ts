@@ -27,6 +27,7 @@ export class ToolGroup {
     if (pid !== undefined) this.live.add(pid);
     const stop = () => this.kill(pid, o.killAfterMs);
     ctx.signal.addEventListener('abort', stop, { once: true });
+    if (ctx.signal.aborted) stop(); // stopped while execa was loading: the listener never fires
     try {
       for await (const line of sub.iterable({ from: 'all' })) {
         const text = String(line);
@@ -38,7 +39,8 @@ export class ToolGroup {
       if (ctx.signal.aborted) throw ctx.signal.reason instanceof StepError ? ctx.signal.reason : new StepError('interrupted', `${file} was stopped`);
       if (result.failed) {
         const missing = (result as { code?: string }).code === 'ENOENT';
-        throw new StepError(missing ? 'tool-missing' : 'tool-failed', missing ? `${file} is not installed` : `${file} exited with ${result.exitCode ?? result.signal}`, undefined, tail);
+        const how = result.exitCode === undefined ? `was killed (${result.signal ?? 'signal'})` : `exited with status ${result.exitCode}`;
+        throw new StepError(missing ? 'tool-missing' : 'tool-failed', missing ? `${file} is not installed` : `${file} ${how}`, undefined, tail);
       }
       return tail;
     } finally {

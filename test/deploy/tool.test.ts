@@ -57,7 +57,7 @@ describe('tools run by steps', () => {
     await expect(tools.run({ ...noop, signal }, 'no-such-tool-cloudseed', [])).rejects.toMatchObject({ kind: 'tool-missing' });
     const err = (await tools.run({ ...noop, signal }, 'bash', ['-c', 'echo one; echo two >&2; exit 3']).catch((e: unknown) => e)) as StepError;
     expect(err.kind).toBe('tool-failed');
-    expect(err.message).toContain('exited with 3');
+    expect(err.message).toContain('exited with status 3');
     expect(err.tail).toEqual(['one', 'two']);
   });
 });

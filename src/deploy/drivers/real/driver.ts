@@ -14,6 +14,7 @@ import { IronicClient, IronicError, type IronicNode } from '../../../ironic/clie
 import { advance, ensureEnrolled, findEnrolled, ROLE_PROFILE, type Goal } from '../../../ironic/provision.js';
 import type { CloudTier, Node, Plan } from '../../../plan/schema.js';
 import { overcloudNodes, UNDERCLOUD_VM, undercloudHost } from '../../compile.js';
+import { ToolGroup } from '../../tool.js';
 import { StepError, type DeployDriver, type NodeState, type StepContext } from '../../types.js';
 import { commandsFor, toolCommands, undercloudShell } from './commands.js';
 import { runTool, TOOL_PACKAGES } from './tools.js';
@@ -122,6 +123,7 @@ class RealDriver implements DeployDriver {
   readonly name = 'real' as const;
   private readonly clients = new Map<string, IronicClient>();
   private readonly closing = new AbortController();
+  private readonly running = new ToolGroup();
   private readonly bmc: BmcClient;
   private readonly env: NodeJS.ProcessEnv;
 
@@ -143,8 +145,9 @@ class RealDriver implements DeployDriver {
   }
 
   async close(): Promise<void> {
-    // Stops every tool's process group (runTool listens) and every Ironic poll.
+    // Stops every Ironic poll and every tool's process group.
     this.closing.abort(new StepError('interrupted', 'the run was stopped'));
+    this.running.stopAll();
   }
 
   /** Nothing is powered, booted or deployed unless the plan is confirmed and names the server. */
@@ -391,7 +394,7 @@ class RealDriver implements DeployDriver {
     for (const [i, cmd] of commands.entries()) {
       const left = Math.max(1_000, deadline - Date.now());
       if (cmd.unless) {
-        const check = await runTool({ argv: cmd.unless, timeoutMs: Math.min(left, 60_000), signal, env: this.env }).catch((e: unknown) => {
+        const check = await runTool(this.running, { argv: cmd.unless, timeoutMs: Math.min(left, 60_000), signal, env: this.env }).catch((e: unknown) => {
           if (e instanceof StepError && (e.kind === 'tool-failed' || e.kind === 'tool-missing')) return undefined;
           throw e;
         });
@@ -404,7 +407,7 @@ class RealDriver implements DeployDriver {
         for (const w of writeArtifacts(ctx.plan, join(stateDir, 'export'), cmd.writes)) ctx.log(`wrote ${w.path}`);
       }
       ctx.log(`$ ${cmd.argv.join(' ')}`);
-      await runTool({
+      await runTool(this.running, {
         argv: cmd.argv,
         timeoutMs: left,
         signal,
