@@ -1,5 +1,4 @@
-// Boxes that honour ASCII mode: Frame (a bordered box with a title) and Panel (a titled
-// section without a border, for dense screens).
+// A bordered box with a title that honours ASCII mode.
 import React, { type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import { useTheme } from './theme.js';
@@ -27,33 +26,6 @@ export function Frame({ title, width, height, tone = 'muted', children }: FrameP
             {title}
           </Text>
         ) : null}
-        {children}
-      </Box>
-    </Box>
-  );
-}
-
-export interface PanelProps {
-  /** The section's heading. */
-  title: string;
-  /** Dim text after the heading (a count, a state). */
-  note?: string;
-  /** Width in columns. */
-  width?: number;
-  children: ReactNode;
-}
-
-export function Panel({ title, note, width, children }: PanelProps) {
-  const theme = useTheme();
-  return (
-    <Box flexDirection="column" width={width} flexShrink={0}>
-      <Text wrap="truncate-end">
-        <Text bold color={theme.c('title')}>
-          {title}
-        </Text>
-        {note ? <Text color={theme.c('muted')}> {note}</Text> : null}
-      </Text>
-      <Box flexDirection="column" paddingLeft={2}>
         {children}
       </Box>
     </Box>

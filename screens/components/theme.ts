@@ -21,14 +21,12 @@ export interface Theme {
     arrow: string;
     /** Marks the highlighted row of a list. */
     pointer: string;
-    /** Check boxes of MultiSelect / ScrollTable marks. */
+    /** Check boxes of ScrollTable marks. */
     on: string;
     off: string;
     /** Separates items in one-line bars. */
     sep: string;
     ellipsis: string;
-    /** Horizontal rule character. */
-    rule: string;
   };
   /** Frames of the busy indicator, played in order. */
   spinner: readonly string[];
@@ -53,8 +51,8 @@ export function makeTheme({ ascii, color }: ThemeOptions): Theme {
     ascii,
     color,
     sym: ascii
-      ? { ok: '[ok]', warn: '[!]', fail: '[x]', bullet: '*', arrow: '->', pointer: '>', on: '[x]', off: '[ ]', sep: ' | ', ellipsis: '...', rule: '-' }
-      : { ok: '✔', warn: '▲', fail: '✘', bullet: '•', arrow: '→', pointer: '❯', on: '◉', off: '◯', sep: ' · ', ellipsis: '…', rule: '─' },
+      ? { ok: '[ok]', warn: '[!]', fail: '[x]', bullet: '*', arrow: '->', pointer: '>', on: '[x]', off: '[ ]', sep: ' | ', ellipsis: '...' }
+      : { ok: '✔', warn: '▲', fail: '✘', bullet: '•', arrow: '→', pointer: '❯', on: '◉', off: '◯', sep: ' · ', ellipsis: '…' },
     spinner: ascii ? ['|', '/', '-', '\\'] : ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
     border: ascii ? 'classic' : 'round',
     c: (role) => (color ? COLORS[role] : undefined),

@@ -7,7 +7,6 @@ import { describe, expect, it, vi } from 'vitest';
 import { FindingList } from '../../screens/components/finding-list.js';
 import { wordWrap } from '../../screens/components/help.js';
 import { KeyRouter, useKeys } from '../../screens/components/keys.js';
-import { MultiSelect } from '../../screens/components/multi-select.js';
 import { ScrollTable, type Column } from '../../screens/components/scroll-table.js';
 import { Select } from '../../screens/components/select.js';
 import { TextField } from '../../screens/components/text-field.js';
@@ -47,15 +46,22 @@ describe.each(wrappers)('selection widgets %s', (_name, wrap) => {
     unmount();
   });
 
-  it('MultiSelect: DOWN DOWN SPACE DOWN SPACE ENTER in one chunk ticks the third and fourth', async () => {
+  it('ScrollTable: DOWN DOWN SPACE DOWN SPACE in one chunk marks the third and fourth rows (bulk changes)', async () => {
+    const columns: Column<(typeof items)[number]>[] = [{ header: 'Item', width: 10, get: (r) => r.label }];
     function Probe() {
-      const [picked, setPicked] = useState<string[] | undefined>();
-      return picked ? <Text>picked {picked.join(',')}</Text> : <MultiSelect items={items} onSubmit={setPicked} />;
+      const [marked, setMarked] = useState<ReadonlySet<string>>(new Set());
+      const toggle = (key: string) => setMarked((m) => new Set(m.has(key) ? [...m].filter((k) => k !== key) : [...m, key]));
+      return (
+        <>
+          <ScrollTable rows={items} columns={columns} rowKey={(r) => r.value} height={4} marked={marked} onToggle={(r) => toggle(r.value)} />
+          <Text>marked {[...marked].join(',')}</Text>
+        </>
+      );
     }
     const { stdin, lastFrame, unmount } = render(<>{wrap(<Probe />)}</>);
-    await vi.waitFor(() => expect(lastFrame()).toContain('0 of 4 chosen'));
-    stdin.write(`${KEY.down}${KEY.down} ${KEY.down} ${KEY.enter}`);
-    await vi.waitFor(() => expect(lastFrame()).toContain('picked three,four'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('1-4 of 4'));
+    stdin.write(`${KEY.down}${KEY.down} ${KEY.down} `);
+    await vi.waitFor(() => expect(lastFrame()).toContain('marked three,four'));
     unmount();
   });
 
