@@ -7,14 +7,25 @@ import { readSecret, writeFileAtomic } from '../plan/answers.js';
 import type { Plan } from '../plan/schema.js';
 import { buildArtifacts, type ArtifactName, type SecretSource } from './files.js';
 
-/** Passwords for the files: inline, or the first line of the password file. */
-export const planSecrets: SecretSource = (node) => {
-  try {
-    return readSecret(node.bmc);
-  } catch {
-    return undefined;
-  }
-};
+/**
+ * Passwords for the files: inline, or the first line of the password file. Servers usually
+ * share one password file: each file is read once per export, not once per server and file.
+ */
+function planSecrets(): SecretSource {
+  const byFile = new Map<string, string | undefined>();
+  return ({ bmc }) => {
+    const file = bmc.passwordFile;
+    if (bmc.password !== undefined || file === undefined) return bmc.password;
+    if (!byFile.has(file)) {
+      try {
+        byFile.set(file, readSecret(bmc));
+      } catch {
+        byFile.set(file, undefined);
+      }
+    }
+    return byFile.get(file);
+  };
+}
 
 export interface Written {
   name: ArtifactName;
@@ -26,7 +37,7 @@ export interface Written {
 /** Writes the files of `plan` (or only those named) into `dir`. */
 export function writeArtifacts(plan: Plan, dir: string, only?: readonly ArtifactName[]): Written[] {
   mkdirSync(dir, { recursive: true });
-  return buildArtifacts(plan, { secrets: planSecrets })
+  return buildArtifacts(plan, { secrets: planSecrets() })
     .filter((a) => !only || only.includes(a.name))
     .map((a) => {
       const path = join(dir, a.name);
