@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
 import { assetPath } from '../../src/assets.js';
+import { runCaptured } from '../cli/capture.js';
 import { ensurePackages } from '../lab/ensure-packages.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 
@@ -21,18 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, {
-    out: (l) => out.push(l),
-    err: (l) => err.push(l),
-    env: { CLOUDSEED_STATE_DIR: dir, LANG: 'C.UTF-8', PATH: process.env.PATH, ...env },
-    interactive: false,
-    signal: new AbortController().signal,
-  });
-  return { code, out, err };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCaptured(argv, { env: { CLOUDSEED_STATE_DIR: dir, LANG: 'C.UTF-8', PATH: process.env.PATH, ...env } });
 
 describe('cloudseed discover', () => {
   it('finds exactly the BMCs of a real ipmi_sim lab; the password comes from a file and is never printed', async () => {
