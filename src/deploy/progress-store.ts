@@ -6,6 +6,8 @@ import type { JournalSummary } from './journal.js';
 import { TIERS, type DeployEvent, type Deployment, type NodeState, type Step, type StepErrorInfo, type TierId } from './types.js';
 
 export type TierState = 'pending' | 'running' | 'done' | 'failed';
+/** A step as the tier counts see it (a skipped one counts as done). */
+type StepViewState = 'pending' | 'running' | 'done' | 'failed';
 export type RunViewState = 'running' | 'done' | 'failed' | 'interrupted';
 /** A server's state in the panels: Ironic's, or `pending` before anything touched it. */
 export type NodeViewState = NodeState | 'pending';
@@ -121,7 +123,7 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
   const clockNow = opts.now ?? Date.now;
 
   const steps = new Map<string, Step>(deployment.steps.map((s) => [s.id, s]));
-  const stepState = new Map<string, 'pending' | 'running' | 'done' | 'failed'>();
+  const stepState = new Map<string, StepViewState>();
   const stepStart = new Map<string, number>();
   const measured = { actual: 0, estimate: 0 };
   const tiers = new Map<TierId, TierView>(
@@ -146,17 +148,31 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
   let heartbeat: ProgressView['heartbeat'];
   let lastAt = 0;
 
+  /** Moves a step to `next`; its tier's counts of running, done and failed steps follow. */
+  function moveStep(s: Step, next: StepViewState) {
+    const t = tiers.get(s.tier)!;
+    const prev = stepState.get(s.id) ?? 'pending';
+    if (prev !== 'pending') t[prev]--;
+    if (next !== 'pending') t[next]++;
+    stepState.set(s.id, next);
+  }
+
+  /** The servers of `s` show it as their current (or last) step; `since` and `nodeState` when given. */
+  function showStep(s: Step, state: NonNullable<NodeView['stepState']>, since?: number, nodeState?: NodeState) {
+    for (const name of s.nodes) {
+      const n = nodes.get(name)!;
+      if (nodeState) n.state = nodeState;
+      n.step = s.title;
+      n.stepState = state;
+      if (since !== undefined) n.since = since;
+    }
+  }
+
   for (const s of deployment.steps) {
     const r = opts.resume?.steps.get(s.id);
     if (r && (r.state === 'done' || r.state === 'skipped')) {
-      stepState.set(s.id, 'done');
-      tiers.get(s.tier)!.done++;
-      for (const name of s.nodes) {
-        const n = nodes.get(name)!;
-        if (s.nodeStateAfter) n.state = s.nodeStateAfter;
-        n.step = s.title;
-        n.stepState = 'done';
-      }
+      moveStep(s, 'done');
+      showStep(s, 'done', undefined, s.nodeStateAfter);
     }
   }
   for (const t of tiers.values()) if (t.total > 0 && t.done === t.total) t.state = 'done';
@@ -269,22 +285,14 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
       case 'step-started': {
         const s = steps.get(e.step);
         if (!s) break;
-        const prev = stepState.get(e.step);
-        if (prev === 'failed') tiers.get(s.tier)!.failed--;
-        stepState.set(e.step, 'running');
+        moveStep(s, 'running');
         stepStart.set(e.step, e.at);
         failures.delete(e.step);
         const t = tiers.get(s.tier)!;
-        t.running++;
         if (t.state === 'pending' || t.state === 'failed') t.state = 'running';
         t.startedAt ??= e.at;
         running.set(e.step, { id: s.id, title: s.title, tier: s.tier, nodes: s.nodes, startedAt: e.at, attempt: e.attempt });
-        for (const name of s.nodes) {
-          const n = nodes.get(name)!;
-          n.step = s.title;
-          n.stepState = 'running';
-          n.since = e.at;
-        }
+        showStep(s, 'running', e.at);
         lastChangeAt = e.at;
         break;
       }
@@ -299,12 +307,7 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
       case 'step-done': {
         const s = steps.get(e.step);
         if (!s) break;
-        const t = tiers.get(s.tier)!;
-        const prev = stepState.get(e.step);
-        if (prev === 'running') t.running--;
-        if (prev === 'failed') t.failed--;
-        if (prev !== 'done') t.done++;
-        stepState.set(e.step, 'done');
+        moveStep(s, 'done');
         failures.delete(e.step);
         const started = stepStart.get(e.step);
         if (started !== undefined && e.state === 'done') {
@@ -312,31 +315,23 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
           measured.estimate += s.estimateMs / speed;
         }
         running.delete(e.step);
-        for (const name of s.nodes) {
-          const n = nodes.get(name)!;
-          if (s.nodeStateAfter && e.state === 'done') n.state = s.nodeStateAfter;
-          n.stepState = 'done';
-          n.since = e.at;
-        }
+        showStep(s, 'done', e.at, e.state === 'done' ? s.nodeStateAfter : undefined);
         lastChangeAt = e.at;
         break;
       }
       case 'step-failed': {
         const s = steps.get(e.step);
         if (!s) break;
-        const t = tiers.get(s.tier)!;
         running.delete(e.step);
-        if (stepState.get(e.step) === 'running') t.running--;
         if (e.willRetry) {
-          stepState.set(e.step, 'pending');
-          for (const name of s.nodes) nodes.get(name)!.stepState = 'retrying';
+          moveStep(s, 'pending');
+          showStep(s, 'retrying');
         } else if (e.error.kind === 'interrupted') {
-          stepState.set(e.step, 'pending');
+          moveStep(s, 'pending');
         } else {
-          stepState.set(e.step, 'failed');
-          t.failed++;
+          moveStep(s, 'failed');
           failures.set(e.step, { step: s.id, title: s.title, tier: s.tier, nodes: s.nodes, error: e.error, skippable: s.skippable, at: e.at });
-          for (const name of s.nodes) nodes.get(name)!.stepState = 'failed';
+          showStep(s, 'failed');
         }
         pushLog({ at: e.at, step: e.step, node: s.nodes.length === 1 ? s.nodes[0] : undefined, level: e.willRetry ? 'warn' : 'error', line: `${s.title}: ${e.error.message}${e.willRetry ? ' (retrying)' : ''}` });
         lastChangeAt = e.at;

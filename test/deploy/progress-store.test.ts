@@ -37,6 +37,17 @@ describe('progress store', () => {
     expect(v.failures[0]).toMatchObject({ step: 'undercloud.deploy.undercloud', skippable: false });
     expect(v.tiers[1].failed).toBe(1);
     expect(v.tiers[2].etaMs).toBeGreaterThan(0);
+    // Retried and done: counted once as done, no longer failed or running; the server shows the step's end state.
+    store.dispatch({ type: 'step-started', at: 3, step: 'undercloud.deploy.undercloud', attempt: 2 });
+    expect(store.getSnapshot().tiers[1]).toMatchObject({ failed: 1, running: 0 });
+    store.flush();
+    expect(store.getSnapshot().tiers[1]).toMatchObject({ failed: 0, running: 1 });
+    store.dispatch({ type: 'step-done', at: 4, step: 'undercloud.deploy.undercloud', state: 'done' });
+    store.flush();
+    const after = store.getSnapshot();
+    expect(after.tiers[1]).toMatchObject({ failed: 0, running: 0, done: 1 });
+    expect(after.failures).toEqual([]);
+    expect(after.nodes.find((n) => n.name === 'undercloud')).toMatchObject({ state: 'wait call-back', stepState: 'done', since: 4 });
   });
 });
 
