@@ -36,5 +36,7 @@ describe('simulated labs', () => {
     expect(() => loadLab('nope')).toThrow(LabError);
     expect(() => loadLab('nope')).toThrow(/two-machine/);
     expect(() => loadLab('../etc/passwd')).toThrow(LabError);
+    // assets/labs also holds answers files for the real driver: not a world.
+    expect(() => loadLab('local-ironic')).toThrow(/^no simulated lab named "local-ironic"/);
   });
 });
