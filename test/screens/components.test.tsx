@@ -182,7 +182,8 @@ describe('KeyRouter', () => {
     );
     await vi.waitFor(() => expect(lastFrame()).toContain('item 0'));
     stdin.write(`${KEY.down.repeat(120)}${KEY.enter}`);
-    await vi.waitFor(() => expect(lastFrame()).toContain('picked 120'));
+    // 121 renders, one per key: over vi.waitFor's default second on a busy machine.
+    await vi.waitFor(() => expect(lastFrame()).toContain('picked 120'), { timeout: 10_000 });
     unmount();
   });
 
