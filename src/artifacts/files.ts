@@ -21,6 +21,9 @@ export const ARTIFACT_NAMES = [
 ] as const;
 export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
 
+/** The files that hold BMC passwords: written mode 0600, masked on screen. */
+export const SECRET_ARTIFACTS: ReadonlySet<ArtifactName> = new Set(['instackenv.json', 'baremetal.csv']);
+
 export interface Artifact {
   name: ArtifactName;
   /** What the file is for, in a few words. */
@@ -67,7 +70,7 @@ export function buildArtifacts(plan: Plan, options: ArtifactOptions): Artifact[]
   return ARTIFACT_NAMES.map((name) => ({
     name,
     purpose: PURPOSE[name],
-    secret: name === 'instackenv.json' || name === 'baremetal.csv',
+    secret: SECRET_ARTIFACTS.has(name),
     content: content[name](),
     notes: name === 'baremetal.csv' ? baremetalNotes(plan, catalog) : [],
   }));

@@ -1,7 +1,7 @@
 // The plan in plain words, per tier and per host: what will happen to which machine. The
 // `plan` command prints it (text or JSON) and the Review screen renders it. Pure: the
 // addresses and findings come in from their areas.
-import { ARTIFACT_NAMES, type ArtifactName } from '../artifacts/files.js';
+import { ARTIFACT_NAMES, SECRET_ARTIFACTS, type ArtifactName } from '../artifacts/files.js';
 import { allocate, type Allocation } from '../network/allocate.js';
 import { describeNetwork } from '../network/describe.js';
 import type { Finding } from '../plan/findings.js';
@@ -132,7 +132,7 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
     tiers: [seed, undercloud, overcloud],
     network: networkLines(plan, allocation),
     findings: input.findings,
-    files: ARTIFACT_NAMES.map((name) => ({ name, secret: name === 'instackenv.json' || name === 'baremetal.csv' })),
+    files: ARTIFACT_NAMES.map((name) => ({ name, secret: SECRET_ARTIFACTS.has(name) })),
   };
 }
 

@@ -45,6 +45,7 @@ describe('the plan in plain words', () => {
     const lines = describeLines(d);
     expect(lines).toContain('findings: 0 errors, 0 warnings');
     expect(lines).toContain('  node-info.yaml');
+    expect(lines).toContain('  instackenv.json (holds BMC passwords, mode 0600)');
     expect(lines.some((l) => l.startsWith('Network: isolated'))).toBe(true);
     expect(lines.filter((l) => l.includes('Addresses of'))).toEqual([]);
   });
