@@ -6,7 +6,7 @@ import type { Finding } from '../plan/findings.js';
 import { ISOLATED_NETWORKS, type IsolatedNetwork, type IsolatedNetworkName, type Network, type Plan } from '../plan/schema.js';
 import { parseAddressResult, parseCidrResult } from './address.js';
 import { NETWORKS_WITH_VIP, networkViews, type NetworkId } from './networks.js';
-import { validateNetwork } from './validate.js';
+import { findingsOf, validateNetwork } from './validate.js';
 
 export type FieldKind = 'nic' | 'cidr' | 'address' | 'vlan' | 'toggle' | 'list' | 'url';
 
@@ -225,7 +225,7 @@ export function checkField(plan: Plan, field: FieldDef, text: string, hostFacts?
 /** Findings of one section (the services section gathers dns, ntp and proxy). */
 export function sectionFindings(findings: readonly Finding[], section: NetworkSection): Finding[] {
   if (section.id === 'services') return findings.filter((f) => /^network\.(dns|ntp|proxy)/.test(f.where));
-  return findings.filter((f) => f.where === section.path || f.where.startsWith(`${section.path}.`));
+  return findingsOf(findings, section);
 }
 
 /** Whether an isolated network is off (listed dim). */

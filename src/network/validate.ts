@@ -4,6 +4,8 @@ import type { HostFacts } from '../inventory/host-facts.js';
 import { error, warning, type Finding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import {
+  cidrRange,
+  cidrsOverlap,
   contains,
   formatAddress,
   formatCidr,
@@ -55,7 +57,7 @@ function address(findings: Finding[], where: string, text: string | undefined, c
   if (cidr) {
     if (!contains(cidr, r.value)) {
       findings.push(
-        err('address-outside-subnet', where, `${text} is not inside the ${netName} subnet ${formatCidr(cidr)}`, `pick an address between ${formatRange({ family: cidr.family, start: cidr.network, end: lastOf(cidr) })}`),
+        err('address-outside-subnet', where, `${text} is not inside the ${netName} subnet ${formatCidr(cidr)}`, `pick an address between ${formatRange(cidrRange(cidr))}`),
       );
       return undefined;
     }
@@ -163,8 +165,7 @@ function pairRules(findings: Finding[], checked: Checked[]): void {
     for (let j = i + 1; j < checked.length; j++) {
       const a = checked[i];
       const b = checked[j];
-      if (!a.cidr || !b.cidr || a.cidr.family !== b.cidr.family) continue;
-      if (rangesOverlap({ family: a.cidr.family, start: a.cidr.network, end: lastOf(a.cidr) }, { family: b.cidr.family, start: b.cidr.network, end: lastOf(b.cidr) })) {
+      if (a.cidr && b.cidr && cidrsOverlap(a.cidr, b.cidr)) {
         findings.push(err('subnet-overlap', `${b.view.path}.cidr`, `the ${b.view.id} subnet ${formatCidr(b.cidr)} overlaps the ${a.view.id === 'ctlplane' ? 'provisioning' : a.view.id} subnet ${formatCidr(a.cidr)}`, 'give each network its own subnet'));
       }
     }
@@ -270,18 +271,17 @@ function hostRules(findings: Finding[], plan: Plan, facts: HostFacts, provisioni
   }
   if (!provisioning?.cidr) return;
   const prov = provisioning.cidr;
-  const clash = (c: Cidr) => c.family === prov.family && c.network <= lastOf(prov) && prov.network <= lastOf(c);
   for (const r of facts.routes) {
     if (r.dst === 'default') continue;
     const c = parseCidr(r.dst);
-    if (c && clash(c))
+    if (c && cidrsOverlap(c, prov))
       findings.push(err('provisioning-route-collision', 'network.provisioning.cidr', `the provisioning subnet ${formatCidr(prov)} collides with this host's route to ${r.dst} via ${r.dev}`, 'pick a provisioning subnet this host does not route yet (the suggestion does)'));
   }
   for (const n of facts.nics) {
     if (n.name === p.nic) continue;
     for (const a of n.addresses) {
       const parsed = parseInterfaceAddress(a);
-      if (parsed && clash(parsed.cidr) && !facts.routes.some((r) => r.dst === formatCidr(parsed.cidr)))
+      if (parsed && cidrsOverlap(parsed.cidr, prov) && !facts.routes.some((r) => r.dst === formatCidr(parsed.cidr)))
         findings.push(err('provisioning-route-collision', 'network.provisioning.cidr', `the provisioning subnet ${formatCidr(prov)} collides with ${a} on ${n.name}`, 'pick a provisioning subnet this host does not use'));
     }
   }
