@@ -30,6 +30,26 @@ export interface BmcIdentity {
   bmcMac?: string;
 }
 
+/** A server's FRU fields by area, as ipmitool's report and the binary FRU image both hold them. */
+interface FruAreas {
+  productVendor?: string;
+  productName?: string;
+  productSerial?: string;
+  boardVendor?: string;
+  boardName?: string;
+  boardSerial?: string;
+  chassisSerial?: string;
+}
+
+/** Vendor, product and serial from the FRU: the product area first, then board and chassis. */
+export function fruIdentity(f: FruAreas): Pick<BmcIdentity, 'vendor' | 'product' | 'serial'> {
+  const first = (...xs: (string | undefined)[]) => xs.find((x) => x && x.length > 0);
+  const vendor = first(f.productVendor, f.boardVendor);
+  const product = first(f.productName, f.boardName);
+  const serial = first(f.productSerial, f.chassisSerial, f.boardSerial);
+  return { ...(vendor ? { vendor } : {}), ...(product ? { product } : {}), ...(serial ? { serial } : {}) };
+}
+
 /** Hardware inventory, where the BMC offers one (Redfish); IPMI does not. */
 export interface BmcInventory {
   cpu?: number;

@@ -1,7 +1,7 @@
 // The real IPMI client: ipmitool over lanplus (RMCP+), run through execa with argument
 // arrays. The password travels in ipmitool's environment (-E reads IPMI_PASSWORD), never
 // on the command line where `ps` would show it.
-import { BmcError, type BmcCallOptions, type BmcClient, type BmcIdentity, type BmcTarget, type BootDevice, type PowerState } from './bmc.js';
+import { BmcError, fruIdentity, type BmcCallOptions, type BmcClient, type BmcIdentity, type BmcTarget, type BootDevice, type PowerState } from './bmc.js';
 import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -52,14 +52,18 @@ export function parseBootDevice(text: string): BootDevice {
   return 'unknown';
 }
 
-/** `fru print 0`: vendor, product and serial, preferring the product area over board and chassis. */
+/** `fru print 0`: vendor, product and serial. */
 export function parseFru(text: string): Pick<BmcIdentity, 'vendor' | 'product' | 'serial'> {
   const r = parseColonReport(text);
-  const first = (...keys: string[]) => keys.map((k) => r.get(k)).find((v) => v && v.length > 0);
-  const vendor = first('Product Manufacturer', 'Board Mfg');
-  const product = first('Product Name', 'Board Product');
-  const serial = first('Product Serial', 'Chassis Serial', 'Board Serial');
-  return { ...(vendor ? { vendor } : {}), ...(product ? { product } : {}), ...(serial ? { serial } : {}) };
+  return fruIdentity({
+    productVendor: r.get('Product Manufacturer'),
+    productName: r.get('Product Name'),
+    productSerial: r.get('Product Serial'),
+    boardVendor: r.get('Board Mfg'),
+    boardName: r.get('Board Product'),
+    boardSerial: r.get('Board Serial'),
+    chassisSerial: r.get('Chassis Serial'),
+  });
 }
 
 export function parseLanMac(text: string): string | undefined {

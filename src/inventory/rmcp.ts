@@ -9,7 +9,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { BmcError, type BmcCallOptions, type BmcIdentity, type BmcTarget, type PowerState } from './bmc.js';
+import { BmcError, fruIdentity, type BmcCallOptions, type BmcIdentity, type BmcTarget, type PowerState } from './bmc.js';
 
 const RMCP = Buffer.from([0x06, 0x00, 0xff, 0x07]);
 const AUTH_RMCP_PLUS = 0x06;
@@ -258,7 +258,7 @@ function fruFields(b: Buffer, at: number, count: number): string[] {
   return out;
 }
 
-/** Vendor, product and serial from a binary FRU image: the product area first, then board and chassis. */
+/** Vendor, product and serial from a binary FRU image. */
 export function parseFruImage(b: Buffer): Pick<BmcIdentity, 'vendor' | 'product' | 'serial'> {
   if (b.length < 8 || b[0] !== 0x01) return {};
   const [chassisAt, boardAt, productAt] = [b[2] * 8, b[3] * 8, b[4] * 8];
@@ -266,11 +266,15 @@ export function parseFruImage(b: Buffer): Pick<BmcIdentity, 'vendor' | 'product'
   const product = productAt ? fruFields(b, productAt + 3, 5) : [];
   const board = boardAt ? fruFields(b, boardAt + 6, 3) : [];
   const chassis = chassisAt ? fruFields(b, chassisAt + 3, 2) : [];
-  const pick = (...xs: (string | undefined)[]) => xs.find((x) => x && x.length > 0);
-  const vendor = pick(product[0], board[0]);
-  const name = pick(product[1], board[1]);
-  const serial = pick(product[4], chassis[1], board[2]);
-  return { ...(vendor ? { vendor } : {}), ...(name ? { product: name } : {}), ...(serial ? { serial } : {}) };
+  return fruIdentity({
+    productVendor: product[0],
+    productName: product[1],
+    productSerial: product[4],
+    boardVendor: board[0],
+    boardName: board[1],
+    boardSerial: board[2],
+    chassisSerial: chassis[1],
+  });
 }
 
 /** The system GUID as ipmitool prints it (SMBIOS byte order). */
