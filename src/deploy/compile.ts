@@ -8,7 +8,7 @@ const S = 1000;
 const MIN = 60 * S;
 
 /** Durations at speed 1, shaped by tripleo-facts.md (seed VM ~10 min, introspection 5–15 min, ...). */
-export const ESTIMATES = {
+const ESTIMATES = {
   'seed.host-checks': 20 * S,
   'seed.network-gates': 30 * S,
   'seed.bridge': 10 * S,
@@ -36,7 +36,7 @@ export const ESTIMATES = {
   'overcloud.post-endpoints': 60 * S,
   'overcloud.test-instance': 3 * MIN,
 } as const;
-export type StepKind = keyof typeof ESTIMATES;
+type StepKind = keyof typeof ESTIMATES;
 
 /** Services configuration per role takes longer for controllers (Pacemaker, Galera, ...). */
 const CONFIGURE_ESTIMATE: Record<string, number> = { Controller: 30 * MIN, Compute: 10 * MIN };

@@ -99,6 +99,8 @@ export class SimDriver implements DeployDriver {
     if (this.closed) throw new StepError('interrupted', 'the driver is closed');
     const play = new Play(ctx, this.clock, this.speed * (1 / this.faults.slowFactor(ctx.step.id, ctx.step.kind)), seededRandom(hash(`${ctx.step.id}#${ctx.attempt}`, this.opts.seed)), this.states);
     const node = ctx.step.nodes[0];
+    // A step takes the world time compile estimates for it (one table for both).
+    const ms = ctx.step.estimateMs;
     switch (ctx.step.kind) {
       case 'seed.host-checks':
         return this.hostChecks(play);
@@ -106,14 +108,14 @@ export class SimDriver implements DeployDriver {
         return this.gates(play);
       case 'seed.bridge': {
         const nic = this.plan.network.provisioning.nic ?? 'eth1';
-        await play.lines(10 * S, ['ovs-vsctl --may-exist add-br brbm', `ovs-vsctl --may-exist add-port brbm ${nic}`, 'ip link set brbm up', `brbm up, ${nic} enslaved`]);
+        await play.lines(ms, ['ovs-vsctl --may-exist add-br brbm', `ovs-vsctl --may-exist add-port brbm ${nic}`, 'ip link set brbm up', `brbm up, ${nic} enslaved`]);
         return;
       }
       case 'seed.image':
         return this.image(play);
       case 'seed.vm':
         play.waiting('the seed VM to boot');
-        await play.lines(5 * MIN, [
+        await play.lines(ms, [
           'qemu-img create -f qcow2 -b seed.qcow2 /var/lib/libvirt/images/seed-disk.qcow2 40G',
           'virsh define /var/lib/cloudseed/seed.xml',
           "Domain 'seed' defined from /var/lib/cloudseed/seed.xml",
@@ -125,7 +127,7 @@ export class SimDriver implements DeployDriver {
         return;
       case 'seed.ironic':
         play.waiting(`the seed's Ironic API at ${this.seedIp()}:6385`);
-        await play.lines(90 * S, [
+        await play.lines(ms, [
           `GET http://${this.seedIp()}:6385/v1 -> connection refused, retrying in 5 s`,
           `GET http://${this.seedIp()}:6385/v1 -> 503 Service Unavailable, retrying in 5 s`,
           `GET http://${this.seedIp()}:6385/v1 -> 200 OK (API 1.1 .. 1.82)`,
@@ -135,11 +137,11 @@ export class SimDriver implements DeployDriver {
       case 'undercloud.adopt-check': {
         const tier = ctx.step.kind.startsWith('seed') ? this.plan.seed : this.plan.undercloud;
         const url = tier.ironic?.url ?? '(no Ironic URL in the plan)';
-        await play.lines(15 * S, [`GET ${url}/v1 -> 200 OK`, `API version 1.82 >= ${tier.ironic?.apiVersion ?? '1.82'}: ok`]);
+        await play.lines(ms, [`GET ${url}/v1 -> 200 OK`, `API version 1.82 >= ${tier.ironic?.apiVersion ?? '1.82'}: ok`]);
         return;
       }
       case 'seed.undercloud-vm':
-        await play.lines(40 * S, [
+        await play.lines(ms, [
           'virt-install --name undercloud --memory 24576 --vcpus 8 --disk size=100 --pxe --network bridge=brbm --noautoconsole --print-xml',
           "Domain 'undercloud' defined",
           'vbmc add undercloud --port 6230 --username admin',
@@ -157,18 +159,18 @@ export class SimDriver implements DeployDriver {
       case 'undercloud.provide':
         return this.provide(play, node);
       case 'undercloud.deploy':
-        return this.deploy(play, node, 8 * MIN, false);
+        return this.deploy(play, node, false);
       case 'undercloud.wait-active':
         return this.waitActive(play, node);
       case 'undercloud.configure':
         play.waiting('openstack undercloud install');
-        await play.lines(22 * MIN, this.ansible(['Undercloud'], ['undercloud'], 'undercloud'));
+        await play.lines(ms, this.ansible(['Undercloud'], ['undercloud'], 'undercloud'));
         return;
       case 'undercloud.check-apis':
-        await play.lines(60 * S, ['keystone', 'ironic', 'ironic-inspector', 'glance', 'neutron', 'nova'].map((s) => `GET ${s} endpoint on ${this.undercloudIp()} -> 200 OK`));
+        await play.lines(ms, ['keystone', 'ironic', 'ironic-inspector', 'glance', 'neutron', 'nova'].map((s) => `GET ${s} endpoint on ${this.undercloudIp()} -> 200 OK`));
         return;
       case 'overcloud.images':
-        await play.lines(3 * MIN, [
+        await play.lines(ms, [
           'openstack overcloud image upload --image-path /var/lib/cloudseed/images',
           'Image "overcloud-full-vmlinuz" was uploaded.',
           'Image "overcloud-full-initrd" was uploaded.',
@@ -184,7 +186,7 @@ export class SimDriver implements DeployDriver {
       case 'overcloud.match-roles':
         return this.matchRoles(play);
       case 'overcloud.deploy':
-        await this.deploy(play, node, 12 * MIN, true);
+        await this.deploy(play, node, true);
         return this.waitActive(play, node);
       case 'overcloud.configure':
         return this.configure(play, ctx.step.id);
@@ -192,12 +194,12 @@ export class SimDriver implements DeployDriver {
         return this.credentials(play);
       case 'overcloud.post-endpoints': {
         const vip = this.publicVip();
-        await play.lines(60 * S, ['13000 keystone', '13774 nova', '13696 neutron', '13292 glance', '443 horizon'].map((p) => `GET https://${vip}:${p.split(' ')[0]} (${p.split(' ')[1]}) -> 200 OK`));
+        await play.lines(ms, ['13000 keystone', '13774 nova', '13696 neutron', '13292 glance', '443 horizon'].map((p) => `GET https://${vip}:${p.split(' ')[0]} (${p.split(' ')[1]}) -> 200 OK`));
         return;
       }
       case 'overcloud.test-instance':
         play.waiting('the test instance to boot');
-        await play.lines(3 * MIN, [
+        await play.lines(ms, [
           'openstack image create cirros --disk-format qcow2 --file cirros-0.6.2-x86_64-disk.img',
           'openstack server create --image cirros --flavor m1.tiny --network private cloudseed-test',
           'cloudseed-test: BUILD',
@@ -241,7 +243,7 @@ export class SimDriver implements DeployDriver {
       play.log(`tool ${tool}: ${found ? 'found' : 'not found'}`, found ? 'info' : 'error');
       if (!found) problems.push(`${tool} is not installed`);
     }
-    await play.wait(20 * S);
+    await play.wait(play.step.estimateMs);
     if (problems.length) throw new StepError('state', `this host is not ready: ${problems.join('; ')}`, 'Install what is missing (or use a bigger host), then retry.');
     play.log('host checks passed');
   }
@@ -252,7 +254,7 @@ export class SimDriver implements DeployDriver {
     play.waiting(`a DHCP answer on ${this.plan.network.provisioning.nic ?? 'the provisioning NIC'}`);
     const results = await this.clock.hold(runGates(this.plan, simProbe(this.opts.world, bmc), { signal: play.signal, log: (line, level) => play.log(line, level) }));
     for (const r of results) play.log(`${r.title}: ${r.status}${r.acknowledged && r.status !== 'pass' ? ' (acknowledged)' : ''}${r.details.length ? ` -- ${r.details.join('; ')}` : ''}`, r.status === 'pass' ? 'info' : r.acknowledged ? 'warn' : 'error');
-    await play.wait(30 * S);
+    await play.wait(play.step.estimateMs);
     const blocking = blockingGates(results);
     if (blocking.length) {
       const first = blocking[0];
@@ -269,12 +271,14 @@ export class SimDriver implements DeployDriver {
   private async image(play: Play): Promise<void> {
     play.waiting('the seed image download');
     play.log('GET https://images.cloudseed.example/seed/seed-deploy.qcow2');
+    // Five chunks of the download, then the checksum: a sixth of the step each.
+    const chunk = play.step.estimateMs / 6;
     for (let p = 1; p <= 5; p++) {
-      await play.wait(30 * S);
+      await play.wait(chunk);
       play.progress(p / 6, `${p * 20}%`);
       play.log(`seed-deploy.qcow2: ${p * 20}% of 1.9 GiB`);
     }
-    await play.wait(30 * S);
+    await play.wait(chunk);
     play.log('sha256sum -c seed-deploy.qcow2.sha256: seed-deploy.qcow2: OK');
   }
 
@@ -390,7 +394,8 @@ export class SimDriver implements DeployDriver {
     play.state(name, 'available');
   }
 
-  private async deploy(play: Play, name: string, ms: number, overcloud: boolean): Promise<void> {
+  /** Deploys `name`: a PXE boot (75 s), then writing the image for the rest of the step's estimate. */
+  private async deploy(play: Play, name: string, overcloud: boolean): Promise<void> {
     if (this.states.get(name) === 'active') {
       play.log(`${name} is already active: nothing to do`, 'info', name);
       return;
@@ -409,7 +414,7 @@ export class SimDriver implements DeployDriver {
     play.state(name, 'wait call-back');
     play.waiting(`${name} to write its image`);
     play.log(`ironic-python-agent on ${name}: writing ${overcloud ? 'overcloud-full.qcow2' : 'undercloud.qcow2'} to /dev/sda`, 'info', name);
-    await play.wait(ms - 75 * S);
+    await play.wait(play.step.estimateMs - 75 * S);
     if (this.faults.fire('deploy-fail', name)) {
       play.state(name, 'deploy failed');
       throw new StepError(
@@ -441,7 +446,7 @@ export class SimDriver implements DeployDriver {
         play.log(`${node.name}: the plan declares ${node.diskGiB} GiB of disk, introspection found ${disk} GiB`, 'warn', node.name);
       }
     }
-    await play.wait(30 * S);
+    await play.wait(play.step.estimateMs);
   }
 
   /** Ansible's output for `hosts`, produced line by line (hundreds of hosts: a million lines). */
@@ -470,8 +475,7 @@ export class SimDriver implements DeployDriver {
     const hosts = members.map(({ node }) => node.name);
     play.waiting(`Ansible to configure ${hosts.length} ${role.toLowerCase()} server${hosts.length === 1 ? '' : 's'}`);
     play.log(`openstack overcloud deploy --templates -e node-info.yaml -e network-environment.yaml --limit ${role}`);
-    const ms = play.step.estimateMs;
-    await play.lines(ms, this.ansible(roles, hosts, 'overcloud'));
+    await play.lines(play.step.estimateMs, this.ansible(roles, hosts, 'overcloud'));
   }
 
   private async credentials(play: Play): Promise<void> {
@@ -479,7 +483,7 @@ export class SimDriver implements DeployDriver {
     const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
     const password = Array.from({ length: 24 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
     const vip = this.publicVip();
-    await play.wait(5 * S);
+    await play.wait(play.step.estimateMs);
     if (!play.stateDir) {
       play.log('no state directory: the admin credentials were not written', 'warn');
       return;
