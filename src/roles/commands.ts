@@ -28,12 +28,17 @@ function fileArg(ctx: CommandContext, usage: string): string {
   return file;
 }
 
+/** Findings that stop a command: as JSON on stdout with --json, else one line each on stderr. */
+function reportFindings(ctx: CommandContext, findings: readonly Finding[]): void {
+  if (ctx.json) ctx.out(JSON.stringify({ findings }, null, 2));
+  else for (const f of findings) ctx.err(formatFinding(f));
+}
+
 /** Loads an answers file; without a plan, its findings are printed and the command fails. */
 function loadPlan(ctx: CommandContext, file: string) {
   const loaded = loadAnswers(file);
   if (!loaded.plan) {
-    if (ctx.json) ctx.out(JSON.stringify({ findings: loaded.findings }, null, 2));
-    else for (const f of loaded.findings) ctx.err(formatFinding(f));
+    reportFindings(ctx, loaded.findings);
     throw new CliError(`${file}: no plan could be read`, 1);
   }
   return { plan: loaded.plan, findings: loaded.findings };
@@ -81,8 +86,7 @@ const exportCommand: Command = {
     if (typeof out !== 'string' || !out) throw new UsageError(`say where to write the files with --out DIR: ${exportUsage}`);
     const { plan, findings } = loadPlan(ctx, file);
     if (hasErrors(findings)) {
-      if (ctx.json) ctx.out(JSON.stringify({ findings }, null, 2));
-      else for (const f of findings) ctx.err(formatFinding(f));
+      reportFindings(ctx, findings);
       throw new CliError(`${file} has error findings: fix them before exporting (cloudseed validate ${file})`, 1);
     }
     let written: Written[];
@@ -214,8 +218,7 @@ const initCommand: Command = {
     if (existsSync(out) && !ctx.flags.force) throw new CliError(`${out} exists: choose another --out, or add --force to replace it`, 2);
     const found = await findServers(ctx);
     if (hasErrors(found.findings) || found.nodes.length === 0) {
-      if (ctx.json) ctx.out(JSON.stringify({ findings: found.findings }, null, 2));
-      else for (const f of found.findings) ctx.err(formatFinding(f));
+      reportFindings(ctx, found.findings);
       throw new CliError(found.nodes.length === 0 ? `no servers found (${found.how})` : 'the nodes file has errors: nothing written', 1);
     }
     const host = found.world ? hostFactsFromLab(found.world) : await probeHost(ctx.env);

@@ -168,6 +168,9 @@ describe('cloudseed export', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('has error findings');
     expect(() => statSync(out)).toThrow();
+    const json = await cli('export', join(dir, 'two-controllers.yaml'), '--out', out, '--json');
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.out) as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toContain('roles.controller-quorum');
   });
 
   it('wants --out', async () => {
