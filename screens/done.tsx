@@ -1,6 +1,6 @@
 // Done: what was deployed, where to reach it, where the admin credentials are, how long
 // each tier took, and where the log and the answers are kept.
-import React from 'react';
+import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
 import { journalPath, readJournal } from '../src/deploy/journal.js';
@@ -16,19 +16,23 @@ function Done({ app }: ScreenProps) {
   const entry = currentDeploy(app.ui.stateDir);
   const session = entry?.session;
   const width = app.columns;
-  // This run's deployment, or one an earlier run finished (the journal says so).
-  const journal = readJournal(app.ui.stateDir);
-  const finished = session?.store.getSnapshot().runState === 'done' || journal.state === 'done';
-  if (!finished) {
+  const stateDir = app.ui.stateDir;
+  const view = session?.store.getSnapshot();
+  const plan = entry?.plan ?? app.plan;
+  // This run's deployment, or one an earlier run finished (the journal says so). The journal
+  // and the credentials file are read when the screen opens, not on every frame.
+  const s = useMemo(() => {
+    const journal = readJournal(stateDir);
+    return view?.runState === 'done' || journal.state === 'done' ? deploySummary(plan, view, stateDir, journal) : undefined;
+  }, [plan, view, stateDir]);
+  if (!s) {
     return (
       <Text color={theme.c('muted')} wrap="wrap">
         Nothing deployed yet. Go back to Review and choose Deploy.
       </Text>
     );
   }
-  const plan = entry?.plan ?? app.plan;
-  const s = deploySummary(plan, session?.store.getSnapshot(), app.ui.stateDir, journal);
-  const logPath = session?.logPath ?? logFilePath(app.ui.stateDir);
+  const logPath = session?.logPath ?? logFilePath(stateDir);
   const line = (label: string, value: string) => (
     <Text wrap="truncate-end">
       <Text color={theme.c('muted')}>{label.padEnd(13)}</Text>
@@ -54,8 +58,8 @@ function Done({ app }: ScreenProps) {
       <Text> </Text>
       {line('Time', `${formatDuration(s.totalMs)} in all: ${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')}`)}
       {line('Log', logPath)}
-      {line('Journal', journalPath(app.ui.stateDir))}
-      {line('Answers', `${join(app.ui.stateDir, STATE_FILE)} (the saved plan; Review saves a YAML file)`)}
+      {line('Journal', journalPath(stateDir))}
+      {line('Answers', `${join(stateDir, STATE_FILE)} (the saved plan; Review saves a YAML file)`)}
       <Text> </Text>
       <Text color={theme.c('muted')}>q quits. `cloudseed status` shows the journal later.</Text>
     </Box>
