@@ -17,19 +17,19 @@ const speed = (mbps?: number) => (mbps ? (mbps >= 1000 ? `${mbps / 1000} Gb/s` :
 function Host({ app }: ScreenProps) {
   const theme = useTheme();
   const { lab, plan, setPlan, ui } = app;
-  const [facts, setFacts] = useState<HostFacts | undefined>(() => (lab ? hostFactsFromLab(lab) : undefined));
+  // a lab's seed host is known at once; this machine is probed (again with p)
+  const labFacts = useMemo(() => (lab ? hostFactsFromLab(lab) : undefined), [lab]);
+  const [probed, setProbed] = useState<HostFacts | undefined>();
+  const facts = labFacts ?? probed;
   const [probeError, setProbeError] = useState<string | undefined>();
   const [probes, setProbes] = useState(0);
   const [cursor, setCursor] = useState(0);
 
   useEffect(() => {
-    if (lab) {
-      setFacts(hostFactsFromLab(lab));
-      return;
-    }
+    if (lab) return;
     let live = true;
     probeHost().then(
-      (f) => live && setFacts(f),
+      (f) => live && setProbed(f),
       (e: Error) => live && setProbeError(e.message),
     );
     return () => {
@@ -72,7 +72,7 @@ function Host({ app }: ScreenProps) {
       return true;
     }
     if (input === 'p' && !lab) {
-      setFacts(undefined);
+      setProbed(undefined);
       setProbeError(undefined);
       setProbes((n) => n + 1);
       return true;

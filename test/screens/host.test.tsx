@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { host } from '../../screens/host.js';
 import { loadLab } from '../../src/lab/load.js';
@@ -42,6 +43,18 @@ describe('This host screen', () => {
     const { lastFrame, unmount } = renderScreen(host, { ui: { skipChecks: true }, app: { lab: weakLab(), setBlocked: (r) => blocked.push(r) } });
     await vi.waitFor(() => expect(lastFrame()).toContain('(ignored: --skip-checks)'));
     expect(blocked.at(-1)).toBeUndefined();
+    unmount();
+  });
+
+  it('without a lab it probes this machine, and p probes again', async () => {
+    const { lastFrame, stdin, seen, unmount } = renderScreen(host);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Checks'), { timeout: 10_000 });
+    expect(lastFrame()).toContain(hostname());
+    await vi.waitFor(() => expect(seen.plan.seedHost.hostname).toBe(hostname()));
+    expect(lastFrame()).not.toContain('(simulated)');
+    stdin.write('p');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Looking at this host...'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Checks'), { timeout: 10_000 });
     unmount();
   });
 
