@@ -42,6 +42,8 @@ describe('This host screen', () => {
     const blocked: (string | undefined)[] = [];
     const { lastFrame, unmount } = renderScreen(host, { ui: { skipChecks: true }, app: { lab: weakLab(), setBlocked: (r) => blocked.push(r) } });
     await vi.waitFor(() => expect(lastFrame()).toContain('(ignored: --skip-checks)'));
+    // unblocked by the screen itself, not merely never told
+    expect(blocked.length).toBeGreaterThan(0);
     expect(blocked.at(-1)).toBeUndefined();
     unmount();
   });
