@@ -13,7 +13,7 @@ import type { ReviewTiersProps } from './review.js';
 import type { ScreenProps } from './types.js';
 
 /** Where `w` writes a file from the view. */
-export const VIEW_WRITE_DIR = './cloudseed-files';
+const VIEW_WRITE_DIR = './cloudseed-files';
 
 const TABS = ['plan per host', ...ARTIFACT_NAMES] as const;
 

@@ -40,7 +40,7 @@ const SHORT: Record<RoleName, string> = {
 };
 
 /** Rows for the table: role, size, fit against the role's floor, and the reason. */
-export function roleRows(plan: Plan, assignment: Assignment): Row[] {
+function roleRows(plan: Plan, assignment: Assignment): Row[] {
   const { allInOne } = plan.roles;
   return plan.nodes.map((n, i) => {
     const f = nodeFacts(n);

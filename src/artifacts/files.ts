@@ -87,7 +87,7 @@ function diskToDeclare(n: Node): number | undefined {
   return d !== undefined && n.diskGiB !== undefined ? Math.min(d, n.diskGiB) : (d ?? n.diskGiB);
 }
 
-export function instackenv(plan: Plan, secrets: SecretSource, catalog: Catalog = roleCatalog()): string {
+function instackenv(plan: Plan, secrets: SecretSource, catalog: Catalog): string {
   const nodes = overcloudNodes(plan).map((n) => {
     const facts = nodeFacts(n);
     return {
@@ -112,7 +112,7 @@ export function instackenv(plan: Plan, secrets: SecretSource, catalog: Catalog =
 const HELION_ORDER: readonly (RoleName | undefined)[] = ['Undercloud', 'Controller', 'ObjectStorage', 'BlockStorage', 'CephStorage', 'Compute', undefined];
 
 /** What a Helion file cannot say: servers left out or written without their role. */
-export function baremetalNotes(plan: Plan, catalog: Catalog = roleCatalog()): string[] {
+function baremetalNotes(plan: Plan, catalog: Catalog): string[] {
   const notes: string[] = [];
   if (plan.roles.undercloud.placement === 'vm' && plan.nodes.length > 0) {
     notes.push('the undercloud is a VM on this host: cloudseed creates it, so it has no line (Helion wrote it first, with power VM)');
@@ -124,7 +124,7 @@ export function baremetalNotes(plan: Plan, catalog: Catalog = roleCatalog()): st
   return notes;
 }
 
-export function baremetalCsv(plan: Plan, secrets: SecretSource, catalog: Catalog = roleCatalog()): string {
+function baremetalCsv(plan: Plan, secrets: SecretSource, catalog: Catalog): string {
   const ordered = plan.nodes.filter((n) => n.bmc.type === 'ipmi').sort((a, b) => HELION_ORDER.indexOf(a.role) - HELION_ORDER.indexOf(b.role));
   const rows = ordered.map((n) => {
     const f = nodeFacts(n);
@@ -143,7 +143,7 @@ export function baremetalCsv(plan: Plan, secrets: SecretSource, catalog: Catalog
   return csvStringify(rows);
 }
 
-export function undercloudConf(plan: Plan): string {
+function undercloudConf(plan: Plan): string {
   const p = plan.network.provisioning;
   const cidr = parseCidr(p.cidr);
   const defined = (o: Record<string, string | boolean | undefined>) =>
@@ -177,7 +177,7 @@ function overcloudNetworks(plan: Plan): NetworkView[] {
 
 const lower = (name: string) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
-export function networkData(plan: Plan): string {
+function networkData(plan: Plan): string {
   // A network never filled in (flat layout) is left out; one turned off is written disabled.
   const list = overcloudNetworks(plan)
     .filter((n) => n.cidr)
@@ -194,7 +194,7 @@ export function networkData(plan: Plan): string {
   return yamlStringify(list);
 }
 
-export function networkEnvironment(plan: Plan): string {
+function networkEnvironment(plan: Plan): string {
   const p = plan.network.provisioning;
   const params: Record<string, unknown> = {};
   const cidr = parseCidr(p.cidr);
@@ -222,7 +222,7 @@ function countOf(plan: Plan, role: RoleName): number {
   return n;
 }
 
-export function rolesData(plan: Plan, catalog: Catalog = roleCatalog()): string {
+function rolesData(plan: Plan, catalog: Catalog): string {
   const compute = roleSpec('Compute', catalog);
   const enabled = new Set<string>(enabledNetworks(plan.network).map((v) => v.id));
   const list = OVERCLOUD_ROLES.map((role) => {
@@ -244,7 +244,7 @@ export function rolesData(plan: Plan, catalog: Catalog = roleCatalog()): string 
   return yamlStringify(list);
 }
 
-export function nodeInfo(plan: Plan, catalog: Catalog = roleCatalog()): string {
+function nodeInfo(plan: Plan, catalog: Catalog): string {
   const params: Record<string, string | number> = {};
   for (const role of OVERCLOUD_ROLES) {
     params[`Overcloud${role}Flavor`] = roleSpec(role, catalog).flavor;

@@ -34,9 +34,9 @@ export interface Assignment {
 const FILL_ORDER: readonly OvercloudRole[] = ['Controller', 'CephStorage', 'ObjectStorage', 'BlockStorage'];
 
 /** At least this many servers in all before the undercloud leaves the seed host for one of them. */
-export const UNDERCLOUD_ON_SERVER_FROM = 3;
+const UNDERCLOUD_ON_SERVER_FROM = 3;
 /** From this many overcloud servers, three controllers (high availability) by default. */
-export const HA_FROM = 4;
+const HA_FROM = 4;
 
 /**
  * Default counts for `overcloud` servers: one all-in-one server; 1 controller and the rest

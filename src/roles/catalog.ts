@@ -15,7 +15,7 @@ const HardwareSchema = z.strictObject({
 });
 export type Hardware = z.infer<typeof HardwareSchema>;
 
-export const RoleSpecSchema = z.strictObject({
+const RoleSpecSchema = z.strictObject({
   name: RoleName,
   description: z.string(),
   floor: HardwareSchema,
@@ -38,7 +38,7 @@ export const RoleSpecSchema = z.strictObject({
 });
 export type RoleSpec = z.infer<typeof RoleSpecSchema>;
 
-export const CatalogSchema = z
+const CatalogSchema = z
   .strictObject({ roles: z.array(RoleSpecSchema) })
   .refine((c) => ROLE_NAMES.every((n) => c.roles.some((r) => r.name === n)), 'every role needs an entry');
 

@@ -154,7 +154,7 @@ function bmcText(n: Plan['nodes'][number]): string {
  * a line ("    ctlplane 192.168.24.10, External 10.0.0.12, InternalApi 172.16.2.12"),
  * so that it reads on an 80-column screen.
  */
-export function hostLines(h: HostPlan): string[] {
+function hostLines(h: HostPlan): string[] {
   const lines = [[h.host, h.role, h.bmc, h.size].filter(Boolean).join('  ')];
   for (let i = 0; i < h.addresses.length; i += 3) {
     lines.push(`    ${h.addresses.slice(i, i + 3).map((a) => `${a.network} ${a.address}`).join(', ')}`);
