@@ -4,6 +4,7 @@
 // it; the acknowledgement is kept in the plan (`options.acknowledged`, e.g. `gate.rogue-dhcp`).
 // The probes are a driver: real tools (busybox udhcpc, arping) or the simulated lab's faults.
 import { bmcTarget, BmcError, isAbort, type BmcClient } from '../inventory/bmc.js';
+import { eachLimited } from '../inventory/scan.js';
 import { error, warning, type Finding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import { parseAddress } from './address.js';
@@ -97,14 +98,6 @@ export function plannedAddresses(plan: Plan): PlannedAddress[] {
   return out;
 }
 
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
-}
-
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function rogueDhcpGate(plan: Plan, probe: NetworkProbe, o: GateOptions): Promise<Omit<GateResult, 'acknowledged'>> {
@@ -159,7 +152,7 @@ async function bmcGate(plan: Plan, probe: NetworkProbe, o: GateOptions): Promise
   const where: string[] = [];
   const index = new Map(plan.nodes.map((n, i) => [n.name, i]));
   const nodes = overcloudNodes(plan).concat(plan.nodes.filter((n) => plan.roles.undercloud.placement === 'server' && n.name === plan.roles.undercloud.node));
-  await pool(nodes, o.concurrency ?? 16, async (node) => {
+  await eachLimited(nodes, o.concurrency ?? 16, o.signal, async (node) => {
     try {
       const power = await probe.bmc.powerStatus(await bmcTarget(node), { signal: o.signal, timeoutMs: o.bmcTimeoutMs ?? 5000 });
       o.log?.(`${node.name}: BMC ${node.bmc.address} answers, power ${power}`);
@@ -172,6 +165,7 @@ async function bmcGate(plan: Plan, probe: NetworkProbe, o: GateOptions): Promise
       o.log?.(`${node.name}: BMC ${node.bmc.address} ${what}`, 'error');
     }
   });
+  o.signal?.throwIfAborted(); // the servers not asked once stopped did not pass
   if (details.length) {
     return { ...base, status: 'fail', details, where, fix: 'check the BMC address, its cable and IPMI-over-LAN setting (and the credentials), or take the server out of the plan' };
   }

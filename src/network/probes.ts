@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BmcClient } from '../inventory/bmc.js';
 import { bmcClientFor } from '../inventory/clients.js';
+import { eachLimited } from '../inventory/scan.js';
 import type { LabWorld } from '../lab/world.js';
 import type { AddressInUse, DhcpOffer, NetworkProbe } from './gates.js';
 
@@ -101,24 +102,21 @@ export function realProbe(o: RealProbeOptions = {}): NetworkProbe {
       const kind = await flavour(o);
       const count = String(o.arpCount ?? 2);
       const found: AddressInUse[] = [];
-      const queue = [...addresses];
-      const worker = async () => {
-        for (let address = queue.shift(); address; address = queue.shift()) {
-          // Duplicate-address detection: probe from 0.0.0.0, any reply means "taken".
-          const argv =
-            kind === 'habets'
-              ? ['arping', '-0', '-i', nic, '-c', count, '-C', '1', '-w', '1', address]
-              : ['arping', '-D', '-I', nic, '-c', count, '-w', String(Number(count) + 1), address];
-          const r = await run(argv, o, signal);
-          if (r.isCanceled) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
-          const text = String(r.all);
-          const mac = parseArpingMac(text);
-          const answered = kind === 'habets' ? r.exitCode === 0 && !!mac : r.exitCode === 1 && !!mac;
-          if (answered) found.push({ address, mac });
-          else if (!mac) failedTool('arping', r);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 32, addresses.length) }, worker));
+      await eachLimited(addresses, o.concurrency ?? 32, signal, async (address) => {
+        // Duplicate-address detection: probe from 0.0.0.0, any reply means "taken".
+        const argv =
+          kind === 'habets'
+            ? ['arping', '-0', '-i', nic, '-c', count, '-C', '1', '-w', '1', address]
+            : ['arping', '-D', '-I', nic, '-c', count, '-w', String(Number(count) + 1), address];
+        const r = await run(argv, o, signal);
+        if (r.isCanceled) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+        const text = String(r.all);
+        const mac = parseArpingMac(text);
+        const answered = kind === 'habets' ? r.exitCode === 0 && !!mac : r.exitCode === 1 && !!mac;
+        if (answered) found.push({ address, mac });
+        else if (!mac) failedTool('arping', r);
+      });
+      signal?.throwIfAborted(); // addresses not probed once stopped are not free
       return found;
     },
   };

@@ -22,6 +22,13 @@ describe('network gates on the simulated lab', () => {
     ]);
   });
 
+  it('stopped: the gates end with the abort, and no BMC counts as answering', async () => {
+    const { plan, probe } = setup('two-machine');
+    const stop = new AbortController();
+    stop.abort();
+    await expect(runGates(plan, probe(), { signal: stop.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('ha-lab: the dead BMC of node-05 blocks, and so does the other password of node-06', async () => {
     const { world, plan, probe } = setup('ha-lab');
     // The person typed the lab's usual credentials for every server.
