@@ -121,7 +121,7 @@ describe('Deploy screen: failures', () => {
     r.unmount();
   });
 
-  it('skip where it is safe (a check), abort keeps the journal', async () => {
+  it('abort asks first and keeps the journal: finished steps stay done, the failed one is recorded', async () => {
     deployScreenOptions.faults = 'deploy-fail:node-01';
     const r = renderScreen(deploy, { plan: planForLab('two-machine'), ui: { stateDir: state.dir } });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Deploy node-01'), { timeout: 20_000 });
@@ -129,6 +129,11 @@ describe('Deploy screen: failures', () => {
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Abort the deployment?'));
     r.stdin.write('y');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Stopped after a failure. The journal is kept'));
+    const { readJournal } = await import('../../src/deploy/journal.js');
+    const journal = readJournal(state.dir);
+    expect(journal.state).toBe('failed');
+    expect(journal.steps.get('overcloud.deploy.node-01')?.state).toBe('failed');
+    expect(journal.steps.get('undercloud.check-apis')?.state).toBe('done');
     r.unmount();
   });
 
@@ -137,6 +142,11 @@ describe('Deploy screen: failures', () => {
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Deployed in'), { timeout: 20_000 });
     r.stdin.write('l');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Log (all servers)'));
+    const shownUpTo = () => Number(/lines \d+-(\d+) of/.exec(r.lastFrame()!)?.[1]);
+    const last = shownUpTo();
+    expect(last).toBeGreaterThan(1);
+    r.stdin.write(KEY.up);
+    await vi.waitFor(() => expect(shownUpTo()).toBe(last - 1));
     r.stdin.write(KEY.right);
     await vi.waitFor(() => expect(r.lastFrame()).toMatch(/Log of \S+: lines/));
     expect(r.lastFrame()!.split('\n').length).toBeLessThanOrEqual(19);
