@@ -127,7 +127,9 @@ export async function scanRange(o: ScanOptions): Promise<ScanResult> {
     progress();
   });
   r.cancelled = signal.aborted;
-  const byAddress = (a: string, b: string) => addresses.indexOf(a) - addresses.indexOf(b);
+  // in range order; a Map, since indexOf per comparison is quadratic on a /16
+  const order = new Map(addresses.map((a, i) => [a, i]));
+  const byAddress = (a: string, b: string) => order.get(a)! - order.get(b)!;
   r.bmcs.sort((a, b) => byAddress(a.address, b.address));
   r.unreachableAddresses.sort(byAddress);
   r.refusedAddresses.sort(byAddress);
