@@ -51,16 +51,23 @@ export function parseArpingMac(output: string): string | undefined {
   return /(?:from|\[)\s*([0-9a-f]{2}(?::[0-9a-f]{2}){5})/i.exec(output)?.[1]?.toLowerCase();
 }
 
+const TOOL_TIMEOUT_MS = 60_000;
+
+/** Runs a tool (inside the namespace when one is set); a cancelled run throws an AbortError. */
 async function run(argv: string[], o: RealProbeOptions, signal?: AbortSignal, env?: Record<string, string>) {
   const { execa } = await import('execa');
   const full = o.netns ? ['ip', 'netns', 'exec', o.netns, ...argv] : argv;
-  return execa(full[0], full.slice(1), { reject: false, all: true, cancelSignal: signal, env: { ...(o.env ?? process.env), ...env }, timeout: 60_000 });
+  // execa adds process.env under `env` (extendEnv).
+  const r = await execa(full[0], full.slice(1), { reject: false, all: true, cancelSignal: signal, env: { ...o.env, ...env }, timeout: TOOL_TIMEOUT_MS });
+  if (r.isCanceled) throw new DOMException('cancelled', 'AbortError');
+  return r;
 }
 
 /** Throws when a tool could not do its work at all (missing, no such NIC, not root). */
-function failedTool(name: string, r: { exitCode?: number; all?: unknown; failed: boolean; code?: string }): void {
+function failedTool(name: string, r: { exitCode?: number; all?: unknown; failed: boolean; code?: string; timedOut: boolean }): void {
   const text = String(r.all ?? '');
   const last = text.trim().split('\n').pop() ?? '';
+  if (r.timedOut) throw new Error(`${name} did not finish within ${TOOL_TIMEOUT_MS / 1000} s`);
   if (r.exitCode === undefined) throw new Error(`${name} could not be started (${r.code ?? 'not found'}): install it`);
   if (/SIOCGIFINDEX|No such device|not permitted|Permission denied|Cannot open network namespace|can't|unknown iface|invalid argument/i.test(text)) {
     throw new Error(`${name}: ${last}`);
@@ -89,7 +96,6 @@ export function realProbe(o: RealProbeOptions = {}): NetworkProbe {
         const tries = String(o.dhcpTries ?? 4);
         // -n: give up when no lease; -q: stop at the first; -R: release what was leased.
         const r = await run(['busybox', 'udhcpc', '-f', '-n', '-q', '-R', '-i', nic, '-t', tries, '-T', String(o.dhcpWaitS ?? 2), '-A', '0', '-s', script], o, signal, { CS_DHCP_OUT: out });
-        if (r.isCanceled) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
         const offers = parseDhcpRecord(await readFile(out, 'utf8'));
         if (offers.length === 0) failedTool('udhcpc', r);
         return offers;
@@ -109,7 +115,6 @@ export function realProbe(o: RealProbeOptions = {}): NetworkProbe {
             ? ['arping', '-0', '-i', nic, '-c', count, '-C', '1', '-w', '1', address]
             : ['arping', '-D', '-I', nic, '-c', count, '-w', String(Number(count) + 1), address];
         const r = await run(argv, o, signal);
-        if (r.isCanceled) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
         const text = String(r.all);
         const mac = parseArpingMac(text);
         const answered = kind === 'habets' ? r.exitCode === 0 && !!mac : r.exitCode === 1 && !!mac;

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SimBmcClient } from '../../src/inventory/sim-bmc.js';
 import { blockingGates, plannedAddresses, runGates } from '../../src/network/gates.js';
-import { parseArpingMac, parseDhcpRecord, simProbe } from '../../src/network/probes.js';
+import { parseArpingMac, parseDhcpRecord, realProbe, simProbe } from '../../src/network/probes.js';
 import { suggestNetwork } from '../../src/network/suggest.js';
 import { lab } from './fixtures.js';
 
@@ -71,5 +74,25 @@ describe('probe output parsers', () => {
     expect(parseArpingMac('42 bytes from b2:d1:f8:24:0e:34 (198.51.100.7): index=0 time=10.456 usec')).toBe('b2:d1:f8:24:0e:34');
     expect(parseArpingMac('Unicast reply from 198.51.100.7 [B2:D1:F8:24:0E:34]  0.600ms')).toBe('b2:d1:f8:24:0e:34');
     expect(parseArpingMac('Timeout')).toBeUndefined();
+  });
+});
+
+describe('real probe, its tools missing or stopped', () => {
+  it('names a tool that is not installed', async () => {
+    const probe = realProbe({ env: { PATH: '/nonexistent' }, dhcpTries: 1, dhcpWaitS: 1 });
+    await expect(probe.dhcpOffers('lo')).rejects.toThrow('udhcpc could not be started (ENOENT): install it');
+  });
+
+  it('a stop ends a running tool with an AbortError', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'cs-probe-'));
+    try {
+      writeFileSync(join(bin, 'busybox'), '#!/bin/sh\nexec sleep 30\n', { mode: 0o755 });
+      const stop = new AbortController();
+      const offers = realProbe({ env: { PATH: `${bin}:/usr/bin:/bin` } }).dhcpOffers('lo', stop.signal);
+      setTimeout(() => stop.abort(), 100);
+      await expect(offers).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
