@@ -3,17 +3,13 @@
 // it Ironic speaks 1.1: no names, no provision states), errors carry Ironic's own reason
 // (`faultstring`, a node's `last_error`), and asynchronous actions (202) are polled with
 // backoff up to a deadline.
-import { readFileSync } from 'node:fs';
-
-export type IronicAuth =
-  | { type: 'noauth' }
-  | { type: 'basic'; user: string; password?: string; passwordFile?: string }
-  | { type: 'token'; token?: string; tokenFile?: string };
+import { readSecret } from '../plan/answers.js';
+import type { Auth } from '../plan/schema.js';
 
 export interface IronicClientOptions {
   /** Base URL, e.g. http://127.0.0.1:6385 (with or without a trailing /v1). */
   url: string;
-  auth?: IronicAuth;
+  auth?: Auth;
   /** Microversion sent with every request. */
   apiVersion?: string;
   /** Deadline of one HTTP request. */
@@ -51,6 +47,8 @@ export interface IronicNode {
   instance_info?: Record<string, unknown>;
   driver_info?: Record<string, unknown>;
   properties?: Record<string, unknown>;
+  /** Set once an inspection finished. */
+  inspection_finished_at?: string | null;
 }
 
 export interface IronicPort {
@@ -72,7 +70,6 @@ export interface NodeCreate {
 export type PatchOp = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 export type ProvisionTarget = 'manage' | 'inspect' | 'provide' | 'active' | 'deleted' | 'rebuild' | 'abort' | 'clean' | 'adopt';
-export type PowerTarget = 'power on' | 'power off' | 'rebooting';
 
 export interface WaitOptions {
   /** Give up after this long (ms). */
@@ -91,12 +88,6 @@ const FAILED_STATES = new Set(['deploy failed', 'inspect failed', 'clean failed'
 const DEFAULT_API_VERSION = '1.82';
 /** Node polls per second one client allows itself when many servers are waited for. */
 const POLL_BUDGET = 50;
-
-function readSecret(inline: string | undefined, file: string | undefined): string {
-  if (inline !== undefined) return inline;
-  if (file !== undefined) return readFileSync(file, 'utf8').split('\n')[0].trim();
-  return '';
-}
 
 /** Ironic wraps its reason as a JSON string in `error_message`; older ones send it plain. */
 export function faultOf(body: string): string | undefined {
@@ -161,10 +152,10 @@ export class IronicClient {
     this.headers = { 'X-OpenStack-Ironic-API-Version': this.apiVersion, Accept: 'application/json' };
     const auth = opts.auth ?? { type: 'noauth' };
     if (auth.type === 'basic') {
-      const password = readSecret(auth.password, auth.passwordFile);
+      const password = readSecret(auth);
       this.headers.Authorization = 'Basic ' + Buffer.from(`${auth.user}:${password}`).toString('base64');
     } else if (auth.type === 'token') {
-      this.headers['X-Auth-Token'] = readSecret(auth.token, auth.tokenFile);
+      this.headers['X-Auth-Token'] = readSecret({ password: auth.token, passwordFile: auth.tokenFile });
     }
   }
 
@@ -235,10 +226,6 @@ export class IronicClient {
     return this.request<IronicNode>('PATCH', `/v1/nodes/${encodeURIComponent(id)}`, ops, signal);
   }
 
-  async deleteNode(id: string, signal?: AbortSignal): Promise<void> {
-    await this.request('DELETE', `/v1/nodes/${encodeURIComponent(id)}`, undefined, signal);
-  }
-
   async portsByAddress(mac: string, signal?: AbortSignal): Promise<IronicPort[]> {
     const res = await this.request<{ ports: IronicPort[] }>(
       'GET',
@@ -266,18 +253,6 @@ export class IronicClient {
 
   async setProvisionState(id: string, target: ProvisionTarget, signal?: AbortSignal): Promise<void> {
     await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/states/provision`, { target }, signal);
-  }
-
-  async setPowerState(id: string, target: PowerTarget, signal?: AbortSignal): Promise<void> {
-    await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/states/power`, { target }, signal);
-  }
-
-  async setBootDevice(id: string, device: 'pxe' | 'disk' | 'cdrom' | 'bios', persistent = false, signal?: AbortSignal): Promise<void> {
-    await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/management/boot_device`, { boot_device: device, persistent }, signal);
-  }
-
-  async getBootDevice(id: string, signal?: AbortSignal): Promise<{ boot_device: string | null; persistent: boolean | null }> {
-    return this.request('GET', `/v1/nodes/${encodeURIComponent(id)}/management/boot_device`, undefined, signal);
   }
 
   /**

@@ -261,7 +261,7 @@ export async function advance(
 }
 
 function inspected(n: IronicNode): boolean {
-  return Boolean((n as unknown as { inspection_finished_at?: string | null }).inspection_finished_at);
+  return Boolean(n.inspection_finished_at);
 }
 
 /**
