@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writ
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/assets.js';
-import { LAB_IMAGES_DIR, LAB_SERVERS, stopPid, startIronicLab } from './ironic-lab.js';
+import { alive, LAB_IMAGES_DIR, LAB_SERVERS, stopPid, startIronicLab } from './ironic-lab.js';
 
 interface LabState {
   keeperPid: number;
@@ -22,15 +22,6 @@ interface LabState {
 const labDir = () => join(projectRoot(), '.lab');
 const stateFile = () => join(labDir(), 'ironic-lab.json');
 const logFile = () => join(labDir(), 'ironic-lab.log');
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function readState(): LabState | undefined {
   if (!existsSync(stateFile())) return undefined;
@@ -46,7 +37,7 @@ function describe(s: LabState): void {
 
 async function up(servers: number): Promise<void> {
   const current = readState();
-  if (current && running(current.keeperPid)) {
+  if (current && alive(current.keeperPid)) {
     console.log(`the lab is already up (since ${current.startedAt}, keeper pid ${current.keeperPid}):`);
     describe(current);
     return;
@@ -68,7 +59,7 @@ async function up(servers: number): Promise<void> {
       console.log('next: cloudseed deploy assets/labs/local-ironic.yaml --yes   (stop with: npm run lab:down)');
       return;
     }
-    if (!running(keeper.pid!) || Date.now() > deadline) {
+    if (!alive(keeper.pid!) || Date.now() > deadline) {
       await stopPid(keeper.pid!);
       throw new Error(`the lab did not start; see ${logFile()}:\n${readFileSync(logFile(), 'utf8').trim().split('\n').slice(-5).join('\n')}`);
     }

@@ -13,15 +13,15 @@ import { labSpecs, startBmcLab, type BmcLab, type LabBmcSpec } from './bmc-lab.j
 import { ensurePackages, LAB_PACKAGES } from './ensure-packages.js';
 
 /** Debian package → a program it installs (the Ironic lab and the BMC lab). */
-export const IRONIC_LAB_PACKAGES: Record<string, string> = {
+const IRONIC_LAB_PACKAGES: Record<string, string> = {
   ...LAB_PACKAGES,
   'ironic-common': 'ironic',
   'python3-ironicclient': 'baremetal',
   'python3-openstackclient': 'openstack',
 };
 
-export const IRONIC_BIN = '/usr/bin/ironic';
-export const IRONIC_DBSYNC_BIN = '/usr/bin/ironic-dbsync';
+const IRONIC_BIN = '/usr/bin/ironic';
+const IRONIC_DBSYNC_BIN = '/usr/bin/ironic-dbsync';
 
 export interface IronicInstance {
   /** http://HOST:PORT */
@@ -50,11 +50,7 @@ export interface IronicOptions {
   imagesDir?: string;
 }
 
-export function ironicInstalled(): boolean {
-  return existsSync(IRONIC_BIN) && existsSync(IRONIC_DBSYNC_BIN);
-}
-
-export function ironicConf(dir: string, host: string, port: number, extraDefault: string[] = [], imagesDir = `${dir}/images-src`): string {
+function ironicConf(dir: string, host: string, port: number, extraDefault: string[] = [], imagesDir = `${dir}/images-src`): string {
   return `[DEFAULT]
 auth_strategy = noauth
 rpc_transport = none
@@ -103,7 +99,7 @@ http_url = http://${host}:8088
 }
 
 /** Polls GET / until Ironic answers (or the process died, or the deadline passed). */
-export async function waitForApi(url: string, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
+async function waitForApi(url: string, timeoutMs: number, alive: () => boolean = () => true): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -118,7 +114,8 @@ export async function waitForApi(url: string, timeoutMs: number, alive: () => bo
   }
 }
 
-function alive(pid: number): boolean {
+/** The process still exists. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -127,11 +124,11 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Stops a process by PID: SIGTERM, then SIGKILL when it lingers. */
-export async function stopPid(pid: number, graceMs = 8_000): Promise<void> {
+/** Stops a process by PID: `first` (SIGTERM), up to graceMs for it to go, then SIGKILL. */
+export async function stopPid(pid: number, graceMs = 8_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!alive(pid)) return;
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, first);
   } catch {
     return;
   }
@@ -166,17 +163,6 @@ async function answers(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** SIGKILL, then waits until the process is gone. */
-async function killPid(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return;
-  }
-  const deadline = Date.now() + 5_000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 /**
@@ -220,12 +206,12 @@ export async function startIronic(opts: IronicOptions = {}): Promise<IronicInsta
     imagesDir,
     pid,
     stop: () => stopPid(pid),
-    kill: () => killPid(pid),
+    kill: () => stopPid(pid, 5_000, 'SIGKILL'),
   };
 }
 
 /** A kernel and ramdisk Ironic's ramdisk deploy accepts (content does not matter to a BMC sim). */
-export function writeLabImages(imagesDir: string): { kernel: string; ramdisk: string } {
+function writeLabImages(imagesDir: string): { kernel: string; ramdisk: string } {
   const kernel = join(imagesDir, 'deploy.kernel');
   const ramdisk = join(imagesDir, 'deploy.initramfs');
   if (!existsSync(kernel)) writeFileSync(kernel, 'cloudseed lab kernel\n');
@@ -269,8 +255,8 @@ export function testBmcNet(): string {
 export const LAB_IMAGES_DIR = '/tmp/cloudseed-lab/images';
 export const LAB_SERVERS = 4;
 
-export const SEED_IRONIC_HOST = '127.0.0.1';
-export const UNDERCLOUD_IRONIC_HOST = '127.0.0.2';
+const SEED_IRONIC_HOST = '127.0.0.1';
+const UNDERCLOUD_IRONIC_HOST = '127.0.0.2';
 export const LAB_BMC_NET = '127.0.1';
 
 export async function startIronicLab(opts: IronicLabOptions): Promise<IronicLab> {
