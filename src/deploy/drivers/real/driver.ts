@@ -13,6 +13,7 @@ import { RealBmcClient } from '../../../inventory/clients.js';
 import { IronicClient, IronicError, type IronicNode } from '../../../ironic/client.js';
 import { advance, ensureEnrolled, findEnrolled, ROLE_PROFILE, type Goal } from '../../../ironic/provision.js';
 import type { CloudTier, Node, Plan } from '../../../plan/schema.js';
+import { realClock } from '../../clock.js';
 import { overcloudNodes, UNDERCLOUD_VM, undercloudHost } from '../../compile.js';
 import { ToolGroup } from '../../tool.js';
 import { StepError, type DeployDriver, type NodeState, type StepContext } from '../../types.js';
@@ -60,7 +61,7 @@ function ironicTierFor(kind: string): 'seed' | 'undercloud' {
 }
 
 /** The tier's Ironic endpoint: from the plan, or where the built seed/undercloud will serve it. */
-export function ironicEndpoint(plan: Plan, tier: 'seed' | 'undercloud'): NonNullable<CloudTier['ironic']> {
+function ironicEndpoint(plan: Plan, tier: 'seed' | 'undercloud'): NonNullable<CloudTier['ironic']> {
   const t = plan[tier];
   if (t.ironic) return t.ironic;
   const ip = (tier === 'seed' ? plan.network.provisioning.seedIp : plan.network.provisioning.undercloudIp)?.split('/')[0];
@@ -91,7 +92,7 @@ function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
 }
 
 /** An Ironic failure as a step error, with what to try. */
-export function stepErrorOf(err: unknown, signal?: AbortSignal): StepError {
+function stepErrorOf(err: unknown, signal?: AbortSignal): StepError {
   if (signal?.aborted && signal.reason instanceof StepError) return signal.reason;
   if (err instanceof StepError) return err;
   if (err instanceof IronicError) {
@@ -285,17 +286,7 @@ class RealDriver implements DeployDriver {
       } catch (err) {
         if (!building || !(err instanceof IronicError) || err.kind !== 'unreachable') throw err;
         ctx.log(`${err.message}; waiting for it to start`, { level: 'warn' });
-        await new Promise<void>((resolve, reject) => {
-          const onAbort = () => {
-            clearTimeout(t);
-            reject(err);
-          };
-          const t = setTimeout(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-          }, pause);
-          signal.addEventListener('abort', onAbort, { once: true });
-        });
+        await realClock.sleep(pause, signal);
         pause = Math.min(15_000, pause * 2);
       }
     }
