@@ -267,7 +267,6 @@ export function startRun(opts: RunOptions): DeployRun {
         slot.state = 'pending';
         return schedulePump();
       }
-      slot.state = 'ready';
       readyStart(slot);
       return;
     }
@@ -280,8 +279,9 @@ export function startRun(opts: RunOptions): DeployRun {
     schedulePump();
   }
 
-  /** A retry after its backoff goes to the front of the queue. */
+  /** A retry (after its backoff, or chosen by the person) goes to the front of the queue. */
   function readyStart(slot: Slot) {
+    slot.state = 'ready';
     (slot.step.nodes.length ? readyNodeSteps : readyWideSteps).unshift(slot);
     schedulePump();
   }
@@ -338,10 +338,7 @@ export function startRun(opts: RunOptions): DeployRun {
       }
       // A new round of attempts under the step's retry policy.
       slot.roundStart = slot.attempt;
-      slot.state = 'ready';
-      if (slot.step.nodes.length) readyNodeSteps.unshift(slot);
-      else readyWideSteps.unshift(slot);
-      schedulePump();
+      readyStart(slot);
     },
     cancel: () => abort('interrupted'),
   };
