@@ -44,6 +44,8 @@ export const MASKED: SecretSource = () => '********';
 export interface ArtifactOptions {
   secrets: SecretSource;
   catalog?: Catalog;
+  /** Build only these files (the others are not built at all). */
+  only?: readonly ArtifactName[];
 }
 
 const PURPOSE: Record<ArtifactName, string> = {
@@ -67,7 +69,7 @@ export function buildArtifacts(plan: Plan, options: ArtifactOptions): Artifact[]
     'roles_data.yaml': () => rolesData(plan, catalog),
     'node-info.yaml': () => nodeInfo(plan, catalog),
   };
-  return ARTIFACT_NAMES.map((name) => ({
+  return ARTIFACT_NAMES.filter((name) => !options.only || options.only.includes(name)).map((name) => ({
     name,
     purpose: PURPOSE[name],
     secret: SECRET_ARTIFACTS.has(name),

@@ -37,11 +37,9 @@ export interface Written {
 /** Writes the files of `plan` (or only those named) into `dir`. */
 export function writeArtifacts(plan: Plan, dir: string, only?: readonly ArtifactName[]): Written[] {
   mkdirSync(dir, { recursive: true });
-  return buildArtifacts(plan, { secrets: planSecrets() })
-    .filter((a) => !only || only.includes(a.name))
-    .map((a) => {
-      const path = join(dir, a.name);
-      writeFileAtomic(path, a.content, a.secret ? 0o600 : 0o644);
-      return { name: a.name, path, secret: a.secret, notes: a.notes };
-    });
+  return buildArtifacts(plan, { secrets: planSecrets(), only }).map((a) => {
+    const path = join(dir, a.name);
+    writeFileAtomic(path, a.content, a.secret ? 0o600 : 0o644);
+    return { name: a.name, path, secret: a.secret, notes: a.notes };
+  });
 }

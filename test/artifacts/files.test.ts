@@ -173,5 +173,9 @@ describe('TripleO and Helion files', () => {
       expect(f.content).not.toMatch(/password"?,?:? ?"?password/);
     }
     expect(masked.filter((f) => f.secret).map((f) => f.name)).toEqual(['instackenv.json', 'baremetal.csv']);
+    // Asked for some files, only those are built (in the usual order).
+    const some = buildArtifacts(plan, { secrets: MASKED, only: ['node-info.yaml', 'baremetal.csv'] });
+    expect(some.map((f) => f.name)).toEqual(['baremetal.csv', 'node-info.yaml']);
+    expect(some[0].content).toBe(masked[1].content);
   });
 });
