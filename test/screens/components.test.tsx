@@ -1,9 +1,10 @@
 // Every selection widget must survive several keys in one stdin chunk (paste, typeahead,
 // slow serial lines), alone and inside the shell's key router.
 import React, { useState, type ReactNode } from 'react';
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
+import { AsciiBox } from '../../screens/components/ascii.js';
 import { FindingList } from '../../screens/components/finding-list.js';
 import { wordWrap } from '../../screens/components/help.js';
 import { KeyRouter, useKeys } from '../../screens/components/keys.js';
@@ -243,6 +244,20 @@ function Shrinker({ onShrink }: { onShrink(): void }) {
   });
   return null;
 }
+
+describe('AsciiBox', () => {
+  it("rewrites Ink's truncation mark and any other glyph (text from src/), one character for one", async () => {
+    const { lastFrame, unmount } = render(
+      <AsciiBox enabled>
+        <Box width={20}>
+          <Text wrap="truncate-end">node-01 → Controller, the smallest that fits</Text>
+        </Box>
+      </AsciiBox>,
+    );
+    await vi.waitFor(() => expect(lastFrame()).toBe('node-01 > Controlle.'));
+    unmount();
+  });
+});
 
 describe('wordWrap (help text)', () => {
   it('keeps lines within the width, starts none with a space, and keeps paragraphs', () => {
