@@ -221,14 +221,9 @@ function Servers({ app }: ScreenProps) {
     if (!file.trim()) return setPathError('the path of an instackenv.json/.yaml or baremetal.csv file');
     try {
       const r = await importNodesFile(file.trim().replace(/^~(?=\/)/, homedir()));
-      let added = 0;
-      let updated = 0;
-      setPlan((p) => {
-        const m = mergeNodes(p.nodes, r.nodes);
-        added = m.added;
-        updated = m.updated;
-        return { ...p, nodes: m.nodes };
-      });
+      // merged as a scan is (above): the counts come from the merge, not from an updater React may run later
+      const { nodes, added, updated } = mergeNodes(nodesNow.current, r.nodes);
+      setPlan((p) => ({ ...p, nodes }));
       setLastFindings(r.findings);
       const errors = r.findings.filter((f) => f.severity === 'error').length;
       setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${added} new, ${updated} updated), ${errors} lines with errors`, tone: errors ? 'warn' : 'ok' });

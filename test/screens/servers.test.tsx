@@ -70,6 +70,12 @@ describe('Servers screen', () => {
     stdin.write(KEY.enter);
     await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read (6 new, 0 updated)'));
     expect(lastFrame()).toMatch(/node-04\s+10\.20\.0\.4\s+\?\s+32\s+256G\s+500G\s+f8:bc:12:00:00:04\s+unchecked/);
+    // the same file again updates the six instead of adding six more
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read (0 new, 6 updated)'));
+    expect(seen.plan.nodes).toHaveLength(6);
     stdin.write('c');
     await vi.waitFor(() => expect(lastFrame()).toContain('Checked 6 BMCs: 4 answer (0 on), 1 no answer, 1 wrong password'), { timeout: 10_000 });
     const frame = lastFrame()!;
