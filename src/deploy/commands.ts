@@ -182,7 +182,7 @@ const statusCommand: Command = {
         }),
       );
     } else {
-      for (const line of statusLines(journal, undefined, liveHolder(ctx.stateDir))) ctx.out(line);
+      for (const line of statusLines(journal, liveHolder(ctx.stateDir))) ctx.out(line);
     }
     return 0;
   },

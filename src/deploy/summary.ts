@@ -6,7 +6,7 @@ import type { Plan } from '../plan/schema.js';
 import { overcloudNodes, undercloudHost } from './compile.js';
 import type { JournalSummary } from './journal.js';
 import type { ProgressView } from './progress-store.js';
-import { TIERS, type Deployment, type TierId } from './types.js';
+import { TIERS, type TierId } from './types.js';
 
 export interface Endpoint {
   name: string;
@@ -93,7 +93,7 @@ export function deploySummary(plan: Plan, view: ProgressView | undefined, stateD
 }
 
 /** `cloudseed status`: the journal per tier, with the reason of each failure. */
-export function statusLines(journal: JournalSummary, deployment?: Deployment, holder?: { pid: number; since: string }): string[] {
+export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }): string[] {
   if (journal.state === 'none') return ['no deployment has started from this state directory'];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
   const started = `deployment of "${journal.plan}" started ${when(journal.startedAt)}`;
@@ -104,17 +104,14 @@ export function statusLines(journal: JournalSummary, deployment?: Deployment, ho
         ? `${started}: running now (pid ${holder.pid}, since ${holder.since})`
         : `${started}: stopped without ending (killed?) -- \`cloudseed deploy\` resumes it`;
   const lines = [head];
-  const tierOf = (id: string) => deployment?.steps.find((s) => s.id === id)?.tier ?? journal.steps.get(id)?.tier ?? (id.split('.')[0] as TierId);
   for (const tier of TIERS) {
-    const ids = deployment ? deployment.steps.filter((s) => s.tier === tier).map((s) => s.id) : [...journal.steps.keys()].filter((id) => tierOf(id) === tier);
     const count = { done: 0, skipped: 0, running: 0, failed: 0, interrupted: 0, pending: 0 };
     const problems: string[] = [];
-    for (const id of ids) {
-      const r = journal.steps.get(id);
-      const state = r?.state ?? 'pending';
-      count[state]++;
-      if (r && (state === 'failed' || state === 'interrupted')) problems.push(`  ${state} ${id}: ${r.error?.message ?? ''}${r.error?.hint ? ` -- ${r.error.hint}` : ''}`);
-      if (state === 'running') problems.push(`  running ${id} (since ${when(r?.startedAt)})`);
+    for (const [id, r] of journal.steps) {
+      if ((r.tier ?? id.split('.')[0]) !== tier) continue;
+      count[r.state]++;
+      if (r.state === 'failed' || r.state === 'interrupted') problems.push(`  ${r.state} ${id}: ${r.error?.message ?? ''}${r.error?.hint ? ` -- ${r.error.hint}` : ''}`);
+      if (r.state === 'running') problems.push(`  running ${id} (since ${when(r.startedAt)})`);
     }
     const parts = Object.entries(count)
       .filter(([, n]) => n > 0)
