@@ -35,8 +35,15 @@ function Viewer({ app, height, onClose }: ScreenProps & { height: number; onClos
   const [note, setNote] = useState<string | undefined>();
   const description = useMemo(() => describePlan(app.plan, { findings: app.findings }), [app.plan, app.findings]);
   const files = useMemo(() => buildArtifacts(app.plan, { secrets: MASKED }), [app.plan]);
-  const linesOf = (tab: number) => (tab === 0 ? describeLines(description) : files[tab - 1].content.replace(/\n$/, '').split('\n'));
-  const lines = useMemo(() => linesOf(state.tab), [state.tab, description, files]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Each tab's lines, built when first shown and kept until the plan changes: a key that
+  // scrolls needs the line count of the tab it lands on, without splitting the file again.
+  const cache = useMemo(() => new Map<number, string[]>(), [description, files]);
+  const linesOf = (tab: number) => {
+    let lines = cache.get(tab);
+    if (!lines) cache.set(tab, (lines = tab === 0 ? describeLines(description) : files[tab - 1].content.replace(/\n$/, '').split('\n')));
+    return lines;
+  };
+  const lines = linesOf(state.tab);
   const rows = Math.max(1, height - 2);
 
   useKeys(
