@@ -119,7 +119,7 @@ function NetworkScreen({ app }: ScreenProps) {
       return;
     }
     const text = focused.get(plan.network);
-    setEditing({ text, check: checkField(plan, focused, text, facts), confirm: false });
+    setEditing({ text, check: checkField(plan, focused, text, facts, findings), confirm: false });
   };
 
   const save = (e: Editing) => {
@@ -317,7 +317,7 @@ function NetworkScreen({ app }: ScreenProps) {
                   label={`${theme.sym.pointer} ${f.label}`}
                   labelWidth={labelWidth + 2}
                   value={editing.text}
-                  onChange={(text) => setEditing({ text, check: checkField(plan, f, text, facts), confirm: false })}
+                  onChange={(text) => setEditing({ text, check: checkField(plan, f, text, facts, findings), confirm: false })}
                   onSubmit={() => save(editing)}
                   onCancel={() => setEditing(undefined)}
                 />

@@ -208,13 +208,17 @@ export interface FieldCheck {
   findings: Finding[];
 }
 
-/** What storing `text` in `field` would do: refused, or the plan and its findings there. */
-export function checkField(plan: Plan, field: FieldDef, text: string, hostFacts?: HostFacts): FieldCheck {
+/**
+ * What storing `text` in `field` would do: refused, or the plan and its findings there.
+ * `current` is the plan's findings as they are (the screen has them already: passed, they are
+ * not worked out again on every keystroke).
+ */
+export function checkField(plan: Plan, field: FieldDef, text: string, hostFacts?: HostFacts, current?: readonly Finding[]): FieldCheck {
   const read = readField(field, text);
   if ('problem' in read) return { problem: read.problem, findings: [] };
   const next = { ...plan, network: field.put(plan.network, read.value) };
   const key = (f: Finding) => `${f.rule}|${f.where}|${f.message}`;
-  const before = new Set(validateNetwork(plan, hostFacts).map(key));
+  const before = new Set((current ?? validateNetwork(plan, hostFacts)).map(key));
   const after = validateNetwork(next, hostFacts);
   // Findings on this field first, then those it causes elsewhere (an overlap names the other end).
   const here = (f: Finding) => f.where === field.path || f.where.startsWith(`${field.path}[`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkField, networkSections, readField, type FieldDef } from '../../src/network/fields.js';
+import { validateNetwork } from '../../src/network/validate.js';
 import { suggestNetwork } from '../../src/network/suggest.js';
 import { lab } from './fixtures.js';
 
@@ -54,6 +55,9 @@ describe('network fields', () => {
     expect(ok.plan!.network.provisioning.dhcpEnd).toBe('192.168.24.40');
     const bad = checkField(plan, field('network.provisioning.dhcpEnd'), '192.168.24.110', facts);
     expect(bad.findings.map((f) => [f.rule, f.where])).toEqual([['network.range-overlap', 'network.provisioning.inspectionStart']]);
+    // Given the plan's current findings, one it already has elsewhere is not news.
+    expect(checkField(plan, field('network.provisioning.dhcpEnd'), '192.168.24.110', facts, bad.findings).findings).toEqual([]);
+    expect(checkField(plan, field('network.provisioning.dhcpEnd'), '192.168.24.110', facts, validateNetwork(plan, facts)).findings).toEqual(bad.findings);
     const unread = checkField(plan, field('network.provisioning.dhcpEnd'), 'x', facts);
     expect(unread.plan).toBeUndefined();
     expect(unread.problem).toContain('not an IPv4 address');
