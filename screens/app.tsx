@@ -189,6 +189,14 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   // stays one row shorter than the terminal (a full-height frame makes Ink redraw it all).
   const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
 
+  const indexOf = (id: ScreenId) => screens.findIndex((s) => s.id === id);
+  // Begins a session with plan `p`: saving is on from here.
+  const startWith = (p: Plan) => () => {
+    setPlanState(p);
+    setStarted(true);
+    latest.current = { ...latest.current, plan: p, started: true };
+  };
+
   const app: AppContext = {
     get plan() {
       return plan ?? needPlan();
@@ -211,7 +219,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     },
     back: () => go(index - 1),
     goTo: (id: ScreenId) => {
-      const to = screens.findIndex((s) => s.id === id);
+      const to = indexOf(id);
       if (to >= 0) go(to);
     },
     screenIds: screens.map((s) => s.id),
@@ -221,21 +229,11 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     setBlocked: (reason) => setBlockedState(reason),
     quit,
     begin: (p, at) => {
-      const to = at ? screens.findIndex((s) => s.id === at) : index + 1;
-      go(to >= 0 ? to : index + 1, () => {
-        setPlanState(p);
-        setStarted(true);
-        latest.current = { plan: p, screen: latest.current.screen, started: true };
-      });
+      const to = at ? indexOf(at) : -1;
+      go(to >= 0 ? to : index + 1, startWith(p));
     },
     resume: () => {
-      if (!saved) return;
-      const to = screens.findIndex((s) => s.id === saved.screen);
-      go(to >= 0 ? to : 0, () => {
-        setPlanState(saved.plan);
-        setStarted(true);
-        latest.current = { plan: saved.plan, screen: saved.screen, started: true };
-      });
+      if (saved) go(Math.max(0, indexOf(saved.screen)), startWith(saved.plan));
     },
   };
 
