@@ -101,12 +101,6 @@ export function readJournal(stateDir: string): JournalSummary {
   return summarize(records, torn);
 }
 
-/** A journal whose last run did not finish: what the TUI and `deploy` offer to resume. */
-export function unfinishedJournal(stateDir: string): JournalSummary | undefined {
-  const s = readJournal(stateDir);
-  return s.state === 'none' || s.state === 'done' ? undefined : s;
-}
-
 export class Journal {
   private constructor(
     readonly path: string,
