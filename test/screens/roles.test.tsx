@@ -76,7 +76,7 @@ describe('Roles screen', () => {
 
   it('filters a thousand servers by role; * marks every shown one', async () => {
     const plan = autoAssign(labPlan('datacenter')).plan;
-    const { lastFrame, stdin, unmount } = harness(plan);
+    const { lastFrame, stdin, seen, unmount } = harness(plan);
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
     expect(lastFrame()).toContain('of 1000');
     stdin.write('/controller');
@@ -85,6 +85,11 @@ describe('Roles screen', () => {
     // Mark every shown server, then make them all Compute.
     stdin.write('*');
     await vi.waitFor(() => expect(lastFrame()).toContain('3 marked'));
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Role for 3 marked servers'));
+    stdin.write(`${DOWN}${ENTER}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3 servers: Compute'));
+    expect(seen.plan.nodes.filter((n) => n.role === 'Controller')).toEqual([]);
     unmount();
   });
 
