@@ -17,7 +17,7 @@ export function normalizeMac(value: string): string | undefined {
 }
 
 /** The largest range a scan accepts (a /16). */
-export const MAX_SCAN_ADDRESSES = 65536;
+const MAX_SCAN_ADDRESSES = 65536;
 
 export class ScanRangeError extends Error {
   override name = 'ScanRangeError';

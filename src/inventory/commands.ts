@@ -26,7 +26,7 @@ function labOf(ctx: CommandContext): LabWorld | undefined {
 
 const MARK: Record<HostCheck['status'], string> = { pass: 'PASS', warning: 'WARN', fail: 'FAIL' };
 
-export function formatHost(facts: HostFacts, checks: readonly HostCheck[]): string[] {
+function formatHost(facts: HostFacts, checks: readonly HostCheck[]): string[] {
   const lines = [
     `${facts.hostname}  (${facts.os})`,
     `CPU     ${facts.cpu.model}, ${facts.cpu.cores} cores, VT ${facts.cpu.vt ? 'yes' : 'no'}, /dev/kvm ${facts.kvm ? 'yes' : 'no'}`,

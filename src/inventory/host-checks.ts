@@ -7,7 +7,7 @@ import type { HostFacts } from './host-facts.js';
 
 const level = z.object({ min: z.number(), recommended: z.number().optional() });
 
-export const HostMinimumsSchema = z.object({
+const HostMinimumsSchema = z.object({
   memoryMiB: level.extend({ slackPercent: z.number().min(0).max(50).default(0) }),
   cpuCores: level,
   vt: z.enum(['fail', 'warning']),

@@ -23,7 +23,7 @@ export interface IpmitoolOptions {
 }
 
 /** `Key : Value` lines of ipmitool's reports (fru print, lan print, mc guid). */
-export function parseColonReport(text: string): Map<string, string> {
+function parseColonReport(text: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const line of text.split('\n')) {
     const sep = line.indexOf(' : ');

@@ -52,7 +52,7 @@ function helionRoles(): Map<string, RoleName> {
   return roles;
 }
 
-export function detectFormat(text: string, file: string): NodesFileFormat {
+function detectFormat(text: string, file: string): NodesFileFormat {
   if (/\.csv$/i.test(file)) return 'baremetal-csv';
   if (/\.(json|ya?ml)$/i.test(file)) return 'instackenv';
   return /^\s*(\{|nodes\s*:|---)/.test(text) ? 'instackenv' : 'baremetal-csv';

@@ -7,7 +7,7 @@ import type { HostFacts, HostNic, HostRoute } from './host-facts.js';
 import type { LabWorld } from '../lab/world.js';
 
 /** Tools the real driver runs; checked on PATH. */
-export const HOST_TOOLS = ['ipmitool', 'ssh', 'virsh', 'qemu-img', 'virt-install'] as const;
+const HOST_TOOLS = ['ipmitool', 'ssh', 'virsh', 'qemu-img', 'virt-install'] as const;
 
 export function parseCpuinfo(text: string): HostFacts['cpu'] {
   let model = '';

@@ -278,7 +278,7 @@ export function parseFruImage(b: Buffer): Pick<BmcIdentity, 'vendor' | 'product'
 }
 
 /** The system GUID as ipmitool prints it (SMBIOS byte order). */
-export function formatGuid(g: Buffer): string {
+function formatGuid(g: Buffer): string {
   const rev = (a: number, b: number) => Buffer.from(g.subarray(a, b)).reverse().toString('hex');
   return `${rev(0, 4)}-${rev(4, 6)}-${rev(6, 8)}-${g.subarray(8, 10).toString('hex')}-${g.subarray(10, 16).toString('hex')}`;
 }

@@ -138,7 +138,7 @@ export async function scanRange(o: ScanOptions): Promise<ScanResult> {
 }
 
 /** The next free `node-NN` name. */
-export function nextNodeName(nodes: readonly Pick<Node, 'name'>[]): string {
+function nextNodeName(nodes: readonly Pick<Node, 'name'>[]): string {
   const taken = new Set(nodes.map((n) => n.name.toLowerCase()));
   for (let i = 1; ; i++) {
     const name = `node-${String(i).padStart(i < 100 ? 2 : 3, '0')}`;

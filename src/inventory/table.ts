@@ -3,10 +3,10 @@
 import type { Node } from '../plan/schema.js';
 import { bmcPort } from './bmc.js';
 
-export const INVENTORY_COLUMNS = ['name', 'bmc', 'power', 'model', 'serial', 'cpu', 'ram', 'disk', 'pxeMac', 'status'] as const;
+const INVENTORY_COLUMNS = ['name', 'bmc', 'power', 'model', 'serial', 'cpu', 'ram', 'disk', 'pxeMac', 'status'] as const;
 export type InventoryColumn = (typeof INVENTORY_COLUMNS)[number];
 
-export const INVENTORY_HEADINGS: Record<InventoryColumn, string> = {
+const INVENTORY_HEADINGS: Record<InventoryColumn, string> = {
   name: 'NAME',
   bmc: 'BMC',
   power: 'POWER',
@@ -29,7 +29,7 @@ function fact(declared: number | undefined, found: number | undefined, show: (n:
 }
 
 /** One-word status of a server: BMC state first, then whether it is complete. */
-export function nodeStatus(n: Node): string {
+function nodeStatus(n: Node): string {
   switch (n.discovered?.bmcStatus) {
     case 'unreachable':
       return 'unreachable';
