@@ -71,6 +71,15 @@ async function run(plan: Plan, step: Step, path: string, opts: { yes?: boolean }
 
 const stepOf = (plan: Plan, id: string) => compile(plan).steps.find((s) => s.id === id)!;
 
+/** Gone, or a zombie waiting for init to reap it. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 describe('commandsFor: every command the real driver will run', () => {
   it('builds the exact argument arrays of the seed VM and the TripleO steps', () => {
     const cmds = commandsFor(buildPlan(), STATE);
@@ -157,7 +166,7 @@ describe('tool steps with real programs', () => {
   it('the host checks list every missing tool with its package', async () => {
     const seen = await run(buildPlan(), stepOf(buildPlan(), 'seed.host-checks'), scriptDir({ ssh: 'exit 0', scp: 'exit 0', ip: 'exit 0' }), { yes: true });
     expect(seen.error?.kind).toBe('tool-missing');
-    expect(seen.error?.message).toMatch(/curl.*qemu-img.*virt-install.*virsh.*ipmitool|not installed: /);
+    expect(seen.error?.message).toBe('not installed: curl, qemu-img, virt-install, virsh, ipmitool');
     for (const pkg of ['libvirt-clients', 'virtinst', 'qemu-utils', 'curl', 'ipmitool']) expect(seen.error?.hint).toContain(pkg);
   });
 
@@ -178,17 +187,34 @@ describe('tool steps with real programs', () => {
     expect(seen.error?.kind).toBe('timeout');
     expect(seen.error?.message).toMatch(/^ssh did not finish within \d+ s and was stopped$/);
     expect(seen.error?.tail).toEqual(['waiting for heat']);
-    // Gone, or a zombie waiting for init to reap it.
-    const alive = (pid: number) => {
-      try {
-        return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      } catch {
-        return false;
-      }
-    };
     for (const f of ['self', 'child']) {
       const pid = Number(readFileSync(join(pids, f), 'utf8'));
       await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 2_000 });
+    }
+  });
+
+  it('closing the driver while a tool runs stops the tool and its children: the step ends interrupted', async () => {
+    const pids = mkdtempSync(join(tmpdir(), 'cs-close-'));
+    const dir = scriptDir({ ssh: `/bin/sleep 300 &\necho $! > ${pids}/child\necho $$ > ${pids}/self\nwait` });
+    const ctx: StepContext = {
+      plan,
+      step: configure,
+      attempt: 1,
+      signal: new AbortController().signal,
+      log: () => undefined,
+      progress: () => undefined,
+      nodeState: () => undefined,
+      waitingFor: () => undefined,
+      stateDir: mkdtempSync(join(tmpdir(), 'cs-tools-state-')),
+    };
+    const driver = createRealDriver({ yes: true, env: { ...process.env, PATH: dir } });
+    const running = driver.run(ctx).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(readFileSync(join(pids, 'child'), 'utf8')).toMatch(/^\d+/), { timeout: 5_000 });
+    await driver.close();
+    expect(((await running) as StepError).kind).toBe('interrupted');
+    for (const f of ['self', 'child']) {
+      const pid = Number(readFileSync(join(pids, f), 'utf8'));
+      await vi.waitFor(() => expect(alive(pid)).toBe(false), { timeout: 5_000 });
     }
   });
 
