@@ -2,9 +2,7 @@
 // the person was on, plus what to tell them about the state file.
 import { StateStore } from '../src/store/state.js';
 import { emptyPlan, type Plan } from '../src/plan/schema.js';
-import type { ScreenId } from './types.js';
-
-const SCREEN_IDS: readonly ScreenId[] = ['welcome', 'host', 'servers', 'network', 'roles', 'review', 'deploy', 'done'];
+import { SCREEN_IDS, type ScreenId } from './types.js';
 
 export interface SavedSession {
   plan: Plan;

@@ -9,7 +9,9 @@ import type { Finding } from '../src/plan/findings.js';
 import type { Plan } from '../src/plan/schema.js';
 import type { LabWorld } from '../src/lab/world.js';
 
-export type ScreenId = 'welcome' | 'host' | 'servers' | 'network' | 'roles' | 'review' | 'deploy' | 'done';
+/** Every screen's id, in the wizard's order (a saved session names one of them). */
+export const SCREEN_IDS = ['welcome', 'host', 'servers', 'network', 'roles', 'review', 'deploy', 'done'] as const;
+export type ScreenId = (typeof SCREEN_IDS)[number];
 
 export interface KeyHelp {
   keys: string;
