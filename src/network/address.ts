@@ -23,7 +23,7 @@ export interface Range {
   end: bigint;
 }
 
-export const BITS: Record<Family, number> = { 4: 32, 6: 128 };
+const BITS: Record<Family, number> = { 4: 32, 6: 128 };
 
 /** What a text field holds, or why it is not an address / subnet. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -104,7 +104,7 @@ export function parseInterfaceAddress(text: string): { address: Address; cidr: C
   return { address, cidr: cidrOf(address, prefix) };
 }
 
-export function maskOf(family: Family, prefix: number): bigint {
+function maskOf(family: Family, prefix: number): bigint {
   const bits = BigInt(BITS[family]);
   const all = (1n << bits) - 1n;
   return (all << (bits - BigInt(prefix))) & all;

@@ -36,7 +36,7 @@ export interface Allocation {
 }
 
 /** FNV-1a, 32 bits: a stable hash of a name. */
-export function nameHash(name: string): number {
+function nameHash(name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) {
     h ^= name.charCodeAt(i);

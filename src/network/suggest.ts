@@ -42,7 +42,7 @@ export function withRoom(count: number): number {
 }
 
 /** How many controllers the plan asks for, or expects once roles are assigned. */
-export function expectedControllers(plan: Plan): { count: number; why: string } {
+function expectedControllers(plan: Plan): { count: number; why: string } {
   const target = plan.roles.targets.Controller;
   if (target !== undefined) return { count: target, why: `the role targets ask for ${target} controller(s)` };
   const assigned = plan.nodes.filter((n) => n.role === 'Controller').length;
@@ -63,7 +63,7 @@ export function defaultLayout(plan: Plan): { layout: Layout; why: string } {
 }
 
 /** Subnets the seed host already uses: its addresses and routes (the default route aside). */
-export function hostSubnets(facts: HostFacts | undefined): Cidr[] {
+function hostSubnets(facts: HostFacts | undefined): Cidr[] {
   if (!facts) return [];
   const out: Cidr[] = [];
   for (const nic of facts.nics) {
@@ -84,7 +84,7 @@ export function hostSubnets(facts: HostFacts | undefined): Cidr[] {
  * The first subnet of the given prefix, from the one holding `start` on, that overlaps none
  * of `taken`; it walks the rest of the block holding `start`, then the other `within` blocks.
  */
-export function freeSubnet(start: string, prefix: number, taken: readonly Cidr[], within: readonly string[]): Cidr | undefined {
+function freeSubnet(start: string, prefix: number, taken: readonly Cidr[], within: readonly string[]): Cidr | undefined {
   const first = parseAddress(start);
   if (!first) return undefined;
   const bits = first.family === 4 ? 32 : 128;
@@ -121,7 +121,7 @@ interface Ctx {
 }
 
 /** Seed-host NIC for provisioning: up, not the default route or session NIC, no address. */
-export function pickProvisioningNic(facts: HostFacts | undefined): { nic?: string; why: string } {
+function pickProvisioningNic(facts: HostFacts | undefined): { nic?: string; why: string } {
   if (!facts || facts.nics.length === 0) return { why: 'no NICs of this host are known yet; pick the one cabled to the servers' };
   const risky = new Set([facts.defaultRouteNic, facts.sessionNic].filter(Boolean));
   const score = (n: HostNic) =>
