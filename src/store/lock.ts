@@ -42,10 +42,15 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The lock's holder when its process still runs (on this host; another host's counts as running). */
+/** Its process still runs (on this host; another host's cannot be checked and counts as running). */
+function running(holder: LockHolder): boolean {
+  return holder.host !== hostname() || alive(holder.pid);
+}
+
+/** The lock's holder when its process still runs. */
 export function liveHolder(stateDir: string): LockHolder | undefined {
   const holder = readLock(stateDir);
-  return holder && (holder.host !== hostname() || alive(holder.pid)) ? holder : undefined;
+  return holder && running(holder) ? holder : undefined;
 }
 
 export function readLock(stateDir: string): LockHolder | undefined {
@@ -76,8 +81,7 @@ export function acquireLock(stateDir: string, purpose = 'deploying'): Lock {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 3) throw e;
       }
       const holder = readLock(stateDir);
-      if (holder && holder.host === me.host && alive(holder.pid)) throw new LockHeldError(holder);
-      if (holder && holder.host !== me.host) throw new LockHeldError(holder);
+      if (holder && running(holder)) throw new LockHeldError(holder);
       // Stale (its process is gone) or unreadable: move it aside and try again. Renaming
       // only succeeds for one of two racing takers; the other then finds the new lock.
       const stale = `${path}.stale.${process.pid}`;

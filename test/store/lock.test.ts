@@ -37,4 +37,11 @@ describe('deploy lock', () => {
     // Free again.
     acquireLock(dir).release();
   });
+
+  it("never takes over another host's lock: its process cannot be checked from here", () => {
+    const dir = stateDir();
+    writeFileSync(lockPath(dir), JSON.stringify({ pid: 2 ** 22 + 12345, host: `not-${hostname()}`, since: '2026-11-25T10:00:00.000Z', purpose: 'deploying overcloud' }));
+    expect(() => acquireLock(dir)).toThrow(LockHeldError);
+    expect(readLock(dir)?.host).toBe(`not-${hostname()}`);
+  });
 });
