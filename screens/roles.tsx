@@ -172,12 +172,14 @@ function Roles({ app }: ScreenProps) {
   const [note, setNote] = useState<string | undefined>();
   const [editingTargets, setEditingTargets] = useState(false);
 
+  const assignment = useMemo(() => autoAssign(plan), [plan]);
+
   // Servers without a role (a first visit, servers added since): assign by default, so the
   // defaults need no input; the person's own choices are kept.
   useEffect(() => {
     const fresh = plan.nodes.filter((n) => !n.role && n.roleSource !== 'manual').length;
     if (fresh === 0) return;
-    const next = autoAssign(plan).plan;
+    const next = assignment.plan;
     if (next.nodes.some((n, i) => n.role !== plan.nodes[i].role) || next.roles.undercloud.placement !== plan.roles.undercloud.placement) {
       setPlan((p) => autoAssign(p).plan);
       if (fresh < plan.nodes.length) setNote(`${fresh} server${fresh === 1 ? '' : 's'} without a role: auto-assigned (your own choices kept)`);
@@ -185,7 +187,6 @@ function Roles({ app }: ScreenProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const assignment = useMemo(() => autoAssign(plan), [plan]);
   const rows = useMemo(() => roleRows(plan, assignment), [plan, assignment]);
   const counts = roleCounts(plan);
   const findings = useMemo(() => app.findings.filter((f) => f.screen === 'roles'), [app.findings]);
