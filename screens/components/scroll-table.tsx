@@ -73,28 +73,27 @@ function reducer(s: State, a: Action): State {
   }
 }
 
+/** The rows whose text (`haystack`, lower case) holds the filter; all of them for none. */
+function matchRows<T>(rows: readonly T[], haystack: readonly string[], filter: string): readonly T[] {
+  const needle = filter.trim().toLowerCase();
+  return needle ? rows.filter((_, i) => haystack[i].includes(needle)) : rows;
+}
+
 export function ScrollTable<T>(props: ScrollTableProps<T>) {
   const { rows, columns, rowKey, height, isActive = true, onSelect, onCursor, marked, onToggle, filterable = false, initialFilter = '', onFilterChange, filterText, empty = 'No rows.' } = props;
   const theme = useTheme();
   const [state, dispatch, ref] = useReducerRef(reducer, { cursor: 0, top: 0, filter: initialFilter, editing: false });
 
   const haystack = useMemo(() => rows.map((r) => (filterText ? filterText(r) : columns.map((c) => c.get(r)).join(' ')).toLowerCase()), [rows, columns, filterText]);
-  const matching = useMemo(() => {
-    const needle = state.filter.trim().toLowerCase();
-    return needle ? rows.filter((_, i) => haystack[i].includes(needle)) : rows;
-  }, [rows, haystack, state.filter]);
+  const matching = useMemo(() => matchRows(rows, haystack, state.filter), [rows, haystack, state.filter]);
   const matchingRef = { current: matching };
-  const filterOf = (f: string) => {
-    const needle = f.trim().toLowerCase();
-    return needle ? rows.filter((_, i) => haystack[i].includes(needle)) : rows;
-  };
 
   useKeys(
     (input, key) => {
       if (ref.current.editing) {
         const setFilter = (f: string) => {
           dispatch({ type: 'filter', filter: f });
-          const m = filterOf(f);
+          const m = matchRows(rows, haystack, f);
           matchingRef.current = m;
           onFilterChange?.(f, m);
           onCursor?.(m[0]);
