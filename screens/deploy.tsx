@@ -6,9 +6,11 @@
 import React, { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Box, Text } from 'ink';
 import type { FailureView, LogEntry, NodeView, ProgressStore, ProgressView, TierView } from '../src/deploy/progress-store.js';
+import { clockTime } from '../src/deploy/sinks.js';
 import { formatDuration } from '../src/deploy/summary.js';
 import { acknowledgeGate, GATE_IDS, type GateId } from '../src/network/gates.js';
 import type { DeployRun } from '../src/deploy/runner.js';
+import { wordWrap } from './components/help.js';
 import { useKeys } from './components/keys.js';
 import { fit, useTheme, type ColorRole, type Theme } from './components/theme.js';
 import { currentDeploy, ensureDeploy, stopDeploy, type DeployRunEntry } from './deploy-run.js';
@@ -50,6 +52,11 @@ function glyphOf(n: NodeView): number {
   return GRID_GLYPHS.findIndex(([, , test]) => test(n));
 }
 
+/** The spinner's frame for the view's time (it turns as the store re-notifies). */
+function spinner(theme: Theme, view: ProgressView): string {
+  return theme.spinner[Math.floor(view.now / 250) % theme.spinner.length];
+}
+
 function elapsed(view: ProgressView, since?: number): string {
   return since === undefined ? '' : formatDuration(view.now - since);
 }
@@ -62,7 +69,7 @@ function TierRows({ view, width }: { view: ProgressView; width: number }) {
       {view.tiers.map((t) => {
         const runningFraction = view.running.filter((r) => r.tier === t.id).reduce((a, r) => a + (r.fraction ?? 0), 0);
         const fraction = t.total ? (t.done + runningFraction) / t.total : 0;
-        const mark = t.state === 'done' ? theme.sym.ok : t.state === 'failed' ? theme.sym.fail : t.state === 'running' ? theme.spinner[Math.floor(view.now / 250) % theme.spinner.length] : ' ';
+        const mark = t.state === 'done' ? theme.sym.ok : t.state === 'failed' ? theme.sym.fail : t.state === 'running' ? spinner(theme, view) : ' ';
         const time =
           t.state === 'pending'
             ? t.etaMs
@@ -105,7 +112,7 @@ function Activity({ view, width }: { view: ProgressView; width: number }) {
   else text = 'working';
   return (
     <Text color={theme.c('muted')} wrap="truncate-end">
-      {fit(`${theme.spinner[Math.floor(view.now / 250) % theme.spinner.length]} ${text}`, width)}
+      {fit(`${spinner(theme, view)} ${text}`, width)}
     </Text>
   );
 }
@@ -251,11 +258,7 @@ function withNode(l: LogEntry): string {
 function FailurePanel({ f, width, rows }: { f: FailureView; width: number; rows: number }) {
   const theme = useTheme();
   const where = f.nodes.length ? ` on ${f.nodes.join(', ')}` : '';
-  const wrap = (text: string, n: number) => {
-    const out: string[] = [];
-    for (let i = 0; i < text.length && out.length < n; i += width - 4) out.push(text.slice(i, i + width - 4));
-    return out;
-  };
+  const wrap = (text: string, n: number) => wordWrap(text, width - 4).slice(0, n);
   const message = wrap(f.error.message, 2);
   const hint = f.error.hint ? wrap(`Try: ${f.error.hint}`, 2) : [];
   const tail = (f.error.tail ?? []).slice(-Math.max(0, rows - 4 - message.length - hint.length));
@@ -317,7 +320,7 @@ function LogView({ store, rows, width, filter, offset }: { store: ProgressStore;
       </Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end" color={l.level === 'error' ? theme.c('fail') : l.level === 'warn' ? theme.c('warn') : undefined}>
-          {fit(`${new Date(l.at).toISOString().slice(11, 19)} ${withNode(l)}`, width)}
+          {fit(`${clockTime(l.at)} ${withNode(l)}`, width)}
         </Text>
       ))}
       <Text color={theme.c('muted')} wrap="truncate-end">
@@ -433,7 +436,9 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
   const rest = Math.max(4, rows - tierRows - extra);
   const serverRows = Math.min(Math.max(2, Math.floor(rest / 2)), tierNodes.length + 1, 8);
   const logRows = Math.max(2, rest - (failure ? 0 : serverRows));
-  const failureRows = Math.max(5, rest - 3);
+  // A failure's panel takes the servers' place and at most 8 rows; the log tail gets the rest.
+  const failureRows = Math.min(Math.max(5, rest - 3), 8);
+  const tailRows = Math.max(2, failure ? rest - failureRows : logRows);
   const tailLines = focus ? view.log.filter((l) => l.node === focus) : view.log;
   const ended =
     view.runState === 'done'
@@ -463,18 +468,18 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
         </Text>
       ) : null}
       {failure ? (
-        <Box height={Math.min(failureRows, 8)} flexDirection="column" overflow="hidden">
-          <FailurePanel f={failure} width={width} rows={Math.min(failureRows, 8)} />
+        <Box height={failureRows} flexDirection="column" overflow="hidden">
+          <FailurePanel f={failure} width={width} rows={failureRows} />
         </Box>
       ) : (
         <Box height={serverRows} flexDirection="column" overflow="hidden">
           <Servers view={view} rows={serverRows} width={width} focus={focus} />
         </Box>
       )}
-      <Box height={Math.max(2, failure ? rest - Math.min(failureRows, 8) : logRows)} flexDirection="column" overflow="hidden">
+      <Box height={tailRows} flexDirection="column" overflow="hidden">
         <LogTail
           lines={tailLines}
-          rows={Math.max(2, failure ? rest - Math.min(failureRows, 8) : logRows)}
+          rows={tailRows}
           width={width}
           title={fit(`Log${focus ? ` of ${focus}` : ''} (${view.logTotal} lines; all in ${logPath})`, width)}
         />

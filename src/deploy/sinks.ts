@@ -75,7 +75,8 @@ export class BufferedWriter {
   }
 }
 
-function time(at: number): string {
+/** `14:03:27` (UTC), as the plain reporter and the log view print an event's time. */
+export function clockTime(at: number): string {
   return new Date(at).toISOString().slice(11, 19);
 }
 
@@ -128,7 +129,7 @@ export function fileSink(writer: BufferedWriter, deployment: Deployment, redact:
 export function plainSink(out: (line: string) => void, deployment: Deployment, redact: (s: string) => string): Sink {
   const steps = new Map(deployment.steps.map((s) => [s.id, s]));
   const line = (at: number, step: Step | undefined, id: string, state: string, extra = '') =>
-    out(redact(`${time(at)} ${(step?.tier ?? '-').padEnd(10)} ${(step?.nodes.join(',') || '-').padEnd(12)} ${id.padEnd(40)} ${state}${extra}`));
+    out(redact(`${clockTime(at)} ${(step?.tier ?? '-').padEnd(10)} ${(step?.nodes.join(',') || '-').padEnd(12)} ${id.padEnd(40)} ${state}${extra}`));
   return (e) => {
     switch (e.type) {
       case 'step-started':
@@ -138,7 +139,7 @@ export function plainSink(out: (line: string) => void, deployment: Deployment, r
       case 'step-failed':
         return line(e.at, steps.get(e.step), e.step, e.error.kind === 'interrupted' ? 'interrupted' : e.willRetry ? 'failed, retrying' : 'failed', `: ${e.error.message}`);
       case 'run-done':
-        return out(`${time(e.at)} run ${e.state}`);
+        return out(`${clockTime(e.at)} run ${e.state}`);
     }
   };
 }
