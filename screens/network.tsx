@@ -7,11 +7,10 @@ import { Box, Text } from 'ink';
 import type { HostFacts } from '../src/inventory/host-facts.js';
 import { hostFactsFromLab, probeHost } from '../src/inventory/probe.js';
 import type { LabWorld } from '../src/lab/world.js';
-import type { Finding } from '../src/plan/findings.js';
 import type { Network } from '../src/plan/schema.js';
 import { allocate, type NodeAddresses } from '../src/network/allocate.js';
 import { topologyLines } from '../src/network/describe.js';
-import { checkField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
+import { checkField, isOnField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
 import { defaultLayout, suggestNetwork, switchLayout } from '../src/network/suggest.js';
 import { validateNetwork } from '../src/network/validate.js';
 import { FindingList } from './components/finding-list.js';
@@ -278,7 +277,6 @@ function NetworkScreen({ app }: ScreenProps) {
   const listWidth = 22;
   const labelWidth = 16;
   const valueWidth = Math.max(10, Math.min(78, app.columns - 2) - listWidth - labelWidth - 6);
-  const fieldFindings = (path: string): Finding[] => findings.filter((f) => f.where === path || f.where.startsWith(`${path}[`));
   const focusedFindings = sectionFindings(findings, current);
   const suggested = focused.get(suggestion.network);
   const value = focused.get(plan.network);
@@ -294,10 +292,11 @@ function NetworkScreen({ app }: ScreenProps) {
       <Box marginTop={1}>
         <Box flexDirection="column" width={listWidth} flexShrink={0}>
           {sections.map((s, i) => {
-            const count = sectionFindings(findings, s).length;
+            const own = sectionFindings(findings, s);
+            const count = own.length;
             const on = sectionEnabled(plan.network, s);
             const at = i === sIndex;
-            const hasError = sectionFindings(findings, s).some((f) => f.severity === 'error');
+            const hasError = own.some((f) => f.severity === 'error');
             const state = !on ? 'off' : count === 0 ? theme.sym.ok : `${hasError ? theme.sym.fail : theme.sym.warn} ${count}`;
             return (
               <Text key={s.id} wrap="truncate-end" bold={at} color={at && pane === 'list' ? theme.c('selected') : !on ? theme.c('muted') : undefined}>
@@ -323,7 +322,7 @@ function NetworkScreen({ app }: ScreenProps) {
                 />
               );
             }
-            const problems = fieldFindings(f.path);
+            const problems = findings.filter((x) => isOnField(x, f.path));
             const mark = problems.length ? ` ${problems.some((x) => x.severity === 'error') ? theme.sym.fail : theme.sym.warn}` : '';
             const shownValue = f.get(plan.network);
             return (

@@ -221,9 +221,14 @@ export function checkField(plan: Plan, field: FieldDef, text: string, hostFacts?
   const before = new Set((current ?? validateNetwork(plan, hostFacts)).map(key));
   const after = validateNetwork(next, hostFacts);
   // Findings on this field first, then those it causes elsewhere (an overlap names the other end).
-  const here = (f: Finding) => f.where === field.path || f.where.startsWith(`${field.path}[`);
+  const here = (f: Finding) => isOnField(f, field.path);
   const findings = [...after.filter(here), ...after.filter((f) => !here(f) && !before.has(key(f)))];
   return { plan: next, findings };
+}
+
+/** Whether a finding is on this field (a list field's items count: `network.dns[1]`). */
+export function isOnField(f: Finding, path: string): boolean {
+  return f.where === path || f.where.startsWith(`${path}[`);
 }
 
 /** Findings of one section (the services section gathers dns, ntp and proxy). */
