@@ -130,6 +130,14 @@ function Servers({ app }: ScreenProps) {
   );
   const columns = useMemo(() => columnsFor(app.columns), [app.columns]);
   const findings = useMemo(() => app.findings.filter((f) => f.screen === 'servers'), [app.findings]);
+  // a /16 takes tens of ms to expand: once per range typed, not on every key in the other fields
+  const rangeSize = useMemo(() => {
+    try {
+      return scan.range ? expandRange(scan.range).length : 0;
+    } catch {
+      return 0;
+    }
+  }, [scan.range]);
   const editingNode = editing ? plan.nodes.find((n) => n.name === editing) : undefined;
   const formErrors = useMemo(() => checkNodeForm(form, plan.nodes, editingNode), [form, plan.nodes, editingNode]);
 
@@ -343,12 +351,6 @@ function Servers({ app }: ScreenProps) {
       { key: 'user' as const, label: 'User', hint: 'BMC administrator' },
       { key: 'password' as const, label: 'Password', hint: '' },
     ];
-    let count = '';
-    try {
-      count = scan.range ? `${expandRange(scan.range).length} addresses` : '';
-    } catch {
-      count = '';
-    }
     body = (
       <Frame title="Scan a BMC address range over IPMI (one set of credentials)" height={tableHeight + 2}>
         {fields.map((f, i) => (
@@ -367,7 +369,7 @@ function Servers({ app }: ScreenProps) {
           />
         ))}
         <Text color={theme.c('muted')}>
-          {count ? `${count}, ${DEFAULT_SCAN_CONCURRENCY} at a time. ` : ''}Enter: next / start. Esc: back.
+          {rangeSize ? `${rangeSize} addresses, ${DEFAULT_SCAN_CONCURRENCY} at a time. ` : ''}Enter: next / start. Esc: back.
         </Text>
       </Frame>
     );
