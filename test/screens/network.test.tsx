@@ -133,7 +133,8 @@ describe('Network screen', () => {
     r.stdin.write('a');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('of 1000'));
     r.stdin.write(KEY.down.repeat(30));
-    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/\d+-31 of 1000/));
+    // Thirty frames of a 1,000-row table: over a second on a loaded machine.
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/\d+-31 of 1000/), { timeout: 10_000 });
     r.unmount();
   });
 
