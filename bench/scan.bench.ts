@@ -1,6 +1,7 @@
 // A scan of 50 ipmi_sim BMCs (power status of each), three ways in the same run:
-// cloudseed's scan (ipmitool processes, bounded concurrency), a serial ipmitool loop over the
-// same list, and FreeIPMI's multi-host ipmi-power fan-out. Prints times and ratios.
+// cloudseed's scan (its native RMCP+ sessions, and ipmitool processes, bounded concurrency),
+// a serial ipmitool loop over the same list, and FreeIPMI's multi-host ipmi-power fan-out.
+// Prints times and ratios.
 // Target: cloudseed >= 3x faster than the serial loop.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
