@@ -12,7 +12,7 @@ import { parseTargets, targetFields, type TargetFields } from '../src/roles/targ
 import { FindingList } from './components/finding-list.js';
 import { Frame } from './components/frame.js';
 import { useKeys } from './components/keys.js';
-import { ScrollTable, type Column } from './components/scroll-table.js';
+import { matchRows, ScrollTable, type Column } from './components/scroll-table.js';
 import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
 import { useTheme, type ColorRole } from './components/theme.js';
@@ -192,10 +192,7 @@ function Roles({ app }: ScreenProps) {
   const findings = useMemo(() => app.findings.filter((f) => f.screen === 'roles'), [app.findings]);
   // The rows the table shows now: its filter (by the table's rule) over the current rows, so a
   // role change that moves a server out of the filter also takes it out of `*`.
-  const shown = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    return needle ? rows.filter((r) => r.search.includes(needle)) : rows;
-  }, [rows, filter]);
+  const shown = useMemo(() => matchRows(rows, rows.map(searchOf), filter), [rows, filter]);
 
   const pick = (names: string[], value: Pick) => {
     setPlan((p) => setRoles(p, new Set(names), value === 'none' ? undefined : value));

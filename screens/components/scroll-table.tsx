@@ -74,7 +74,7 @@ function reducer(s: State, a: Action): State {
 }
 
 /** The rows whose text (`haystack`, lower case) holds the filter; all of them for none. */
-function matchRows<T>(rows: readonly T[], haystack: readonly string[], filter: string): readonly T[] {
+export function matchRows<T>(rows: readonly T[], haystack: readonly string[], filter: string): readonly T[] {
   const needle = filter.trim().toLowerCase();
   return needle ? rows.filter((_, i) => haystack[i].includes(needle)) : rows;
 }
