@@ -1,6 +1,6 @@
 // Review: the plan summarised per section, the findings grouped by the screen that owns
 // them (Enter jumps there), and saving the answers file.
-import React, { useEffect, useState, type FC } from 'react';
+import React, { useEffect, useState } from 'react';
 import { Box, Text } from 'ink';
 import { resolve } from 'node:path';
 import { saveAnswers } from '../src/plan/answers.js';
@@ -15,11 +15,10 @@ import type { AppContext, ScreenDef, ScreenId, ScreenProps } from './types.js';
 import { deployAction } from './deploy.js';
 
 // ---------------------------------------------------------------------------------------
-// Slots later issues fill (one line each):
-//   REVIEW_TIERS   the roles issue: "what will happen per tier" (a component, `height` rows;
-//                  it may ask for the whole screen below the summary with onFullView).
-//   REVIEW_ACTIONS the deploy issue: the "Deploy" action (and any other action after review).
-export interface ReviewAction {
+// What other screens put on Review: "what will happen per tier" (ReviewPlan, `height` rows;
+// it may ask for the whole screen below the summary with onFullView), and the actions after
+// review (REVIEW_ACTIONS: Deploy).
+interface ReviewAction {
   /** The menu line, e.g. "Deploy". */
   label: string;
   /** Dim text after the label. */
@@ -31,11 +30,10 @@ export interface ReviewAction {
   run(app: AppContext): void;
 }
 export type ReviewTiersProps = ScreenProps & { height: number; onFullView?(on: boolean): void };
-export const REVIEW_TIERS: FC<ReviewTiersProps> | undefined = ReviewPlan;
-export const REVIEW_ACTIONS: ReviewAction[] = [deployAction];
+const REVIEW_ACTIONS: ReviewAction[] = [deployAction];
 // ---------------------------------------------------------------------------------------
 
-export const DEFAULT_ANSWERS_FILE = './cloudseed-answers.yaml';
+const DEFAULT_ANSWERS_FILE = './cloudseed-answers.yaml';
 
 const GROUPS: Array<{ screen: FindingScreen; title: string }> = [
   { screen: 'host', title: 'This host' },
@@ -47,7 +45,7 @@ const GROUPS: Array<{ screen: FindingScreen; title: string }> = [
 ];
 
 /** "3 servers: 1 Controller, 2 Compute, 1 without a role; 2 imported, 1 scanned". */
-export function serversSummary(plan: Plan): string {
+function serversSummary(plan: Plan): string {
   const n = plan.nodes.length;
   if (n === 0) return 'none yet';
   const byRole = new Map<string, number>();
@@ -184,8 +182,7 @@ function Review({ app }: ScreenProps) {
   };
 
   const summaryRows = 6;
-  const Tiers = REVIEW_TIERS as FC<ReviewTiersProps> | undefined;
-  const tierRows = Tiers ? 4 : 0;
+  const tierRows = 4;
   const menuRows = Math.min(items.length, 6);
   // The menu, or the save field with its error and hint line.
   const menuHeight = mode === 'menu' ? menuRows + (items.length > menuRows ? 2 : 0) : mode === 'confirm' ? 3 + (confirmError ? 1 : 0) : 2 + (saveError ? 1 : 0);
@@ -196,7 +193,7 @@ function Review({ app }: ScreenProps) {
   return (
     <Box flexDirection="column">
       <Summary plan={app.plan} width={app.columns} />
-      {Tiers ? <Tiers app={app} height={fullView ? app.bodyRows - summaryRows : tierRows} onFullView={setFullView} /> : null}
+      <ReviewPlan app={app} height={fullView ? app.bodyRows - summaryRows : tierRows} onFullView={setFullView} />
       {fullView ? null : (
         <>
           <Text> </Text>

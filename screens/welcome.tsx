@@ -25,7 +25,7 @@ const SCREEN_NAMES: Record<ScreenId, string> = {
 };
 
 /** "2026-11-25 15:20" in local time. */
-export function shortDate(iso: string): string {
+function shortDate(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = (n: number) => String(n).padStart(2, '0');
