@@ -104,6 +104,11 @@ export function overcloudNodes(plan: Plan): { node: Node; role: string }[] {
 /** Roles in deployment order: controllers first, then storage, computes last (as Helion did). */
 const ROLE_ORDER = ['Controller', 'BlockStorage', 'ObjectStorage', 'CephStorage', 'Compute'];
 
+/** A role's place in deployment order (Controller+Compute goes as Controller). */
+export function roleRank(role: string): number {
+  return ROLE_ORDER.indexOf(role.split('+')[0]);
+}
+
 export function compile(plan: Plan): Deployment {
   const steps: Step[] = [];
   const nodes: DeployNode[] = [];
@@ -204,7 +209,6 @@ export function compile(plan: Plan): Deployment {
   const match = add('overcloud', { kind: 'overcloud.match-roles', title: 'Match servers to roles (profiles)', deps: [images, ...inspected] });
   const byRole = new Map<string, string[]>();
   for (const { node, role } of oc) byRole.set(role, [...(byRole.get(role) ?? []), node.name]);
-  const roleRank = (role: string) => ROLE_ORDER.indexOf(role.split('+')[0]);
   const roles = [...byRole.keys()].sort((a, b) => roleRank(a) - roleRank(b));
   let previousRole = match;
   for (const role of roles) {

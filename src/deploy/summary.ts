@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/schema.js';
-import { overcloudNodes, undercloudHost } from './compile.js';
+import { overcloudNodes, roleRank, undercloudHost } from './compile.js';
 import type { JournalSummary } from './journal.js';
 import type { ProgressView } from './progress-store.js';
 import { TIERS, type TierId } from './types.js';
@@ -54,9 +54,8 @@ export function deployedLines(plan: Plan): string[] {
   const oc = overcloudNodes(plan);
   const counts = new Map<string, number>();
   for (const { role } of oc) counts.set(role, (counts.get(role) ?? 0) + 1);
-  const order = ['Controller', 'Controller+Compute', 'BlockStorage', 'ObjectStorage', 'CephStorage', 'Compute'];
   const roles = [...counts]
-    .sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))
+    .sort(([a], [b]) => roleRank(a) - roleRank(b))
     .map(([role, n]) => `${n} ${role.toLowerCase()}${n === 1 ? '' : 's'}`).join(', ');
   return [
     plan.seed.mode === 'adopt' ? `seed: adopted (${plan.seed.ironic?.url ?? 'existing Ironic'})` : `seed: VM on ${plan.seedHost.hostname ?? 'this host'}`,
