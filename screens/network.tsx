@@ -22,24 +22,22 @@ import type { ScreenDef, ScreenProps } from './types.js';
 
 type View = 'networks' | 'addresses' | 'topology';
 
-/** The seed host's facts: the lab's seed host, or this machine probed. */
+/** The seed host's facts: the lab's seed host (worked out once per lab), or this machine probed. */
 function useHostFacts(lab: LabWorld | undefined): { facts?: HostFacts; ready: boolean } {
-  const [state, setState] = useState<{ facts?: HostFacts; ready: boolean }>(() => (lab ? { facts: hostFactsFromLab(lab), ready: true } : { ready: false }));
+  const labFacts = useMemo(() => (lab ? hostFactsFromLab(lab) : undefined), [lab]);
+  const [probed, setProbed] = useState<{ facts?: HostFacts; ready: boolean }>({ ready: false });
   useEffect(() => {
-    if (lab) {
-      setState({ facts: hostFactsFromLab(lab), ready: true });
-      return;
-    }
+    if (lab) return;
     let live = true;
     probeHost().then(
-      (facts) => live && setState({ facts, ready: true }),
-      () => live && setState({ ready: true }),
+      (facts) => live && setProbed({ facts, ready: true }),
+      () => live && setProbed({ ready: true }),
     );
     return () => {
       live = false;
     };
   }, [lab]);
-  return state;
+  return lab ? { facts: labFacts, ready: true } : probed;
 }
 
 /** Words into at most `max` lines of `width` columns; the last is cut with the ellipsis. */
