@@ -18,12 +18,12 @@ import type { SavedSession, SessionStore } from './session.js';
 import type { AppContext, KeyHelp, ScreenDef, ScreenId, UiOptions } from './types.js';
 
 /** The terminal size everything is laid out for; smaller gets a message instead. */
-export const MIN_COLUMNS = 80;
-export const MIN_ROWS = 24;
+const MIN_COLUMNS = 80;
+const MIN_ROWS = 24;
 /** Saves are coalesced; quitting flushes at once. */
 const SAVE_DELAY_MS = 300;
 
-export const SHELL_KEYS: KeyHelp[] = [
+const SHELL_KEYS: KeyHelp[] = [
   { keys: 'Enter', action: 'next' },
   { keys: 'Esc', action: 'back' },
   { keys: '?', action: 'help' },

@@ -7,7 +7,7 @@ import React, { type ReactNode } from 'react';
 const MAP: Record<string, string> = { '…': '.', '─': '-', '━': '-', '│': '|', '┃': '|', '•': '*', '·': '.', '→': '>', '←': '<', '✔': '+', '✘': 'x', '▲': '!', '❯': '>', '“': '"', '”': '"', '‘': "'", '’': "'" };
 
 /** Replaces every non-ASCII character of a line (ANSI escapes are ASCII and stay). */
-export function toAscii(line: string): string {
+function toAscii(line: string): string {
   // eslint-disable-next-line no-control-regex
   return line.replace(/[^\u0000-\u007F]/gu, (ch) => MAP[ch] ?? '?');
 }

@@ -55,7 +55,7 @@ const NO_KEY: Key = {
  * Ink keeps a run of plain characters as one event ("ab\r" is one input). Split it so each
  * character is its own key: typed-ahead "q y" or "abc Enter" must act key by key.
  */
-export function splitKeys(input: string, key: Key): Array<[string, Key]> {
+function splitKeys(input: string, key: Key): Array<[string, Key]> {
   const special = key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown || key.home || key.end || key.escape || key.tab || key.backspace || key.delete || key.return || key.ctrl || key.meta;
   if (special || [...input].length <= 1) return [[input, key]];
   return [...input].map((ch) => {
