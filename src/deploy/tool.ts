@@ -5,13 +5,13 @@ import type { StepContext } from './types.js';
 import { StepError } from './types.js';
 
 export interface ToolOptions {
-  cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Grace between SIGTERM and SIGKILL to the group. */
-  killAfterMs?: number;
-  /** Lines of output kept for a failure's tail. */
-  tailLines?: number;
 }
+
+/** Lines of output kept for a failure's tail. */
+const TAIL_LINES = 20;
+/** Grace between SIGTERM and SIGKILL to a stopped tool's group. */
+const KILL_GRACE_MS = 2000;
 
 /** Process groups of tools still running, so a driver's close() can stop them all. */
 export class ToolGroup {
@@ -21,18 +21,17 @@ export class ToolGroup {
   async run(ctx: Pick<StepContext, 'log' | 'signal'>, file: string, args: readonly string[], o: ToolOptions = {}): Promise<string[]> {
     const { execa } = await import('execa');
     const tail: string[] = [];
-    const keep = o.tailLines ?? 20;
-    const sub = execa(file, args, { cwd: o.cwd, env: o.env, detached: true, all: true, buffer: false, reject: false, stdin: 'ignore' });
+    const sub = execa(file, args, { env: o.env, detached: true, all: true, buffer: false, reject: false, stdin: 'ignore' });
     const pid = sub.pid;
     if (pid !== undefined) this.live.add(pid);
-    const stop = () => this.kill(pid, o.killAfterMs);
+    const stop = () => this.kill(pid, KILL_GRACE_MS);
     ctx.signal.addEventListener('abort', stop, { once: true });
     if (ctx.signal.aborted) stop(); // stopped while execa was loading: the listener never fires
     try {
       for await (const line of sub.iterable({ from: 'all' })) {
         const text = String(line);
         tail.push(text);
-        if (tail.length > keep) tail.shift();
+        if (tail.length > TAIL_LINES) tail.shift();
         ctx.log(text);
       }
       const result = await sub;
@@ -53,7 +52,7 @@ export class ToolGroup {
     }
   }
 
-  private kill(pid: number | undefined, killAfterMs = 2000): void {
+  private kill(pid: number | undefined, killAfterMs: number): void {
     if (pid === undefined) return;
     const signalGroup = (sig: NodeJS.Signals) => {
       try {
