@@ -20,10 +20,10 @@ import { jsonSink, plainSink, createRedactor } from './sinks.js';
 import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
 import { TIERS } from './types.js';
 
-export const EXIT_INTERRUPTED = 130;
+const EXIT_INTERRUPTED = 130;
 
 /** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
-export function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
+function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
   if (value === undefined) return {};
   if (value === 'max') return { speed: 1, clock: virtualClock() };
   const n = Number(value);

@@ -66,7 +66,7 @@ export function parseJournal(text: string): { records: JournalRecord[]; torn: bo
   return { records, torn };
 }
 
-export function summarize(records: readonly JournalRecord[], torn = false): JournalSummary {
+function summarize(records: readonly JournalRecord[], torn = false): JournalSummary {
   const summary: JournalSummary = { state: records.length ? 'running' : 'none', runs: 0, steps: new Map(), torn };
   for (const r of records) {
     if (r.t === 'run') {

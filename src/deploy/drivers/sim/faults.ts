@@ -1,7 +1,7 @@
 // Faults the sim driver plays, from `--faults`: `bmc-timeout:node-02`, `pxe-fail:node-05:2`
 // (fails twice, then works), `deploy-fail:node-07`, `slow:overcloud.deploy:3` (three times slower).
 
-export const FAULT_KINDS = ['bmc-timeout', 'pxe-fail', 'deploy-fail', 'slow'] as const;
+const FAULT_KINDS = ['bmc-timeout', 'pxe-fail', 'deploy-fail', 'slow'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
