@@ -61,16 +61,21 @@ function reducer(s: State, a: Action): State {
   switch (a.type) {
     case 'move': {
       const cursor = Math.max(0, Math.min(a.count - 1, s.cursor + a.by));
-      let top = Math.min(s.top, Math.max(0, a.count - a.height));
-      if (cursor < top) top = cursor;
-      if (cursor >= top + a.height) top = cursor - a.height + 1;
-      return { ...s, cursor: Math.max(0, cursor), top: Math.max(0, top) };
+      return { ...s, cursor, top: windowTop(s.top, cursor, a.count, a.height) };
     }
     case 'filter':
       return { ...s, filter: a.filter, cursor: 0, top: 0 };
     case 'editing':
       return { ...s, editing: a.on };
   }
+}
+
+/** The first row shown: `top` moved just enough to keep the cursor in view. */
+function windowTop(top: number, cursor: number, count: number, height: number): number {
+  let first = Math.min(top, Math.max(0, count - height));
+  if (cursor < first) first = cursor;
+  if (cursor >= first + height) first = cursor - height + 1;
+  return Math.max(0, first);
 }
 
 /** The rows whose text (`haystack`, lower case) holds the filter; all of them for none. */
@@ -139,9 +144,7 @@ export function ScrollTable<T>(props: ScrollTableProps<T>) {
 
   const count = matching.length;
   const cursor = Math.min(state.cursor, Math.max(0, count - 1));
-  let top = Math.min(state.top, Math.max(0, count - height));
-  if (cursor < top) top = cursor;
-  if (cursor >= top + height) top = cursor - height + 1;
+  const top = windowTop(state.top, cursor, count, height);
   const visible = matching.slice(top, top + height);
   const markWidth = onToggle ? theme.sym.on.length + 1 : 0;
   const cell = (text: string, c: Column<T>) => {
