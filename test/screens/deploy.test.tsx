@@ -156,6 +156,9 @@ describe('Deploy screen: failures', () => {
   });
 });
 
+/** A run that never ends and takes no decisions: the panels alone, fed by hand. */
+const idleRun = { decide: () => {}, failures: () => [], cancel: () => {}, result: new Promise(() => {}) } as unknown as DeployRun;
+
 /** Panels for a plan with servers in mixed states, without running anything. */
 function panels(lab: string, ascii: boolean) {
   const plan = planForLab(lab);
@@ -178,11 +181,10 @@ function panels(lab: string, ascii: boolean) {
   for (let i = 0; i < 50; i++) store.dispatch({ type: 'log', at: at++, node: 'node-01', level: 'info', line: `TASK [tripleo_firewall : Manage firewall rules] line ${i} ${'*'.repeat(60)}` });
   store.dispatch({ type: 'heartbeat', at: at++, waitingFor: 'node-03 to PXE boot', sinceMs: 42_000 });
   store.flush();
-  const run = { decide: () => {}, failures: () => [], cancel: () => {}, result: new Promise(() => {}) } as unknown as DeployRun;
   const app = { columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} };
   return render(
     <ThemeContext.Provider value={makeTheme({ ascii, color: false })}>
-      <DeployPanels app={app} store={store} run={run} logPath="/var/lib/cloudseed/deploy/deploy.log" />
+      <DeployPanels app={app} store={store} run={idleRun} logPath="/var/lib/cloudseed/deploy/deploy.log" />
     </ThemeContext.Provider>,
   );
 }
@@ -217,10 +219,9 @@ describe('Deploy panels fit 80x24', () => {
     store.dispatch({ type: 'step-started', at: 1000, step: 'seed.host-checks', attempt: 1 });
     store.dispatch({ type: 'heartbeat', at: 10_000, waitingFor: 'node-03 to PXE boot', sinceMs: 42_000 });
     store.flush();
-    const run = { decide: () => {}, failures: () => [], cancel: () => {}, result: new Promise(() => {}) } as unknown as DeployRun;
-    const r = render(
+      const r = render(
       <ThemeContext.Provider value={makeTheme({ ascii: true, color: false })}>
-        <DeployPanels app={{ columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} }} store={store} run={run} logPath="/x/deploy.log" />
+        <DeployPanels app={{ columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} }} store={store} run={idleRun} logPath="/x/deploy.log" />
       </ThemeContext.Provider>,
     );
     expect(r.lastFrame()).toContain('waiting for node-03 to PXE boot, 42 s');
