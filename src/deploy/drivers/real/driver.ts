@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { writeArtifacts } from '../../../artifacts/write.js';
 import { bmcTarget, explainBmcError, BmcError, type BmcClient } from '../../../inventory/bmc.js';
 import { RealBmcClient } from '../../../inventory/clients.js';
+import { eachLimited } from '../../../inventory/scan.js';
 import { IronicClient, IronicError, type IronicNode } from '../../../ironic/client.js';
 import { advance, ensureEnrolled, findEnrolled, ROLE_PROFILE, type Goal } from '../../../ironic/provision.js';
 import type { CloudTier, Node, Plan } from '../../../plan/schema.js';
@@ -245,24 +246,21 @@ class RealDriver implements DeployDriver {
     const problems: string[] = [];
     let refused = false;
     let done = 0;
-    const queue = [...nodes];
-    const worker = async () => {
-      for (let n = queue.shift(); n; n = queue.shift()) {
-        ctx.waitingFor(`the BMC of ${n.name} (${n.bmc.address})`);
-        try {
-          const power = await this.bmc.powerStatus(await bmcTarget(n), { signal, timeoutMs: 5_000 });
-          ctx.log(`${n.name}: BMC answers, power ${power}`, { node: n.name });
-        } catch (err) {
-          if (signal.aborted) throw err;
-          const why = err instanceof BmcError ? `${err.message} — ${explainBmcError(err.kind).fix}` : (err as Error).message;
-          if (err instanceof BmcError && err.kind === 'refused') refused = true;
-          problems.push(`${n.name}: ${why}`);
-          ctx.log(`${n.name}: ${why}`, { node: n.name, level: 'error' });
-        }
-        ctx.progress(++done / nodes.length);
+    await eachLimited(nodes, 8, signal, async (n) => {
+      ctx.waitingFor(`the BMC of ${n.name} (${n.bmc.address})`);
+      try {
+        const power = await this.bmc.powerStatus(await bmcTarget(n), { signal, timeoutMs: 5_000 });
+        ctx.log(`${n.name}: BMC answers, power ${power}`, { node: n.name });
+      } catch (err) {
+        if (signal.aborted) throw err;
+        const why = err instanceof BmcError ? `${err.message} — ${explainBmcError(err.kind).fix}` : (err as Error).message;
+        if (err instanceof BmcError && err.kind === 'refused') refused = true;
+        problems.push(`${n.name}: ${why}`);
+        ctx.log(`${n.name}: ${why}`, { node: n.name, level: 'error' });
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, nodes.length) }, worker));
+      ctx.progress(++done / nodes.length);
+    });
+    signal.throwIfAborted(); // eachLimited stops quietly between two servers
     if (problems.length) {
       // Wrong credentials do not heal by waiting: not worth an automatic retry.
       throw new StepError(refused ? 'auth' : 'unreachable', `BMC check failed for ${problems.length} server(s): ${problems.join('; ')}`, 'correct the BMC details in the plan, then retry');
