@@ -306,6 +306,10 @@ class RealDriver implements DeployDriver {
     const tier = ironicTierFor(ctx.step.kind);
     const client = this.client(ctx.plan, tier);
     const images = ctx.plan[tier].images;
+    const instanceInfo: Record<string, string> = {};
+    if (images?.kernel) instanceInfo.kernel = images.kernel;
+    if (images?.ramdisk) instanceInfo.ramdisk = images.ramdisk;
+    if (images?.image) instanceInfo.image_source = images.image;
     for (const name of ctx.step.nodes) {
       const node = this.planNode(ctx, name);
       const report = (n: IronicNode) => {
@@ -316,16 +320,12 @@ class RealDriver implements DeployDriver {
       };
       const log = (line: string, level: 'info' | 'warn' = 'info') => ctx.log(line, { node: name, level });
       let ironic: IronicNode | undefined;
-      if (goal === 'enrolled' || goal === 'manageable' || ctx.step.kind === 'undercloud.manage') {
+      if (goal === 'enrolled' || goal === 'manageable') {
         ironic = (await ensureEnrolled(client, node, ctx.plan.name, { signal, log })).node;
       } else {
         ironic = await findEnrolled(client, node, signal);
         if (!ironic) throw new StepError('state', `${name} is not enrolled in Ironic at ${client.url}`, 'run its enrol step again (retry from the start of the tier)');
       }
-      const instanceInfo: Record<string, string> = {};
-      if (images?.kernel) instanceInfo.kernel = images.kernel;
-      if (images?.ramdisk) instanceInfo.ramdisk = images.ramdisk;
-      if (images?.image) instanceInfo.image_source = images.image;
       await advance(client, ironic, goal, {
         signal,
         timeoutMs: ctx.step.timeoutMs,
