@@ -49,13 +49,17 @@ describe('This host screen', () => {
   });
 
   it('without a lab it probes this machine, and p probes again', async () => {
-    const { lastFrame, stdin, seen, unmount } = renderScreen(host);
+    // the probe can finish before a frame shows it running: count what the screen told the shell
+    const blocked: (string | undefined)[] = [];
+    const probing = () => blocked.filter((b) => b === 'Looking at this host...').length;
+    const { lastFrame, stdin, seen, unmount } = renderScreen(host, { app: { setBlocked: (r) => blocked.push(r) } });
     await vi.waitFor(() => expect(lastFrame()).toContain('Checks'), { timeout: 10_000 });
     expect(lastFrame()).toContain(hostname());
     await vi.waitFor(() => expect(seen.plan.seedHost.hostname).toBe(hostname()));
     expect(lastFrame()).not.toContain('(simulated)');
+    expect(probing()).toBe(1);
     stdin.write('p');
-    await vi.waitFor(() => expect(lastFrame()).toContain('Looking at this host...'));
+    await vi.waitFor(() => expect(probing()).toBe(2));
     await vi.waitFor(() => expect(lastFrame()).toContain('Checks'), { timeout: 10_000 });
     unmount();
   });
