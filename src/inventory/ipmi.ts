@@ -83,7 +83,9 @@ export function parseGuid(text: string): string | undefined {
 export function classifyIpmitoolError(stderr: string): BmcError {
   const text = stderr.trim();
   const last = text.split('\n').filter((l) => !/^Loading IANA|^Running Get VSO|^Invalid completion code received: Invalid command|^Discovered IPMB/.test(l)).pop() ?? text;
-  if (/RAKP 2 HMAC is invalid|unauthorized name|invalid integrity check|insufficient resources for session|Activate Session error|Invalid user name|Unauthorized name/i.test(text))
+  // A BMC out of sessions is busy, not refusing: it must not be reported as a wrong password.
+  if (/insufficient resources for session/i.test(text)) return new BmcError('other', 'the BMC has no free session (busy); try again in a moment');
+  if (/RAKP 2 HMAC is invalid|unauthorized name|invalid integrity check|Activate Session error|Invalid user name|Unauthorized name/i.test(text))
     return new BmcError('refused', 'the BMC refused the user name or password');
   if (/Insufficient privilege|requested maximum privilege level/i.test(text))
     return new BmcError('refused', 'the user has not enough privilege on this BMC (administrator needed)');

@@ -28,6 +28,8 @@ describe('ipmitool output', () => {
     const tail = 'Error: Unable to establish IPMI v2 / RMCP+ session';
     expect(classifyIpmitoolError(`Loading IANA PEN Registry...\n> RAKP 2 HMAC is invalid\n${tail}`).kind).toBe('refused');
     expect(classifyIpmitoolError(`RAKP 2 message indicates an error : unauthorized name\n${tail}`).kind).toBe('refused');
+    // a busy BMC (no free session) is not a wrong password
+    expect(classifyIpmitoolError(`RAKP 2 message indicates an error : insufficient resources for session\n${tail}`)).toMatchObject({ kind: 'other', message: expect.stringContaining('busy') });
     expect(classifyIpmitoolError(`Get Auth Capabilities error\nError issuing Get Channel Authentication Capabilities request\n${tail}`).kind).toBe('unreachable');
     const other = classifyIpmitoolError('Running Get VSO Capabilities my_addr 0x20, transit 0, target 0x20\nInvalid completion code received: Invalid command\n Device not present (Invalid data field in request)');
     expect(other.kind).toBe('other');
