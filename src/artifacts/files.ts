@@ -142,7 +142,8 @@ function baremetalCsv(plan: Plan, secrets: SecretSource, catalog: Catalog): stri
       'IPMI',
     ];
   });
-  return csvStringify(rows);
+  // Quoted when spaces start or end a field: the importer keeps an unquoted field's text trimmed.
+  return csvStringify(rows, { quoted_match: /^\s|\s$/ });
 }
 
 function undercloudConf(plan: Plan): string {
