@@ -209,7 +209,9 @@ function issueToFindings(issue: Issue, path: Path, input: unknown, locate?: Loca
           : known.length
             ? `remove it; the fields here are: ${known.join(', ')}`
             : 'remove it';
-        return make('answers.unknown-key', at(keyPath, 'key'), `${pathToString(keyPath)} is not a known field${hint}`, fix);
+        // A key can be as long as the file: name it briefly.
+        const named = pathToString([...path, key.length > 40 ? `${key.slice(0, 40)}...` : key]);
+        return make('answers.unknown-key', at(keyPath, 'key'), `${named} is not a known field${hint}`, fix);
       });
     }
     case 'invalid_type': {
