@@ -86,6 +86,7 @@ describe('YAML alias bombs (15.3)', () => {
  * Runs `cloudseed validate` in a child process, stopped after a bound: a hang shows as a
  * killed child (the bound is a safety net, not something the test measures).
  */
+const CHILD_BOUND_MS = 60_000;
 async function validateInChild(file: string) {
   const runner = write(
     'run.mts',
@@ -93,7 +94,7 @@ async function validateInChild(file: string) {
 const code = await runCli(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), env: {}, interactive: false, signal: new AbortController().signal });
 process.exitCode = code;\n`,
   );
-  return execa(process.execPath, ['--import', 'tsx', runner, 'validate', file], { reject: false, timeout: 20_000, cwd: resolve('.'), stdin: 'ignore' });
+  return execa(process.execPath, ['--import', 'tsx', runner, 'validate', file], { reject: false, timeout: CHILD_BOUND_MS, cwd: resolve('.'), stdin: 'ignore' });
 }
 
 describe('passwordFile that is not a regular file (15.4)', () => {
@@ -104,7 +105,7 @@ describe('passwordFile that is not a regular file (15.4)', () => {
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/zero\.yaml:6:\d+: nodes\[0\]\.bmc\.passwordFile: cannot read \/dev\/zero: it is a device, not a regular file/);
-  });
+  }, CHILD_BOUND_MS + 30_000);
 
   it('a FIFO nobody writes: a finding saying it is a FIFO, at once', async () => {
     const fifo = join(dir, 'secret.fifo');
@@ -113,14 +114,14 @@ describe('passwordFile that is not a regular file (15.4)', () => {
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/nodes\[0\]\.bmc\.passwordFile: cannot read .*secret\.fifo: it is a FIFO \(named pipe\), not a regular file/);
-  });
+  }, CHILD_BOUND_MS + 30_000);
 
   it('the answers file itself may not be a device either: exit 2 with the reason', async () => {
     const r = await validateInChild('/dev/zero');
     expect(r.timedOut).toBe(false);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toBe('cloudseed: /dev/zero: cannot read: it is a device, not a regular file');
-  });
+  }, CHILD_BOUND_MS + 30_000);
 
   it('a password file far bigger than a password is refused, not read whole', () => {
     const big = write('big-password', 'x'.repeat(100_000));
