@@ -80,28 +80,32 @@ export function withoutBom(text: string): string {
 
 /**
  * The document as plain data. An alias bomb ("billion laughs": aliases of aliases growing
- * exponentially) stops at the yaml library's alias budget: where the first alias of an
- * alias-holding anchor is, instead of an exception.
+ * exponentially) stops at the yaml library's alias budget, and an alias without its anchor is
+ * named: where, instead of an exception.
  */
 export function yamlData(doc: Document): { value: unknown } | { offset: number; message: string; fix: string } {
   try {
     return { value: doc.toJS({ maxAliasCount: 100 }) };
   } catch (e) {
     if (!(e instanceof ReferenceError) || !/alias/i.test(e.message)) throw e;
-    let offset = 0;
-    let found = false;
+    let unresolved: { offset: number; name: string } | undefined;
+    let amplifier: number | undefined;
     visit(doc, {
       Alias(_, alias) {
         const target = alias.resolve(doc);
+        if (!target) {
+          unresolved = { offset: alias.range?.[0] ?? 0, name: alias.source };
+          return visit.BREAK;
+        }
         let nested = false;
-        if (target) visit(target, { Alias: () => ((nested = true), visit.BREAK) });
-        if (nested || !found) offset = alias.range?.[0] ?? 0;
-        found = true;
-        return nested ? visit.BREAK : undefined;
+        visit(target, { Alias: () => ((nested = true), visit.BREAK) });
+        if (nested && amplifier === undefined) amplifier = alias.range?.[0] ?? 0;
       },
     });
+    if (unresolved)
+      return { offset: unresolved.offset, message: `the alias *${unresolved.name} has no anchor &${unresolved.name} before it`, fix: `write &${unresolved.name} on the value it repeats, above this line, or write the value out` };
     return {
-      offset,
+      offset: amplifier ?? 0,
       message: 'too many aliases: this file repeats aliases of aliases (*name) until it would grow beyond any size',
       fix: 'write the values out instead of repeating aliases of aliases (*name)',
     };
