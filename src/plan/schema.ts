@@ -73,8 +73,12 @@ const imageSource = z
 
 export const BmcSchema = z.strictObject({
   type: z.enum(['ipmi', 'redfish']).default('ipmi'),
-  /** Host name or IP address of the BMC. */
-  address: host,
+  /** Host name or IP address of the BMC (the rule set says when it is neither: screens keep what was typed). */
+  address: z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^(?!-)[^\s\u0000-\u001f\u007f]+$/, 'an address without spaces, not starting with "-"'),
   /** 623 for IPMI, 443 for Redfish when absent. */
   port: port.optional(),
   user: bmcUser,

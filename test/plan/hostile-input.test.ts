@@ -52,7 +52,6 @@ describe('option injection through the answers file (15.1)', () => {
     ['seed.ironic.url', 'seed:\n  mode: adopt\n  ironic: { url: "-K/etc/passwd" }\n'],
     ['nodes[0].bmc.user', 'nodes:\n  - { name: n1, bmc: { address: 127.0.0.1, user: "-Uevil", password: pw } }\n'],
     ['nodes[0].bmc.address', 'nodes:\n  - { name: n1, bmc: { address: "-Hevil", user: admin, password: pw } }\n'],
-    ['nodes[0].bmc.address', 'nodes:\n  - { name: n1, bmc: { address: "evil.example/x?", user: admin, password: pw } }\n'],
     ['nodes[0].bmc.passwordFile', 'nodes:\n  - { name: n1, bmc: { address: 127.0.0.1, user: admin, passwordFile: "-rf" } }\n'],
   ])('%s with a hostile value is a finding at its place', (field, yaml) => {
     const { findings, plan } = parseAnswersText(`version: 1\ndriver: real\n${yaml}`, 'a.yaml');
