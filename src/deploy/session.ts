@@ -3,6 +3,7 @@
 // and the progress store, wired together and torn down together.
 import { setFlagsFromString } from 'node:v8';
 import type { Plan } from '../plan/schema.js';
+import { recordDeployed } from '../store/deployed.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import { realClock } from './clock.js';
 import { compile } from './compile.js';
@@ -109,12 +110,18 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
         for (const sink of sinks) sink(e);
       },
     });
-    const result = run.result.finally(() => {
-      journal.close();
-      writer.close();
-      lock.release();
-      store.flush();
-    });
+    // A finished deployment is what day-two commands compare an edited plan with.
+    const result = run.result
+      .then((state) => {
+        if (state === 'done') recordDeployed(opts.stateDir, opts.plan);
+        return state;
+      })
+      .finally(() => {
+        journal.close();
+        writer.close();
+        lock.release();
+        store.flush();
+      });
     return { deployment, run, store, driver, resumed, notes, logPath, journalPath: journalPath(opts.stateDir), result };
   } catch (e) {
     lock.release();
