@@ -18,6 +18,9 @@ import { loadAnswers, readSecret, saveAnswers } from '../plan/answers.js';
 import { formatFinding, hasErrors, type Finding } from '../plan/findings.js';
 import { emptyPlan, type Node, type Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
+import { diffLines, unchanged } from '../plan/diff.js';
+import { replan, scaleOutLine, type Replan } from '../plan/scale-out.js';
+import { readDeployed } from '../store/deployed.js';
 import { autoAssign } from './assign.js';
 import { describeLines, describePlan } from './describe.js';
 
@@ -49,6 +52,19 @@ function shellWord(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The change from the cloud deployed from this state dir, when one is recorded. */
+function deployedChange(ctx: CommandContext, plan: Plan): { deployedAt: string; replan: Replan; lines: string[] } | undefined {
+  const deployed = readDeployed(ctx.stateDir);
+  if (!('record' in deployed)) return undefined;
+  const r = replan(deployed.record.plan, plan);
+  const steps = scaleOutLine(r);
+  return { deployedAt: deployed.record.deployedAt, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
+}
+
+function changeJson(change: NonNullable<ReturnType<typeof deployedChange>>) {
+  return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id) };
+}
+
 const planUsage = 'cloudseed plan FILE [--json]';
 const planCommand: Command = {
   name: 'plan',
@@ -61,8 +77,15 @@ const planCommand: Command = {
     const description = describePlan(plan, { findings });
     // The real driver runs tools: list each command it will run (no secrets on them).
     const commands = plan.driver === 'real' && !hasErrors(findings) ? commandsFor(plan, ctx.stateDir) : [];
-    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}) }, null, 2));
+    // A cloud is deployed from this state dir: first what the file changes in it.
+    const change = deployedChange(ctx, plan);
+    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change) } : {}) }, null, 2));
     else {
+      if (change) {
+        ctx.out(`change from the cloud deployed at ${change.deployedAt} (state in ${ctx.stateDir}):`);
+        for (const line of change.lines) ctx.out(`  ${line}`);
+        ctx.out('');
+      }
       for (const line of describeLines(description)) ctx.out(line);
       if (commands.length) {
         ctx.out('');
@@ -104,6 +127,37 @@ const exportCommand: Command = {
       for (const f of findings) ctx.err(formatFinding(f));
     }
     return 0;
+  },
+};
+
+const addUsage = 'cloudseed add FILE [--json]';
+const addCommand: Command = {
+  name: 'add',
+  summary: 'say what an edited answers file adds to the deployed cloud; refuses what a scale-out cannot do',
+  usage: addUsage,
+  options: {},
+  async run(ctx) {
+    const file = fileArg(ctx, addUsage);
+    const { plan, findings } = loadPlan(ctx, file);
+    if (hasErrors(findings)) {
+      reportFindings(ctx, findings);
+      throw new CliError(`${file} has error findings: fix them first (cloudseed validate ${file})`, 1);
+    }
+    const change = deployedChange(ctx, plan);
+    if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
+    const { replan: r } = change;
+    const nothing = unchanged(r.diff);
+    if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change) }, null, 2));
+    else for (const line of change.lines) ctx.out(line);
+    if (nothing) return 0;
+    if (r.beyond.length) {
+      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'} yet, so nothing was changed:`);
+      for (const b of r.beyond) ctx.err(`  ${b}`);
+      ctx.err(`put them back as deployed in ${file} to add servers only`);
+      return 1;
+    }
+    ctx.err('running a scale-out is not built yet (issue 13): nothing was changed');
+    return 1;
   },
 };
 
@@ -242,4 +296,4 @@ const initCommand: Command = {
   },
 };
 
-export const commands: Command[] = [initCommand, planCommand, exportCommand];
+export const commands: Command[] = [initCommand, planCommand, addCommand, exportCommand];
