@@ -10,7 +10,7 @@ import { StateStore } from '../store/state.js';
 import { backupSources, writeBackup } from './backup.js';
 import { FILE_KINDS } from './manifest.js';
 import { fetchBackup, parsePlace, pushBackup } from './remote.js';
-import { restoreBackup } from './restore.js';
+import { RESTORE_PARTS, restoreBackup, type RestorePart } from './restore.js';
 
 const sshOptions = { 'ssh-port': { type: 'string' }, 'ssh-identity': { type: 'string' } } as const;
 
@@ -76,22 +76,32 @@ const backupCommand: Command = {
   },
 };
 
-const restoreUsage = 'cloudseed restore BACKUP|USER@HOST:/BACKUP [--replace] [--ssh-port N] [--ssh-identity FILE] [--json]';
+/** `--only seed,undercloud` → the parts to restore. */
+function parseOnly(value: unknown): Set<RestorePart> | undefined {
+  if (value === undefined) return undefined;
+  const parts = String(value).split(',').map((p) => p.trim()).filter(Boolean);
+  const wrong = parts.filter((p) => !(RESTORE_PARTS as readonly string[]).includes(p));
+  if (typeof value !== 'string' || !parts.length || wrong.length) throw new UsageError(`--only takes some of ${RESTORE_PARTS.join(', ')} (comma-separated)${wrong.length ? `, not "${wrong.join(', ')}"` : ''}`);
+  return new Set(parts as RestorePart[]);
+}
+
+const restoreUsage = 'cloudseed restore BACKUP|USER@HOST:/BACKUP [--only state,answers,seed,undercloud] [--replace] [--ssh-port N] [--ssh-identity FILE] [--json]';
 const restoreCommand: Command = {
   name: 'restore',
   summary: 'restore the seed and undercloud state from a backup (checks every checksum first)',
   usage: restoreUsage,
-  options: { replace: { type: 'boolean' }, ...sshOptions },
+  options: { replace: { type: 'boolean' }, only: { type: 'string' }, ...sshOptions },
   async run(ctx) {
     const [from, ...extra] = ctx.args;
     if (!from) throw new UsageError(`name the backup folder: ${restoreUsage}`);
     if (extra.length) throw new UsageError(`one backup only (got ${ctx.args.join(' ')}): ${restoreUsage}`);
     const remote = parsePlace(from, sshFlags(ctx));
+    const only = parseOnly(ctx.flags.only);
     const held = lock(ctx, 'restoring a backup');
     let fetched: Awaited<ReturnType<typeof fetchBackup>> | undefined;
     try {
       if (remote) fetched = await fetchBackup(remote, ctx.signal);
-      const { manifest, files } = await restoreBackup({ dir: fetched?.dir ?? from, stateDir: ctx.stateDir, replace: ctx.flags.replace === true });
+      const { manifest, files } = await restoreBackup({ dir: fetched?.dir ?? from, stateDir: ctx.stateDir, replace: ctx.flags.replace === true, only });
       const restored = files.filter((f) => f.outcome === 'restored');
       if (ctx.json) ctx.out(JSON.stringify({ backup: from, stateDir: ctx.stateDir, files: files.map((f) => ({ path: f.entry.path, to: f.to, outcome: f.outcome, keptAs: f.keptAs })) }));
       else {

@@ -15,11 +15,22 @@ export interface Restored {
   keptAs?: string;
 }
 
+/** What can be restored on its own: cloudseed's files, the answers file, one Ironic's database. */
+export const RESTORE_PARTS = ['state', 'answers', 'seed', 'undercloud'] as const;
+export type RestorePart = (typeof RESTORE_PARTS)[number];
+
+export function partOf(entry: FileEntry): RestorePart {
+  if (entry.kind === 'ironic-db') return entry.tier ?? 'seed';
+  return entry.kind === 'answers' ? 'answers' : 'state';
+}
+
 export interface RestoreOptions {
   dir: string;
   stateDir: string;
   /** Restore over present files that differ (each is kept aside first). */
   replace?: boolean;
+  /** Only these parts (all when absent): one Ironic lost, the other still running. */
+  only?: ReadonlySet<RestorePart>;
   now?: Date;
   /** Whether an Ironic answers at `url` (a running one must not have its database replaced). */
   ironicRunning?: (url: string) => Promise<boolean>;
@@ -64,8 +75,10 @@ export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: M
   if (!manifest || problems.length) {
     throw new CliError(`the backup ${opts.dir} is damaged, nothing was restored:\n  ${problems.join('\n  ')}\nrestore from another backup`, 1);
   }
+  const chosen = manifest.files.filter((f) => !opts.only || opts.only.has(partOf(f)));
+  if (!chosen.length) throw new CliError(`the backup ${opts.dir} holds nothing of ${[...(opts.only ?? [])].join(', ')}; it holds ${[...new Set(manifest.files.map(partOf))].join(', ')}`, 1);
   const plan = await Promise.all(
-    manifest.files.map(async (entry) => {
+    chosen.map(async (entry) => {
       const to = target(entry, opts.stateDir);
       const present = existsSync(to) ? await sha256File(to) : undefined;
       return { entry, to, present };

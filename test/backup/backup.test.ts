@@ -109,6 +109,8 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     expect(refused.err.join('\n')).toContain('add --replace');
     expect(readFileSync(join(dir, 'overcloudrc'), 'utf8')).toBe('export OS_PASSWORD=changed\n');
 
+    const noIronic = await cli(['restore', backup, '--only', 'seed', '--state-dir', dir]);
+    expect(noIronic.err[0]).toContain(`the backup ${backup} holds nothing of seed; it holds state`);
     const replaced = await cli(['restore', backup, '--replace', '--state-dir', dir]);
     expect(replaced.code).toBe(0);
     expect(readFileSync(join(dir, 'overcloudrc'), 'utf8')).toContain('OS_AUTH_URL');
@@ -144,5 +146,6 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     expect(empty.err[0]).toContain('nothing to back up in');
     expect((await cli(['backup', '--to', 'vault:srv/backups', '--state-dir', stateDir()])).err[0]).toContain('must be an absolute path');
     expect((await cli(['restore', '--state-dir', stateDir()])).err[0]).toContain('name the backup folder');
+    expect((await cli(['restore', '/x', '--only', 'seed,overcloud', '--state-dir', stateDir()])).err[0]).toContain('--only takes some of state, answers, seed, undercloud (comma-separated), not "overcloud"');
   });
 });
