@@ -8,22 +8,7 @@ import { planForLab } from '../src/deploy/lab-plan.js';
 import { parseAnswersText } from '../src/plan/answers.js';
 import type { Node, Plan } from '../src/plan/schema.js';
 import { replan, scaleOutLine, type Replan } from '../src/plan/scale-out.js';
-
-/** Best of `runs` after a warm-up: wall time, and this process's CPU time. */
-function time(runs: number, work: () => void): { wall: number; cpu: number } {
-  work();
-  let wall = Infinity;
-  let cpu = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    work();
-    wall = Math.min(wall, performance.now() - t);
-    const d = process.cpuUsage(c);
-    cpu = Math.min(cpu, (d.user + d.system) / 1000);
-  }
-  return { wall, cpu };
-}
+import { time } from './measure.js';
 
 const deployed = planForLab('datacenter');
 const like = deployed.nodes.find((n) => n.role === 'Compute')!;
