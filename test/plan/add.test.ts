@@ -72,4 +72,20 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     expect(r.code).toBe(1);
     expect(r.err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`);
   });
+
+  it('replace SERVER plans the replacement from the deployed cloud: the spare, quorum, the work; it runs nothing yet', async () => {
+    const spare = { ...withComputes(1).nodes.at(-1)!, role: undefined, roleSource: undefined };
+    const dir = stateDir();
+    recordDeployed(dir, { ...deployed, nodes: [...deployed.nodes, spare] });
+    const r = await runCaptured(['replace', 'node-02', '--state-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/^node-02 \(Controller, failed\) would be replaced by rack2-1: the smallest unused server that fits Controller \(/);
+    expect(r.out[1]).toBe("node-02 is the only controller: the cloud's APIs are down until the spare is deployed");
+    expect(r.out[2]).toBe("  1. put node-02 in maintenance in the undercloud's Ironic");
+    expect(r.err).toEqual(['running a replacement is not built yet (issue 13): nothing was changed']);
+    const none = await runCaptured(['replace', 'node-03', '--spare', 'node-04', '--state-dir', dir]);
+    expect(none.err[0]).toBe('cloudseed: node-04 is not a spare: it is already Compute');
+    const empty = stateDir();
+    expect((await runCaptured(['replace', 'node-03', '--state-dir', empty])).err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty} (a deployment records it when it finishes): there is no deployed server to replace`);
+  });
 });
