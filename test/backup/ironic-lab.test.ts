@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IronicClient } from '../../src/ironic/client.js';
 import { runCaptured } from '../cli/capture.js';
 import { deploy, ironicNodes, planFor } from '../deploy/real/lab-helpers.js';
-import { startIronic, startIronicLab, testBmcNet, type IronicInstance, type IronicLab } from '../lab/ironic-lab.js';
+import { startIronic, startIronicLab, type IronicInstance, type IronicLab } from '../lab/ironic-lab.js';
+import { labNet } from '../lab/test-net.js';
 
 let lab: IronicLab;
 let restarted: IronicInstance | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'cs-backup-lab-'));
 
 beforeAll(async () => {
-  lab = await startIronicLab({ servers: 2, seedPort: 0, undercloudPort: 0, bmcNet: testBmcNet() });
+  lab = await startIronicLab({ servers: 2, seedPort: 0, undercloudPort: 0, bmcNet: labNet(60) });
 }, 120_000);
 
 afterAll(async () => {
