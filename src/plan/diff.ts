@@ -107,7 +107,6 @@ function tierChanges(deployed: Plan, edited: Plan): TierChange[] {
     { field: 'undercloud.images', what: "the undercloud's boot images", tier: 'undercloud', get: (p) => p.undercloud.images },
     { field: 'roles.undercloud.placement', what: "the undercloud's placement", tier: 'undercloud', get: (p) => p.roles.undercloud.placement },
     { field: 'roles.undercloud.node', what: "the undercloud's server", tier: 'undercloud', get: (p) => p.roles.undercloud.node },
-    { field: 'name', what: "the cloud's name", tier: 'overcloud', get: (p) => p.name },
     { field: 'roles.allInOne', what: 'controller and compute on one server', tier: 'overcloud', get: (p) => p.roles.allInOne },
   ];
   return fields.filter((f) => changed(f.get(deployed), f.get(edited))).map((f) => ({ field: f.field, what: f.what, tier: f.tier, from: show(f.get(deployed)), to: show(f.get(edited)) }));

@@ -53,16 +53,29 @@ function shellWord(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The change from the cloud deployed from this state dir, when one is recorded. */
-function deployedChange(ctx: CommandContext, plan: Plan): { deployedAt: string; replan: Replan; lines: string[] } | undefined {
+interface DeployedChange {
+  deployedAt: string;
+  replan: Replan;
+  lines: string[];
+}
+
+/**
+ * The change from the cloud deployed from this state dir, when one is recorded. A plan of
+ * another name is another cloud, as a deployment treats it (it keeps that cloud's journal
+ * aside): `other` says so instead of listing every server as a change.
+ */
+function deployedChange(ctx: CommandContext, plan: Plan): DeployedChange | { other: string } | undefined {
   const deployed = readDeployed(ctx.stateDir);
   if (!('record' in deployed)) return undefined;
+  const name = deployed.record.plan.name;
+  if (name !== plan.name) return { other: `the cloud deployed from ${ctx.stateDir} is "${name}", this file describes "${plan.name}"` };
   const r = replan(deployed.record.plan, plan);
   const steps = scaleOutLine(r);
   return { deployedAt: deployed.record.deployedAt, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
 }
 
-function changeJson(change: NonNullable<ReturnType<typeof deployedChange>>) {
+function changeJson(change: DeployedChange | { other: string }) {
+  if ('other' in change) return { other: change.other };
   return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id) };
 }
 
@@ -82,7 +95,8 @@ const planCommand: Command = {
     const change = deployedChange(ctx, plan);
     if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change) } : {}) }, null, 2));
     else {
-      if (change) {
+      if (change && 'other' in change) ctx.out(`note: ${change.other}: planned as a new cloud`);
+      else if (change) {
         ctx.out(`change from the cloud deployed at ${change.deployedAt} (state in ${ctx.stateDir}):`);
         for (const line of change.lines) ctx.out(`  ${line}`);
         ctx.out('');
@@ -146,6 +160,7 @@ const addCommand: Command = {
     }
     const change = deployedChange(ctx, plan);
     if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
+    if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
     const { replan: r } = change;
     const nothing = unchanged(r.diff);
     if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change) }, null, 2));

@@ -65,6 +65,16 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     expect(none.out).toEqual(['nothing changes: the answers file describes the deployed cloud']);
   });
 
+  it('a file of another cloud is planned as a new cloud, and add refuses it', async () => {
+    const { dir, file } = setUp({ ...withComputes(1), name: 'other' });
+    const plan = await runCaptured(['plan', file, '--state-dir', dir]);
+    expect(plan.out[0]).toBe(`note: the cloud deployed from ${dir} is "overcloud", this file describes "other": planned as a new cloud`);
+    expect(plan.out.join('\n')).not.toContain('will be enrolled');
+    const add = await runCaptured(['add', file, '--state-dir', dir]);
+    expect(add.code).toBe(1);
+    expect(add.err[0]).toContain("this file describes \"other\": add works on that cloud's own answers file");
+  });
+
   it('add without a deployed cloud says where it looked and what to do', async () => {
     const { file } = setUp(deployed);
     const empty = stateDir();

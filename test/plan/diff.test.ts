@@ -95,10 +95,9 @@ describe('the difference between the deployed cloud and an edited answers file',
   });
 
   it('orders tier changes seed first and says the isolated networks by name', () => {
-    const edited = edit((p) => ({ ...p, name: 'prod', driver: 'real', network: { ...p.network, dns: ['9.9.9.9'], isolated: { Storage: { enabled: true, cidr: '172.16.1.0/24' } } } }));
+    const edited = edit((p) => ({ ...p, driver: 'real', network: { ...p.network, dns: ['9.9.9.9'], isolated: { Storage: { enabled: true, cidr: '172.16.1.0/24' } } } }));
     expect(diffLines(diffPlans(deployed, edited))).toEqual([
       'the driver changes (sim -> real): the seed, the undercloud and the overcloud must be deployed again',
-      "the cloud's name changes (overcloud -> prod): the overcloud must be deployed again",
       'the DNS server list changes ((none) -> 9.9.9.9): the overcloud must be deployed again',
       "the Storage network's enabled changes ((none) -> true): the overcloud must be deployed again",
       "the Storage network's cidr changes ((none) -> 172.16.1.0/24): the overcloud must be deployed again",
