@@ -6,7 +6,7 @@
 // disk images (rebuilt by a deployment).
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { CliError } from '../command.js';
 import type { Plan } from '../plan/schema.js';
@@ -31,9 +31,9 @@ const TIERS = ['seed', 'undercloud'] as const;
 /** Files under `dir`, recursively, as paths relative to it (none when it does not exist). */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
+  // Names, not Dirents: Dirent.parentPath needs Node 20.12, cloudseed runs from 20.5.
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
     .sort();
 }
 

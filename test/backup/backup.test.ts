@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -32,8 +32,10 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     const statusBefore = (await cli(['status', '--state-dir', dir])).out;
     const rcBefore = readFileSync(join(dir, 'overcloudrc'), 'utf8');
 
-    // As the wizard leaves it: the plan and the screen reached.
+    // As the wizard leaves it: the plan and the screen reached; and the files the real driver exports.
     StateStore.open(dir).savePlan(labPlan('two-machine'), 'deploy');
+    mkdirSync(join(dir, 'export'));
+    writeFileSync(join(dir, 'export', 'undercloud.conf'), '[DEFAULT]\nlocal_ip = 192.168.24.1/24\n');
     const to = stateDir();
     const b = await cli(['backup', '--to', to, '--answers', answers, '--state-dir', dir]);
     expect(b.code).toBe(0);
@@ -43,6 +45,7 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     expect(b.out.join('\n')).toContain('state/deployed.json  the deployed plan');
     expect(b.out.join('\n')).toContain("state/overcloudrc  the overcloud's admin credentials");
     expect(b.out.join('\n')).toContain('answers/answers.yaml  the answers file');
+    expect(b.out.join('\n')).toContain('state/export/undercloud.conf  an exported TripleO file');
     // Everything in it may hold a secret.
     for (const f of listing(where).filter((f) => statSync(join(where, f)).isFile())) expect(statSync(join(where, f)).mode & 0o077, f).toBe(0);
     // The checksums are those sha256sum checks by hand.
@@ -61,6 +64,7 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     expect(readFileSync(join(dir, 'overcloudrc'), 'utf8')).toBe(rcBefore);
     expect(statSync(join(dir, 'overcloudrc')).mode & 0o777).toBe(0o600);
     expect(existsSync(answers)).toBe(true);
+    expect(readFileSync(join(dir, 'export', 'undercloud.conf'), 'utf8')).toContain('local_ip = 192.168.24.1/24');
     // The restored cloud is the deployed one: its own answers file changes nothing.
     const plan = await cli(['plan', answers, '--state-dir', dir]);
     expect(plan.out[0]).toMatch(/^change from the cloud deployed at .* \(state in /);
