@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { execa } from 'execa';
 import { CliError } from '../command.js';
+import { secretFiles } from '../plan/answers.js';
 import type { Plan } from '../plan/schema.js';
 import { DEPLOYED_FILE } from '../store/deployed.js';
 import { STATE_FILE } from '../store/paths.js';
@@ -52,6 +53,9 @@ export function backupSources(stateDir: string, plan: Plan | undefined, answersF
     const from = resolve(answersFile);
     sources.push({ kind: 'answers', from, path: `answers/${basename(from)}`, where: 'host', restoreTo: from });
   }
+  // BMC password and Ironic credential files live outside the state dir; without them the plan cannot reach a server.
+  const secrets = [...new Set(plan ? secretFiles(plan).map((r) => r.file) : [])];
+  secrets.forEach((file, i) => sources.push({ kind: 'secret', from: file, path: `secrets/${i + 1}-${basename(file)}`, where: 'host', restoreTo: file }));
   for (const tier of TIERS) {
     const ironic = plan?.[tier].ironic;
     if (!ironic?.database) continue;

@@ -17,6 +17,7 @@ export const FILE_KINDS = {
   answers: 'the answers file',
   export: 'an exported TripleO file',
   credentials: "the overcloud's admin credentials",
+  secret: 'a password file the plan names',
   'ironic-db': "an Ironic's database",
 } as const;
 export type FileKind = keyof typeof FILE_KINDS;

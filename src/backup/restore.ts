@@ -15,13 +15,13 @@ export interface Restored {
   keptAs?: string;
 }
 
-/** What can be restored on its own: cloudseed's files, the answers file, one Ironic's database. */
+/** What can be restored on its own: cloudseed's files, the answers file (with the password files it names), one Ironic's database. */
 export const RESTORE_PARTS = ['state', 'answers', 'seed', 'undercloud'] as const;
 export type RestorePart = (typeof RESTORE_PARTS)[number];
 
 export function partOf(entry: FileEntry): RestorePart {
   if (entry.kind === 'ironic-db') return entry.tier ?? 'seed';
-  return entry.kind === 'answers' ? 'answers' : 'state';
+  return entry.kind === 'answers' || entry.kind === 'secret' ? 'answers' : 'state';
 }
 
 export interface RestoreOptions {

@@ -143,6 +143,24 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     expect(existsSync(`${db}-journal`)).toBe(false);
   });
 
+  it('keeps the password files the plan names, and puts them back private', async () => {
+    const dir = stateDir();
+    const secret = join(stateDir(), 'bmc-password');
+    writeFileSync(secret, 'hunter2\n', { mode: 0o600 });
+    const plan = labPlan('two-machine');
+    const withFile = { ...plan, nodes: plan.nodes.map((n) => ({ ...n, bmc: { type: n.bmc.type, address: n.bmc.address, user: n.bmc.user, passwordFile: secret } })) };
+    const sources = backupSources(dir, withFile);
+    expect(sources.map((s) => [s.kind, s.path, s.restoreTo])).toEqual([['secret', 'secrets/1-bmc-password', secret]]);
+    const { dir: backup } = await writeBackup({ parent: stateDir(), sources, stateDir: dir });
+    rmSync(secret);
+    const r = await cli(['restore', backup, '--only', 'answers', '--state-dir', dir]);
+    expect(r.out[0]).toBe(`  restored  ${secret}  a password file the plan names`);
+    expect(readFileSync(secret, 'utf8')).toBe('hunter2\n');
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
+    // The secret itself is never printed.
+    expect([...r.out, ...r.err].join('\n')).not.toContain('hunter2');
+  });
+
   it('says what is wrong with its arguments', async () => {
     expect((await cli(['backup', '--state-dir', stateDir()])).err[0]).toContain('say where the backup goes with --to');
     const empty = await cli(['backup', '--to', stateDir(), '--state-dir', stateDir()]);
