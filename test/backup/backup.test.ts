@@ -155,6 +155,8 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     rmSync(secret);
     const r = await cli(['restore', backup, '--only', 'answers', '--state-dir', dir]);
     expect(r.out[0]).toBe(`  restored  ${secret}  a password file the plan names`);
+    const again = await cli(['restore', backup, '--only', 'answers', '--json', '--state-dir', dir]);
+    expect(JSON.parse(again.out[0]).files).toEqual([{ path: 'secrets/1-bmc-password', to: secret, outcome: 'unchanged' }]);
     expect(readFileSync(secret, 'utf8')).toBe('hunter2\n');
     expect(statSync(secret).mode & 0o777).toBe(0o600);
     // The secret itself is never printed.
