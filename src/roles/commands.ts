@@ -48,6 +48,16 @@ function loadPlan(ctx: CommandContext, file: string) {
   return { plan: loaded.plan, findings: loaded.findings };
 }
 
+/** Loads an answers file that must have no error findings before `doing` ("exporting"). */
+function loadPlanWithoutErrors(ctx: CommandContext, file: string, doing: string) {
+  const loaded = loadPlan(ctx, file);
+  if (hasErrors(loaded.findings)) {
+    reportFindings(ctx, loaded.findings);
+    throw new CliError(`${file} has error findings: fix them before ${doing} (cloudseed validate ${file})`, 1);
+  }
+  return loaded;
+}
+
 /** An argument as a person would type it (quoted when it holds spaces or quotes). */
 function shellWord(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
@@ -122,11 +132,7 @@ const exportCommand: Command = {
     const file = fileArg(ctx, exportUsage);
     const out = ctx.flags.out;
     if (typeof out !== 'string' || !out) throw new UsageError(`say where to write the files with --out DIR: ${exportUsage}`);
-    const { plan, findings } = loadPlan(ctx, file);
-    if (hasErrors(findings)) {
-      reportFindings(ctx, findings);
-      throw new CliError(`${file} has error findings: fix them before exporting (cloudseed validate ${file})`, 1);
-    }
+    const { plan, findings } = loadPlanWithoutErrors(ctx, file, 'exporting');
     let written: Written[];
     try {
       written = writeArtifacts(plan, resolve(out));
@@ -153,11 +159,7 @@ const addCommand: Command = {
   options: {},
   async run(ctx) {
     const file = fileArg(ctx, addUsage);
-    const { plan, findings } = loadPlan(ctx, file);
-    if (hasErrors(findings)) {
-      reportFindings(ctx, findings);
-      throw new CliError(`${file} has error findings: fix them first (cloudseed validate ${file})`, 1);
-    }
+    const { plan } = loadPlanWithoutErrors(ctx, file, 'adding servers');
     const change = deployedChange(ctx, plan);
     if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
     if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
