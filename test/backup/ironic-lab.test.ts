@@ -16,7 +16,7 @@ let restarted: IronicInstance | undefined;
 const scratch = mkdtempSync(join(tmpdir(), 'cs-backup-lab-'));
 
 beforeAll(async () => {
-  lab = await startIronicLab({ servers: 2, seedPort: 0, undercloudPort: 0, bmcNet: labNet(60) });
+  lab = await startIronicLab({ servers: 2, seedPort: 0, undercloudPort: 0, bmcNet: labNet(60), dir: join(scratch, 'lab') });
 }, 120_000);
 
 afterAll(async () => {
