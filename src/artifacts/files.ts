@@ -147,3 +147,18 @@ function nodeInfo(plan: Plan, catalog: Catalog): unknown {
   }
   return { parameter_defaults: params };
 }
+
+/** The files `openstack overcloud deploy` reads, in the order of its -r, -n and -e options (later -e files win). */
+const DEPLOY_ENVIRONMENTS: readonly ArtifactName[] = ['node-info.yaml', 'network-isolation.yaml', 'network-environment.yaml', 'ips-from-pool-all.yaml', 'fixed-ip-vips.yaml'];
+
+/**
+ * What the real driver passes to `openstack overcloud deploy` (files in the working
+ * directory) and the files to copy there first: the environments above plus the NIC
+ * configs that network-environment.yaml names.
+ */
+export function overcloudDeployFiles(): { files: ArtifactName[]; args: string[] } {
+  return {
+    files: ['roles_data.yaml', 'network_data.yaml', ...DEPLOY_ENVIRONMENTS, ...Object.values(NIC_CONFIG_FILES)],
+    args: ['-r', 'roles_data.yaml', '-n', 'network_data.yaml', ...DEPLOY_ENVIRONMENTS.flatMap((f) => ['-e', f])],
+  };
+}
