@@ -3,6 +3,7 @@ import { parse as iniParse } from 'ini';
 import { describe, expect, it } from 'vitest';
 import { parse as yamlParse } from 'yaml';
 import { buildArtifacts, MASKED, type Artifact, type ArtifactName } from '../../src/artifacts/files.js';
+import { parseBaremetalCsv } from '../../src/inventory/nodes-file.js';
 import { allocate } from '../../src/network/allocate.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { autoAssign } from '../../src/roles/assign.js';
@@ -124,6 +125,10 @@ describe('TripleO and Helion files', () => {
     ]);
     const n6 = p.nodes.find((n) => n.name === 'node-06')!;
     expect(rows[7]).toEqual([n6.macs[0], 'admin', 'calvin', '10.20.0.6', '40', '393216', '1920', 'OvercloudCompute', 'IPMI']);
+    // and it reads back as the same servers
+    const back = parseBaremetalCsv(csv.content, 'baremetal.csv');
+    expect(back.findings).toEqual([]);
+    expect(back.nodes.map((n) => [n.bmc.address, n.macs[0], n.role])).toEqual(rows.map((r) => [r[3], r[0], p.nodes.find((x) => x.bmc.address === r[3])!.role]));
     // a smallest server that is larger in one dimension than another server: Helion would size that one wrong
     p.nodes[6] = { ...p.nodes[6], discovered: { ...p.nodes[6].discovered, cpu: 64, diskGiB: 200 } };
     const refused = buildArtifacts(p, { secrets: inline }).find((f) => f.name === 'baremetal.csv')!;
