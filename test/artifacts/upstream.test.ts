@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as csvParse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { parse as yamlParse } from 'yaml';
+import { assetPath } from '../../src/assets.js';
 import { buildArtifacts, overcloudDeployFiles, type Artifact, type ArtifactName } from '../../src/artifacts/files.js';
 import { NIC_CONFIG_FILES } from '../../src/artifacts/network.js';
 import { hostFactsFromLab } from '../../src/inventory/probe.js';
@@ -192,6 +193,14 @@ describe.each(PLANS)('%s: the exported files pass upstream checks', (_name, make
     }
     expect(rows[0][7]).toBe('Undercloud');
     for (const r of rows.slice(2)) for (const i of [4, 5, 6]) expect(Number(r[i])).toBeGreaterThanOrEqual(Number(rows[1][i]));
+  });
+});
+
+describe("the role data shipped in assets/tripleo/roles.yaml", () => {
+  it("is upstream's roles/<Role>.yaml, entry for entry (else: node scripts/tripleo-roles.mjs)", () => {
+    const shipped = (yamlParse(readFileSync(assetPath('tripleo', 'roles.yaml'), 'utf8')) as { roles: { name: string }[] }).roles;
+    expect(shipped.map((r) => r.name)).toEqual([...OVERCLOUD_ROLES]);
+    for (const role of shipped) expect(role).toEqual(upstreamRoleFile(role.name));
   });
 });
 

@@ -52,6 +52,8 @@ describe('the simulated lab BMCs', () => {
     expect(results.filter((r) => r.error).map((r) => r.name).sort()).toEqual(['node-05', 'node-06']);
     const inspected = applyInspection(nodes, results);
     expect(validateNodes(emptyPlan({ nodes: inspected })).map((f) => f.message)).toEqual(['node-04: the disk is 240 GiB, smaller than the 500 GiB declared']);
+    // the NIC it booted from, by name: the undercloud's local_interface when it is this server
+    expect(inspected[0].discovered?.pxeNic).toBe(lab.servers[0].nics.find((n) => n.pxe)?.name);
   });
 
   it('the real driver leaves IPMI inspection to Ironic, and says so', async () => {
