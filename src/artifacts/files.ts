@@ -94,7 +94,7 @@ export function buildArtifacts(plan: Plan, options: ArtifactOptions): Artifact[]
       return { ...csv, refused: csv.findings.length > 0 };
     },
     'undercloud.conf': () => undercloudConf(plan, net().allocation),
-    'roles_data.yaml': () => ({ content: yaml(rolesData(plan)) }),
+    'roles_data.yaml': () => ({ content: yaml(rolesData(plan)), notes: [`upstream's roles (tripleo-heat-templates roles/<Role>.yaml) for TripleO ${plan.options.tripleoRelease ?? 'wallaby'}`] }),
     'network_data.yaml': () => ({ content: yaml(networkData(plan, net())), findings: net().findings }),
     'node-info.yaml': () => ({ content: yaml(nodeInfo(plan, catalog)) }),
     'network-isolation.yaml': () => ({ content: yaml(networkIsolation(plan)) }),
