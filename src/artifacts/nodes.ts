@@ -31,7 +31,7 @@ export function instackenvFindings(plan: Plan): Finding[] {
           'export.no-pxe-mac',
           `${at(plan, n)}.macs`,
           `${n.name} has no PXE MAC: Ironic would not know the server when it boots from the network`,
-          `inspect ${n.name} first (Servers screen, or \`cloudseed discover\`), or type the MAC of the NIC it boots from`,
+          `inspect ${n.name} first (Servers screen: n inspects), or type the MAC of the NIC it boots from`,
           'servers',
         ),
       );
