@@ -13,7 +13,7 @@ export const NODE_FORM_LABELS: Record<NodeFormField, string> = {
   type: 'BMC type',
   address: 'BMC address',
   port: 'BMC port',
-  systemId: 'Redfish system',
+  systemId: 'Redfish id',
   user: 'BMC user',
   password: 'BMC password',
   macs: 'PXE MAC(s)',
