@@ -55,6 +55,12 @@ describe('Review: the plan per tier', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('2/16 instackenv.json (passwords masked)'));
     expect(lastFrame()).toContain('"pm_password": "********"');
     expect(lastFrame()).not.toContain('"pm_password": "password"');
+    // Helion's file for six servers: shown, and why the export would not write it
+    stdin.write(KEY.right);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3/16 baremetal.csv'));
+    expect(lastFrame()).toContain('baremetal.csv not written: Helion takes 7 to 100');
+    stdin.write(KEY.left);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/16 instackenv.json'));
     stdin.write('w');
     await vi.waitFor(() => expect(lastFrame()).toContain('wrote cloudseed-files/instackenv.json (mode 0600, with the passwords)'));
     const written = join(dir, 'cloudseed-files', 'instackenv.json');
