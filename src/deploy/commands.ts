@@ -13,9 +13,10 @@ import { StateStore } from '../store/state.js';
 import { virtualClock, type Clock } from './clock.js';
 import { compile, tierSteps } from './compile.js';
 import { FaultSpecError } from './drivers/sim/faults.js';
-import { readJournal } from './journal.js';
+import { journalPath, readJournal } from './journal.js';
 import { planForLab } from './lab-plan.js';
 import { startDeploy } from './session.js';
+import { pendingReruns, rerunLine } from './step-inputs.js';
 import { jsonSink, plainSink, createRedactor } from './sinks.js';
 import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
 import { TIERS } from './types.js';
@@ -183,7 +184,10 @@ const statusCommand: Command = {
       );
     } else {
       for (const line of statusLines(journal, liveHolder(ctx.stateDir))) ctx.out(line);
+      const again = pendingReruns(journal);
+      if (again.length) ctx.out(`to run again on resume, because their inputs changed: ${rerunLine(again, 10)}`);
     }
+    if (journal.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir)} is torn (a crash or a full disk while writing); it is skipped, and deploy resumes before it`);
     return 0;
   },
 };
