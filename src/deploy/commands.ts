@@ -63,8 +63,11 @@ export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
       throw e;
     }
   }
-  const saved = StateStore.open(ctx.stateDir).saved();
-  if (!saved) throw new UsageError('deploy needs an answers file or a lab: cloudseed deploy FILE | --lab NAME');
+  const store = StateStore.open(ctx.stateDir);
+  // A saved state set aside (corrupt): say where it went, before saying nothing was saved.
+  for (const f of store.notices) ctx.err(formatFinding(f));
+  const saved = store.saved();
+  if (!saved) throw new UsageError(`deploy needs an answers file or a lab: cloudseed deploy FILE | --lab NAME${store.notices.length ? ` (the plan saved in ${ctx.stateDir} could not be used; see above)` : ''}`);
   return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
 }
 

@@ -2,7 +2,9 @@
 // it: the lock, the journal (resumed when unfinished), the driver, the runner, the log file
 // and the progress store, wired together and torn down together.
 import { setFlagsFromString } from 'node:v8';
+import { CliError } from '../command.js';
 import type { Plan } from '../plan/schema.js';
+import { fsProblem } from '../store/fs-problem.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import { realClock } from './clock.js';
 import { compile } from './compile.js';
@@ -66,6 +68,8 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
   tuneHeapForLongRuns();
   const lock: Lock = acquireLock(opts.stateDir, `deploying ${opts.plan.name}`);
   const notes: string[] = [];
+  let journal: Journal | undefined;
+  let writer: BufferedWriter | undefined;
   try {
     let previous: JournalSummary = readJournal(opts.stateDir);
     const deployment = compile(opts.plan);
@@ -93,11 +97,16 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     if (lock.note) notes.push(lock.note);
     if (previous.torn) notes.push(`the last line of ${journalPath(opts.stateDir)} was torn (a crash or a full disk while writing); it was skipped and the deployment resumes before it`);
     const clock = opts.clock ?? realClock;
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes }));
-    const journal = Journal.open(opts.stateDir);
-    journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
+    // The files first: a state dir that cannot hold them stops the run before any driver starts.
+    journal = Journal.open(opts.stateDir);
     const logPath = logFilePath(opts.stateDir);
-    const writer = new BufferedWriter(logPath);
+    try {
+      writer = new BufferedWriter(logPath);
+    } catch (e) {
+      throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
+    }
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes }));
+    journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];
     const store = createProgressStore(deployment, {
@@ -125,13 +134,15 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       },
     });
     const result = run.result.finally(() => {
-      journal.close();
-      writer.close();
+      journal?.close();
+      writer?.close();
       lock.release();
       store.flush();
     });
     return { deployment, run, store, driver, resumed, reruns, notes, logPath, journalPath: journalPath(opts.stateDir), result };
   } catch (e) {
+    journal?.close();
+    writer?.close();
     lock.release();
     throw e;
   }
