@@ -23,12 +23,16 @@ import { TIERS } from './types.js';
 
 const EXIT_INTERRUPTED = 130;
 
+/** The sim's time scale, slowest and fastest: beyond them step timeouts overflow Node's timers or race the steps. */
+const SPEED_RANGE = [0.01, 10_000] as const;
+
 /** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
 function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
   if (value === undefined) return {};
   if (value === 'max') return { speed: 1, clock: virtualClock() };
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--speed takes a positive number or "max", not "${String(value)}"`);
+  const [slowest, fastest] = SPEED_RANGE;
+  if (typeof value !== 'string' || !(n >= slowest && n <= fastest)) throw new UsageError(`--speed takes a number from ${slowest} to ${fastest} (times real time), or "max", not "${String(value)}"`);
   return { speed: n };
 }
 
@@ -71,18 +75,23 @@ export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
   return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
 }
 
-async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise<boolean> {
+/** The person's answer; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
+async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise<'yes' | 'no' | 'interrupted'> {
   const deployment = compile(plan);
   ctx.out(`cloudseed will deploy from ${source}:`);
   for (const line of deployedLines(plan)) ctx.out(`  ${line}`);
   for (const tier of TIERS) ctx.out(`  ${tier}: ${tierSteps(deployment, tier).length} steps`);
   if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the servers above');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // On a terminal readline reads Ctrl-C as a key and emits SIGINT on itself, not the process.
+  const interrupted = new AbortController();
+  rl.on('SIGINT', () => interrupted.abort());
   try {
-    const answer = await rl.question('Deploy now? [y/N] ', { signal: ctx.signal });
-    return /^y(es)?$/i.test(answer.trim());
+    const answer = await rl.question('Deploy now? [y/N] ', { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
+    return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no';
   } catch {
-    return false;
+    // Otherwise stdin closed (Ctrl-D) before an answer: not a yes.
+    return ctx.signal.aborted || interrupted.signal.aborted ? 'interrupted' : 'no';
   } finally {
     rl.close();
   }
@@ -109,9 +118,10 @@ const deployCommand: Command = {
     }
     if (ctx.flags.yes !== true) {
       if (!ctx.interactive) throw new UsageError('deploy asks before it starts; without a terminal, confirm with --yes');
-      if (!(await confirm(ctx, plan, source))) {
+      const answer = await confirm(ctx, plan, source);
+      if (answer !== 'yes') {
         ctx.err('not deployed');
-        return 1;
+        return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
       }
     }
     const redact = createRedactor(plan);
