@@ -250,20 +250,22 @@ function commandHelp(command: Command): string[] {
   return [`Usage: ${command.usage}`, '', command.summary, ...(own.length ? ['', 'Options:', ...own] : []), '', 'Global options: see cloudseed --help'];
 }
 
-/** Ctrl-C / SIGTERM abort the running work; a second one exits at once. */
+/** The signals that stop cloudseed, with the exit code of a second one (which exits at once). */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** Ctrl-C / SIGTERM / a hung-up terminal (SIGHUP) abort the running work, which saves what it has; a second one exits at once. */
 function processSignal(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+  const onSignal = (name: keyof typeof STOP_SIGNALS) => {
+    // A hang-up may come twice (session leader and foreground group): the first one's save must finish.
+    if (controller.signal.aborted && name !== 'SIGHUP') process.exit(STOP_SIGNALS[name]);
     controller.abort(new Error(`stopped by ${name}`));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const name of Object.keys(STOP_SIGNALS) as (keyof typeof STOP_SIGNALS)[]) process.on(name, onSignal);
   return {
     signal: controller.signal,
     release() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const name of Object.keys(STOP_SIGNALS) as (keyof typeof STOP_SIGNALS)[]) process.off(name, onSignal);
     },
   };
 }
