@@ -198,7 +198,7 @@ const statusCommand: Command = {
     } else {
       for (const line of statusLines(journal, liveHolder(ctx.stateDir))) ctx.out(line);
       const again = pendingReruns(journal);
-      if (again.length) ctx.out(`to run again on resume, because their inputs changed: ${rerunLine(again, 10)}`);
+      if (again.length) ctx.out(`on resume, ${rerunLine(again, 10)}`);
     }
     if (journal.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir)} is torn (a crash or a full disk while writing); it is skipped, and deploy resumes before it`);
     return 0;

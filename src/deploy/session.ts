@@ -90,9 +90,10 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     const again = new Set(reruns.map((r) => r.id));
     const resume: JournalSummary | undefined = resumed ? { ...previous, steps: new Map([...previous.steps].filter(([id]) => !again.has(id))) } : undefined;
     if (resume) {
+      // First: the Deploy screen shows the first note.
+      if (reruns.length) notes.push(rerunLine(reruns));
       const done = [...resume.steps.values()].filter((s) => s.state === 'done' || s.state === 'skipped').length;
-      const redo = reruns.length ? `; ${reruns.length} finished step(s) run again because their inputs changed: ${rerunLine(reruns)}` : '';
-      notes.push(`resuming the deployment started ${new Date(previous.startedAt ?? Date.now()).toISOString()}: ${done} step(s) already done${redo}`);
+      notes.push(`resuming the deployment started ${new Date(previous.startedAt ?? Date.now()).toISOString()}: ${done} step(s) already done`);
     }
     if (lock.note) notes.push(lock.note);
     if (previous.torn) notes.push(`the last line of ${journalPath(opts.stateDir)} was torn (a crash or a full disk while writing); it was skipped and the deployment resumes before it`);

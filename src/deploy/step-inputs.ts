@@ -196,10 +196,10 @@ export function factLabel(key: string): string {
   return labels[key] ?? key;
 }
 
-/** "overcloud.enrol.node-03 (server node-03 changed), ... and 4 more". */
+/** "2 step(s) run again, their inputs changed: overcloud.enrol.node-03 (server node-03), ... and 4 more" (the first words fit one screen line). */
 export function rerunLine(reruns: readonly Rerun[], max = 4): string {
-  const shown = reruns.slice(0, max).map((r) => `${r.id} (${r.because.map(factLabel).join(', ')} changed)`);
-  return shown.join(', ') + (reruns.length > max ? ` and ${reruns.length - max} more` : '');
+  const shown = reruns.slice(0, max).map((r) => `${r.id} (${r.because.map(factLabel).join(', ')})`);
+  return `${reruns.length} step(s) run again, their inputs changed: ${shown.join(', ')}${reruns.length > max ? ` and ${reruns.length - max} more` : ''}`;
 }
 
 /** Finished steps the last run meant to do again (inputs changed) and has not yet: `status`. */
@@ -225,6 +225,6 @@ export function resumeLines(journal: JournalSummary, plan: Plan, deployment: Dep
   const done = deployment.steps.filter((s) => !again.has(s.id) && ['done', 'skipped'].includes(journal.steps.get(s.id)?.state ?? '')).length;
   return [
     `deploy resumes the unfinished deployment: ${done} of ${deployment.steps.length} step(s) already done`,
-    ...(reruns.length ? [`${reruns.length} finished step(s) run again because their inputs changed: ${rerunLine(reruns, 10)}`] : []),
+    ...(reruns.length ? [rerunLine(reruns, 10)] : []),
   ];
 }

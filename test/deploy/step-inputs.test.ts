@@ -47,7 +47,8 @@ describe('step inputs', () => {
     const expected = new Set([...all.filter((id) => !before.has(id)), 'overcloud.enrol.node-03', 'overcloud.inspect.node-03']);
     expect([...started].sort()).toEqual([...expected].sort());
     expect(reruns.map((r) => r.id).sort()).toEqual(['overcloud.enrol.node-03', 'overcloud.inspect.node-03']);
-    expect(notes[0]).toMatch(/2 finished step\(s\) run again because their inputs changed: overcloud\.enrol\.node-03 \(server node-03 changed\)/);
+    expect(notes[0]).toBe('2 step(s) run again, their inputs changed: overcloud.enrol.node-03 (server node-03), overcloud.inspect.node-03 (server node-03)');
+    expect(notes[1]).toMatch(/^resuming the deployment started .*: \d+ step\(s\) already done$/);
     // Each re-run step finished twice; every other step once.
     for (const [id, r] of readJournal(dir).steps) expect(r.completions, id).toBe(id.endsWith('node-03') && !id.includes('deploy') ? 2 : 1);
   });
@@ -102,11 +103,11 @@ describe('step inputs', () => {
     saveAnswers(file, changed);
     const dry = await runCaptured(['plan', file, '--state-dir', dir]);
     expect(dry.out.join('\n')).toMatch(/deploy resumes the unfinished deployment: \d+ of 30 step\(s\) already done/);
-    expect(dry.out.join('\n')).toContain('2 finished step(s) run again because their inputs changed: overcloud.enrol.node-04 (server node-04 changed), overcloud.inspect.node-04 (server node-04 changed)');
+    expect(dry.out.join('\n')).toContain('2 step(s) run again, their inputs changed: overcloud.enrol.node-04 (server node-04), overcloud.inspect.node-04 (server node-04)');
     // A resume that is stopped before it reached them: status still lists them.
     expect(changedSteps(readJournal(dir), stepInputs(changed, compile(changed))).map((r) => r.id)).toEqual(['overcloud.enrol.node-04', 'overcloud.inspect.node-04']);
     await runUntil(dir, changed, 'overcloud.enrol.node-04', 'step-started');
     const status = await runCaptured(['status', '--state-dir', dir]);
-    expect(status.out.join('\n')).toContain('to run again on resume, because their inputs changed: overcloud.inspect.node-04 (server node-04 changed)');
+    expect(status.out.join('\n')).toContain('on resume, 1 step(s) run again, their inputs changed: overcloud.inspect.node-04 (server node-04)');
   });
 });
