@@ -1,7 +1,7 @@
 // State directories of unexpected shapes: deploy/ is a file, the state dir is a file or
 // read-only, deploy.lock is a folder, config.json is corrupt. Each gets a plain message and
 // exit 1 or 2 -- never an internal error -- and nothing of the person's is moved or removed.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,6 @@ describe('state directory shapes', () => {
       if (!root) chmodSync(dir, 0o700);
     }
     // Nothing was left mounted here.
-    expect(execFileSync('findmnt', ['-n', dir], { encoding: 'utf8' }).trim()).toBe('');
+    expect(spawnSync('findmnt', ['-n', dir], { encoding: 'utf8' }).stdout.trim()).toBe('');
   }, 60_000);
 });
