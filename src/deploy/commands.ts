@@ -193,6 +193,8 @@ const statusCommand: Command = {
           startedAt: journal.startedAt,
           endedAt: journal.endedAt,
           steps: Object.fromEntries([...journal.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }])),
+          rerun: pendingReruns(journal),
+          torn: journal.torn,
         }),
       );
     } else {
