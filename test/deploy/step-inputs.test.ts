@@ -68,6 +68,10 @@ describe('step inputs', () => {
     await runUntil(dir, labPlan('ha-lab'), 'seed.image');
     const other = labPlan('two-machine');
     expect(other.name).toBe(labPlan('ha-lab').name);
+    const { saveAnswers } = await import('../../src/plan/answers.js');
+    saveAnswers(`${dir}/answers.yaml`, other);
+    const dry = await runCaptured(['plan', `${dir}/answers.yaml`, '--state-dir', dir]);
+    expect(dry.out).toContain('the unfinished journal in the state directory is of another deployment (plan "overcloud" on the simulated lab ha-lab): deploy keeps it aside and starts over');
     const { started, notes } = await resume(dir, other);
     expect(started).toContain('seed.host-checks');
     expect(started).toContain('seed.network-gates');
