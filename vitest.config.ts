@@ -10,7 +10,8 @@ export default defineConfig({
     // ink-testing-library returns an empty last frame when CI=true (see shared/reference/ink-notes.md).
     env: { CI: 'false', FORCE_COLOR: '0' },
     testTimeout: 30_000,
-    hookTimeout: 120_000,
+    // A lab's beforeAll starts Ironics and BMCs: minutes on a loaded machine.
+    hookTimeout: 300_000,
     pool: 'forks',
   },
 });

@@ -185,7 +185,8 @@ export async function startIronic(opts: IronicOptions = {}): Promise<IronicInsta
   child.once('exit', () => (exited = true));
   const url = `http://${host}:${port}`;
   try {
-    await waitForApi(url, 60_000, () => !exited && alive(pid));
+    // Ironic (Python) takes ~5 s to answer on a quiet machine and over a minute on a loaded one.
+    await waitForApi(url, 240_000, () => !exited && alive(pid));
   } catch (err) {
     await stopPid(pid);
     throw new Error(`${(err as Error).message}; see ${join(dir, 'ironic.log')}`);
