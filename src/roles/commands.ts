@@ -5,6 +5,9 @@ import { basename, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
 import { writeArtifacts, type Written } from '../artifacts/write.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
+import { compile } from '../deploy/compile.js';
+import { readJournal } from '../deploy/journal.js';
+import { resumeLines } from '../deploy/step-inputs.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
@@ -65,6 +68,7 @@ const planCommand: Command = {
     if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}) }, null, 2));
     else {
       for (const line of describeLines(description)) ctx.out(line);
+      if (!hasErrors(findings)) for (const line of resumeLines(readJournal(ctx.stateDir), plan, compile(plan))) ctx.out(line);
       if (commands.length) {
         ctx.out('');
         ctx.out('commands the real driver will run:');
