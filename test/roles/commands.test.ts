@@ -41,6 +41,19 @@ describe('cloudseed init', () => {
     expect(plan.sim?.lab).toBe('two-machine');
   });
 
+  it('--lab two-machine: the lab inspects what IPMI cannot tell, so the export writes instackenv.json', async () => {
+    const file = join(dir, 'inspected.yaml');
+    expect((await cli('init', '--lab', 'two-machine', '--out', file)).code).toBe(0);
+    const [node] = load(file).nodes;
+    expect(node.macs).toHaveLength(1);
+    expect(nodeFacts(node).cpu).toBeGreaterThan(0);
+    const out = join(dir, 'inspected-export');
+    const exported = await cli('export', file, '--out', out);
+    expect(exported.code, exported.err).toBe(0);
+    const nodes = parseInstackenv(readFileSync(join(out, 'instackenv.json'), 'utf8'), 'instackenv.json').nodes;
+    expect(nodes.map((n) => n.macs)).toEqual([node.macs]);
+  });
+
   it('--lab ha-lab: 3 controllers and why', async () => {
     const file = join(dir, 'ha.yaml');
     const r = await cli('init', '--lab', 'ha-lab', '--out', file);
