@@ -4,6 +4,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { CliError } from '../command.js';
 import type { Plan } from '../plan/schema.js';
+import { recordDeployed } from '../store/deployed.js';
 import { fsProblem } from '../store/fs-problem.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import { realClock } from './clock.js';
@@ -134,12 +135,18 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
         for (const sink of sinks) sink(e);
       },
     });
-    const result = run.result.finally(() => {
-      journal?.close();
-      writer?.close();
-      lock.release();
-      store.flush();
-    });
+    // A finished deployment is what day-two commands compare an edited plan with.
+    const result = run.result
+      .then((state) => {
+        if (state === 'done') recordDeployed(opts.stateDir, opts.plan);
+        return state;
+      })
+      .finally(() => {
+        journal?.close();
+        writer?.close();
+        lock.release();
+        store.flush();
+      });
     return { deployment, run, store, driver, resumed, reruns, notes, logPath, journalPath: journalPath(opts.stateDir), result };
   } catch (e) {
     journal?.close();

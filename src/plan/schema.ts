@@ -180,6 +180,8 @@ export const CloudTierSchema = z.strictObject({
       auth: AuthSchema.default({ type: 'noauth' }),
       /** Ironic API microversion to expect at least. */
       apiVersion: z.string().default('1.82'),
+      /** This Ironic's SQLite database on this host (a standalone Ironic): `cloudseed backup` copies it. */
+      database: z.string().optional(),
     })
     .optional(),
   /** Shell access for the real driver's service steps (TripleO CLI over ssh); absent on an adopted tier: provisioning only. */
