@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildArtifacts } from '../../src/artifacts/files.js';
 import { importNodesFile, parseNodesFile, type ImportResult } from '../../src/inventory/nodes-file.js';
@@ -118,5 +119,15 @@ describe('an alias bomb in an instackenv.yaml (15.3)', () => {
   it('is a finding at the alias', () => {
     const text = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'nodes: [*d]'].join('\n');
     expect(lines(parseNodesFile(text, 'nodes.yaml'))).toEqual([expect.stringMatching(/^error nodes\.yaml:3:\d+: too many aliases/)]);
+  });
+});
+
+describe('discover --password-file that is not a regular file (15.4)', () => {
+  it('a FIFO nobody writes: exit 2 with the reason, no wait', async () => {
+    const fifo = join(dir, 'bmc-password.fifo');
+    await execa('mkfifo', [fifo]);
+    const r = await runCaptured(['discover', '--range', '127.0.0.1', '--user', 'admin', '--password-file', fifo]);
+    expect(r.code).toBe(2);
+    expect(r.err).toEqual([`cloudseed: ${fifo}: cannot read the password file: it is a FIFO (named pipe), not a regular file: write the content into a file`]);
   });
 });
