@@ -25,6 +25,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // Lengths further apart than the limit cannot be near: skip the quadratic work (a 1 MB value).
+    if (Math.abs(c.length - w.length) > limit) continue;
     const dist = editDistance(w, c.toLowerCase());
     if (dist < bestDistance) {
       best = c;

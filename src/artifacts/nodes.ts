@@ -151,7 +151,8 @@ export function baremetalCsv(plan: Plan, secrets: SecretSource, catalog: Catalog
   const { lines, notes, findings } = helionLines(plan, catalog);
   const rows = lines.map((l) => [l.node.macs[0] ?? '', l.node.bmc.user, secrets(l.node) ?? '', l.node.bmc.address, l.cpu ?? '', l.memoryMiB ?? '', l.diskGiB ?? '', l.role, 'IPMI']);
   return {
-    content: csvStringify(rows),
+    // Quoted when spaces start or end a field: the importer keeps an unquoted field's text trimmed.
+    content: csvStringify(rows, { quoted_match: /^\s|\s$/ }),
     notes: ["Helion 1.1's format (hp_ced_installer), not the CSV of `openstack overcloud node import`: TripleO takes instackenv.json", ...notes],
     findings,
   };

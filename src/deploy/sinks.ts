@@ -4,6 +4,7 @@
 // costs a few system calls, not one per line.
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readSecret } from '../plan/answers.js';
 import type { Plan } from '../plan/schema.js';
 import type { DeployEvent, Deployment, Step } from './types.js';
 
@@ -13,21 +14,50 @@ export function logFilePath(stateDir: string): string {
   return join(stateDir, 'deploy', 'deploy.log');
 }
 
-/** Replaces every secret of the plan (BMC and API passwords, tokens) and `password=...` forms with ****. */
+/** The secret a password or token file holds; an unreadable file holds none to redact. */
+function fileSecret(file: string): string | undefined {
+  try {
+    return readSecret({ passwordFile: file });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces every secret of the plan (BMC and API passwords and tokens, inline or read from their
+ * files) and `password=...` forms with ****. A secret of one or two characters is replaced
+ * where it stands alone (not inside a longer word): everywhere would garble every line.
+ */
 export function createRedactor(plan: Plan, extra: readonly string[] = []): (line: string) => string {
   const secrets = new Set<string>(extra);
-  for (const n of plan.nodes) if (n.bmc.password) secrets.add(n.bmc.password);
+  const files = new Set<string>();
+  for (const n of plan.nodes) {
+    if (n.bmc.password) secrets.add(n.bmc.password);
+    else if (n.bmc.passwordFile) files.add(n.bmc.passwordFile);
+  }
   for (const tier of [plan.seed, plan.undercloud]) {
     const auth = tier.ironic?.auth;
-    if (auth?.type === 'basic' && auth.password) secrets.add(auth.password);
-    if (auth?.type === 'token' && auth.token) secrets.add(auth.token);
+    if (auth?.type === 'basic') {
+      if (auth.password) secrets.add(auth.password);
+      else if (auth.passwordFile) files.add(auth.passwordFile);
+    }
+    if (auth?.type === 'token') {
+      if (auth.token) secrets.add(auth.token);
+      else if (auth.tokenFile) files.add(auth.tokenFile);
+    }
   }
-  const list = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  for (const file of files) {
+    const secret = fileSecret(file);
+    if (secret) secrets.add(secret);
+  }
+  const long = [...secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  const short = [...secrets].filter((s) => s.length > 0 && s.length < 3).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const alone = short.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${short.join('|')})(?![\\p{L}\\p{N}])`, 'gu') : undefined;
   const keyed = /\b((?:os_)?password|passwd|pm_password|token)(\s*[=:]\s*)("?)[^\s"]+/gi;
   return (line) => {
     let out = line.replace(keyed, '$1$2$3****');
-    for (const s of list) if (out.includes(s)) out = out.split(s).join('****');
-    return out;
+    for (const s of long) if (out.includes(s)) out = out.split(s).join('****');
+    return alone ? out.replace(alone, '****') : out;
   };
 }
 

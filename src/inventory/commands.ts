@@ -1,8 +1,8 @@
 // `cloudseed probe`, `cloudseed import FILE`, `cloudseed discover --range R ...`.
-import { readFile } from 'node:fs/promises';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import { LabError, loadLab } from '../lab/load.js';
 import type { LabWorld } from '../lab/world.js';
+import { readSecret } from '../plan/answers.js';
 import { formatFinding, hasErrors } from '../plan/findings.js';
 import { ScanRangeError } from './addresses.js';
 import { bmcClientFor } from './clients.js';
@@ -113,7 +113,7 @@ const discoverCommand: Command = {
     const file = ctx.flags['password-file'];
     if (typeof file === 'string') {
       try {
-        password = (await readFile(file, 'utf8')).split('\n')[0];
+        password = readSecret({ passwordFile: file });
       } catch (e) {
         throw new CliError(`${file}: cannot read the password file: ${(e as Error).message}`, 2);
       }

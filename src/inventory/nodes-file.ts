@@ -1,10 +1,10 @@
 // Reading the nodes files operators already have: TripleO instackenv.json (JSON or YAML)
 // and Helion baremetal.csv. Every problem is a finding at `file:line` naming the field;
 // passwords are never echoed back.
-import { readFile } from 'node:fs/promises';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
+import { parse as parseCsv, type CastingContext } from 'csv-parse/sync';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { error, warning, type Finding } from '../plan/findings.js';
+import { MAX_INPUT_FILE_BYTES, readTextFile, withoutBom, yamlData } from '../plan/read-file.js';
 import { BmcSchema, NodeSchema, type Node, type RoleName } from '../plan/schema.js';
 import { roleCatalog } from '../roles/catalog.js';
 import { isBmcAddress, normalizeMac } from './addresses.js';
@@ -58,11 +58,13 @@ function detectFormat(text: string, file: string): NodesFileFormat {
   return /^\s*(\{|nodes\s*:|---)/.test(text) ? 'instackenv' : 'baremetal-csv';
 }
 
+/** Reads a nodes file: a regular file of bounded size (a FileReadError says why not). */
 export async function importNodesFile(path: string): Promise<ImportResult> {
-  return parseNodesFile(await readFile(path, 'utf8'), path);
+  return parseNodesFile(readTextFile(path, MAX_INPUT_FILE_BYTES), path);
 }
 
 export function parseNodesFile(text: string, file: string): ImportResult {
+  text = withoutBom(text);
   return detectFormat(text, file) === 'baremetal-csv' ? parseBaremetalCsv(text, file) : parseInstackenv(text, file);
 }
 
@@ -210,6 +212,11 @@ export function parseInstackenv(text: string, file: string): ImportResult {
       ],
     };
   }
+  const data = yamlData(doc);
+  if ('offset' in data) {
+    const { line, col } = lc.linePos(data.offset);
+    return { format: 'instackenv', nodes: [], findings: [error(RULE, `${file}:${line}:${col}`, data.message, data.fix, 'servers')] };
+  }
   const root = doc.contents;
   const nodesSeq = isMap(root) ? root.get('nodes', true) : undefined;
   if (!isSeq(nodesSeq)) {
@@ -224,7 +231,7 @@ export function parseInstackenv(text: string, file: string): ImportResult {
   for (const item of nodesSeq.items) {
     const rec = new Entry(file, lineOf(item as YamlNode, 1));
     if (!isMap(item)) {
-      rec.error('nodes', `each entry must be a mapping, found ${describe((item as YamlNode | null)?.toJSON?.())}`, 'write each server as {"pm_type": ..., "pm_addr": ..., ...}');
+      rec.error('nodes', `each entry must be a mapping, found ${describe(isScalar(item) ? item.value : item && (item as YamlNode).toJS(doc))}`, 'write each server as {"pm_type": ..., "pm_addr": ..., ...}');
       drafts.push({ rec, draft: {} as Draft });
       continue;
     }
@@ -233,7 +240,12 @@ export function parseInstackenv(text: string, file: string): ImportResult {
       const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
       return pair ? lineOf((pair.value ?? pair.key) as YamlNode, rec.line) : rec.line;
     };
-    const obj = map.toJSON() as Record<string, unknown>;
+    const obj = map.toJS(doc) as Record<string, unknown>;
+    // A plain `pm_password: 1234` is the text the operator typed, not the number YAML makes of it.
+    for (const key of ['pm_user', 'pm_password']) {
+      const value = map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
+      if (isScalar(value) && value.type === Scalar.PLAIN && typeof value.source === 'string' && typeof value.value !== 'string' && value.value !== null) obj[key] = value.source;
+    }
     const draft = instackNode(rec, obj, lineOfKey);
     if (rec.ok) dup.check(rec, draft, { bmc: ['pm_addr', lineOfKey('pm_addr')], mac: ['mac', lineOfKey('mac')], name: ['name', lineOfKey('name')] });
     drafts.push({ rec, draft });
@@ -330,22 +342,42 @@ function instackNode(rec: Entry, o: Record<string, unknown>, lineOf: (key: strin
 
 const CSV_COLUMNS = ['mac', 'bmc_user', 'bmc_password', 'bmc_address', 'cpus', 'memory_mb', 'disk_gb', 'role', 'power_management'];
 
+/** csv-parse's errors by code, in words that never repeat a field (it may be a password). */
+const CSV_ERRORS: Record<string, [string, string]> = {
+  CSV_QUOTE_NOT_CLOSED: ['a quoted field is not closed', 'close the double quote that starts on this line'],
+  CSV_INVALID_CLOSING_QUOTE: ['text follows a closing double quote', 'a quoted field ends at its closing quote: write "" for a quote inside it'],
+  INVALID_OPENING_QUOTE: ['a double quote in the middle of a field', 'put the whole field in double quotes and write "" for each quote inside it'],
+  CSV_INVALID_OPENING_QUOTE: ['a double quote in the middle of a field', 'put the whole field in double quotes and write "" for each quote inside it'],
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: ['text follows a closing double quote', 'a quoted field ends at its closing quote: write "" for a quote inside it'],
+};
+
+/** Column of the BMC password (0-based). */
+const PASSWORD_COLUMN = 2;
+
 export function parseBaremetalCsv(text: string, file: string): ImportResult {
   let rows: { record: string[]; info: { lines: number } }[];
+  const bytes = Buffer.from(text);
+  // Records whose unquoted password had spaces around it: trimming would change the password.
+  const padded = new Set<number>();
+  let fieldEnd = 0;
+  const cast = (value: string, c: CastingContext) => {
+    const start = c.index === 0 ? -1 : fieldEnd;
+    fieldEnd = c.bytes;
+    if (c.index === PASSWORD_COLUMN && !c.quoting && start >= 0 && bytes.toString('utf8', start + 1, c.bytes) !== value) padded.add(c.records);
+    return value;
+  };
   try {
-    rows = parseCsv(text, { info: true, relax_column_count: true, skip_empty_lines: true, comment: '#', trim: true }) as unknown as typeof rows;
+    // A comment is a whole line starting with #: inside a line, # is text (a password `s3cr#t`).
+    rows = parseCsv(text, { info: true, relax_column_count: true, skip_empty_lines: true, comment: '#', comment_no_infix: true, trim: true, cast }) as unknown as typeof rows;
   } catch (e) {
     const line = (e as { lines?: number }).lines ?? 1;
-    return {
-      format: 'baremetal-csv',
-      nodes: [],
-      findings: [error(RULE, `${file}:${line}`, `not a valid CSV file: ${(e as Error).message}`, 'close the quote or remove it', 'servers')],
-    };
+    const [what, fix] = CSV_ERRORS[(e as { code?: string }).code ?? ''] ?? ['the CSV syntax is broken', 'one server per line, fields separated by commas'];
+    return { format: 'baremetal-csv', nodes: [], findings: [error(RULE, `${file}:${line}`, `not a valid CSV file: ${what}`, fix, 'servers')] };
   }
   const dup = new Duplicates();
   const helion = helionRoles();
   const drafts: { rec: Entry; draft: Draft }[] = [];
-  for (const { record, info } of rows) {
+  for (const [index, { record, info }] of rows.entries()) {
     const rec = new Entry(file, info.lines);
     if (record.length < 7 || record.length > 9) {
       rec.error('columns', `${record.length} columns, expected 7 (${CSV_COLUMNS.slice(0, 7).join(',')}) or 9 (…,role,power_management)`, 'one server per line, fields separated by commas');
@@ -359,6 +391,8 @@ export function parseBaremetalCsv(text: string, file: string): ImportResult {
     else macs.push(norm);
     if (!user) rec.error('bmc_user', 'missing', 'column 2 is the BMC user name');
     if (!password) rec.error('bmc_password', 'missing', 'column 3 is the BMC password');
+    else if (padded.has(index))
+      rec.error('bmc_password', 'has spaces around it; a password is kept exactly as written', 'remove the spaces, or put the password in double quotes if they belong to it');
     if (!address) rec.error('bmc_address', 'missing', 'column 4 is the BMC address');
     else if (!isBmcAddress(address)) rec.error('bmc_address', `"${address}" is not an IP address or host name`, 'column 4 is the BMC address, e.g. 10.0.0.21');
     const num = (value: string, field: string, unit: string) => {

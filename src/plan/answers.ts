@@ -1,9 +1,10 @@
 // Answers files: the plan as YAML or JSON, loaded with every problem located at
 // file:line:column, and saved atomically with mode 0600 (they may hold BMC passwords).
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Document, isMap, isScalar, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { error, hasErrors, pathToString, warning, type Finding } from './findings.js';
+import { describeFsError, MAX_INPUT_FILE_BYTES, MAX_SECRET_FILE_BYTES, readTextFile, withoutBom, yamlData } from './read-file.js';
 import type { Bmc, Plan } from './schema.js';
 import { checkPlanInput, validate, type Locate } from './validate.js';
 
@@ -40,15 +41,16 @@ function formatOf(file: string, text = ''): AnswersFormat {
 export function loadAnswers(file: string, options: Omit<ParseOptions, 'baseDir'> = {}): AnswersLoad {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readTextFile(file, MAX_INPUT_FILE_BYTES);
   } catch (e) {
-    return { findings: [error(UNREADABLE_RULE, file, `cannot read the answers file: ${describeFsError(e)}`, 'check the path and that you may read the file')] };
+    return { findings: [error(UNREADABLE_RULE, file, `cannot read the answers file: ${(e as Error).message}`, 'check the path and that you may read the file')] };
   }
   return parseAnswersText(text, file, { ...options, baseDir: dirname(resolve(file)) });
 }
 
 /** Checks the text of an answers file; `fileLabel` prefixes every position (`answers.yaml:3:7`). */
 export function parseAnswersText(text: string, fileLabel: string, options: ParseOptions = {}): AnswersLoad {
+  text = withoutBom(text);
   const format = options.format ?? formatOf(fileLabel, text);
   const baseDir = options.baseDir ?? process.cwd();
   const lineCounter = new LineCounter();
@@ -74,7 +76,9 @@ export function parseAnswersText(text: string, fileLabel: string, options: Parse
     for (const e of doc.errors) findings.push(error('answers.syntax', at(e.pos[0]), `YAML syntax: ${yamlMessage(e.message)}`, yamlFix(e.code)));
     if (findings.length) return { findings };
     for (const w of doc.warnings) findings.push(warning('answers.yaml-warning', at(w.pos[0]), yamlMessage(w.message), 'check this value'));
-    input = doc.toJS();
+    const js = yamlData(doc);
+    if ('offset' in js) return { findings: [error('answers.aliases', at(js.offset), js.message, js.fix)] };
+    input = js.value;
   }
   if (hasErrors(findings)) return { findings };
 
@@ -129,11 +133,14 @@ function yamlText(plan: Plan): string {
   return doc.toString({ lineWidth: 0 });
 }
 
-/** The first line of the BMC's password file, or its inline password. */
+/**
+ * The first line of the BMC's password file, or its inline password. The file must be a regular
+ * file of at most 64 KiB (a FileReadError says why not): `/dev/zero` or a FIFO never hangs.
+ */
 export function readSecret(bmc: Pick<Bmc, 'password' | 'passwordFile'>, baseDir = process.cwd()): string {
   if (bmc.password !== undefined) return bmc.password;
   if (bmc.passwordFile === undefined) throw new Error('no password and no passwordFile');
-  const text = readFileSync(resolve(baseDir, bmc.passwordFile), 'utf8');
+  const text = withoutBom(readTextFile(resolve(baseDir, bmc.passwordFile), MAX_SECRET_FILE_BYTES));
   return text.split(/\r?\n/, 1)[0] ?? '';
 }
 
@@ -180,14 +187,21 @@ function relativeSecretFiles(plan: Plan, dir: string): Plan {
 }
 
 function secretFileFindings(plan: Plan, locate: Locate): Finding[] {
+  // Thousands of servers often share one password file: read it once.
+  const why = new Map<string, string | undefined>();
   return secretFiles(plan).flatMap(({ path, file }) => {
-    try {
-      readFileSync(file, 'utf8');
-      return [];
-    } catch (e) {
-      const screen = path[0] === 'nodes' ? 'servers' : 'review';
-      return [error('answers.secret-file', locate(path, 'value') ?? pathToString(path), `${pathToString(path)}: cannot read ${file}: ${describeFsError(e)}`, 'write the path of a readable file whose first line is the secret', screen)];
+    if (!why.has(file)) {
+      try {
+        readTextFile(file, MAX_SECRET_FILE_BYTES);
+        why.set(file, undefined);
+      } catch (e) {
+        why.set(file, (e as Error).message);
+      }
     }
+    const reason = why.get(file);
+    if (reason === undefined) return [];
+    const screen = path[0] === 'nodes' ? 'servers' : 'review';
+    return [error('answers.secret-file', locate(path, 'value') ?? pathToString(path), `${pathToString(path)}: cannot read ${file}: ${reason}`, 'write the path of a regular, readable file whose first line is the secret', screen)];
   });
 }
 
@@ -294,19 +308,5 @@ function yamlFix(code: string): string {
       return 'check the indentation: a field belongs under the line above it only when indented by spaces';
     default:
       return 'fix the YAML at this place';
-  }
-}
-
-function describeFsError(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException).code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a folder, not a file';
-    default:
-      return (e as Error).message;
   }
 }

@@ -2,6 +2,7 @@
 // runtime check of answers files and `cloudseed schema` (JSON Schema for editors).
 // Later issues fill rules (src/network, src/roles, ...); the shape of each section is here.
 import { z } from 'zod';
+import { isBmcAddress } from '../inventory/addresses.js';
 
 export const PLAN_VERSION = 1 as const;
 
@@ -22,47 +23,96 @@ const nodeName = z
 const mac = z
   .string()
   .regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i, 'a MAC address like 52:54:00:12:34:56');
-const text = z.string().min(1);
 const port = z.number().int().min(1).max(65535);
+
+// Every string is bounded (a 1 MB value is a quick finding, not minutes of work), and every
+// value that becomes an argument of ssh, scp, ipmitool, ip, curl or qemu-img is checked here:
+// one line, and never a leading "-" a tool would read as an option. The builders add `--` too.
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+/** Free text of one line: names, addresses checked by the rule sets, ids. */
+const short = z.string().max(255).regex(NO_CONTROL, 'one line of text, without control characters');
+/** A BMC password or API token: never on a command line, so only its size is bounded. */
+const secret = z.string().max(1024);
+/** A file path: one line, not starting with "-". */
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(?!-)[^\u0000-\u001f\u007f]*$/, 'a file path on one line, not starting with "-"');
+/** An http(s) URL without spaces (the rule sets check the scheme). */
+const url = z
+  .string()
+  .min(1)
+  .max(2048)
+  .regex(/^(?!-)[^\s\u0000-\u001f\u007f]+$/, 'a URL without spaces, like http://192.168.24.1:6385');
+/** A host name, IPv4 or IPv6 address (the destination of ssh, scp and ipmitool). */
+const host = z
+  .string()
+  .max(253)
+  .refine(isBmcAddress, 'must be a host name or an IP address, like 192.168.24.2 or uc.example.com');
+/** A login on the BMC (ipmitool -U, Redfish): one line, not starting with "-". */
+const bmcUser = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^(?!-)[^\u0000-\u001f\u007f]*$/, 'a user name on one line, not starting with "-"');
+/** A login on a Linux host (ssh user@host). */
+const unixUser = z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'a Linux user name: a letter or _, then letters, digits, _ . -');
+/** A Linux network interface name (at most 15 characters). */
+const nicName = z
+  .string()
+  .regex(/^(?!-)(?!\.\.?$)[\w.-]{1,15}$/, 'a network interface name like eno2 (at most 15 letters, digits, _ . -; not starting with "-")');
+/** Where an image comes from: an http(s) or file URL, an absolute path, or an image name/UUID. */
+const imageSource = z
+  .string()
+  .max(4096)
+  .regex(
+    /^((https?|file):\/\/[^\s\u0000-\u001f\u007f]+|\/[^\u0000-\u001f\u007f]*|[A-Za-z0-9][\w.-]*)$/,
+    'an http(s):// or file:// URL, an absolute path, or an image name',
+  );
 
 export const BmcSchema = z.strictObject({
   type: z.enum(['ipmi', 'redfish']).default('ipmi'),
-  /** Host name or IP address of the BMC. */
-  address: text,
+  /** Host name or IP address of the BMC (the rule set says when it is neither: screens keep what was typed). */
+  address: z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^(?!-)[^\s\u0000-\u001f\u007f]+$/, 'an address without spaces, not starting with "-"'),
   /** 623 for IPMI, 443 for Redfish when absent. */
   port: port.optional(),
-  user: text,
+  user: bmcUser,
   /** Inline password. Never shown on screen, in logs or exports. */
-  password: z.string().optional(),
+  password: secret.optional(),
   /** A file holding the password (first line), instead of `password`. */
-  passwordFile: z.string().optional(),
+  passwordFile: filePath.optional(),
   /** Redfish: the server's System resource, e.g. `/redfish/v1/Systems/1` (instackenv `pm_system_id`, mandatory upstream). */
-  systemId: z.string().regex(/^\/redfish\/v1\/Systems\/[^\s/]+$/, 'a Redfish system path like /redfish/v1/Systems/1').optional(),
+  systemId: z.string().max(255).regex(/^\/redfish\/v1\/Systems\/[^\s/]+$/, 'a Redfish system path like /redfish/v1/Systems/1').optional(),
 });
 export type Bmc = z.infer<typeof BmcSchema>;
 
 /** What discovery found on the server itself (BMC, FRU, introspection). */
 export const DiscoveredSchema = z.strictObject({
-  vendor: z.string().optional(),
-  product: z.string().optional(),
-  serial: z.string().optional(),
-  guid: z.string().optional(),
+  vendor: short.optional(),
+  product: short.optional(),
+  serial: short.optional(),
+  guid: short.optional(),
   power: z.enum(['on', 'off', 'unknown']).optional(),
   cpu: z.number().int().positive().optional(),
   memoryMiB: z.number().int().positive().optional(),
   diskGiB: z.number().int().positive().optional(),
   vt: z.boolean().optional(),
-  macs: z.array(mac).optional(),
+  macs: z.array(mac).max(64).optional(),
   /** The name of the NIC the server PXE-boots from, as inspection saw it (e.g. `eno1`). */
-  pxeNic: z.string().optional(),
+  pxeNic: short.optional(),
   /** The BMC's own MAC (from `lan print`), not a PXE MAC. */
   bmcMac: mac.optional(),
   /** How the BMC answered at the last contact. */
   bmcStatus: z.enum(['ok', 'unreachable', 'refused', 'error']).optional(),
   /** The BMC's error at the last contact, in plain words (never holds a password). */
-  bmcError: z.string().optional(),
+  bmcError: short.optional(),
   /** ISO time of the last successful contact. */
-  at: z.string().optional(),
+  at: short.optional(),
 });
 export type Discovered = z.infer<typeof DiscoveredSchema>;
 
@@ -70,7 +120,7 @@ export const NodeSchema = z.strictObject({
   name: nodeName,
   bmc: BmcSchema,
   /** PXE NIC MACs (the server's, not the BMC's). */
-  macs: z.array(mac).default([]),
+  macs: z.array(mac).max(64).default([]),
   cpu: z.number().int().positive().optional(),
   memoryMiB: z.number().int().positive().optional(),
   diskGiB: z.number().int().positive().optional(),
@@ -87,37 +137,37 @@ export type Node = z.infer<typeof NodeSchema>;
 
 export const ProvisioningNetworkSchema = z.strictObject({
   /** Seed-host NIC carrying provisioning (moved into bridge `brbm`). */
-  nic: z.string().optional(),
-  cidr: z.string().default('192.168.24.0/24'),
-  gateway: z.string().optional(),
-  seedIp: z.string().optional(),
-  undercloudIp: z.string().optional(),
-  dhcpStart: z.string().optional(),
-  dhcpEnd: z.string().optional(),
-  inspectionStart: z.string().optional(),
-  inspectionEnd: z.string().optional(),
+  nic: nicName.optional(),
+  cidr: short.default('192.168.24.0/24'),
+  gateway: short.optional(),
+  seedIp: short.optional(),
+  undercloudIp: short.optional(),
+  dhcpStart: short.optional(),
+  dhcpEnd: short.optional(),
+  inspectionStart: short.optional(),
+  inspectionEnd: short.optional(),
 });
 
 export const ExternalNetworkSchema = z.strictObject({
-  cidr: z.string().default('10.0.0.0/24'),
-  gateway: z.string().optional(),
+  cidr: short.default('10.0.0.0/24'),
+  gateway: short.optional(),
   /** Absent: untagged on its own NIC. */
   vlan: z.number().int().optional(),
-  nic: z.string().optional(),
-  publicVip: z.string().optional(),
-  poolStart: z.string().optional(),
-  poolEnd: z.string().optional(),
-  floatingStart: z.string().optional(),
-  floatingEnd: z.string().optional(),
+  nic: nicName.optional(),
+  publicVip: short.optional(),
+  poolStart: short.optional(),
+  poolEnd: short.optional(),
+  floatingStart: short.optional(),
+  floatingEnd: short.optional(),
 });
 
 export const IsolatedNetworkSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  cidr: z.string(),
+  cidr: short,
   vlan: z.number().int().optional(),
-  poolStart: z.string().optional(),
-  poolEnd: z.string().optional(),
-  vip: z.string().optional(),
+  poolStart: short.optional(),
+  poolEnd: short.optional(),
+  vip: short.optional(),
 });
 export type IsolatedNetwork = z.infer<typeof IsolatedNetworkSchema>;
 
@@ -126,13 +176,13 @@ export const NetworkSchema = z.strictObject({
   provisioning: ProvisioningNetworkSchema.default({ cidr: '192.168.24.0/24' }),
   external: ExternalNetworkSchema.default({ cidr: '10.0.0.0/24' }),
   isolated: z.partialRecord(IsolatedNetworkName, IsolatedNetworkSchema).default({}),
-  dns: z.array(z.string()).default([]),
-  ntp: z.array(z.string()).default([]),
+  dns: z.array(short).max(64).default([]),
+  ntp: z.array(short).max(64).default([]),
   proxy: z
     .strictObject({
-      http: z.string().optional(),
-      https: z.string().optional(),
-      noProxy: z.array(z.string()).default([]),
+      http: url.optional(),
+      https: url.optional(),
+      noProxy: z.array(short).max(1000).default([]),
     })
     .optional(),
 });
@@ -152,7 +202,7 @@ export const RolesSchema = z.strictObject({
     .strictObject({
       placement: z.enum(['vm', 'server']).default('vm'),
       /** The server's name when placement is `server`. */
-      node: z.string().optional(),
+      node: short.optional(),
       /** `manual`: the person chose the placement; auto-assignment keeps it. */
       source: z.enum(['auto', 'manual']).optional(),
     })
@@ -166,8 +216,8 @@ export type Roles = z.infer<typeof RolesSchema>;
 
 export const AuthSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('noauth') }),
-  z.strictObject({ type: z.literal('basic'), user: text, password: z.string().optional(), passwordFile: z.string().optional() }),
-  z.strictObject({ type: z.literal('token'), token: z.string().optional(), tokenFile: z.string().optional() }),
+  z.strictObject({ type: z.literal('basic'), user: bmcUser, password: secret.optional(), passwordFile: filePath.optional() }),
+  z.strictObject({ type: z.literal('token'), token: secret.optional(), tokenFile: filePath.optional() }),
 ]);
 export type Auth = z.infer<typeof AuthSchema>;
 
@@ -176,44 +226,44 @@ export const CloudTierSchema = z.strictObject({
   mode: z.enum(['build', 'adopt']).default('build'),
   ironic: z
     .strictObject({
-      url: z.string(),
+      url,
       auth: AuthSchema.default({ type: 'noauth' }),
       /** Ironic API microversion to expect at least. */
-      apiVersion: z.string().default('1.82'),
+      apiVersion: short.default('1.82'),
       /** This Ironic's SQLite database on this host (a standalone Ironic): `cloudseed backup` copies it. */
-      database: z.string().optional(),
+      database: filePath.optional(),
     })
     .optional(),
   /** Shell access for the real driver's service steps (TripleO CLI over ssh); absent on an adopted tier: provisioning only. */
-  ssh: z.strictObject({ host: text, user: z.string().default('stack'), port: port.optional(), identityFile: z.string().optional() }).optional(),
+  ssh: z.strictObject({ host, user: unixUser.default('stack'), port: port.optional(), identityFile: filePath.optional() }).optional(),
   /** Files Ironic boots the servers with (instance_info kernel/ramdisk, image source). */
   images: z
     .strictObject({
-      kernel: z.string().optional(),
-      ramdisk: z.string().optional(),
-      image: z.string().optional(),
+      kernel: imageSource.optional(),
+      ramdisk: imageSource.optional(),
+      image: imageSource.optional(),
     })
     .optional(),
 });
 export type CloudTier = z.infer<typeof CloudTierSchema>;
 
 export const SimSchema = z.strictObject({
-  lab: z.string().default('two-machine'),
+  lab: short.default('two-machine'),
   /** Time scale: 60 plays one minute of real work in one second. */
   speed: z.number().positive().default(60),
   /** Seed of the lab's randomness; same seed and faults, same run. */
   seed: z.number().int().default(1),
   /** Faults to play, e.g. `pxe-fail:node-05:2`. */
-  faults: z.array(z.string()).default([]),
+  faults: z.array(short).max(1000).default([]),
 });
 
 export const OptionsSchema = z.strictObject({
   /** How many per-server steps run at once. */
   concurrency: z.number().int().min(1).max(1000).default(10),
   /** Gate and warning ids the person acknowledged explicitly. */
-  acknowledged: z.array(z.string()).default([]),
+  acknowledged: z.array(short).max(1000).default([]),
   /** Set when the person confirmed the plan on Review (or `--yes`). */
-  confirmedAt: z.string().optional(),
+  confirmedAt: short.optional(),
   /** The TripleO release the exported files are written for; absent: wallaby (the only one so far). */
   tripleoRelease: z.enum(['wallaby']).optional(),
 });
@@ -227,10 +277,10 @@ export const PlanSchema = z.strictObject({
   seedHost: z
     .strictObject({
       /** Host name of the machine cloudseed runs on, as probed. */
-      hostname: z.string().optional(),
+      hostname: short.optional(),
     })
     .default({}),
-  nodes: z.array(NodeSchema).default([]),
+  nodes: z.array(NodeSchema).max(100_000).default([]),
   network: NetworkSchema.default({
     layout: 'flat',
     provisioning: { cidr: '192.168.24.0/24' },

@@ -190,6 +190,9 @@ function issuesToFindings(issues: readonly Issue[], input: unknown, locate?: Loc
 function issueToFindings(issue: Issue, path: Path, input: unknown, locate?: Locate): Finding[] {
   const p = pathToString(path);
   const value = valueAt(input, path);
+  // A password or token is never repeated, even when it is of the wrong type.
+  const secret = SECRET_FIELDS.has(String(path[path.length - 1]));
+  const describeValue = (v: unknown) => (secret ? describeSecret(v) : describeAnyValue(v));
   const at = (where: Path, kind: 'key' | 'value') => locate?.(where, kind) ?? pathToString(where);
   const screen = screenOf(path);
   const make = (rule: string, where: string, message: string, fix: string): Finding => error(rule, where, message, fix, screen);
@@ -206,7 +209,9 @@ function issueToFindings(issue: Issue, path: Path, input: unknown, locate?: Loca
           : known.length
             ? `remove it; the fields here are: ${known.join(', ')}`
             : 'remove it';
-        return make('answers.unknown-key', at(keyPath, 'key'), `${pathToString(keyPath)} is not a known field${hint}`, fix);
+        // A key can be as long as the file: name it briefly.
+        const named = pathToString([...path, key.length > 40 ? `${key.slice(0, 40)}...` : key]);
+        return make('answers.unknown-key', at(keyPath, 'key'), `${named} is not a known field${hint}`, fix);
       });
     }
     case 'invalid_type': {
@@ -225,7 +230,8 @@ function issueToFindings(issue: Issue, path: Path, input: unknown, locate?: Loca
       if (path.length === 0) {
         return [make('answers.type', at(path, 'value'), `the answers file must be a mapping of fields, not ${describeValue(value)}`, 'start it with `version: 1` and the fields of the plan (see `cloudseed schema`)')];
       }
-      return [make('answers.type', at(path, 'value'), `${p} must be ${describeType(issue.expected)}, not ${describeValue(value)}`, `write ${describeType(issue.expected)}`)];
+      const quote = secret && issue.expected === 'string' ? ` in quotes, e.g. ${String(path[path.length - 1])}: "..."` : '';
+      return [make('answers.type', at(path, 'value'), `${p} must be ${describeType(issue.expected)}, not ${describeValue(value)}`, `write ${describeType(issue.expected)}${quote}`)];
     }
     case 'invalid_value': {
       const options = issue.values.map((v) => String(v));
@@ -301,7 +307,17 @@ function describeType(expected: string): string {
   }
 }
 
-function describeValue(value: unknown): string {
+/** Fields holding a secret: a finding about them says what kind of value, never the value. */
+const SECRET_FIELDS = new Set(['password', 'token']);
+
+function describeSecret(value: unknown): string {
+  if (typeof value === 'string') return value === '' ? 'empty text' : `text of ${value.length} characters`;
+  if (typeof value === 'number') return 'a number';
+  if (typeof value === 'boolean') return 'true or false';
+  return describeAnyValue(value);
+}
+
+function describeAnyValue(value: unknown): string {
   if (value === null) return 'empty (null)';
   if (value === undefined) return 'absent';
   if (Array.isArray(value)) return 'a list';

@@ -96,9 +96,9 @@ describe('TripleO instackenv', () => {
       'error instackenv.json:9 mac: 52:54:00:00:00:01 is also the PXE MAC of the server on line 3',
       'error instackenv.json:10 name: "a" is also the name of the server on line 3',
       'error instackenv.json:11 pm_type: "pxe_wol" is not supported',
-      'error instackenv.json:12 pm_password: must be text',
     ]);
-    expect(r.nodes.map((n) => n.name)).toEqual(['a']);
+    // A password written as a bare number is the text the operator typed.
+    expect(r.nodes.map((n) => [n.name, n.bmc.password])).toEqual([['a', 'hunter2'], ['i', '1234']]);
   });
 
   it('never echoes a password', () => {

@@ -90,11 +90,11 @@ describe('commandsFor: every command the real driver will run', () => {
       ['ip', 'link', 'set', 'dev', 'brbm', 'up'],
     ]);
     expect(of('seed.image')).toEqual([
-      ['curl', '-fL', '--retry', '3', '--progress-bar', '-o', `${STATE}/images/seed-base.qcow2`, 'https://images.example.org/seed.qcow2'],
+      ['curl', '-fL', '--retry', '3', '--progress-bar', '-o', `${STATE}/images/seed-base.qcow2`, '--', 'https://images.example.org/seed.qcow2'],
       ['qemu-img', 'check', `${STATE}/images/seed-base.qcow2`],
     ]);
     expect(of('seed.vm')).toEqual([
-      ['qemu-img', 'create', '-f', 'qcow2', '-F', 'qcow2', '-b', `${STATE}/images/seed-base.qcow2`, `${STATE}/images/cloudseed-seed.qcow2`, '40G'],
+      ['qemu-img', 'create', '-f', 'qcow2', '-F', 'qcow2', '-b', `${STATE}/images/seed-base.qcow2`, '--', `${STATE}/images/cloudseed-seed.qcow2`, '40G'],
       [
         'virt-install', '--name', 'cloudseed-seed', '--memory', '4096', '--vcpus', '2', '--import',
         '--disk', `path=${STATE}/images/cloudseed-seed.qcow2,format=qcow2,bus=virtio`,
@@ -102,14 +102,14 @@ describe('commandsFor: every command the real driver will run', () => {
       ],
       ['virsh', 'start', 'cloudseed-seed'],
     ]);
-    const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', 'stack@192.168.24.2', '--'];
+    const ssh = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', '--', 'stack@192.168.24.2'];
     expect(of('undercloud.configure')).toEqual([
-      ['scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', `${STATE}/export/undercloud.conf`, 'stack@192.168.24.2:'],
+      ['scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '--', `${STATE}/export/undercloud.conf`, 'stack@192.168.24.2:'],
       [...ssh, 'openstack', 'undercloud', 'install'],
     ]);
     expect(of('overcloud.configure.controller')).toEqual([
       [
-        'scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new',
+        'scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '--',
         ...['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-isolation.yaml', 'network-environment.yaml', 'ips-from-pool-all.yaml', 'fixed-ip-vips.yaml', 'nic-controller.j2', 'nic-compute.j2', 'nic-blockstorage.j2', 'nic-objectstorage.j2', 'nic-cephstorage.j2'].map((f) => `${STATE}/export/${f}`),
         'stack@192.168.24.2:',
       ],
@@ -129,7 +129,7 @@ describe('commandsFor: every command the real driver will run', () => {
     const withSsh = buildPlan({ undercloud: { mode: 'adopt', ironic: { url: 'http://127.0.0.2:6385' }, ssh: { host: 'uc.example', user: 'stack', port: 2222 } } });
     const images = commandsFor(withSsh).find((c) => c.step === 'overcloud.images');
     expect(images?.argv).toEqual([
-      'ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', '-p', '2222', 'stack@uc.example', '--',
+      'ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15', '-p', '2222', '--', 'stack@uc.example',
       'openstack', 'overcloud', 'image', 'upload', '--image-path', '/home/stack/images', '--update-existing',
     ]);
   });

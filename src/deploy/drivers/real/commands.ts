@@ -52,12 +52,16 @@ export function undercloudShell(plan: Plan): ShellTarget | undefined {
   return undefined;
 }
 
-/** `ssh … user@host -- words…`: local arguments stay an array; the remote words are quoted. */
+/**
+ * `ssh … -- user@host words…`: local arguments stay an array; the remote words are quoted.
+ * After `--` ssh reads neither the destination nor the words as options (a user
+ * `-oProxyCommand=…` would otherwise run a command here); the schema refuses such values too.
+ */
 export function sshArgv(target: ShellTarget, words: string[]): string[] {
   const argv = ['ssh', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-o', 'ConnectTimeout=15'];
   if (target.port) argv.push('-p', String(target.port));
   if (target.identityFile) argv.push('-i', target.identityFile);
-  argv.push(`${target.user}@${target.host}`, '--', ...words.map(shellQuote));
+  argv.push('--', `${target.user}@${target.host}`, ...words.map(shellQuote));
   return argv;
 }
 
@@ -65,7 +69,7 @@ export function scpArgv(target: ShellTarget, from: string[], to: string): string
   const argv = ['scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new'];
   if (target.port) argv.push('-P', String(target.port));
   if (target.identityFile) argv.push('-i', target.identityFile);
-  argv.push(...from, to);
+  argv.push('--', ...from, to);
   return argv;
 }
 
@@ -105,13 +109,13 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
       const src = plan.seed.images?.image;
       if (!src) return [];
       const fetch: ToolCommand[] = isUrl(src)
-        ? [{ what: 'download the seed image', argv: ['curl', '-fL', '--retry', '3', '--progress-bar', '-o', seedBase, src], unless: ['qemu-img', 'check', seedBase] }]
-        : [{ what: 'copy the seed image', argv: ['qemu-img', 'convert', '-p', '-O', 'qcow2', src.replace(/^file:\/\//, ''), seedBase], unless: ['qemu-img', 'check', seedBase] }];
+        ? [{ what: 'download the seed image', argv: ['curl', '-fL', '--retry', '3', '--progress-bar', '-o', seedBase, '--', src], unless: ['qemu-img', 'check', seedBase] }]
+        : [{ what: 'copy the seed image', argv: ['qemu-img', 'convert', '-p', '-O', 'qcow2', '--', src.replace(/^file:\/\//, ''), seedBase], unless: ['qemu-img', 'check', seedBase] }];
       return [...fetch, { what: 'verify the seed image', argv: ['qemu-img', 'check', seedBase] }];
     }
     case 'seed.vm':
       return [
-        { what: 'create the seed VM disk', argv: ['qemu-img', 'create', '-f', 'qcow2', '-F', 'qcow2', '-b', seedBase, seedDisk, '40G'], unless: ['qemu-img', 'check', seedDisk] },
+        { what: 'create the seed VM disk', argv: ['qemu-img', 'create', '-f', 'qcow2', '-F', 'qcow2', '-b', seedBase, '--', seedDisk, '40G'], unless: ['qemu-img', 'check', seedDisk] },
         {
           what: 'define and boot the seed VM',
           argv: [
