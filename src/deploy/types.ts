@@ -1,29 +1,14 @@
 // The deployment's shared words: tiers, steps, events, and the driver a step runs through.
 // Both drivers (sim, real) implement DeployDriver and emit the same events, so the runner,
 // the journal, the log sinks and the screens need not know which one runs.
+import type { ProvisionState } from '../ironic/states.js';
 import type { Plan } from '../plan/schema.js';
 
 export const TIERS = ['seed', 'undercloud', 'overcloud'] as const;
 export type TierId = (typeof TIERS)[number];
 
-/** Ironic's provision states, as the panels show them. */
-export type NodeState =
-  | 'enroll'
-  | 'verifying'
-  | 'manageable'
-  | 'inspecting'
-  | 'inspect wait'
-  | 'inspect failed'
-  | 'cleaning'
-  | 'clean wait'
-  | 'clean failed'
-  | 'available'
-  | 'deploying'
-  | 'wait call-back'
-  | 'active'
-  | 'deploy failed'
-  | 'deleting'
-  | 'error';
+/** Ironic's provision states, as the panels show them (src/ironic/states.ts). */
+export type NodeState = ProvisionState;
 
 /** Kinds of errors, so retry policies can say which are worth retrying. */
 export type ErrorKind = 'timeout' | 'unreachable' | 'auth' | 'tool-failed' | 'tool-missing' | 'state' | 'interrupted' | 'other';

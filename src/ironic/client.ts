@@ -5,6 +5,7 @@
 // backoff up to a deadline.
 import { readSecret } from '../plan/answers.js';
 import type { Auth } from '../plan/schema.js';
+import { FAILED_STATES, type ProvisionTarget } from './states.js';
 
 export interface IronicClientOptions {
   /** Base URL, e.g. http://127.0.0.1:6385 (with or without a trailing /v1). */
@@ -69,8 +70,6 @@ export interface NodeCreate {
 /** `add`/`replace`/`remove` JSON patch operations Ironic accepts on PATCH. */
 export type PatchOp = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
-export type ProvisionTarget = 'manage' | 'inspect' | 'provide' | 'active' | 'deleted' | 'rebuild' | 'abort' | 'clean' | 'adopt';
-
 export interface WaitOptions {
   /** Give up after this long (ms). */
   timeoutMs: number;
@@ -81,9 +80,6 @@ export interface WaitOptions {
   /** Called whenever provision_state or power_state changes. */
   onChange?(node: IronicNode): void;
 }
-
-/** Provision states that settle (no action under way). */
-const FAILED_STATES = new Set(['deploy failed', 'inspect failed', 'clean failed', 'rescue failed', 'unrescue failed', 'adopt failed', 'service failed', 'error']);
 
 const DEFAULT_API_VERSION = '1.82';
 /** Node polls per second one client allows itself when many servers are waited for. */
@@ -312,5 +308,3 @@ export class IronicClient {
     }
   }
 }
-
-export { FAILED_STATES };

@@ -5,7 +5,10 @@
 //          → (active) → active;   deploy failed → (deleted) → available → (active) → active
 import { readSecret } from '../plan/answers.js';
 import type { Bmc, Node } from '../plan/schema.js';
-import { FAILED_STATES, IronicError, type IronicClient, type IronicNode, type NodeCreate, type PatchOp, type ProvisionTarget } from './client.js';
+import { ROLE_NAMES, type RoleName } from '../plan/schema.js';
+import { roleSpec } from '../roles/catalog.js';
+import { IronicError, type IronicClient, type IronicNode, type NodeCreate, type PatchOp } from './client.js';
+import { FAILED_STATES, TRANSIENT_STATES, type ProvisionTarget } from './states.js';
 
 /** Where a step wants a node to be. Ordered: a node past the goal is left alone. */
 export type Goal = 'enrolled' | 'manageable' | 'inspected' | 'available' | 'active';
@@ -22,15 +25,11 @@ export interface MoveOptions {
   pollMaxMs?: number;
 }
 
-/** Ironic's TripleO-style profile per role (capabilities `profile:…`). */
-export const ROLE_PROFILE: Record<string, string> = {
-  Undercloud: 'undercloud',
-  Controller: 'control',
-  Compute: 'compute',
-  BlockStorage: 'block-storage',
-  ObjectStorage: 'swift-storage',
-  CephStorage: 'ceph-storage',
-};
+/** A role's TripleO profile (capabilities `profile:…`): its flavour in assets/roles.yaml. Controller+Compute goes as Controller. */
+export function roleProfile(role: string | undefined): string | undefined {
+  const name = role?.split('+')[0];
+  return name && (ROLE_NAMES as readonly string[]).includes(name) ? roleSpec(name as RoleName).flavor : undefined;
+}
 
 /** driver and driver_info for a plan's BMC. ipmi_cipher_suite 3 spares ipmitool a 10 s probe. */
 export function driverFor(bmc: Bmc): { driver: string; driver_info: Record<string, unknown> } {
@@ -64,7 +63,8 @@ export function nodeCreateFor(node: Node, planName: string): NodeCreate {
   if (node.cpu) properties.cpus = node.cpu;
   if (node.memoryMiB) properties.memory_mb = node.memoryMiB;
   if (node.diskGiB) properties.local_gb = node.diskGiB;
-  if (node.role && ROLE_PROFILE[node.role]) properties.capabilities = `profile:${ROLE_PROFILE[node.role]}`;
+  const profile = roleProfile(node.role);
+  if (profile) properties.capabilities = `profile:${profile}`;
   return { name: node.name, ...driverFor(node.bmc), properties, extra: { cloudseed_plan: planName } };
 }
 
@@ -82,24 +82,9 @@ export async function findEnrolled(client: IronicClient, node: Pick<Node, 'name'
   return undefined;
 }
 
-const TRANSIENT = new Set([
-  'verifying',
-  'inspecting',
-  'inspect wait',
-  'cleaning',
-  'clean wait',
-  'deploying',
-  'wait call-back',
-  'deleting',
-  'adopting',
-  'rescuing',
-  'unrescuing',
-  'servicing',
-]);
-
 /** A node no action is under way on (its fields may be changed). A failed one keeps its target. */
 export function isStable(n: IronicNode): boolean {
-  return FAILED_STATES.has(n.provision_state) || (!n.target_provision_state && !TRANSIENT.has(n.provision_state));
+  return FAILED_STATES.has(n.provision_state) || (!n.target_provision_state && !TRANSIENT_STATES.has(n.provision_state));
 }
 
 /**

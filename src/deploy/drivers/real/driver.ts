@@ -12,12 +12,13 @@ import { bmcTarget, explainBmcError, BmcError, type BmcClient } from '../../../i
 import { RealBmcClient } from '../../../inventory/clients.js';
 import { eachLimited } from '../../../inventory/scan.js';
 import { IronicClient, IronicError, type IronicNode } from '../../../ironic/client.js';
-import { advance, ensureEnrolled, findEnrolled, ROLE_PROFILE, type Goal } from '../../../ironic/provision.js';
+import { advance, ensureEnrolled, findEnrolled, roleProfile, type Goal } from '../../../ironic/provision.js';
+import { isProvisionState } from '../../../ironic/states.js';
 import type { CloudTier, Node, Plan } from '../../../plan/schema.js';
 import { realClock } from '../../clock.js';
 import { overcloudNodes, UNDERCLOUD_VM, undercloudHost } from '../../compile.js';
 import { ToolGroup } from '../../tool.js';
-import { StepError, type DeployDriver, type NodeState, type StepContext } from '../../types.js';
+import { StepError, type DeployDriver, type StepContext } from '../../types.js';
 import { commandsFor, toolCommands, undercloudShell } from './commands.js';
 import { runTool, TOOL_PACKAGES } from './tools.js';
 
@@ -33,25 +34,6 @@ export interface RealDriverOptions {
   /** Longest pause between two polls of an Ironic node. */
   pollMaxMs?: number;
 }
-
-const NODE_STATES = new Set<NodeState>([
-  'enroll',
-  'verifying',
-  'manageable',
-  'inspecting',
-  'inspect wait',
-  'inspect failed',
-  'cleaning',
-  'clean wait',
-  'clean failed',
-  'available',
-  'deploying',
-  'wait call-back',
-  'active',
-  'deploy failed',
-  'deleting',
-  'error',
-]);
 
 /** How far a deploy has come, for the step's progress bar. */
 const DEPLOY_PROGRESS: Record<string, number> = { available: 0.05, deploying: 0.3, 'wait call-back': 0.6, active: 1 };
@@ -313,8 +295,7 @@ class RealDriver implements DeployDriver {
     for (const name of ctx.step.nodes) {
       const node = this.planNode(ctx, name);
       const report = (n: IronicNode) => {
-        const state = n.provision_state as NodeState;
-        if (NODE_STATES.has(state)) ctx.nodeState(name, state);
+        if (isProvisionState(n.provision_state)) ctx.nodeState(name, n.provision_state);
         if (n.target_provision_state) ctx.waitingFor(`${name} to go from ${n.provision_state} to ${n.target_provision_state}`);
         if (goal === 'active' && DEPLOY_PROGRESS[n.provision_state] !== undefined) ctx.progress(DEPLOY_PROGRESS[n.provision_state], n.provision_state);
       };
@@ -345,7 +326,7 @@ class RealDriver implements DeployDriver {
     for (const { node } of servers) {
       const ironic = await findEnrolled(client, node, signal);
       if (!ironic) throw new StepError('state', `${node.name} is not enrolled in Ironic at ${client.url}`);
-      const profile = ROLE_PROFILE[node.role ?? ''];
+      const profile = roleProfile(node.role);
       if (profile) {
         const caps = String(ironic.properties?.capabilities ?? '')
           .split(',')

@@ -16,6 +16,7 @@ import { publicVip } from '../../summary.js';
 import { bmcClientFor } from '../../../inventory/clients.js';
 import { blockingGates, runGates } from '../../../network/gates.js';
 import { simProbe } from '../../../network/probes.js';
+import { roleProfile } from '../../../ironic/provision.js';
 import { StepError, type DeployDriver, type NodeState, type StepContext } from '../../types.js';
 import { FaultBook, type Fault } from './faults.js';
 
@@ -440,7 +441,7 @@ export class SimDriver implements DeployDriver {
     for (const { node, role } of overcloudNodes(this.plan)) {
       const server = this.servers.get(node.name);
       const disk = server?.disks.reduce((a, d) => a + d.sizeGiB, 0);
-      const profile = role.startsWith('Controller') ? 'control' : role.toLowerCase();
+      const profile = roleProfile(role);
       play.log(`${node.name}: profile ${profile}`, 'info', node.name);
       if (node.diskGiB && disk !== undefined && node.diskGiB > disk) {
         play.log(`${node.name}: the plan declares ${node.diskGiB} GiB of disk, introspection found ${disk} GiB`, 'warn', node.name);
