@@ -79,7 +79,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     if (previous.torn) notes.push('the journal ended in a torn line (a crash while writing); it was ignored');
     const clock = opts.clock ?? realClock;
     const deployment = compile(opts.plan);
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: resumed ? previous : undefined }));
     const journal = Journal.open(opts.stateDir);
     const logPath = logFilePath(opts.stateDir);
     const writer = new BufferedWriter(logPath);

@@ -20,12 +20,45 @@ export interface RetryPolicy {
   retryOn: ErrorKind[];
 }
 
+/** Every kind of step, as compile makes them; each has its module in src/deploy/steps. */
+export const STEP_KINDS = [
+  'seed.host-checks',
+  'seed.network-gates',
+  'seed.bridge',
+  'seed.image',
+  'seed.vm',
+  'seed.ironic',
+  'seed.adopt-check',
+  'seed.undercloud-vm',
+  'seed.enrol-undercloud',
+  'undercloud.manage',
+  'undercloud.inspect',
+  'undercloud.provide',
+  'undercloud.deploy',
+  'undercloud.wait-active',
+  'undercloud.configure',
+  'undercloud.check-apis',
+  'undercloud.adopt-check',
+  'overcloud.images',
+  'overcloud.enrol',
+  'overcloud.inspect',
+  'overcloud.match-roles',
+  'overcloud.deploy',
+  'overcloud.configure',
+  'overcloud.credentials',
+  'overcloud.post-endpoints',
+  'overcloud.test-instance',
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
 export interface Step {
   /** Unique, stable across compiles of the same plan: `overcloud.deploy.node-03`. */
   id: string;
   tier: TierId;
-  /** What the step does, as a driver dispatches on it: `seed.vm`, `overcloud.inspect`, ... */
-  kind: string;
+  /** What the step does: its module in src/deploy/steps. */
+  kind: StepKind;
+  /** The role a per-role step covers (`overcloud.configure`: "Controller+Compute"). */
+  role?: string;
   /** Plain words for the panels: "Inspect node-03". */
   title: string;
   /** Server names this step acts on (empty: a tier-wide step). */
@@ -77,6 +110,8 @@ export interface StepErrorInfo {
   hint?: string;
   /** Last lines of the tool's output. */
   tail?: string[];
+  /** The network gates that blocked (a skip of the step acknowledges them). */
+  gates?: { id: string; details: string[] }[];
 }
 
 /** An error a driver throws from a step, with its kind for the retry policy. */
@@ -86,12 +121,13 @@ export class StepError extends Error {
     message: string,
     readonly hint?: string,
     readonly tail?: string[],
+    readonly gates?: StepErrorInfo['gates'],
   ) {
     super(message);
     this.name = 'StepError';
   }
   info(): StepErrorInfo {
-    return { kind: this.kind, message: this.message, hint: this.hint, tail: this.tail };
+    return { kind: this.kind, message: this.message, hint: this.hint, tail: this.tail, ...(this.gates ? { gates: this.gates } : {}) };
   }
 }
 
@@ -108,6 +144,8 @@ export interface StepContext {
   waitingFor(what: string): void;
   /** The state directory: where a step writes what the run produces (overcloudrc). */
   stateDir?: string;
+  /** The step had nothing to do in this plan: why (shown with the step, not as "done"). */
+  ranNothing?(why: string): void;
 }
 
 export interface DeployDriver {

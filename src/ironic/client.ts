@@ -108,6 +108,23 @@ export function faultOf(body: string): string | undefined {
   }
 }
 
+/** Node's and undici's error codes, in words a person can act on. */
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (nothing listens there)',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'the host name could not be looked up (DNS)',
+  ECONNRESET: 'the connection was reset (Ironic, or something on the way, closed it)',
+  EPIPE: 'the connection was closed while sending',
+  UND_ERR_SOCKET: 'the connection closed before Ironic answered',
+  UND_ERR_CLOSED: 'the connection closed before Ironic answered',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'Ironic accepted the connection but sent no answer in time',
+  UND_ERR_BODY_TIMEOUT: 'Ironic stopped sending its answer half-way',
+  ETIMEDOUT: 'connecting timed out',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'no route to that network',
+};
+
 function causeCode(err: unknown): string | undefined {
   let cur: unknown = err;
   for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
@@ -133,7 +150,43 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export class IronicClient {
+/** What cloudseed asks of an Ironic: the REST client below, or the simulated lab's fake (src/ironic/fake.ts). */
+export interface IronicApi {
+  readonly url: string;
+  version(signal?: AbortSignal): Promise<{ min: string; max: string }>;
+  getNode(id: string, signal?: AbortSignal): Promise<IronicNode | undefined>;
+  listNodes(signal?: AbortSignal): Promise<IronicNode[]>;
+  createNode(spec: NodeCreate, signal?: AbortSignal): Promise<IronicNode>;
+  patchNode(id: string, ops: PatchOp[], signal?: AbortSignal): Promise<IronicNode>;
+  clearMaintenance(id: string, signal?: AbortSignal): Promise<void>;
+  portsByAddress(mac: string, signal?: AbortSignal): Promise<IronicPort[]>;
+  nodePorts(nodeUuid: string, signal?: AbortSignal): Promise<IronicPort[]>;
+  createPort(nodeUuid: string, mac: string, signal?: AbortSignal): Promise<IronicPort>;
+  setProvisionState(id: string, target: ProvisionTarget, signal?: AbortSignal): Promise<void>;
+  waitForNode(id: string, settled: (node: IronicNode) => boolean, opts: WaitOptions): Promise<IronicNode>;
+}
+
+/**
+ * Where a wait stands once `node` is read: true when `settled`, false to keep waiting; throws
+ * when the node landed in a failure state or went into maintenance with a reason.
+ */
+export function settledOrFailed(node: IronicNode, settled: (node: IronicNode) => boolean): boolean {
+  if (settled(node)) return true;
+  const name = node.name ?? node.uuid;
+  // A failure state keeps its target (deploy failed → active): it has settled all the same.
+  if (FAILED_STATES.has(node.provision_state)) {
+    throw new IronicError('state', `${name} is in "${node.provision_state}": ${node.last_error ?? 'Ironic gave no reason'}`, {
+      node: name,
+      lastError: node.last_error ?? undefined,
+    });
+  }
+  if (node.maintenance && node.maintenance_reason) {
+    throw new IronicError('state', `${name} went into maintenance: ${node.maintenance_reason}`, { node: name, lastError: node.maintenance_reason });
+  }
+  return false;
+}
+
+export class IronicClient implements IronicApi {
   readonly url: string;
   readonly apiVersion: string;
   private readonly headers: Record<string, string>;
@@ -174,7 +227,7 @@ export class IronicClient {
         throw new IronicError('timeout', `Ironic at ${this.url} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s (${method} ${path})`, { url });
       }
       const code = causeCode(err);
-      const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'unknown host' : code ?? (err as Error).message;
+      const why = (code && NETWORK_ERRORS[code]) ?? (code ? `network error ${code}` : (err as Error).message);
       throw new IronicError('unreachable', `cannot reach Ironic at ${this.url}: ${why}`, { url });
     }
     const text = await res.text();
@@ -247,6 +300,10 @@ export class IronicClient {
     return this.request<IronicPort>('POST', '/v1/ports', { node_uuid: nodeUuid, address: mac.toLowerCase() }, signal);
   }
 
+  async clearMaintenance(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('DELETE', `/v1/nodes/${encodeURIComponent(id)}/maintenance`, undefined, signal);
+  }
+
   async setProvisionState(id: string, target: ProvisionTarget, signal?: AbortSignal): Promise<void> {
     await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/states/provision`, { target }, signal);
   }
@@ -281,20 +338,10 @@ export class IronicClient {
         opts.onChange?.(node);
       }
       last = node;
-      if (settled(node)) return node;
-      const name = node.name ?? id;
-      // A failure state keeps its target (deploy failed → active): it has settled all the same.
-      if (FAILED_STATES.has(node.provision_state)) {
-        throw new IronicError('state', `${name} is in "${node.provision_state}": ${node.last_error ?? 'Ironic gave no reason'}`, {
-          node: name,
-          lastError: node.last_error ?? undefined,
-        });
-      }
-      if (node.maintenance && node.maintenance_reason) {
-        throw new IronicError('state', `${name} went into maintenance: ${node.maintenance_reason}`, { node: name, lastError: node.maintenance_reason });
-      }
+      if (settledOrFailed(node, settled)) return node;
       const left = deadline - Date.now();
       if (left <= 0) {
+        const name = node.name ?? id;
         const what = node.target_provision_state ? `${node.provision_state} → ${node.target_provision_state}` : node.provision_state;
         throw new IronicError('timeout', `${name} still "${what}" after ${Math.round(opts.timeoutMs / 1000)} s`, {
           node: name,
