@@ -443,7 +443,9 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
   const tailLines = focus ? view.log.filter((l) => l.node === focus) : view.log;
   const ended =
     view.runState === 'done'
-      ? { tone: 'ok' as const, text: `${theme.sym.ok} Deployed in ${formatDuration((view.endedAt ?? view.now) - (view.startedAt ?? view.now))}. Enter: summary.` }
+      ? view.notDone.length
+        ? { tone: 'warn' as const, text: `${theme.sym.warn} Deployed, but ${view.notDone.length} step(s) ran nothing: ${view.notDone[0].title} -- ${view.notDone[0].why}. Enter: summary.` }
+        : { tone: 'ok' as const, text: `${theme.sym.ok} Deployed in ${formatDuration((view.endedAt ?? view.now) - (view.startedAt ?? view.now))}. Enter: summary.` }
       : view.runState === 'failed'
         ? { tone: 'fail' as const, text: `${theme.sym.fail} Stopped after a failure. The journal is kept; start again to resume.` }
         : view.runState === 'interrupted'
@@ -527,7 +529,7 @@ function Deploy({ app }: ScreenProps) {
       }}
       onSkip={(f) => {
         // Skipping a network gate is acknowledging it: the plan keeps that (issue: gates).
-        const gates = (f.error.tail ?? []).map((l) => l.split(':')[0]).filter((id): id is GateId => (GATE_IDS as readonly string[]).includes(id));
+        const gates = (f.error.gates ?? []).map((g) => g.id).filter((id): id is GateId => (GATE_IDS as readonly string[]).includes(id));
         if (gates.length) app.setPlan((p) => gates.reduce(acknowledgeGate, p));
       }}
     />

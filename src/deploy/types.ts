@@ -96,7 +96,7 @@ export type DeployEvent =
   | { type: 'tier-done'; at: number; tier: TierId; state: 'done' | 'failed' }
   | { type: 'step-started'; at: number; step: string; attempt: number }
   | { type: 'step-progress'; at: number; step: string; fraction: number; note?: string }
-  | { type: 'step-done'; at: number; step: string; state: 'done' | 'skipped' }
+  | { type: 'step-done'; at: number; step: string; state: 'done' | 'skipped'; nothing?: string }
   | { type: 'step-failed'; at: number; step: string; error: StepErrorInfo; willRetry: boolean }
   | { type: 'node-state'; at: number; node: string; state: NodeState; step?: string }
   | { type: 'log'; at: number; step?: string; node?: string; level: 'info' | 'warn' | 'error'; line: string }

@@ -110,7 +110,7 @@ export function faultOf(body: string): string | undefined {
 
 /** Node's and undici's error codes, in words a person can act on. */
 const NETWORK_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused (nothing listens there)',
+  ECONNREFUSED: 'connection refused',
   ENOTFOUND: 'unknown host',
   EAI_AGAIN: 'the host name could not be looked up (DNS)',
   ECONNRESET: 'the connection was reset (Ironic, or something on the way, closed it)',
@@ -224,7 +224,7 @@ export class IronicClient implements IronicApi {
     } catch (err) {
       if (signal?.aborted) throw new IronicError('aborted', 'stopped', { url });
       if ((err as Error)?.name === 'TimeoutError') {
-        throw new IronicError('timeout', `Ironic at ${this.url} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s (${method} ${path})`, { url });
+        throw new IronicError('timeout', `Ironic at ${this.url} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s (${method} ${path})`, { url: this.url });
       }
       const code = causeCode(err);
       const why = (code && NETWORK_ERRORS[code]) ?? (code ? `network error ${code}` : (err as Error).message);

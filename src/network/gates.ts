@@ -107,6 +107,9 @@ async function rogueDhcpGate(plan: Plan, probe: NetworkProbe, o: GateOptions): P
   const p = plan.network.provisioning;
   const base = { id: 'gate.rogue-dhcp' as const, title: 'No other DHCP server on the provisioning network', where: ['network.provisioning.nic'] };
   const fix = 'switch that DHCP server off on this network (or keep PXE traffic away from it), or pick another NIC; acknowledge only if you know it ignores PXE requests';
+  if (!p.nic && plan.seed.mode === 'adopt') {
+    return { ...base, status: 'pass', details: ['the seed is adopted and no provisioning NIC of this host is in the plan: nothing to probe from here'], fix };
+  }
   if (!p.nic) return { ...base, status: 'error', details: ['no provisioning NIC is chosen'], fix: 'pick the provisioning NIC on the Network screen' };
   if (isLoopback(p.nic)) return { ...base, status: 'pass', details: [`${p.nic} is the loopback: no other DHCP server can answer on it`], fix };
   o.log?.(`DHCP discover on ${p.nic}`);
