@@ -443,9 +443,13 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
   const tailLines = focus ? view.log.filter((l) => l.node === focus) : view.log;
   const ended =
     view.runState === 'done'
-      ? view.notDone.length
-        ? { tone: 'warn' as const, text: `${theme.sym.warn} Deployed, but ${view.notDone.length} step(s) ran nothing: ${view.notDone[0].title} -- ${view.notDone[0].why}. Enter: summary.` }
-        : { tone: 'ok' as const, text: `${theme.sym.ok} Deployed in ${formatDuration((view.endedAt ?? view.now) - (view.startedAt ?? view.now))}. Enter: summary.` }
+      ? {
+          tone: view.notDone.length ? ('warn' as const) : ('ok' as const),
+          text:
+            `${theme.sym.ok} Deployed in ${formatDuration((view.endedAt ?? view.now) - (view.startedAt ?? view.now))}. ` +
+            (view.notDone.length ? `Not done (nothing to run): ${view.notDone.map((n) => n.title).join(', ')} -- ${view.notDone[0].why}. ` : '') +
+            'Enter: summary.',
+        }
       : view.runState === 'failed'
         ? { tone: 'fail' as const, text: `${theme.sym.fail} Stopped after a failure. The journal is kept; start again to resume.` }
         : view.runState === 'interrupted'
