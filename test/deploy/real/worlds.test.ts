@@ -30,7 +30,8 @@ function fakeWorld(): World {
     writeImageMs: 0,
     image: 'overcloud-full.qcow2',
     hardware: {
-      sleep: async () => undefined,
+      // A macrotask per stretch of work, so each state is there to be seen, as on a real conductor.
+      sleep: () => new Promise<void>((r) => setImmediate(r)),
       log: () => undefined,
       powerStatus: () => ({ power: 'power off' }),
       pxeBoots: () => true,
