@@ -15,6 +15,8 @@ export class WorldDriver implements DeployDriver {
     readonly world: World,
     /** Throws when the step must not run (the real driver: unconfirmed plan, unknown server). */
     private readonly guard?: (ctx: StepContext) => void,
+    /** Where a step writes what the run produces when the runner names no state directory. */
+    private readonly stateDir?: string,
   ) {
     // Every running step listens on it (hundreds at once in a data centre).
     setMaxListeners(0, this.closing.signal);
@@ -30,7 +32,7 @@ export class WorldDriver implements DeployDriver {
   async run(outer: StepContext): Promise<void> {
     if (this.closed) throw new StepError('interrupted', 'the driver is closed');
     const signal = AbortSignal.any([outer.signal, this.closing.signal]);
-    const ctx: StepContext = { ...outer, signal };
+    const ctx: StepContext = { ...outer, signal, stateDir: outer.stateDir ?? this.stateDir };
     const module = STEP_MODULES[ctx.step.kind];
     try {
       this.guard?.(ctx);

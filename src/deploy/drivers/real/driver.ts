@@ -99,5 +99,5 @@ function guard(yes: boolean | undefined) {
 
 /** The real driver (`driver: real` in the plan). */
 export function createRealDriver(opts: RealDriverOptions = {}): DeployDriver {
-  return new WorldDriver(realWorld(opts), guard(opts.yes));
+  return new WorldDriver(realWorld(opts), guard(opts.yes), opts.stateDir);
 }
