@@ -41,7 +41,9 @@ const MIN = 60 * S;
 export class FakeIronic implements IronicApi {
   readonly url: string;
   private readonly nodes = new Map<string, IronicNode>();
-  private readonly ports: IronicPort[] = [];
+  /** Name → UUID and MAC → port: a data centre's thousand servers are looked up by both. */
+  private readonly names = new Map<string, string>();
+  private readonly ports = new Map<string, IronicPort>();
   private readonly watchers = new Map<string, Set<() => void>>();
   private seq = 0;
 
@@ -52,7 +54,7 @@ export class FakeIronic implements IronicApi {
       node.provision_state = n.state;
       node.power_state = n.state === 'active' ? 'power on' : 'power off';
       if (n.inspected) node.inspection_finished_at = new Date(0).toISOString();
-      for (const mac of n.macs) this.ports.push({ uuid: this.uuid('p'), address: mac.toLowerCase(), node_uuid: node.uuid });
+      for (const mac of n.macs) this.ports.set(mac.toLowerCase(), { uuid: this.uuid('p'), address: mac.toLowerCase(), node_uuid: node.uuid });
     }
   }
 
@@ -78,11 +80,12 @@ export class FakeIronic implements IronicApi {
       inspection_finished_at: null,
     };
     this.nodes.set(node.uuid, node);
+    this.names.set(spec.name, node.uuid);
     return node;
   }
 
   private find(id: string): IronicNode | undefined {
-    return this.nodes.get(id) ?? [...this.nodes.values()].find((n) => n.name === id);
+    return this.nodes.get(id) ?? this.nodes.get(this.names.get(id) ?? '');
   }
 
   private must(id: string): IronicNode {
@@ -145,17 +148,18 @@ export class FakeIronic implements IronicApi {
     n.maintenance_reason = null;
   }
   async portsByAddress(mac: string): Promise<IronicPort[]> {
-    return this.ports.filter((p) => p.address === mac.toLowerCase()).map((p) => ({ ...p }));
+    const port = this.ports.get(mac.toLowerCase());
+    return port ? [{ ...port }] : [];
   }
   async nodePorts(nodeUuid: string): Promise<IronicPort[]> {
-    return this.ports.filter((p) => p.node_uuid === nodeUuid).map((p) => ({ ...p }));
+    return [...this.ports.values()].filter((p) => p.node_uuid === nodeUuid).map((p) => ({ ...p }));
   }
   async createPort(nodeUuid: string, mac: string): Promise<IronicPort> {
-    if (this.ports.some((p) => p.address === mac.toLowerCase())) {
+    if (this.ports.has(mac.toLowerCase())) {
       throw new IronicError('conflict', `Ironic refused POST /v1/ports: A port with MAC address ${mac.toLowerCase()} already exists.`, { url: this.url, status: 409 });
     }
     const port = { uuid: this.uuid('p'), address: mac.toLowerCase(), node_uuid: nodeUuid };
-    this.ports.push(port);
+    this.ports.set(port.address, port);
     return { ...port };
   }
 

@@ -164,7 +164,8 @@ class SimLab {
   wait(a: Attachment | undefined, worldMs: number, signal?: AbortSignal): Promise<void> {
     const jitter = a ? 0.85 + 0.3 * a.random() : 1;
     const ms = Math.round((worldMs * jitter * (a?.slow ?? 1)) / this.speed);
-    return this.clock.sleep(ms, signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal);
+    // A step's signal already ends with the driver; the conductor's waits end with the world.
+    return this.clock.sleep(ms, signal ?? this.closing.signal);
   }
 
   private allocation(): Allocation {
