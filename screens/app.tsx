@@ -97,13 +97,17 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const latest = useRef({ plan, screen: screen.id, started });
   latest.current = { plan, screen: screen.id, started };
   const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+  // Why the last save failed (a read-only state dir): quitting must not claim the plan is saved.
+  const [unsaved, setUnsaved] = useState<string | undefined>();
   const flush = useCallback(() => {
     clearTimeout(timer.current);
     timer.current = undefined;
     if (!latest.current.started || !latest.current.plan) return;
     try {
       store.save(latest.current.plan, latest.current.screen);
+      setUnsaved(undefined);
     } catch (e) {
+      setUnsaved((e as Error).message);
       setNotice(`Could not save the plan in ${store.dir}: ${(e as Error).message}`);
     }
   }, [store]);
@@ -268,7 +272,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     return (
       <ThemeContext.Provider value={theme}>
         <AsciiBox enabled={ui.ascii}>
-          <Goodbye started={started} dir={store.dir} />
+          <Goodbye started={started} dir={store.dir} unsaved={unsaved} />
         </AsciiBox>
       </ThemeContext.Provider>
     );
@@ -290,7 +294,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
           {small ? (
             <Box flexDirection="column">
               <TooSmall columns={columns} rows={rows} />
-              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} hasSaved={!!saved} /> : null}
+              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} /> : null}
             </Box>
           ) : null}
           {/* Hidden, not unmounted, while the terminal is too small: a screen's state (a form
@@ -317,7 +321,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
                 <HelpOverlay title={screen.title} help={screen.help} screenKeys={screen.keys} shellKeys={SHELL_KEYS_LONG} width={Math.min(columns, 80)} height={bodyRows} />
               </Box>
             ) : null}
-            <StatusLine dialog={dialog} started={started} hasSaved={!!saved} blocked={blocked} flashed={flashed} />
+            <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} blocked={blocked} flashed={flashed} />
             <HelpBar keys={keys} pinned={pinned} width={columns} />
           </Box>
         </AsciiBox>
@@ -394,11 +398,13 @@ function Header({ index, count, title, plan, labName, width, showTarget }: { ind
 }
 
 /** The line above the help bar: the quit question, or why the screen cannot move on. */
-function StatusLine({ dialog, started, hasSaved, blocked, flashed = false }: { dialog: Dialog; started: boolean; hasSaved: boolean; blocked?: string; flashed?: boolean }) {
+function StatusLine({ dialog, started, hasSaved, unsaved = false, blocked, flashed = false }: { dialog: Dialog; started: boolean; hasSaved: boolean; unsaved?: boolean; blocked?: string; flashed?: boolean }) {
   const theme = useTheme();
   if (dialog === 'quit') {
     const question = started
-      ? 'Quit? The plan is saved; resume later with `cloudseed`. y/n'
+      ? unsaved
+        ? 'Quit? The plan could NOT be saved (see above): it is lost. y/n'
+        : 'Quit? The plan is saved; resume later with `cloudseed`. y/n'
       : hasSaved
         ? 'Quit? Nothing was started; the saved installation is kept. y/n'
         : 'Quit? Nothing was started. y/n';
@@ -427,8 +433,15 @@ function TooSmall({ columns, rows }: { columns: number; rows: number }) {
   );
 }
 
-function Goodbye({ started, dir }: { started: boolean; dir: string }) {
+function Goodbye({ started, dir, unsaved }: { started: boolean; dir: string; unsaved?: string }) {
   const theme = useTheme();
+  if (started && unsaved) {
+    return (
+      <Text wrap="wrap">
+        <Text color={theme.c('fail')}>{theme.sym.fail}</Text> The plan could not be saved in {dir}: {unsaved}
+      </Text>
+    );
+  }
   return started ? (
     <Text>
       <Text color={theme.c('ok')}>{theme.sym.ok}</Text> The plan is saved in {dir}. Run `cloudseed` again to resume.

@@ -94,7 +94,7 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
   const err = hooks.err ?? ((line: string) => process.stderr.write(`${line}\n`));
   const env = hooks.env ?? process.env;
   const interactive = hooks.interactive ?? (!!process.stdin.isTTY && !!process.stdout.isTTY);
-  const { signal, release } = hooks.signal ? { signal: hooks.signal, release: () => {} } : processSignal();
+  const { signal, release, watchHangUp } = hooks.signal ? { signal: hooks.signal, release: () => {}, watchHangUp: () => {} } : processSignal();
   let stateDir: string | undefined;
   try {
     const { command, flags, args } = await parse(argv);
@@ -111,6 +111,9 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
       const ctx: CommandContext = { args, flags, json: flags.json === true, stateDir, out, err, env, interactive, signal };
       return await command.run(ctx);
     }
+    // The screens save and leave when their terminal hangs up. Commands keep the default
+    // (or an inherited `nohup`): a hang-up handler would override SIG_IGN.
+    watchHangUp();
     return await openInstaller(flags, env, interactive, signal, hooks, err);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -250,20 +253,28 @@ function commandHelp(command: Command): string[] {
   return [`Usage: ${command.usage}`, '', command.summary, ...(own.length ? ['', 'Options:', ...own] : []), '', 'Global options: see cloudseed --help'];
 }
 
-/** Ctrl-C / SIGTERM abort the running work; a second one exits at once. */
-function processSignal(): { signal: AbortSignal; release(): void } {
+/** The signals that stop cloudseed, with the exit code of a second one (which exits at once). */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** Ctrl-C / SIGTERM (and, once watched, a hung-up terminal) abort the running work, which saves what it has; a second one exits at once. */
+function processSignal(): { signal: AbortSignal; release(): void; watchHangUp(): void } {
   const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+  const onSignal = (name: StopSignal) => {
+    // A hang-up may come twice (session leader and foreground group): the first one's save must finish.
+    if (controller.signal.aborted && name !== 'SIGHUP') process.exit(STOP_SIGNALS[name]);
     controller.abort(new Error(`stopped by ${name}`));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const watched: StopSignal[] = ['SIGINT', 'SIGTERM'];
+  for (const name of watched) process.on(name, onSignal);
   return {
     signal: controller.signal,
     release() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const name of watched) process.off(name, onSignal);
+    },
+    watchHangUp() {
+      watched.push('SIGHUP');
+      process.on('SIGHUP', onSignal);
     },
   };
 }

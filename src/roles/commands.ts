@@ -5,12 +5,16 @@ import { basename, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
 import { writeArtifacts, type Written } from '../artifacts/write.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
+import { compile } from '../deploy/compile.js';
+import { readJournal } from '../deploy/journal.js';
+import { resumeLines } from '../deploy/step-inputs.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
+import { factsUnknown, nodeFacts } from './fit.js';
 import { importNodesFile } from '../inventory/nodes-file.js';
 import { hostFactsFromLab, probeHost } from '../inventory/probe.js';
-import { mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
+import { applyInspection, inspectNodes, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
 import { LabError, loadLab } from '../lab/load.js';
 import type { LabWorld } from '../lab/world.js';
 import { suggestNetwork } from '../network/suggest.js';
@@ -64,6 +68,7 @@ const planCommand: Command = {
     if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}) }, null, 2));
     else {
       for (const line of describeLines(description)) ctx.out(line);
+      if (!hasErrors(findings)) for (const line of resumeLines(readJournal(ctx.stateDir), plan, compile(plan))) ctx.out(line);
       if (commands.length) {
         ctx.out('');
         ctx.out('commands the real driver will run:');
@@ -95,15 +100,17 @@ const exportCommand: Command = {
     } catch (e) {
       throw new CliError(`cannot write to ${out}: ${(e as Error).message}`, 1);
     }
-    if (ctx.json) ctx.out(JSON.stringify({ files: written, findings }, null, 2));
+    const refusals = written.flatMap((w) => w.findings);
+    if (ctx.json) ctx.out(JSON.stringify({ files: written, findings: [...findings, ...refusals] }, null, 2));
     else {
       for (const w of written) {
-        ctx.out(`wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}`);
+        ctx.out(w.written ? `wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}` : `not written: ${w.name} (see below)`);
         for (const note of w.notes) ctx.out(`  note: ${note}`);
       }
-      for (const f of findings) ctx.err(formatFinding(f));
+      for (const f of [...findings, ...refusals]) ctx.err(formatFinding(f));
     }
-    return 0;
+    // A TripleO file refused (error) fails the export; Helion's optional file refused is a warning.
+    return hasErrors(refusals) ? 1 : 0;
   },
 };
 
@@ -155,9 +162,16 @@ async function findServers(ctx: CommandContext): Promise<Found> {
     const nodesFile = assetPath('labs', `${lab}.instackenv.json`);
     const imported = existsSync(nodesFile) ? await importNodesFile(nodesFile) : undefined;
     const creds = { user: world.bmcDefaults.user, password: world.bmcDefaults.password };
-    const result = whole(await scanRange({ range: world.bmcDefaults.range, ...creds, client: bmcClientFor(world), concurrency: 64, signal: ctx.signal }));
+    // `init` writes a file; it does not play the lab's time (the screens do, at the plan's speed).
+    const client = bmcClientFor(world, { inspectMs: 0 });
+    const result = whole(await scanRange({ range: world.bmcDefaults.range, ...creds, client, concurrency: 64, signal: ctx.signal }));
     const merged = mergeScan(imported?.nodes ?? [], result.bmcs, creds);
-    const nodes = merged.nodes.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
+    // IPMI tells neither the PXE MAC nor the sizes: the lab inspects the servers that the
+    // nodes file did not describe, as the Servers screen does after its scan (without a PXE
+    // MAC there is no instackenv.json).
+    const unknown = merged.nodes.filter((n) => !n.macs.length || factsUnknown(nodeFacts(n)));
+    const inspected = unknown.length ? applyInspection(merged.nodes, await inspectNodes(unknown, client, { concurrency: 64, signal: ctx.signal })) : merged.nodes;
+    const nodes = inspected.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
     const how = imported ? `imported ${imported.nodes.length} servers from the lab's ${basename(nodesFile)}; ${scanLine(result)}` : scanLine(result);
     return { nodes, world, how, findings: imported?.findings ?? [] };
   }

@@ -6,7 +6,6 @@ import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensurePackages } from './ensure-packages.js';
 
 export interface NetnsLab {
   /** The namespace the probes run in; its NIC is prov0 (198.51.100.0/24). */
@@ -16,7 +15,6 @@ export interface NetnsLab {
 }
 
 export async function startNetnsLab(tag: string): Promise<NetnsLab> {
-  ensurePackages({ busybox: 'busybox', arping: 'arping', 'dnsmasq-base': 'dnsmasq', iproute2: 'ip' });
   const SEED = `${tag}-seed`;
   const LAN = `${tag}-lan`;
   const dir = mkdtempSync(join(tmpdir(), `${tag}-`));
