@@ -9,6 +9,7 @@ import type { FailureView, LogEntry, NodeView, ProgressStore, ProgressView, Tier
 import { clockTime } from '../src/deploy/sinks.js';
 import { formatDuration } from '../src/deploy/summary.js';
 import { acknowledgeGate, GATE_IDS, type GateId } from '../src/network/gates.js';
+import { FAILED_STATES, phaseOf } from '../src/ironic/states.js';
 import type { DeployRun } from '../src/deploy/runner.js';
 import { wordWrap } from './components/help.js';
 import { useKeys } from './components/keys.js';
@@ -28,7 +29,7 @@ function bar(theme: Theme, fraction: number, width: number): string {
 }
 
 function nodeTone(n: NodeView): ColorRole {
-  if (n.stepState === 'failed' || n.state.includes('failed') || n.state === 'error') return 'fail';
+  if (n.stepState === 'failed' || FAILED_STATES.has(n.state)) return 'fail';
   if (n.state === 'active') return 'ok';
   if (n.stepState === 'retrying') return 'warn';
   if (n.stepState === 'running') return 'accent';
@@ -39,12 +40,12 @@ function nodeTone(n: NodeView): ColorRole {
 const GRID_GLYPHS: Array<[string, string, (n: NodeView) => boolean, ColorRole]> = [
   ['X', 'failed', (n) => nodeTone(n) === 'fail', 'fail'],
   ['.', 'pending', (n) => n.state === 'pending', 'muted'],
-  ['e', 'enrol', (n) => n.state === 'enroll' || n.state === 'verifying', 'accent'],
-  ['m', 'manage', (n) => n.state === 'manageable', 'accent'],
-  ['i', 'inspect', (n) => n.state === 'inspecting' || n.state === 'inspect wait', 'accent'],
-  ['c', 'clean', (n) => n.state === 'cleaning' || n.state === 'clean wait', 'accent'],
-  ['a', 'avail', (n) => n.state === 'available', 'accent'],
-  ['d', 'deploy', (n) => n.state === 'deploying' || n.state === 'wait call-back' || n.state === 'deleting', 'accent'],
+  ['e', 'enrol', (n) => phaseOf(n.state) === 'enrol', 'accent'],
+  ['m', 'manage', (n) => phaseOf(n.state) === 'manage', 'accent'],
+  ['i', 'inspect', (n) => phaseOf(n.state) === 'inspect', 'accent'],
+  ['c', 'clean', (n) => phaseOf(n.state) === 'clean', 'accent'],
+  ['a', 'avail', (n) => phaseOf(n.state) === 'available', 'accent'],
+  ['d', 'deploy', (n) => phaseOf(n.state) === 'deploy' || phaseOf(n.state) === 'rescue', 'accent'],
   ['#', 'active', () => true, 'ok'],
 ];
 
@@ -442,7 +443,13 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
   const tailLines = focus ? view.log.filter((l) => l.node === focus) : view.log;
   const ended =
     view.runState === 'done'
-      ? { tone: 'ok' as const, text: `${theme.sym.ok} Deployed in ${formatDuration((view.endedAt ?? view.now) - (view.startedAt ?? view.now))}. Enter: summary.` }
+      ? {
+          tone: view.notDone.length ? ('warn' as const) : ('ok' as const),
+          text:
+            `${theme.sym.ok} Deployed in ${formatDuration((view.endedAt ?? view.now) - (view.startedAt ?? view.now))}. ` +
+            (view.notDone.length ? `Not done (nothing to run): ${view.notDone.map((n) => n.title).join(', ')} -- ${view.notDone[0].why}. ` : '') +
+            'Enter: summary.',
+        }
       : view.runState === 'failed'
         ? { tone: 'fail' as const, text: `${theme.sym.fail} Stopped after a failure. The journal is kept; start again to resume.` }
         : view.runState === 'interrupted'
@@ -526,7 +533,7 @@ function Deploy({ app }: ScreenProps) {
       }}
       onSkip={(f) => {
         // Skipping a network gate is acknowledging it: the plan keeps that (issue: gates).
-        const gates = (f.error.tail ?? []).map((l) => l.split(':')[0]).filter((id): id is GateId => (GATE_IDS as readonly string[]).includes(id));
+        const gates = (f.error.gates ?? []).map((g) => g.id).filter((id): id is GateId => (GATE_IDS as readonly string[]).includes(id));
         if (gates.length) app.setPlan((p) => gates.reduce(acknowledgeGate, p));
       }}
     />

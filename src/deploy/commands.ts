@@ -158,7 +158,9 @@ const deployCommand: Command = {
       if (!ctx.json) {
         ctx.out(`deployed in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')})`);
         for (const e of s.endpoints) ctx.out(`  ${e.name}: ${e.url}`);
-        ctx.out(`  admin credentials: ${s.credentialsPath}${s.credentialsMode ? ` (mode ${s.credentialsMode})` : ''}`);
+        if (s.servicesNotDone && !view.notDone.length) ctx.out(`  not done: ${s.servicesNotDone}`);
+        for (const n of view.notDone) ctx.out(`  not done: ${n.title} -- ${n.why}`);
+        if (s.credentialsMode) ctx.out(`  admin credentials: ${s.credentialsPath} (mode ${s.credentialsMode})`);
       }
       return 0;
     }

@@ -2,13 +2,13 @@
 // retry policies and estimates. Pure; step ids are stable across compiles of one plan, so
 // a journal written by one run is read by the next.
 import type { Node, Plan } from '../plan/schema.js';
-import type { DeployNode, Deployment, ErrorKind, NodeState, RetryPolicy, Step, TierId } from './types.js';
+import type { DeployNode, Deployment, ErrorKind, NodeState, RetryPolicy, Step, StepKind, TierId } from './types.js';
 
 const S = 1000;
 const MIN = 60 * S;
 
 /** Durations at speed 1, shaped by tripleo-facts.md (seed VM ~10 min, introspection 5–15 min, ...). */
-const ESTIMATES = {
+const ESTIMATES: Record<StepKind, number> = {
   'seed.host-checks': 20 * S,
   'seed.network-gates': 30 * S,
   'seed.bridge': 10 * S,
@@ -35,8 +35,7 @@ const ESTIMATES = {
   'overcloud.credentials': 5 * S,
   'overcloud.post-endpoints': 60 * S,
   'overcloud.test-instance': 3 * MIN,
-} as const;
-type StepKind = keyof typeof ESTIMATES;
+};
 
 /** Services configuration per role takes longer for controllers (Pacemaker, Galera, ...). */
 const CONFIGURE_ESTIMATE: Record<string, number> = { Controller: 30 * MIN, Compute: 10 * MIN };
@@ -60,6 +59,7 @@ interface StepSpec {
   estimateMs?: number;
   timeoutMs?: number;
   nodeStateAfter?: NodeState;
+  role?: string;
 }
 
 function step(tier: TierId, spec: StepSpec): Step {
@@ -78,6 +78,7 @@ function step(tier: TierId, spec: StepSpec): Step {
     skippable: spec.skippable ?? false,
     estimateMs,
     ...(spec.nodeStateAfter ? { nodeStateAfter: spec.nodeStateAfter } : {}),
+    ...(spec.role ? { role: spec.role } : {}),
   };
 }
 
@@ -227,6 +228,7 @@ export function compile(plan: Plan): Deployment {
     previousRole = add('overcloud', {
       kind: 'overcloud.configure',
       id: `overcloud.configure.${slug}`,
+      role,
       title: `Configure ${role.toLowerCase()} services`,
       deps: deployed,
       retry: TOOL,

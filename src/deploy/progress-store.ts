@@ -84,6 +84,8 @@ export interface ProgressView {
   failures: FailureView[];
   /** Last step or server state change (the heartbeat shows when it is long ago). */
   lastChangeAt?: number;
+  /** Steps that had nothing to do in this plan, and why (shown as not done, never as done). */
+  notDone: { step: string; title: string; why: string }[];
 }
 
 export interface ProgressStoreOptions {
@@ -145,6 +147,7 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
   let startedAt: number | undefined;
   let endedAt: number | undefined;
   let lastChangeAt: number | undefined;
+  const notDone: ProgressView['notDone'] = [];
   let heartbeat: ProgressView['heartbeat'];
   let lastAt = 0;
 
@@ -216,6 +219,7 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
       heartbeat,
       failures: [...failures.values()],
       lastChangeAt,
+      notDone: [...notDone],
     };
   }
 
@@ -315,6 +319,7 @@ export function createProgressStore(deployment: Deployment, opts: ProgressStoreO
           measured.estimate += s.estimateMs / speed;
         }
         running.delete(e.step);
+        if (e.nothing) notDone.push({ step: s.id, title: s.title, why: e.nothing });
         showStep(s, 'done', e.at, e.state === 'done' ? s.nodeStateAfter : undefined);
         lastChangeAt = e.at;
         break;

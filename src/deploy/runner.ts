@@ -58,6 +58,8 @@ interface Slot {
   roundStart: number;
   controller?: AbortController;
   waiting?: { what: string; since: number };
+  /** The step had nothing to do in this plan: why. */
+  nothing?: string;
 }
 
 function toInfo(e: unknown): StepErrorInfo {
@@ -213,6 +215,7 @@ export function startRun(opts: RunOptions): DeployRun {
       progress: (fraction, note) => emit({ type: 'step-progress', at: clock.now(), step: step.id, fraction, note }),
       nodeState: (node: string, state: NodeState) => emit({ type: 'node-state', at: clock.now(), node, state, step: step.id }),
       waitingFor: (what) => (slot.waiting = { what, since: clock.now() }),
+      ranNothing: (why) => (slot.nothing = why),
     };
     const timeoutMs = step.timeoutMs / speed;
     const timer = new AbortController();
@@ -241,7 +244,7 @@ export function startRun(opts: RunOptions): DeployRun {
       const tierDone = complete(slot, 'done');
       pendingRecords.push({ t: 'step', at, id: step.id, state: 'done', attempt: slot.attempt });
       afterWrite.push(() => {
-        emit({ type: 'step-done', at, step: step.id, state: 'done' });
+        emit({ type: 'step-done', at, step: step.id, state: 'done', ...(slot.nothing ? { nothing: slot.nothing } : {}) });
         if (tierDone) emit({ type: 'tier-done', at, tier: step.tier, state: 'done' });
       });
       return schedulePump();

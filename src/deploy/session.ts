@@ -107,7 +107,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     } catch (e) {
       throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
     }
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: resumed ? previous : undefined }));
     journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];

@@ -130,7 +130,7 @@ export function formatLogLine(e: DeployEvent, steps: ReadonlyMap<string, Step>):
     case 'step-started':
       return `${t} STEP  ${e.step} started (attempt ${e.attempt}): ${steps.get(e.step)?.title ?? ''}`;
     case 'step-done':
-      return `${t} STEP  ${e.step} ${e.state}`;
+      return `${t} STEP  ${e.step} ${e.state}${e.nothing ? ` (nothing to run: ${e.nothing})` : ''}`;
     case 'step-failed':
       return `${t} FAIL  ${e.step} ${e.error.kind}: ${e.error.message}${e.willRetry ? ' (will retry)' : ''}${e.error.tail?.length ? '\n' + e.error.tail.map((l) => `    | ${l}`).join('\n') : ''}`;
     case 'node-state':
@@ -165,7 +165,7 @@ export function plainSink(out: (line: string) => void, deployment: Deployment, r
       case 'step-started':
         return line(e.at, steps.get(e.step), e.step, 'running', e.attempt > 1 ? ` (attempt ${e.attempt})` : '');
       case 'step-done':
-        return line(e.at, steps.get(e.step), e.step, e.state);
+        return line(e.at, steps.get(e.step), e.step, e.nothing ? 'not done' : e.state, e.nothing ? `: nothing to run -- ${e.nothing}` : '');
       case 'step-failed':
         return line(e.at, steps.get(e.step), e.step, e.error.kind === 'interrupted' ? 'interrupted' : e.willRetry ? 'failed, retrying' : 'failed', `: ${e.error.message}`);
       case 'run-done':

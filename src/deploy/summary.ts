@@ -1,10 +1,11 @@
 // What a finished (or journalled) deployment amounts to, in plain words: for the Done
 // screen, the end of `cloudseed deploy`, and `cloudseed status`.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/schema.js';
 import { overcloudNodes, roleRank, undercloudHost } from './compile.js';
-import type { JournalSummary } from './journal.js';
+import { journalPath, parseJournal, type JournalRecord, type JournalSummary } from './journal.js';
+import { undercloudShell } from './drivers/real/commands.js';
 import type { ProgressView } from './progress-store.js';
 import { TIERS, type TierId } from './types.js';
 
@@ -15,7 +16,9 @@ export interface Endpoint {
 
 export interface DeploySummary {
   deployed: string[];
+  /** The cloud's endpoints; empty when cloudseed configured no services (`servicesNotDone` says why). */
   endpoints: Endpoint[];
+  servicesNotDone?: string;
   credentialsPath: string;
   /** e.g. `0600`, or undefined when the file is not there. */
   credentialsMode?: string;
@@ -67,8 +70,30 @@ export function deployedLines(plan: Plan): string[] {
 }
 
 /**
- * Times per tier and in all. With the journal they span every run (a resumed deployment
- * counts its earlier runs too); otherwise they come from this run's view.
+ * The stretches of time the runs worked, from the journal's records: a run from its start to
+ * its last record (a killed run has no end record). The idle time between runs is not in them.
+ */
+export function runSpans(records: readonly JournalRecord[]): { from: number; to: number }[] {
+  const spans: { from: number; to: number }[] = [];
+  for (const r of records) {
+    if (r.t === 'run') spans.push({ from: r.at, to: r.at });
+    else if (spans.length) spans[spans.length - 1].to = Math.max(spans[spans.length - 1].to, r.at);
+  }
+  return spans;
+}
+
+function readRecords(stateDir: string): JournalRecord[] {
+  try {
+    return parseJournal(readFileSync(journalPath(stateDir), 'utf8')).records;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Times per tier and in all. With the journal they count the working time of every run (a
+ * resumed deployment counts its earlier runs too, not the pause between them); otherwise they
+ * come from this run's view.
  */
 export function deploySummary(plan: Plan, view: ProgressView | undefined, stateDir: string, journal?: JournalSummary): DeploySummary {
   const path = credentialsPath(stateDir);
@@ -79,16 +104,32 @@ export function deploySummary(plan: Plan, view: ProgressView | undefined, stateD
     return { tier, ms: t?.startedAt !== undefined ? (t.endedAt ?? now) - t.startedAt : 0 };
   });
   let totalMs = view?.startedAt !== undefined ? (view.endedAt ?? now) - view.startedAt : 0;
-  if (journal && journal.steps.size) {
+  const spans = journal && journal.steps.size ? runSpans(readRecords(stateDir)) : [];
+  if (spans.length) {
+    // Per run: from the first step record of a tier to its last, summed over the runs.
+    const records = readRecords(stateDir);
+    const tierOf = new Map([...journal!.steps].map(([id, r]) => [id, r.tier]));
     tierMs = TIERS.map((tier) => {
-      const steps = [...journal.steps.values()].filter((r) => r.tier === tier);
-      const start = Math.min(...steps.map((r) => r.startedAt ?? r.at));
-      const end = Math.max(...steps.map((r) => r.at));
-      return { tier, ms: steps.length ? end - start : 0 };
+      let ms = 0;
+      for (const span of spans) {
+        const at = records.filter((r) => r.t === 'step' && r.at >= span.from && r.at <= span.to && tierOf.get(r.id) === tier).map((r) => r.at);
+        if (at.length) ms += Math.max(...at) - Math.min(...at);
+      }
+      return { tier, ms };
     });
-    totalMs = (journal.endedAt ?? now) - (journal.startedAt ?? now);
+    totalMs = spans.reduce((a, s) => a + s.to - s.from, 0);
   }
-  return { deployed: deployedLines(plan), endpoints: endpoints(plan), credentialsPath: path, credentialsMode: mode, tierMs, totalMs };
+  // Without a shell on the undercloud, cloudseed installs no services: no endpoints to show.
+  const shell = undercloudShell(plan);
+  return {
+    deployed: deployedLines(plan),
+    endpoints: shell ? endpoints(plan) : [],
+    ...(shell ? {} : { servicesNotDone: 'the adopted undercloud gives no shell (set undercloud.ssh to let cloudseed run the TripleO CLI there): the undercloud and overcloud services were not installed by cloudseed' }),
+    credentialsPath: path,
+    credentialsMode: mode,
+    tierMs,
+    totalMs,
+  };
 }
 
 /** `cloudseed status`: the journal per tier, with the reason of each failure. */

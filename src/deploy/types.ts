@@ -1,29 +1,14 @@
 // The deployment's shared words: tiers, steps, events, and the driver a step runs through.
 // Both drivers (sim, real) implement DeployDriver and emit the same events, so the runner,
 // the journal, the log sinks and the screens need not know which one runs.
+import type { ProvisionState } from '../ironic/states.js';
 import type { Plan } from '../plan/schema.js';
 
 export const TIERS = ['seed', 'undercloud', 'overcloud'] as const;
 export type TierId = (typeof TIERS)[number];
 
-/** Ironic's provision states, as the panels show them. */
-export type NodeState =
-  | 'enroll'
-  | 'verifying'
-  | 'manageable'
-  | 'inspecting'
-  | 'inspect wait'
-  | 'inspect failed'
-  | 'cleaning'
-  | 'clean wait'
-  | 'clean failed'
-  | 'available'
-  | 'deploying'
-  | 'wait call-back'
-  | 'active'
-  | 'deploy failed'
-  | 'deleting'
-  | 'error';
+/** Ironic's provision states, as the panels show them (src/ironic/states.ts). */
+export type NodeState = ProvisionState;
 
 /** Kinds of errors, so retry policies can say which are worth retrying. */
 export type ErrorKind = 'timeout' | 'unreachable' | 'auth' | 'tool-failed' | 'tool-missing' | 'state' | 'interrupted' | 'other';
@@ -35,12 +20,45 @@ export interface RetryPolicy {
   retryOn: ErrorKind[];
 }
 
+/** Every kind of step, as compile makes them; each has its module in src/deploy/steps. */
+export const STEP_KINDS = [
+  'seed.host-checks',
+  'seed.network-gates',
+  'seed.bridge',
+  'seed.image',
+  'seed.vm',
+  'seed.ironic',
+  'seed.adopt-check',
+  'seed.undercloud-vm',
+  'seed.enrol-undercloud',
+  'undercloud.manage',
+  'undercloud.inspect',
+  'undercloud.provide',
+  'undercloud.deploy',
+  'undercloud.wait-active',
+  'undercloud.configure',
+  'undercloud.check-apis',
+  'undercloud.adopt-check',
+  'overcloud.images',
+  'overcloud.enrol',
+  'overcloud.inspect',
+  'overcloud.match-roles',
+  'overcloud.deploy',
+  'overcloud.configure',
+  'overcloud.credentials',
+  'overcloud.post-endpoints',
+  'overcloud.test-instance',
+] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
 export interface Step {
   /** Unique, stable across compiles of the same plan: `overcloud.deploy.node-03`. */
   id: string;
   tier: TierId;
-  /** What the step does, as a driver dispatches on it: `seed.vm`, `overcloud.inspect`, ... */
-  kind: string;
+  /** What the step does: its module in src/deploy/steps. */
+  kind: StepKind;
+  /** The role a per-role step covers (`overcloud.configure`: "Controller+Compute"). */
+  role?: string;
   /** Plain words for the panels: "Inspect node-03". */
   title: string;
   /** Server names this step acts on (empty: a tier-wide step). */
@@ -78,7 +96,7 @@ export type DeployEvent =
   | { type: 'tier-done'; at: number; tier: TierId; state: 'done' | 'failed' }
   | { type: 'step-started'; at: number; step: string; attempt: number }
   | { type: 'step-progress'; at: number; step: string; fraction: number; note?: string }
-  | { type: 'step-done'; at: number; step: string; state: 'done' | 'skipped' }
+  | { type: 'step-done'; at: number; step: string; state: 'done' | 'skipped'; nothing?: string }
   | { type: 'step-failed'; at: number; step: string; error: StepErrorInfo; willRetry: boolean }
   | { type: 'node-state'; at: number; node: string; state: NodeState; step?: string }
   | { type: 'log'; at: number; step?: string; node?: string; level: 'info' | 'warn' | 'error'; line: string }
@@ -92,6 +110,8 @@ export interface StepErrorInfo {
   hint?: string;
   /** Last lines of the tool's output. */
   tail?: string[];
+  /** The network gates that blocked (a skip of the step acknowledges them). */
+  gates?: { id: string; details: string[] }[];
 }
 
 /** An error a driver throws from a step, with its kind for the retry policy. */
@@ -101,12 +121,13 @@ export class StepError extends Error {
     message: string,
     readonly hint?: string,
     readonly tail?: string[],
+    readonly gates?: StepErrorInfo['gates'],
   ) {
     super(message);
     this.name = 'StepError';
   }
   info(): StepErrorInfo {
-    return { kind: this.kind, message: this.message, hint: this.hint, tail: this.tail };
+    return { kind: this.kind, message: this.message, hint: this.hint, tail: this.tail, ...(this.gates ? { gates: this.gates } : {}) };
   }
 }
 
@@ -123,6 +144,8 @@ export interface StepContext {
   waitingFor(what: string): void;
   /** The state directory: where a step writes what the run produces (overcloudrc). */
   stateDir?: string;
+  /** The step had nothing to do in this plan: why (shown with the step, not as "done"). */
+  ranNothing?(why: string): void;
 }
 
 export interface DeployDriver {

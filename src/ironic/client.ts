@@ -5,6 +5,7 @@
 // backoff up to a deadline.
 import { readSecret } from '../plan/answers.js';
 import type { Auth } from '../plan/schema.js';
+import { FAILED_STATES, type ProvisionTarget } from './states.js';
 
 export interface IronicClientOptions {
   /** Base URL, e.g. http://127.0.0.1:6385 (with or without a trailing /v1). */
@@ -69,8 +70,6 @@ export interface NodeCreate {
 /** `add`/`replace`/`remove` JSON patch operations Ironic accepts on PATCH. */
 export type PatchOp = { op: 'add' | 'replace'; path: string; value: unknown } | { op: 'remove'; path: string };
 
-export type ProvisionTarget = 'manage' | 'inspect' | 'provide' | 'active' | 'deleted' | 'rebuild' | 'abort' | 'clean' | 'adopt';
-
 export interface WaitOptions {
   /** Give up after this long (ms). */
   timeoutMs: number;
@@ -81,9 +80,6 @@ export interface WaitOptions {
   /** Called whenever provision_state or power_state changes. */
   onChange?(node: IronicNode): void;
 }
-
-/** Provision states that settle (no action under way). */
-const FAILED_STATES = new Set(['deploy failed', 'inspect failed', 'clean failed', 'rescue failed', 'unrescue failed', 'adopt failed', 'service failed', 'error']);
 
 const DEFAULT_API_VERSION = '1.82';
 /** Node polls per second one client allows itself when many servers are waited for. */
@@ -112,6 +108,23 @@ export function faultOf(body: string): string | undefined {
   }
 }
 
+/** Node's and undici's error codes, in words a person can act on. */
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'unknown host',
+  EAI_AGAIN: 'the host name could not be looked up (DNS)',
+  ECONNRESET: 'the connection was reset (Ironic, or something on the way, closed it)',
+  EPIPE: 'the connection was closed while sending',
+  UND_ERR_SOCKET: 'the connection closed before Ironic answered',
+  UND_ERR_CLOSED: 'the connection closed before Ironic answered',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'Ironic accepted the connection but sent no answer in time',
+  UND_ERR_BODY_TIMEOUT: 'Ironic stopped sending its answer half-way',
+  ETIMEDOUT: 'connecting timed out',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'no route to that network',
+};
+
 function causeCode(err: unknown): string | undefined {
   let cur: unknown = err;
   for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
@@ -137,7 +150,43 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export class IronicClient {
+/** What cloudseed asks of an Ironic: the REST client below, or the simulated lab's fake (src/ironic/fake.ts). */
+export interface IronicApi {
+  readonly url: string;
+  version(signal?: AbortSignal): Promise<{ min: string; max: string }>;
+  getNode(id: string, signal?: AbortSignal): Promise<IronicNode | undefined>;
+  listNodes(signal?: AbortSignal): Promise<IronicNode[]>;
+  createNode(spec: NodeCreate, signal?: AbortSignal): Promise<IronicNode>;
+  patchNode(id: string, ops: PatchOp[], signal?: AbortSignal): Promise<IronicNode>;
+  clearMaintenance(id: string, signal?: AbortSignal): Promise<void>;
+  portsByAddress(mac: string, signal?: AbortSignal): Promise<IronicPort[]>;
+  nodePorts(nodeUuid: string, signal?: AbortSignal): Promise<IronicPort[]>;
+  createPort(nodeUuid: string, mac: string, signal?: AbortSignal): Promise<IronicPort>;
+  setProvisionState(id: string, target: ProvisionTarget, signal?: AbortSignal): Promise<void>;
+  waitForNode(id: string, settled: (node: IronicNode) => boolean, opts: WaitOptions): Promise<IronicNode>;
+}
+
+/**
+ * Where a wait stands once `node` is read: true when `settled`, false to keep waiting; throws
+ * when the node landed in a failure state or went into maintenance with a reason.
+ */
+export function settledOrFailed(node: IronicNode, settled: (node: IronicNode) => boolean): boolean {
+  if (settled(node)) return true;
+  const name = node.name ?? node.uuid;
+  // A failure state keeps its target (deploy failed → active): it has settled all the same.
+  if (FAILED_STATES.has(node.provision_state)) {
+    throw new IronicError('state', `${name} is in "${node.provision_state}": ${node.last_error ?? 'Ironic gave no reason'}`, {
+      node: name,
+      lastError: node.last_error ?? undefined,
+    });
+  }
+  if (node.maintenance && node.maintenance_reason) {
+    throw new IronicError('state', `${name} went into maintenance: ${node.maintenance_reason}`, { node: name, lastError: node.maintenance_reason });
+  }
+  return false;
+}
+
+export class IronicClient implements IronicApi {
   readonly url: string;
   readonly apiVersion: string;
   private readonly headers: Record<string, string>;
@@ -175,10 +224,10 @@ export class IronicClient {
     } catch (err) {
       if (signal?.aborted) throw new IronicError('aborted', 'stopped', { url });
       if ((err as Error)?.name === 'TimeoutError') {
-        throw new IronicError('timeout', `Ironic at ${this.url} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s (${method} ${path})`, { url });
+        throw new IronicError('timeout', `Ironic at ${this.url} did not answer within ${Math.round(this.requestTimeoutMs / 1000)} s (${method} ${path})`, { url: this.url });
       }
       const code = causeCode(err);
-      const why = code === 'ECONNREFUSED' ? 'connection refused' : code === 'ENOTFOUND' ? 'unknown host' : code ?? (err as Error).message;
+      const why = (code && NETWORK_ERRORS[code]) ?? (code ? `network error ${code}` : (err as Error).message);
       throw new IronicError('unreachable', `cannot reach Ironic at ${this.url}: ${why}`, { url });
     }
     const text = await res.text();
@@ -251,6 +300,10 @@ export class IronicClient {
     return this.request<IronicPort>('POST', '/v1/ports', { node_uuid: nodeUuid, address: mac.toLowerCase() }, signal);
   }
 
+  async clearMaintenance(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('DELETE', `/v1/nodes/${encodeURIComponent(id)}/maintenance`, undefined, signal);
+  }
+
   async setProvisionState(id: string, target: ProvisionTarget, signal?: AbortSignal): Promise<void> {
     await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/states/provision`, { target }, signal);
   }
@@ -285,20 +338,10 @@ export class IronicClient {
         opts.onChange?.(node);
       }
       last = node;
-      if (settled(node)) return node;
-      const name = node.name ?? id;
-      // A failure state keeps its target (deploy failed → active): it has settled all the same.
-      if (FAILED_STATES.has(node.provision_state)) {
-        throw new IronicError('state', `${name} is in "${node.provision_state}": ${node.last_error ?? 'Ironic gave no reason'}`, {
-          node: name,
-          lastError: node.last_error ?? undefined,
-        });
-      }
-      if (node.maintenance && node.maintenance_reason) {
-        throw new IronicError('state', `${name} went into maintenance: ${node.maintenance_reason}`, { node: name, lastError: node.maintenance_reason });
-      }
+      if (settledOrFailed(node, settled)) return node;
       const left = deadline - Date.now();
       if (left <= 0) {
+        const name = node.name ?? id;
         const what = node.target_provision_state ? `${node.provision_state} → ${node.target_provision_state}` : node.provision_state;
         throw new IronicError('timeout', `${name} still "${what}" after ${Math.round(opts.timeoutMs / 1000)} s`, {
           node: name,
@@ -312,5 +355,3 @@ export class IronicClient {
     }
   }
 }
-
-export { FAILED_STATES };

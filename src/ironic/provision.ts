@@ -5,7 +5,10 @@
 //          → (active) → active;   deploy failed → (deleted) → available → (active) → active
 import { readSecret } from '../plan/answers.js';
 import type { Bmc, Node } from '../plan/schema.js';
-import { FAILED_STATES, IronicError, type IronicClient, type IronicNode, type NodeCreate, type PatchOp, type ProvisionTarget } from './client.js';
+import { ROLE_NAMES, type RoleName } from '../plan/schema.js';
+import { roleSpec } from '../roles/catalog.js';
+import { IronicError, type IronicApi, type IronicNode, type NodeCreate, type PatchOp } from './client.js';
+import { API_TARGETS, FAILED_STATES, TRANSIENT_STATES, type ProvisionTarget } from './states.js';
 
 /** Where a step wants a node to be. Ordered: a node past the goal is left alone. */
 export type Goal = 'enrolled' | 'manageable' | 'inspected' | 'available' | 'active';
@@ -22,15 +25,11 @@ export interface MoveOptions {
   pollMaxMs?: number;
 }
 
-/** Ironic's TripleO-style profile per role (capabilities `profile:…`). */
-export const ROLE_PROFILE: Record<string, string> = {
-  Undercloud: 'undercloud',
-  Controller: 'control',
-  Compute: 'compute',
-  BlockStorage: 'block-storage',
-  ObjectStorage: 'swift-storage',
-  CephStorage: 'ceph-storage',
-};
+/** A role's TripleO profile (capabilities `profile:…`): its flavour in assets/roles.yaml. Controller+Compute goes as Controller. */
+export function roleProfile(role: string | undefined): string | undefined {
+  const name = role?.split('+')[0];
+  return name && (ROLE_NAMES as readonly string[]).includes(name) ? roleSpec(name as RoleName).flavor : undefined;
+}
 
 /** driver and driver_info for a plan's BMC. ipmi_cipher_suite 3 spares ipmitool a 10 s probe. */
 export function driverFor(bmc: Bmc): { driver: string; driver_info: Record<string, unknown> } {
@@ -64,12 +63,13 @@ export function nodeCreateFor(node: Node, planName: string): NodeCreate {
   if (node.cpu) properties.cpus = node.cpu;
   if (node.memoryMiB) properties.memory_mb = node.memoryMiB;
   if (node.diskGiB) properties.local_gb = node.diskGiB;
-  if (node.role && ROLE_PROFILE[node.role]) properties.capabilities = `profile:${ROLE_PROFILE[node.role]}`;
+  const profile = roleProfile(node.role);
+  if (profile) properties.capabilities = `profile:${profile}`;
   return { name: node.name, ...driverFor(node.bmc), properties, extra: { cloudseed_plan: planName } };
 }
 
 /** The node Ironic knows for this server: by name first, then by any of its PXE MACs. */
-export async function findEnrolled(client: IronicClient, node: Pick<Node, 'name' | 'macs'>, signal?: AbortSignal): Promise<IronicNode | undefined> {
+export async function findEnrolled(client: IronicApi, node: Pick<Node, 'name' | 'macs'>, signal?: AbortSignal): Promise<IronicNode | undefined> {
   const byName = await client.getNode(node.name, signal);
   if (byName) return byName;
   for (const mac of node.macs) {
@@ -82,24 +82,9 @@ export async function findEnrolled(client: IronicClient, node: Pick<Node, 'name'
   return undefined;
 }
 
-const TRANSIENT = new Set([
-  'verifying',
-  'inspecting',
-  'inspect wait',
-  'cleaning',
-  'clean wait',
-  'deploying',
-  'wait call-back',
-  'deleting',
-  'adopting',
-  'rescuing',
-  'unrescuing',
-  'servicing',
-]);
-
 /** A node no action is under way on (its fields may be changed). A failed one keeps its target. */
 export function isStable(n: IronicNode): boolean {
-  return FAILED_STATES.has(n.provision_state) || (!n.target_provision_state && !TRANSIENT.has(n.provision_state));
+  return FAILED_STATES.has(n.provision_state) || (!n.target_provision_state && !TRANSIENT_STATES.has(n.provision_state));
 }
 
 /**
@@ -107,7 +92,7 @@ export function isStable(n: IronicNode): boolean {
  * credentials and ports up to date with the plan — never a second enrolment.
  */
 export async function ensureEnrolled(
-  client: IronicClient,
+  client: IronicApi,
   node: Node,
   planName: string,
   opts: Pick<MoveOptions, 'signal' | 'log'> = {},
@@ -153,7 +138,7 @@ export async function ensureEnrolled(
 }
 
 /** Writes the plan's BMC details into driver_info (a fixed password takes effect on retry). */
-async function syncDriverInfo(client: IronicClient, current: IronicNode, node: Node, signal?: AbortSignal): Promise<IronicNode> {
+async function syncDriverInfo(client: IronicApi, current: IronicNode, node: Node, signal?: AbortSignal): Promise<IronicNode> {
   const want = driverFor(node.bmc);
   const ops: PatchOp[] = Object.entries(want.driver_info).map(([key, value]) => ({
     op: 'add' as const,
@@ -164,14 +149,14 @@ async function syncDriverInfo(client: IronicClient, current: IronicNode, node: N
   let updated = await client.patchNode(current.uuid, ops, signal);
   if (updated.maintenance) {
     // Ironic's power sync put it there (usually bad credentials); the new ones get a fresh try.
-    await client.request('DELETE', `/v1/nodes/${current.uuid}/maintenance`, undefined, signal);
+    await client.clearMaintenance(current.uuid, signal);
     updated = (await client.getNode(current.uuid, signal)) ?? updated;
   }
   return updated;
 }
 
 /** Starts one provision action and waits until it settles in `expect`. */
-async function transition(client: IronicClient, n: IronicNode, target: ProvisionTarget, expect: string, opts: MoveOptions): Promise<IronicNode> {
+async function transition(client: IronicApi, n: IronicNode, target: ProvisionTarget, expect: string, opts: MoveOptions): Promise<IronicNode> {
   const name = n.name ?? n.uuid;
   const from = n.provision_state;
   opts.log?.(`${name}: ${target} (${from} → ${expect})`);
@@ -182,7 +167,9 @@ async function transition(client: IronicClient, n: IronicNode, target: Provision
       if (cur.provision_state === expect && !cur.target_provision_state) return true;
       if (isStable(cur)) {
         // Settled somewhere else: verifying falls back to enroll, a deploy to deploy failed.
-        throw new IronicError('state', `${name}: ${target} failed (now "${cur.provision_state}"): ${cur.last_error ?? 'Ironic gave no reason'}`, {
+        const verb = API_TARGETS[target];
+        const now = cur.provision_state === `${verb} failed` ? '' : ` (now "${cur.provision_state}")`;
+        throw new IronicError('state', `${name}: ${verb} failed${now}: ${cur.last_error ?? 'Ironic gave no reason'}`, {
           node: name,
           lastError: cur.last_error ?? undefined,
         });
@@ -197,7 +184,7 @@ const RANK: Record<string, number> = { enroll: 0, manageable: 1, available: 3, a
 const GOAL_RANK: Record<Goal, number> = { enrolled: 0, manageable: 1, inspected: 2, available: 3, active: 4 };
 
 /** Waits out an action a previous run left under way. */
-async function settle(client: IronicClient, n: IronicNode, opts: MoveOptions): Promise<IronicNode> {
+async function settle(client: IronicApi, n: IronicNode, opts: MoveOptions): Promise<IronicNode> {
   if (isStable(n)) return n;
   opts.log?.(`${n.name ?? n.uuid}: waiting for "${n.provision_state}" to finish`);
   return client.waitForNode(n.uuid, isStable, { timeoutMs: opts.timeoutMs, signal: opts.signal, onChange: opts.onChange, maxIntervalMs: opts.pollMaxMs });
@@ -209,7 +196,7 @@ async function settle(client: IronicClient, n: IronicNode, opts: MoveOptions): P
  * deploy clears it.
  */
 export async function advance(
-  client: IronicClient,
+  client: IronicApi,
   start: IronicNode,
   goal: Goal,
   opts: MoveOptions & { instanceInfo?: Record<string, string> },
@@ -268,7 +255,7 @@ function inspected(n: IronicNode): boolean {
  * Inspects a manageable node. A driver without inspection (Ironic answers "does not support
  * inspect") is not an error: the plan's declared facts stand, with a warning.
  */
-async function inspect(client: IronicClient, n: IronicNode, opts: MoveOptions): Promise<IronicNode> {
+async function inspect(client: IronicApi, n: IronicNode, opts: MoveOptions): Promise<IronicNode> {
   try {
     return await transition(client, n, 'inspect', 'manageable', opts);
   } catch (err) {

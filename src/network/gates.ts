@@ -3,7 +3,7 @@
 // that does not answer. A failed gate blocks the deployment unless the person acknowledges
 // it; the acknowledgement is kept in the plan (`options.acknowledged`, e.g. `gate.rogue-dhcp`).
 // The probes are a driver: real tools (busybox udhcpc, arping) or the simulated lab's faults.
-import { bmcTarget, BmcError, isAbort, type BmcClient } from '../inventory/bmc.js';
+import { bmcTarget, BmcError, fanOutSignal, isAbort, type BmcClient } from '../inventory/bmc.js';
 import { eachLimited } from '../inventory/scan.js';
 import { error, warning, type Finding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
@@ -98,13 +98,20 @@ export function plannedAddresses(plan: Plan): PlannedAddress[] {
   return out;
 }
 
+/** The lab's BMCs and Ironics on 127.0.0.0/8 (a plan with `nic: lo`): no other host is on that wire. */
+const isLoopback = (nic: string) => nic === 'lo';
+
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 async function rogueDhcpGate(plan: Plan, probe: NetworkProbe, o: GateOptions): Promise<Omit<GateResult, 'acknowledged'>> {
   const p = plan.network.provisioning;
   const base = { id: 'gate.rogue-dhcp' as const, title: 'No other DHCP server on the provisioning network', where: ['network.provisioning.nic'] };
   const fix = 'switch that DHCP server off on this network (or keep PXE traffic away from it), or pick another NIC; acknowledge only if you know it ignores PXE requests';
+  if (!p.nic && plan.seed.mode === 'adopt') {
+    return { ...base, status: 'pass', details: ['the seed is adopted and no provisioning NIC of this host is in the plan: nothing to probe from here'], fix };
+  }
   if (!p.nic) return { ...base, status: 'error', details: ['no provisioning NIC is chosen'], fix: 'pick the provisioning NIC on the Network screen' };
+  if (isLoopback(p.nic)) return { ...base, status: 'pass', details: [`${p.nic} is the loopback: no other DHCP server can answer on it`], fix };
   o.log?.(`DHCP discover on ${p.nic}`);
   try {
     // The seed's (or undercloud's) own DHCP answering, on a resumed run, is no stranger.
@@ -129,6 +136,7 @@ async function duplicateGate(plan: Plan, probe: NetworkProbe, o: GateOptions): P
   const where: string[] = [];
   try {
     for (const [nic, list] of byNic) {
+      if (isLoopback(nic)) continue; // only this host answers on its loopback
       o.log?.(`duplicate-address probe of ${list.length} address(es) on ${nic}`);
       const taken = await probe.addressesInUse(nic, list.map((a) => a.address), o.signal);
       for (const t of taken) {
@@ -143,7 +151,9 @@ async function duplicateGate(plan: Plan, probe: NetworkProbe, o: GateOptions): P
     return { ...base, status: 'error', details: [`the duplicate-address probe failed: ${describe(e)}`], where: [], fix: 'install arping and run cloudseed as root, or acknowledge after checking by hand' };
   }
   if (details.length) return { ...base, status: 'fail', details, where, fix };
-  return { ...base, status: 'pass', details: [`${planned.length} address(es) checked, none answers`], where: [], fix };
+  const probed = planned.filter((a) => !isLoopback(a.nic)).length;
+  const checked = probed === planned.length ? `${probed} address(es) checked, none answers` : `${probed} address(es) checked, none answers (${planned.length - probed} on the loopback)`;
+  return { ...base, status: 'pass', details: [checked], where: [], fix };
 }
 
 async function bmcGate(plan: Plan, probe: NetworkProbe, o: GateOptions): Promise<Omit<GateResult, 'acknowledged'>> {
@@ -152,9 +162,12 @@ async function bmcGate(plan: Plan, probe: NetworkProbe, o: GateOptions): Promise
   const where: string[] = [];
   const index = new Map(plan.nodes.map((n, i) => [n.name, i]));
   const nodes = overcloudNodes(plan).concat(plan.nodes.filter((n) => plan.roles.undercloud.placement === 'server' && n.name === plan.roles.undercloud.node));
-  await eachLimited(nodes, o.concurrency ?? 16, o.signal, async (node) => {
+  const concurrency = o.concurrency ?? 16;
+  // Each call in flight listens for the abort (a client may add a few listeners of its own).
+  const signal = o.signal && fanOutSignal(o.signal, 4 * Math.min(concurrency, nodes.length));
+  await eachLimited(nodes, concurrency, signal, async (node) => {
     try {
-      const power = await probe.bmc.powerStatus(await bmcTarget(node), { signal: o.signal, timeoutMs: o.bmcTimeoutMs ?? 5000 });
+      const power = await probe.bmc.powerStatus(await bmcTarget(node), { signal, timeoutMs: o.bmcTimeoutMs ?? 5000 });
       o.log?.(`${node.name}: BMC ${node.bmc.address} answers, power ${power}`);
     } catch (e) {
       if (isAbort(e) && o.signal?.aborted) throw e;

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BmcClient } from '../inventory/bmc.js';
+import { fanOutSignal, type BmcClient } from '../inventory/bmc.js';
 import { bmcClientFor } from '../inventory/clients.js';
 import { eachLimited } from '../inventory/scan.js';
 import type { LabWorld } from '../lab/world.js';
@@ -108,13 +108,16 @@ export function realProbe(o: RealProbeOptions = {}): NetworkProbe {
       const kind = await flavour(o);
       const count = String(o.arpCount ?? 2);
       const found: AddressInUse[] = [];
-      await eachLimited(addresses, o.concurrency ?? 32, signal, async (address) => {
+      const concurrency = o.concurrency ?? 32;
+      // One arping in flight per address, each listening for the abort.
+      const each = signal && fanOutSignal(signal, 2 * Math.min(concurrency, addresses.length));
+      await eachLimited(addresses, concurrency, each, async (address) => {
         // Duplicate-address detection: probe from 0.0.0.0, any reply means "taken".
         const argv =
           kind === 'habets'
             ? ['arping', '-0', '-i', nic, '-c', count, '-C', '1', '-w', '1', address]
             : ['arping', '-D', '-I', nic, '-c', count, '-w', String(Number(count) + 1), address];
-        const r = await run(argv, o, signal);
+        const r = await run(argv, o, each);
         const text = String(r.all);
         const mac = parseArpingMac(text);
         const answered = kind === 'habets' ? r.exitCode === 0 && !!mac : r.exitCode === 1 && !!mac;

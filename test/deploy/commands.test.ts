@@ -44,6 +44,23 @@ describe('cloudseed deploy', () => {
     expect(status.out).toContain('overcloud  9 done');
   });
 
+  it('with adopted clouds and no shell on the undercloud, says what was not done and why, and prints no file it did not write', async () => {
+    const dir = stateDir();
+    const file = join(dir, 'answers.yaml');
+    const plan = labPlan('ha-lab');
+    saveAnswers(file, {
+      ...plan,
+      seed: { mode: 'adopt', ironic: { url: 'http://192.168.24.1:6385', auth: { type: 'noauth' }, apiVersion: '1.82' } },
+      undercloud: { mode: 'adopt', ironic: { url: 'http://192.168.24.2:6385', auth: { type: 'noauth' }, apiVersion: '1.82' }, images: { kernel: 'file:///images/k', ramdisk: 'file:///images/r' } },
+    });
+    const { code, out } = await cli(['deploy', file, '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(code).toBe(0);
+    expect(out.some((l) => /overcloud\.configure\.controller\s+not done: nothing to run -- the adopted undercloud gives no shell/.test(l))).toBe(true);
+    expect(out).toContain('  not done: Write the admin credentials file (overcloudrc) -- the adopted undercloud gives no shell (set undercloud.ssh to let cloudseed run the TripleO CLI there)');
+    expect(out.some((l) => l.includes('overcloudrc (mode'))).toBe(false);
+    expect(out.some((l) => l.includes('Horizon'))).toBe(false);
+  });
+
   it('deploys an answers file, and without one the plan the wizard saved', async () => {
     const dir = stateDir();
     const file = join(dir, 'answers.yaml');

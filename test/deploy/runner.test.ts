@@ -73,7 +73,7 @@ describe('failures wait for a decision', () => {
     const plan = labPlan('ha-lab');
     const world = loadLab('ha-lab');
     const node06 = world.servers.find((s) => s.name === 'node-06')!;
-    const withNode06 = { ...plan, nodes: [...plan.nodes, { ...plan.nodes[3], name: 'node-06', bmc: { ...plan.nodes[3].bmc, address: node06.bmc.address }, role: 'Compute' as const }] };
+    const withNode06 = { ...plan, nodes: [...plan.nodes, { ...plan.nodes[3], name: 'node-06', bmc: { ...plan.nodes[3].bmc, address: node06.bmc.address }, macs: node06.nics.filter((n) => n.pxe).map((n) => n.mac), role: 'Compute' as const }] };
     const { session } = await simRun({ plan: withNode06, world });
     await untilFailureOrEnd(session.run);
     // The network gate finds it first; skipping the gate (acknowledging it) meets it at enrolment.

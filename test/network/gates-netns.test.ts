@@ -3,73 +3,23 @@
 // answers DHCP (the rogue server) and an address already taken. Nothing touches this
 // machine's own interfaces; everything is torn down in afterAll, processes killed by PID.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BmcError, type BmcClient } from '../../src/inventory/bmc.js';
 import { blockingGates, gateFindings, runGates, acknowledgeGate } from '../../src/network/gates.js';
 import { realProbe } from '../../src/network/probes.js';
 import { emptyPlan, type Plan } from '../../src/plan/schema.js';
+import { startNetnsLab, type NetnsLab } from '../lab/netns-lab.js';
 
-const tag = `cs-net-${process.pid}`;
-const SEED = `${tag}-seed`;
-const LAN = `${tag}-lan`;
-const dir = mkdtempSync(join(tmpdir(), `${tag}-`));
-let dnsmasq: ResultPromise | undefined;
-
-const ip = (...args: string[]) => execa('ip', args);
-
-async function startDnsmasq(): Promise<void> {
-  dnsmasq = execa(
-    'ip',
-    ['netns', 'exec', LAN, 'dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--interface=lan0', '--bind-interfaces', '--port=0', '--no-ping', '--no-resolv', '--no-hosts', '--pid-file=', `--dhcp-leasefile=${join(dir, 'leases')}`, '--dhcp-range=198.51.100.100,198.51.100.150,1h', `--log-facility=${join(dir, 'dnsmasq.log')}`],
-    { reject: false },
-  );
-  // Ready once it listens on the DHCP port in its namespace.
-  for (let i = 0; i < 50; i++) {
-    const r = await execa('ip', ['netns', 'exec', LAN, 'ss', '-uln', 'sport = :67'], { reject: false });
-    if (/:67\b/.test(r.stdout)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('dnsmasq did not start in the namespace lab');
-}
-
-async function stopDnsmasq(): Promise<void> {
-  const p = dnsmasq;
-  dnsmasq = undefined;
-  if (p?.pid) {
-    // `ip netns exec` execs dnsmasq in place: the PID is dnsmasq's own.
-    try {
-      process.kill(p.pid, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    await p;
-  }
-}
+let lab: NetnsLab;
+let SEED: string;
+const stopDnsmasq = () => lab.stopDnsmasq();
 
 beforeAll(async () => {
-  await ip('netns', 'add', SEED);
-  await ip('netns', 'add', LAN);
-  await ip('link', 'add', `csa${process.pid}`, 'netns', SEED, 'type', 'veth', 'peer', 'name', `csb${process.pid}`, 'netns', LAN);
-  await ip('-n', SEED, 'link', 'set', `csa${process.pid}`, 'name', 'prov0');
-  await ip('-n', LAN, 'link', 'set', `csb${process.pid}`, 'name', 'lan0');
-  for (const [ns, nic] of [[SEED, 'prov0'], [LAN, 'lan0']]) {
-    await ip('-n', ns, 'link', 'set', 'lo', 'up');
-    await ip('-n', ns, 'link', 'set', nic, 'up');
-  }
-  await ip('-n', LAN, 'addr', 'add', '198.51.100.2/24', 'dev', 'lan0');
-  // Someone already uses the address the plan gives the seed.
-  await ip('-n', LAN, 'addr', 'add', '198.51.100.7/24', 'dev', 'lan0');
-  await startDnsmasq();
+  lab = await startNetnsLab(`cs-net-${process.pid}`);
+  SEED = lab.seed;
 });
 
 afterAll(async () => {
-  await stopDnsmasq();
-  await execa('ip', ['netns', 'del', SEED], { reject: false });
-  await execa('ip', ['netns', 'del', LAN], { reject: false });
-  rmSync(dir, { recursive: true, force: true });
+  await lab?.stop();
 });
 
 /** BMCs: node-02's never answers (the real BMC clients are tested with ipmi_sim elsewhere). */

@@ -96,3 +96,37 @@ describe('real probe, its tools missing or stopped', () => {
     }
   });
 });
+
+describe('gates on many servers', () => {
+  it('print no MaxListenersExceededWarning: every BMC call in flight may listen for the abort', async () => {
+    const { plan, world } = setup('ha-lab');
+    const nodes = Array.from({ length: 12 }, (_, i) => ({ ...plan.nodes[1], name: `n-${i}`, role: 'Compute' as const }));
+    const sim = new SimBmcClient(world, { scale: 0.001 });
+    // Like ipmitool through execa: a few listeners per call on the caller's signal.
+    const bmc = Object.assign(Object.create(sim), {
+      async powerStatus(t: Parameters<SimBmcClient['powerStatus']>[0], o?: { signal?: AbortSignal }) {
+        const off = [1, 2, 3].map(() => {
+          const f = () => undefined;
+          o?.signal?.addEventListener('abort', f);
+          return f;
+        });
+        try {
+          await new Promise((r) => setTimeout(r, 20));
+          return 'on' as const;
+        } finally {
+          for (const f of off) o?.signal?.removeEventListener('abort', f);
+        }
+      },
+    }) as SimBmcClient;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      await runGates({ ...plan, nodes }, simProbe(world, bmc), { signal: new AbortController().signal });
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});

@@ -4,9 +4,10 @@ import { loadLab } from '../../lab/load.js';
 import type { LabWorld } from '../../lab/world.js';
 import type { Plan } from '../../plan/schema.js';
 import type { Clock } from '../clock.js';
+import type { JournalSummary } from '../journal.js';
 import type { DeployDriver } from '../types.js';
 import { createRealDriver } from './real/index.js';
-import { createSimDriver } from './sim/deploy.js';
+import { createSimDriver } from './sim/world.js';
 import { parseFaults } from './sim/faults.js';
 
 export interface DriverOptions {
@@ -22,6 +23,8 @@ export interface DriverOptions {
   stateDir?: string;
   /** Real: `--yes` confirmed the plan non-interactively. */
   yes?: boolean;
+  /** Sim: the journal of the run being resumed (the lab's Ironics remember it). */
+  resume?: JournalSummary;
 }
 
 export async function createDriver(plan: Plan, opts: DriverOptions = {}): Promise<DeployDriver> {
@@ -34,5 +37,6 @@ export async function createDriver(plan: Plan, opts: DriverOptions = {}): Promis
     faults: parseFaults([...(plan.sim?.faults ?? []), ...(opts.faults === undefined ? [] : [opts.faults].flat())]),
     clock: opts.clock,
     chatty: opts.chatty,
+    resume: opts.resume,
   });
 }

@@ -5,13 +5,15 @@
 import { join } from 'node:path';
 import { overcloudDeployFiles, type ArtifactName } from '../../../artifacts/files.js';
 import type { Plan } from '../../../plan/schema.js';
-import { compile, overcloudNodes } from '../../compile.js';
+import { compile } from '../../compile.js';
 import type { Step } from '../../types.js';
 import { shellQuote } from './tools.js';
 
 export const SEED_VM = 'cloudseed-seed';
 export const UNDERCLOUD_VM_DOMAIN = 'cloudseed-undercloud';
 export const BRIDGE = 'brbm';
+/** The undercloud VM's virtual BMC (virtualbmc's defaults: admin / password, on loopback only). */
+export const VBMC = { address: '127.0.0.1', port: 6230, user: 'admin', password: 'password' } as const;
 
 /** One command of a step. `unless`: a check run first; exit 0 means the work is already done. */
 export interface ToolCommand {
@@ -77,14 +79,6 @@ function isUrl(s: string): boolean {
   return /^https?:\/\//.test(s);
 }
 
-/** The role a configure step covers, from its id (`overcloud.configure.controller-compute`). */
-function configureRole(plan: Plan, step: Step): string {
-  const slug = step.id.split('.').pop() ?? '';
-  const roles = [...new Set(overcloudNodes(plan).map((o) => o.role))];
-  const role = roles.find((r) => r.replace('+', '-').toLowerCase() === slug) ?? slug;
-  return role.split('+')[0];
-}
-
 /**
  * The commands of one step, in order (empty: the step talks HTTP only, or has nothing to run).
  * `stateDir` is where the seed image and disks go.
@@ -134,6 +128,17 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
         },
         { what: 'start the seed VM', argv: ['virsh', 'start', SEED_VM], unless: ['virsh', 'domstate', SEED_VM], unlessOutput: /^running$/m },
       ];
+    case 'seed.undercloud-vm':
+      // A VM that PXE boots from the seed, and a virtual BMC the seed's Ironic powers it through.
+      return [
+        {
+          what: 'define the undercloud VM',
+          argv: ['virt-install', '--name', UNDERCLOUD_VM_DOMAIN, '--memory', '24576', '--vcpus', '8', '--disk', 'size=100', '--pxe', '--network', `bridge=${BRIDGE},model=virtio`, '--os-variant', 'generic', '--graphics', 'none', '--noautoconsole', '--noreboot'],
+          unless: ['virsh', 'dominfo', UNDERCLOUD_VM_DOMAIN],
+        },
+        { what: 'give it a virtual BMC', argv: ['vbmc', 'add', UNDERCLOUD_VM_DOMAIN, '--address', VBMC.address, '--port', String(VBMC.port)], unless: ['vbmc', 'show', UNDERCLOUD_VM_DOMAIN] },
+        { what: 'start the virtual BMC', argv: ['vbmc', 'start', UNDERCLOUD_VM_DOMAIN] },
+      ];
     case 'undercloud.configure':
       return uc
         ? [
@@ -145,7 +150,8 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
       return uc ? [{ what: 'upload the overcloud images', argv: remote(['openstack', 'overcloud', 'image', 'upload', '--image-path', '/home/stack/images', '--update-existing'])! }] : [];
     case 'overcloud.configure': {
       if (!uc) return [];
-      const role = configureRole(plan, step);
+      // Controller+Compute (all in one) is deployed as the Controller role.
+      const role = (step.role ?? '').split('+')[0];
       return [
         {
           what: 'copy the overcloud files',

@@ -16,6 +16,7 @@ export const TOOL_PACKAGES: Record<string, string> = {
   openstack: 'python3-openstackclient',
   curl: 'curl',
   ip: 'iproute2',
+  vbmc: 'python3-virtualbmc',
   ipmitool: 'ipmitool',
 };
 
