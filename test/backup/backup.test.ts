@@ -34,7 +34,7 @@ describe('cloudseed backup and restore (simulated lab)', () => {
 
     // As the wizard leaves it: the plan and the screen reached; and the files the real driver exports.
     StateStore.open(dir).savePlan(labPlan('two-machine'), 'deploy');
-    mkdirSync(join(dir, 'export'));
+    mkdirSync(join(dir, 'export'), { recursive: true });
     writeFileSync(join(dir, 'export', 'undercloud.conf'), '[DEFAULT]\nlocal_ip = 192.168.24.1/24\n');
     const to = stateDir();
     const b = await cli(['backup', '--to', to, '--answers', answers, '--state-dir', dir]);

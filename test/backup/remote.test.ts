@@ -23,7 +23,7 @@ describe('backups on another host over ssh', () => {
   it('pushes the backup through tar | ssh into a hidden folder and moves it into place when whole', () => {
     const to = parsePlace('backup@vault:/srv/b', { port: 2222 })!;
     const cmds = pushCommands('/tmp/x/cloudseed-backup-lab-20261204T193000Z', to);
-    const ssh = [...SSH, '-p', '2222', 'backup@vault', '--'];
+    const ssh = [...SSH, '-p', '2222', '--', 'backup@vault'];
     expect(cmds).toEqual([
       { argv: [...ssh, 'mkdir', '-p', '-m', '700', '--', '/srv/b/.cloudseed-backup-lab-20261204T193000Z.partial'] },
       {
@@ -38,7 +38,7 @@ describe('backups on another host over ssh', () => {
   it('fetches a backup by streaming it back; remote words with spaces are quoted for the remote shell', () => {
     const from = parsePlace('backup@vault:/srv/my backups/cloudseed-backup-x')!;
     expect(fetchCommands(from, '/tmp/r')).toEqual([
-      { argv: [...SSH, 'backup@vault', '--', 'tar', '-C', "'/srv/my backups'", '-cf', '-', '--', 'cloudseed-backup-x'], into: ['tar', '-C', '/tmp/r', '-xf', '-'] },
+      { argv: [...SSH, '--', 'backup@vault', 'tar', '-C', "'/srv/my backups'", '-cf', '-', '--', 'cloudseed-backup-x'], into: ['tar', '-C', '/tmp/r', '-xf', '-'] },
     ]);
   });
 });
