@@ -6,6 +6,7 @@
 //   node scripts/build.mjs [--force] [--if-stale] [--entry FILE --outfile FILE] [--metafile FILE]
 // --if-stale: build only when a source is newer than the bundle (npm start uses it).
 import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -45,6 +46,27 @@ const trimUnused = {
   },
 };
 
+/**
+ * Start-up work cloudseed's bundle skips that a bare Ink app, bundled as its authors ship it,
+ * does (bench/startup.bench.mjs builds its yardstick without this):
+ * - Yoga's wasm arrives as a base64 data: URL that Emscripten reads with fetch(), which makes
+ *   Node load undici (HTTP/1, HTTP/2, TLS, zlib) at every start: ~30 ms of CPU before the first
+ *   frame. Handing Emscripten the bytes (its `wasmBinary`, decoded by Buffer) skips fetch.
+ *   Should a later yoga-layout word this differently, the build says so and keeps fetch.
+ */
+const startupTuning = {
+  name: 'startup-tuning',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yoga-layout[\\/].*yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const at = source.indexOf('var H;H="data:application/octet-stream;base64,');
+      const end = at < 0 ? -1 : source.indexOf('";', at);
+      if (end < 0) return { contents: source, loader: 'js', warnings: [{ text: "yoga-layout's wasm loader changed: it keeps loading through fetch() (slower start)" }] };
+      return { contents: `${source.slice(0, end + 2)}w=Buffer.from(H.slice(37),"base64");${source.slice(end + 2)}`, loader: 'js' };
+    });
+  },
+};
+
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const stat = statSync(path);
@@ -75,7 +97,7 @@ const STALE_CHUNK_MS = 10 * 60_000;
  * hash, so builds running at once do not clash; chunks no build wrote in the last 10
  * minutes are removed (a running cloudseed loads all of its chunks within a second).
  */
-export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, minify = true } = {}) {
+export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, minify = true, tuned = true } = {}) {
   if (!existsSync(entry)) throw new Error(`cannot build: the entry ${relative(process.cwd(), entry)} does not exist`);
   const name = basename(outfile, '.js');
   const result = await esbuild.build({
@@ -98,7 +120,7 @@ export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, 
       ].join('\n'),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [trimUnused],
+    plugins: tuned ? [trimUnused, startupTuning] : [trimUnused],
     jsx: 'automatic',
     legalComments: 'none',
     logLevel: 'warning',
