@@ -54,8 +54,11 @@ try {
   const serial = () => {
     const t = performance.now();
     for (const a of addresses) {
-      const out = execFileSync('ipmitool', ['-I', 'lanplus', '-C', '3', '-N', '1', '-R', '1', '-H', a, '-U', USER, '-E', 'power', 'status'], { env, encoding: 'utf8' });
-      if (!out.includes('Chassis Power is')) throw new Error(`serial: ${a}: ${out}`);
+      try {
+        execFileSync('ipmitool', ['-I', 'lanplus', '-C', '3', '-N', '1', '-R', '1', '-H', a, '-U', USER, '-E', 'power', 'status'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch {
+        incomplete.push('the serial ipmitool loop missed BMCs');
+      }
     }
     return performance.now() - t;
   };
