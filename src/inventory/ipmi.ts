@@ -1,6 +1,7 @@
-// The real IPMI client: ipmitool over lanplus (RMCP+), run through execa with argument
-// arrays. The password travels in ipmitool's environment (-E reads IPMI_PASSWORD), never
-// on the command line where `ps` would show it.
+// The real IPMI client: cloudseed's own RMCP+ sessions (rmcp.ts) first, ipmitool over
+// lanplus as the fallback, run through execa with argument arrays. The password travels in
+// ipmitool's environment (-E reads IPMI_PASSWORD), never on the command line where `ps`
+// would show it.
 import { BmcError, fruIdentity, type BmcCallOptions, type BmcClient, type BmcIdentity, type BmcTarget, type BootDevice, type PowerAction, type PowerState } from './bmc.js';
 import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
