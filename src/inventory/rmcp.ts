@@ -234,21 +234,34 @@ function command(s: Session, netFn: number, cmd: number, data: number[] | Buffer
 
   let answer: Buffer | undefined;
   const accept = (m: Buffer): boolean => {
-    const p = parse(m);
-    if (!p || (p.type & 0x3f) !== PAYLOAD.ipmi || p.sessionId !== s.consoleId || p.payload.length < 32) return false;
+    const msg = opened(s, m);
+    // rqAddr netFn chk rsAddr rqSeq cmd cc data... chk
+    if (!msg || msg.length < 8 || msg[5] !== cmd || msg[4] >> 2 !== rqSeq) return false;
+    answer = msg.subarray(6, msg.length - 1);
+    return true;
+  };
+  return s.channel.exchange(packet, accept, tryMs).then(() => answer!);
+}
+
+/** Answers already decrypted: with commands in flight, each answer is offered to all of them. */
+const decrypted = new WeakMap<Buffer, Buffer | undefined>();
+
+/** The IPMI message in a session answer (decrypted, padding off), once per answer; undefined if it is none. */
+function opened(s: Session, m: Buffer): Buffer | undefined {
+  if (decrypted.has(m)) return decrypted.get(m);
+  let msg: Buffer | undefined;
+  const p = parse(m);
+  if (p && (p.type & 0x3f) === PAYLOAD.ipmi && p.sessionId === s.consoleId && p.payload.length >= 32) {
     try {
       const d = createDecipheriv('aes-128-cbc', s.aesKey, p.payload.subarray(0, 16)).setAutoPadding(false);
       const out = Buffer.concat([d.update(p.payload.subarray(16)), d.final()]);
-      const msg = out.subarray(0, out.length - 1 - out[out.length - 1]);
-      // rqAddr netFn chk rsAddr rqSeq cmd cc data... chk
-      if (msg.length < 8 || msg[5] !== cmd || msg[4] >> 2 !== rqSeq) return false;
-      answer = msg.subarray(6, msg.length - 1);
-      return true;
+      msg = out.subarray(0, out.length - 1 - out[out.length - 1]);
     } catch {
-      return false;
+      // not ours, or damaged
     }
-  };
-  return s.channel.exchange(packet, accept, tryMs).then(() => answer!);
+  }
+  decrypted.set(m, msg);
+  return msg;
 }
 
 /** Sends Close Session (once); its answer is awaited by withSession, not by the work. */
