@@ -53,7 +53,7 @@ const trimUnused = {
  * does (bench/startup.bench.mjs builds its yardstick without it): Ink, React and Yoga go into
  * one classic script, the vendor script (vendor-HASH.js among the chunks), that
  * scripts/vendor-loader.mjs runs with a V8 code cache; the bundle's modules import them
- * through small facade modules. Making it a script takes three changes, each checked here so
+ * through small facade modules. Making it a script takes two changes, each checked here so
  * that a changed dependency fails the build instead of the start:
  * - Yoga loads its wasm synchronously from bytes (WebAssembly.Instance, Emscripten's
  *   `instantiateWasm` hook) instead of awaiting fetch() of a data: URL at top level, which
