@@ -95,15 +95,17 @@ const exportCommand: Command = {
     } catch (e) {
       throw new CliError(`cannot write to ${out}: ${(e as Error).message}`, 1);
     }
-    if (ctx.json) ctx.out(JSON.stringify({ files: written, findings }, null, 2));
+    const refusals = written.flatMap((w) => w.findings);
+    if (ctx.json) ctx.out(JSON.stringify({ files: written, findings: [...findings, ...refusals] }, null, 2));
     else {
       for (const w of written) {
-        ctx.out(`wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}`);
+        ctx.out(w.written ? `wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}` : `not written: ${w.name} (see below)`);
         for (const note of w.notes) ctx.out(`  note: ${note}`);
       }
-      for (const f of findings) ctx.err(formatFinding(f));
+      for (const f of [...findings, ...refusals]) ctx.err(formatFinding(f));
     }
-    return 0;
+    // A TripleO file refused (error) fails the export; Helion's optional file refused is a warning.
+    return hasErrors(refusals) ? 1 : 0;
   },
 };
 

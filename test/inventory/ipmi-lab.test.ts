@@ -1,11 +1,11 @@
-// The IPMI client and the scan against real ipmi_sim BMCs on 127.0.1.N.
+// The IPMI client and the scan against real ipmi_sim BMCs on a loopback /24 of this run's own (test/lab/test-net.ts).
 import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ensurePackages } from '../lab/ensure-packages.js';
+import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 import { IpmitoolClient } from '../../src/inventory/ipmi.js';
 import { BmcError, type BmcTarget } from '../../src/inventory/bmc.js';
@@ -15,7 +15,7 @@ import { checkBmcs, mergeScan, scanRange, type ScanProgress } from '../../src/in
 import { emptyPlan } from '../../src/plan/schema.js';
 import { validateNodes } from '../../src/inventory/validate.js';
 
-const BASE = '127.0.1';
+const BASE = labNet(1);
 
 /** Commands of this process's children (ps exits 1 when there are none). */
 function childCommands(): string {
@@ -30,7 +30,6 @@ const client = new IpmitoolClient({ timeoutMs: 2000 });
 const target = (i: number, password = 'password'): BmcTarget => ({ type: 'ipmi', address: lab.bmcs[i].address, user: 'admin', password });
 
 beforeAll(async () => {
-  ensurePackages();
   // twenty BMCs on .10-.29, one more on .30 with another password; .31-.34 have nothing behind them
   lab = await startBmcLab([...labSpecs(20, BASE, 10), ...labSpecs(1, BASE, 30, { password: 'calvin', vendor: 'HPE', product: 'ProLiant DL360 Gen10' })]);
 }, 30_000);
@@ -222,14 +221,14 @@ describe('a BMC the native client cannot open a session with', () => {
       answer[17] = 0x11;
       bmc.send(answer, from.port, from.address);
     });
-    await new Promise<void>((resolve) => bmc.bind(0, '127.0.1.250', resolve));
+    await new Promise<void>((resolve) => bmc.bind(0, `${BASE}.250`, resolve));
     const dir = await mkdtemp(join(tmpdir(), 'cs-ipmitool-'));
     const fake = join(dir, 'ipmitool');
     await writeFile(fake, `#!/bin/sh\necho "$@" >> "${dir}/calls"\necho "Boot Device Selector : Force PXE"\n`);
     await chmod(fake, 0o755);
     try {
       const c = new IpmitoolClient({ binary: fake, timeoutMs: 2000 });
-      const t: BmcTarget = { type: 'ipmi', address: '127.0.1.250', port: bmc.address().port, user: 'admin', password: 'password' };
+      const t: BmcTarget = { type: 'ipmi', address: `${BASE}.250`, port: bmc.address().port, user: 'admin', password: 'password' };
       await c.powerAction(t, 'cycle');
       expect(await c.setBootDevice(t, 'pxe', { persistent: true })).toBe('pxe');
       const calls = (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
@@ -255,7 +254,7 @@ describe('the password never reaches the command line', () => {
     await writeFile(fake, `#!/bin/sh\necho "$@" > "${dir}/argv"\necho "$IPMI_PASSWORD" > "${dir}/env"\necho "Chassis Power is on"\n`);
     await chmod(fake, 0o755);
     const c = new IpmitoolClient({ binary: fake, nativePower: false });
-    expect(await c.powerStatus({ type: 'ipmi', address: '127.0.1.250', user: 'admin', password: 's3cret-pw' })).toBe('on');
+    expect(await c.powerStatus({ type: 'ipmi', address: `${BASE}.250`, user: 'admin', password: 's3cret-pw' })).toBe('on');
     const argv = await readFile(join(dir, 'argv'), 'utf8');
     expect(argv).not.toContain('s3cret-pw');
     expect(argv).toContain('-E');
