@@ -5,7 +5,10 @@
 // sub-commands, the schema, the state store), which the entry imports when they are used.
 //   node scripts/build.mjs [--force] [--if-stale] [--entry FILE --outfile FILE] [--metafile FILE]
 // --if-stale: build only when a source is newer than the bundle (npm start uses it).
-import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,7 +19,7 @@ export const DEFAULT_ENTRY = join(ROOT, 'screens', 'main.tsx');
 export const DEFAULT_OUTFILE = join(ROOT, 'dist', 'cloudseed.js');
 
 /** What the bundle is made from: a change to any of these makes dist/ stale. */
-const SOURCES = ['src', 'screens', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
+const SOURCES = ['src', 'screens', 'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'scripts/vendor-loader.mjs'];
 
 /**
  * Code the bundle never runs, replaced so it is not parsed at every start (~25% of the file):
@@ -44,6 +47,132 @@ const trimUnused = {
     build.onLoad({ filter: /.*/, namespace: 'stub' }, (args) => ({ contents: args.pluginData, loader: 'js', resolveDir: ROOT }));
   },
 };
+
+/**
+ * Start-up work cloudseed's bundle skips that a bare Ink app, bundled as its authors ship it,
+ * does (bench/startup.bench.mjs builds its yardstick without it): Ink, React and Yoga go into
+ * one classic script, the vendor script (vendor-HASH.js among the chunks), that
+ * scripts/vendor-loader.mjs runs with a V8 code cache; the bundle's modules import them
+ * through small facade modules. Making it a script takes two changes, each checked here so
+ * that a changed dependency fails the build instead of the start:
+ * - Yoga loads its wasm synchronously from bytes (WebAssembly.Instance, Emscripten's
+ *   `instantiateWasm` hook) instead of awaiting fetch() of a data: URL at top level, which
+ *   also spared Node loading undici (HTTP/1, HTTP/2, TLS, zlib): ~30 ms of CPU per start.
+ * - Ink's two top-level awaits serve DEV=true only (devtools, its package.json): removed.
+ */
+const VENDOR_PACKAGES = { ink: 'ink', react: 'react', jsxRuntime: 'react/jsx-runtime' };
+
+/** `source` with `from` replaced by `to`; fails the build when `from` is not there. */
+function patch(source, from, to, file) {
+  if (typeof from === 'string' ? !source.includes(from) : !from.test(source)) throw new Error(`${relative(ROOT, file)} changed: "${String(from).slice(0, 60)}" is not in it any more; update scripts/build.mjs`);
+  return source.replace(from, to);
+}
+
+const scriptReady = {
+  name: 'script-ready',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, async (args) => {
+      const binary = await readFile(join(dirname(args.path), '..', 'binaries', 'yoga-wasm-base64-esm.js'), 'utf8');
+      const wasm = /H="data:application\/octet-stream;base64,([^"]*)"/.exec(binary)?.[1];
+      if (!wasm) throw new Error('yoga-layout changed: its wasm is not a base64 data: URL any more; update scripts/build.mjs');
+      const contents = [
+        "import loadYoga from '../binaries/yoga-wasm-base64-esm.js';",
+        "import wrapAssembly from './wrapAssembly.js';",
+        "export * from './generated/YGEnums.js';",
+        `const wasm = new WebAssembly.Module(Buffer.from(${JSON.stringify(wasm)}, 'base64'));`,
+        'const lib = { instantiateWasm(imports, done) { const instance = new WebAssembly.Instance(wasm, imports); done(instance); return instance.exports; } };',
+        'loadYoga(lib);',
+        "if (!lib.calledRun) throw new Error('yoga-layout did not load synchronously');",
+        'export default wrapAssembly(lib);',
+      ].join('\n');
+      return { contents, loader: 'js', resolveDir: dirname(args.path) };
+    });
+    // the wasm is in the module above now: the copy here would only be parsed
+    build.onLoad({ filter: /[\\/]yoga-layout[\\/].*yoga-wasm-base64-esm\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('h.instantiateWasm(')) throw new Error("yoga-layout changed: Emscripten's instantiateWasm hook is gone; update scripts/build.mjs");
+      return { contents: patch(source, /H="data:application\/octet-stream;base64,[^"]*"/, 'H=""', args.path), loader: 'js' };
+    });
+    build.onLoad({ filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
+      let source = await readFile(args.path, 'utf8');
+      source = patch(source, "await import('./devtools.js');", '', args.path);
+      source = patch(source, '? await loadPackageJson()', '? {}', args.path);
+      return { contents: source, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Builds the vendor script into `dir` (named by its content, so a cache never meets another
+ * build's script) and returns the plugin that makes the bundle import Ink and React from it.
+ */
+async function vendorScript(dir, minify) {
+  const entry = Object.entries(VENDOR_PACKAGES)
+    .map(([name, spec]) => (name === 'ink' ? `export * as ink from '${spec}';` : `export { default as ${name} } from '${spec}';`))
+    .join('\n');
+  const result = await esbuild.build({
+    stdin: { contents: entry, resolveDir: ROOT, loader: 'js' },
+    bundle: true,
+    format: 'iife',
+    globalName: 'vendor',
+    platform: 'node',
+    target: 'node20',
+    minify,
+    write: false,
+    // a function of `require`: vendor-loader.mjs calls it with one made for the script's path
+    banner: { js: '(function (require) {' },
+    footer: { js: 'return vendor; })' },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [trimUnused, scriptReady],
+    legalComments: 'none',
+    logLevel: 'warning',
+    logOverride: { 'empty-import-meta': 'silent' },
+  });
+  const text = result.outputFiles[0].text;
+  const file = join(dir, `vendor-${createHash('sha256').update(text).digest('hex').slice(0, 8).toUpperCase()}.js`);
+  mkdirSync(dir, { recursive: true });
+  if (!existsSync(file)) writeFileSync(file, text);
+  // what each package exports, for the facades: asked of the packages themselves
+  const require = createRequire(join(ROOT, 'package.json'));
+  const names = {
+    ink: Object.keys(await import(pathToFileURL(require.resolve('ink')).href)),
+    react: Object.keys(require('react')),
+    jsxRuntime: Object.keys(require('react/jsx-runtime')),
+  };
+  const loader = JSON.stringify(join(ROOT, 'scripts', 'vendor-loader.mjs'));
+  const chunkFolder = basename(dir);
+  const plugin = {
+    name: 'vendor-script',
+    setup(build) {
+      const specs = Object.values(VENDOR_PACKAGES).map((s) => s.replace('/', '\\/')).join('|');
+      build.onResolve({ filter: new RegExp(`^(${specs})$`) }, (args) => ({ path: args.path, namespace: 'vendor' }));
+      build.onResolve({ filter: /^vendor-script$/ }, () => ({ path: 'vendor-script', namespace: 'vendor' }));
+      build.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => {
+        if (args.path === 'vendor-script') {
+          // this module lands in the entry file or among the chunks: the script is among the chunks
+          const contents = [
+            `import { loadVendor } from ${loader};`,
+            "import { basename, dirname, join } from 'node:path';",
+            "import { fileURLToPath } from 'node:url';",
+            'const here = dirname(fileURLToPath(import.meta.url));',
+            `const dir = basename(here) === ${JSON.stringify(chunkFolder)} ? here : join(here, 'chunks', ${JSON.stringify(chunkFolder)});`,
+            `export const vendor = loadVendor(join(dir, ${JSON.stringify(basename(file))}));`,
+          ].join('\n');
+          return { contents, loader: 'js', resolveDir: ROOT };
+        }
+        const name = Object.keys(VENDOR_PACKAGES).find((n) => VENDOR_PACKAGES[n] === args.path);
+        const exported = names[name].filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+        const contents = [
+          "import { vendor } from 'vendor-script';",
+          `export const { ${exported.join(', ')} } = vendor.${name};`,
+          ...(name === 'ink' ? [] : [`export default vendor.${name};`]),
+        ].join('\n');
+        return { contents, loader: 'js', resolveDir: ROOT };
+      });
+    },
+  };
+  return { plugin, file };
+}
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -75,9 +204,10 @@ const STALE_CHUNK_MS = 10 * 60_000;
  * hash, so builds running at once do not clash; chunks no build wrote in the last 10
  * minutes are removed (a running cloudseed loads all of its chunks within a second).
  */
-export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, minify = true } = {}) {
+export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, minify = true, tuned = true } = {}) {
   if (!existsSync(entry)) throw new Error(`cannot build: the entry ${relative(process.cwd(), entry)} does not exist`);
   const name = basename(outfile, '.js');
+  const vendor = tuned ? await vendorScript(chunkDir(outfile), minify) : undefined;
   const result = await esbuild.build({
     entryPoints: [{ in: entry, out: name }],
     outdir: dirname(outfile),
@@ -98,7 +228,7 @@ export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, 
       ].join('\n'),
     },
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [trimUnused],
+    plugins: vendor ? [trimUnused, vendor.plugin] : [trimUnused],
     jsx: 'automatic',
     legalComments: 'none',
     logLevel: 'warning',
@@ -106,7 +236,9 @@ export async function build({ entry = DEFAULT_ENTRY, outfile = DEFAULT_OUTFILE, 
   });
   chmodSync(outfile, 0o755);
   const chunks = Object.keys(result.metafile.outputs).filter((f) => resolve(f) !== resolve(outfile));
-  removeStaleChunks(chunkDir(outfile), new Set(chunks.map((f) => resolve(f))));
+  const current = new Set(chunks.map((f) => resolve(f)));
+  if (vendor) current.add(vendor.file).add(`${vendor.file}.cache`);
+  removeStaleChunks(chunkDir(outfile), current);
   return { outfile, bytes: statSync(outfile).size, chunks: chunks.length, warnings: result.warnings.length, metafile: result.metafile };
 }
 

@@ -20,6 +20,8 @@ export function bmcPort(bmc: { type: string; port?: number }): number {
 }
 
 export type PowerState = 'on' | 'off';
+/** A power change: on, off (hard), cycle, reset, or soft off (the OS shuts down, ACPI). */
+export type PowerAction = 'on' | 'off' | 'cycle' | 'reset' | 'soft';
 export type BootDevice = 'pxe' | 'disk' | 'cdrom' | 'bios' | 'none' | 'unknown';
 
 /** What a BMC says about the server it sits in (FRU, LAN settings, GUID). */

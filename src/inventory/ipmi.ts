@@ -1,21 +1,24 @@
-// The real IPMI client: ipmitool over lanplus (RMCP+), run through execa with argument
-// arrays. The password travels in ipmitool's environment (-E reads IPMI_PASSWORD), never
-// on the command line where `ps` would show it.
-import { BmcError, fruIdentity, type BmcCallOptions, type BmcClient, type BmcIdentity, type BmcTarget, type BootDevice, type PowerState } from './bmc.js';
+// The real IPMI client: cloudseed's own RMCP+ sessions (rmcp.ts) first, ipmitool over
+// lanplus as the fallback, run through execa with argument arrays. The password travels in
+// ipmitool's environment (-E reads IPMI_PASSWORD), never on the command line where `ps`
+// would show it.
+import { BmcError, fruIdentity, type BmcCallOptions, type BmcClient, type BmcIdentity, type BmcTarget, type BootDevice, type PowerAction, type PowerState } from './bmc.js';
 import { rmSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeMac } from './addresses.js';
-import { rmcpPowerStatus, rmcpSurvey } from './rmcp.js';
+import { rmcpBootDevice, rmcpPowerAction, rmcpPowerStatus, rmcpSetBootDevice, rmcpSurvey, RmcpSessionError } from './rmcp.js';
 
 export interface IpmitoolOptions {
   /** The ipmitool binary. */
   binary?: string;
   /**
-   * Ask for the power state over cloudseed's own RMCP+ session (rmcp.ts) instead of an
-   * ipmitool process: a scan then costs no process per address. Default true; a BMC the
-   * native client cannot talk to (an error other than no answer / refused) gets ipmitool.
+   * Talk to the BMC over cloudseed's own RMCP+ session (rmcp.ts) instead of an ipmitool
+   * process (power state, power changes, boot device, the scan's survey): a fan-out then
+   * costs no process per address. Default true. ipmitool stays the fallback: for a question,
+   * when the native client gets an error other than no answer / refused; for a change, when
+   * it could not open a session at all (so a change is never sent twice).
    */
   nativePower?: boolean;
   /** Default per-call time limit; a BMC that has not answered by then is unreachable. */
@@ -132,13 +135,8 @@ export class IpmitoolClient implements BmcClient {
   }
 
   async powerStatus(t: BmcTarget, o?: BmcCallOptions): Promise<PowerState> {
-    if (this.nativePower) {
-      try {
-        return await rmcpPowerStatus(t, { timeoutMs: this.timeoutMs, ...o });
-      } catch (e) {
-        if (!(e instanceof BmcError) || e.kind !== 'other') throw e;
-      }
-    }
+    const native = await this.natively(() => rmcpPowerStatus(t, { timeoutMs: this.timeoutMs, ...o }), BmcError);
+    if (native) return native.value;
     const out = await this.run(t, ['power', 'status'], o);
     const state = parsePowerStatus(out);
     if (!state) throw new BmcError('other', `unexpected answer to power status: ${out.trim().slice(0, 80)}`);
@@ -146,16 +144,45 @@ export class IpmitoolClient implements BmcClient {
   }
 
   async setPower(t: BmcTarget, on: boolean, o?: BmcCallOptions): Promise<void> {
-    await this.run(t, ['power', on ? 'on' : 'off'], o);
+    await this.powerAction(t, on ? 'on' : 'off', o);
+  }
+
+  /** Power on, off, cycle, reset or soft off. */
+  async powerAction(t: BmcTarget, action: PowerAction, o?: BmcCallOptions): Promise<void> {
+    if (await this.natively(() => rmcpPowerAction(t, action, { timeoutMs: this.timeoutMs, ...o }), RmcpSessionError)) return;
+    await this.run(t, ['power', action], o);
   }
 
   async setBootPxe(t: BmcTarget, o?: BmcCallOptions): Promise<BootDevice> {
-    await this.run(t, ['chassis', 'bootdev', 'pxe'], o);
+    return this.setBootDevice(t, 'pxe', {}, o);
+  }
+
+  /** Boot from the network or the disk, at the next boot only unless `persistent`; returns the device the BMC reports afterwards. */
+  async setBootDevice(t: BmcTarget, device: 'pxe' | 'disk', { persistent = false }: { persistent?: boolean }, o?: BmcCallOptions): Promise<BootDevice> {
+    const native = await this.natively(() => rmcpSetBootDevice(t, device, persistent, { timeoutMs: this.timeoutMs, ...o }), RmcpSessionError);
+    if (native) return native.value;
+    await this.run(t, ['chassis', 'bootdev', device, ...(persistent ? ['options=persistent'] : [])], o);
     return this.bootDevice(t, o);
   }
 
   async bootDevice(t: BmcTarget, o?: BmcCallOptions): Promise<BootDevice> {
+    const native = await this.natively(() => rmcpBootDevice(t, { timeoutMs: this.timeoutMs, ...o }), BmcError);
+    if (native) return native.value;
     return parseBootDevice(await this.run(t, ['chassis', 'bootparam', 'get', '5'], o));
+  }
+
+  /**
+   * Runs `work` over the native client when it is on; undefined when ipmitool should do it
+   * instead: the native client is off, or failed with a `fallback` error of kind other.
+   */
+  private async natively<T>(work: () => Promise<T>, fallback: typeof BmcError): Promise<{ value: T } | undefined> {
+    if (!this.nativePower) return undefined;
+    try {
+      return { value: await work() };
+    } catch (e) {
+      if (e instanceof fallback && e.kind === 'other') return undefined;
+      throw e;
+    }
   }
 
   /** FRU, LAN and GUID in one session (`ipmitool exec` with a command file). */
@@ -168,13 +195,8 @@ export class IpmitoolClient implements BmcClient {
    * process when the native client cannot talk to this BMC.
    */
   async survey(t: BmcTarget, o?: BmcCallOptions): Promise<{ power: PowerState; identity: BmcIdentity }> {
-    if (this.nativePower) {
-      try {
-        return await rmcpSurvey(t, { timeoutMs: this.timeoutMs, ...o });
-      } catch (e) {
-        if (!(e instanceof BmcError) || e.kind !== 'other') throw e;
-      }
-    }
+    const native = await this.natively(() => rmcpSurvey(t, { timeoutMs: this.timeoutMs, ...o }), BmcError);
+    if (native) return native.value;
     const out = await this.run(t, [], o, 'power status\nfru print 0\nlan print 1\nmc guid\n');
     const power = parsePowerStatus(out);
     if (!power) throw new BmcError('other', `unexpected answer to power status: ${out.trim().split('\n')[0]?.slice(0, 80) ?? ''}`);

@@ -1,15 +1,16 @@
-// A small native IPMI v2.0 (RMCP+) client for the one question a scan asks every address:
-// "is a BMC there, does it take these credentials, is the server on?". ipmitool spends
-// ~50 ms of CPU per call before it sends a packet (it parses the 4.7 MB IANA registry at
-// every start); the exchange itself is ~15 ms, so on a few cores the fan-out is CPU-bound.
-// Here one process holds all sessions: open session, RAKP 1-4 (RAKP-HMAC-SHA1), then one
-// encrypted command (AES-CBC-128, HMAC-SHA1-96 integrity: cipher suite 3, as ipmitool -C 3),
-// then close. A scan also reads FRU, GUID and the BMC's MAC in the same session.
-// Everything that changes a server (power on/off, boot device) stays with ipmitool.
+// A small native IPMI v2.0 (RMCP+) client for what cloudseed asks of every BMC: "is a BMC
+// there, does it take these credentials, is the server on?", and the changes a deployment
+// makes (power on/off/cycle/reset/soft, boot device). ipmitool spends ~50 ms of CPU per call
+// before it sends a packet (it parses the 4.7 MB IANA registry at every start); the exchange
+// itself is ~15 ms, so on a few cores the fan-out is CPU-bound. Here one process holds all
+// sessions: open session, RAKP 1-4 (RAKP-HMAC-SHA1), then encrypted commands (AES-CBC-128,
+// HMAC-SHA1-96 integrity: cipher suite 3, as ipmitool -C 3), then close. Commands that do not
+// depend on each other go out back to back (IPMI tells answers apart by their sequence
+// number), so a power check costs one round trip after the handshake, close included.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
-import { BmcError, fruIdentity, type BmcCallOptions, type BmcIdentity, type BmcTarget, type PowerState } from './bmc.js';
+import { BmcError, fruIdentity, type BmcCallOptions, type BmcIdentity, type BmcTarget, type BootDevice, type PowerAction, type PowerState } from './bmc.js';
 
 const RMCP = Buffer.from([0x06, 0x00, 0xff, 0x07]);
 const AUTH_RMCP_PLUS = 0x06;
@@ -25,41 +26,55 @@ const u32 = (n: number) => {
   return b;
 };
 
-/** One UDP conversation with one BMC: send, wait for the matching answer, resend once. */
+/**
+ * One UDP conversation with one BMC: send, wait for the matching answer, resend once. Its
+ * one abort listener (a fan-out budgets one per BMC) cancels every request in flight.
+ */
 class Channel {
   private readonly socket: Socket;
-  private waiting?: { accept(msg: Buffer): boolean; resolve(msg: Buffer): void };
+  /** Requests in flight; an answer goes to the first that takes it. */
+  private readonly waiting = new Set<{ accept(msg: Buffer): boolean; resolve(msg: Buffer): void; cancel(): void }>();
+  private readonly onAbort = () => {
+    for (const w of this.waiting) w.cancel();
+  };
   constructor(
     private readonly host: string,
     private readonly port: number,
+    private readonly signal?: AbortSignal,
   ) {
     this.socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     this.socket.on('message', (msg) => {
-      if (this.waiting?.accept(msg)) this.waiting.resolve(msg);
+      for (const w of this.waiting)
+        if (w.accept(msg)) {
+          w.resolve(msg);
+          break;
+        }
     });
     this.socket.on('error', () => {});
+    signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
   /** Sends `packet` and resolves with the first answer `accept` takes; `tryMs` per try, two tries. */
-  async exchange(packet: Buffer, accept: (msg: Buffer) => boolean, tryMs: number, signal?: AbortSignal): Promise<Buffer> {
+  async exchange(packet: Buffer, accept: (msg: Buffer) => boolean, tryMs: number): Promise<Buffer> {
     for (let attempt = 0; attempt < 2; attempt++) {
-      signal?.throwIfAborted();
+      this.signal?.throwIfAborted();
       const answer = await new Promise<Buffer | undefined>((resolve, reject) => {
-        const done = (v: Buffer | undefined) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          this.waiting = undefined;
-          resolve(v);
+        const waiter = {
+          accept,
+          resolve: (v: Buffer | undefined) => {
+            clearTimeout(timer);
+            this.waiting.delete(waiter);
+            resolve(v);
+          },
+          cancel: () => {
+            clearTimeout(timer);
+            this.waiting.delete(waiter);
+            reject(new DOMException('cancelled', 'AbortError'));
+          },
         };
-        const onAbort = () => {
-          clearTimeout(timer);
-          this.waiting = undefined;
-          reject(new DOMException('cancelled', 'AbortError'));
-        };
-        const timer = setTimeout(() => done(undefined), tryMs);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        this.waiting = { accept, resolve: done };
-        this.socket.send(packet, this.port, this.host, (e) => e && done(undefined));
+        const timer = setTimeout(() => waiter.resolve(undefined), tryMs);
+        this.waiting.add(waiter);
+        this.socket.send(packet, this.port, this.host, (e) => e && waiter.resolve(undefined));
       });
       if (answer) return answer;
     }
@@ -72,6 +87,7 @@ class Channel {
   }
 
   close() {
+    this.signal?.removeEventListener('abort', this.onAbort);
     this.socket.close();
   }
 }
@@ -84,6 +100,9 @@ interface Session {
   aesKey: Buffer;
   seq: number;
   rqSeq: number;
+  tryMs: number;
+  /** The Close Session request, once sent. */
+  closing?: Promise<unknown>;
 }
 
 /** RMCP + IPMI v2.0 session header + payload, unauthenticated (pre-session). */
@@ -110,12 +129,19 @@ function ipmiRequest(netFn: number, cmd: number, rqSeq: number, data: Buffer): B
   return Buffer.concat([head, Buffer.from([sum(head)]), body, Buffer.from([sum(body)])]);
 }
 
-/** A handshake that crossed a retransmission; worth one more try. */
-class SessionRace extends BmcError {
+/**
+ * The native client could not open a session with this BMC although it answered (an
+ * algorithm or role it does not offer, a handshake that kept crossing retransmissions):
+ * ipmitool may still manage, so callers fall back to it. Nothing was changed on the BMC.
+ */
+export class RmcpSessionError extends BmcError {
   constructor(message: string) {
     super('other', message);
   }
 }
+
+/** A handshake that crossed a retransmission; worth one more try. */
+class SessionRace extends RmcpSessionError {}
 
 async function openSession(t: BmcTarget, tryMs: number, signal?: AbortSignal): Promise<Session> {
   try {
@@ -127,7 +153,7 @@ async function openSession(t: BmcTarget, tryMs: number, signal?: AbortSignal): P
 }
 
 async function handshake(t: BmcTarget, tryMs: number, signal?: AbortSignal): Promise<Session> {
-  const channel = new Channel(t.address, t.port ?? 623);
+  const channel = new Channel(t.address, t.port ?? 623, signal);
   try {
     const consoleId = (randomBytes(4).readUInt32LE() | 1) >>> 0;
     const tag = randomBytes(1)[0];
@@ -139,10 +165,10 @@ async function handshake(t: BmcTarget, tryMs: number, signal?: AbortSignal): Pro
       Buffer.from([0x02, 0, 0, 8, 0x01, 0, 0, 0]), // AES-CBC-128
     ]);
     const isOpen = (m: Buffer) => parse(m)?.type === PAYLOAD.openRes && parse(m)!.payload[0] === tag;
-    const openRes = parse(await channel.exchange(preSession(PAYLOAD.openReq, open), isOpen, tryMs, signal))!.payload;
+    const openRes = parse(await channel.exchange(preSession(PAYLOAD.openReq, open), isOpen, tryMs))!.payload;
     if (openRes[1] !== 0) {
       if (REFUSED_STATUS.has(openRes[1]) || openRes[1] === 0x09) throw new BmcError('refused', 'the BMC refused an administrator session');
-      throw new BmcError('other', `the BMC refused to open a session (RMCP+ status 0x${openRes[1].toString(16)})`);
+      throw new RmcpSessionError(`the BMC refused to open a session (RMCP+ status 0x${openRes[1].toString(16)})`);
     }
     const bmcId = openRes.readUInt32LE(8);
 
@@ -153,8 +179,8 @@ async function handshake(t: BmcTarget, tryMs: number, signal?: AbortSignal): Pro
     const role = 0x10 | ADMIN; // name-only lookup, administrator
     const rakp1 = Buffer.concat([Buffer.from([tag, 0, 0, 0]), u32(bmcId), rm, Buffer.from([role, 0, 0, user.length]), user]);
     const isRakp2 = (m: Buffer) => parse(m)?.type === PAYLOAD.rakp2 && parse(m)!.payload[0] === tag;
-    const r2 = parse(await channel.exchange(preSession(PAYLOAD.rakp1, rakp1), isRakp2, tryMs, signal))!.payload;
-    if (r2[1] !== 0) throw new BmcError(REFUSED_STATUS.has(r2[1]) ? 'refused' : 'other', REFUSED_STATUS.has(r2[1]) ? 'the BMC refused the user name or password' : `RAKP 2 status 0x${r2[1].toString(16)}`);
+    const r2 = parse(await channel.exchange(preSession(PAYLOAD.rakp1, rakp1), isRakp2, tryMs))!.payload;
+    if (r2[1] !== 0) throw REFUSED_STATUS.has(r2[1]) ? new BmcError('refused', 'the BMC refused the user name or password') : new RmcpSessionError(`RAKP 2 status 0x${r2[1].toString(16)}`);
     const rc = r2.subarray(8, 24);
     const guid = r2.subarray(24, 40);
     const their = r2.subarray(40, 60);
@@ -172,20 +198,24 @@ async function handshake(t: BmcTarget, tryMs: number, signal?: AbortSignal): Pro
     const k2 = hmac(sik, Buffer.alloc(20, 2));
     const rakp3 = Buffer.concat([Buffer.from([tag, 0, 0, 0]), u32(bmcId), hmac(kuid, rc, u32(consoleId), nameBlock, user)]);
     const isRakp4 = (m: Buffer) => parse(m)?.type === PAYLOAD.rakp4 && parse(m)!.payload[0] === tag;
-    const r4 = parse(await channel.exchange(preSession(PAYLOAD.rakp3, rakp3), isRakp4, tryMs, signal))!.payload;
+    const r4 = parse(await channel.exchange(preSession(PAYLOAD.rakp3, rakp3), isRakp4, tryMs))!.payload;
     // RAKP 2 already proved the password; a failing RAKP 4 is a lost or doubled packet
     if (r4[1] !== 0) throw new SessionRace(`the BMC did not accept the session (RAKP 4 status 0x${r4[1].toString(16)})`);
-    return { channel, consoleId, bmcId, k1, aesKey: k2.subarray(0, 16), seq: 1, rqSeq: 1 };
+    return { channel, consoleId, bmcId, k1, aesKey: k2.subarray(0, 16), seq: 1, rqSeq: 1, tryMs };
   } catch (e) {
     channel.close();
     throw e;
   }
 }
 
-/** One command in the session, encrypted and signed; resolves with completion code + data. */
-async function command(s: Session, netFn: number, cmd: number, data: Buffer, tryMs: number, signal?: AbortSignal): Promise<Buffer> {
+/**
+ * One command in the session, encrypted and signed; resolves with completion code + data.
+ * It is on the wire when this returns: commands called one after the other without
+ * awaiting go out back to back.
+ */
+function command(s: Session, netFn: number, cmd: number, data: number[] | Buffer = [], tryMs = s.tryMs): Promise<Buffer> {
   const rqSeq = s.rqSeq++ & 0x3f;
-  const plain = ipmiRequest(netFn, cmd, rqSeq, data);
+  const plain = ipmiRequest(netFn, cmd, rqSeq, Buffer.from(data));
   const padLen = (16 - ((plain.length + 1) % 16)) % 16;
   const pad = Buffer.from(Array.from({ length: padLen }, (_, i) => i + 1));
   const iv = randomBytes(16);
@@ -202,31 +232,43 @@ async function command(s: Session, netFn: number, cmd: number, data: Buffer, try
   const signed = Buffer.concat([header, payload, integrityPad, Buffer.from([integrityPad.length, 0x07])]);
   const packet = Buffer.concat([RMCP, signed, hmac(s.k1, signed).subarray(0, 12)]);
 
-  const decrypt = (m: Buffer): Buffer | undefined => {
-    const p = parse(m);
-    if (!p || (p.type & 0x3f) !== PAYLOAD.ipmi || p.sessionId !== s.consoleId || p.payload.length < 32) return undefined;
+  let answer: Buffer | undefined;
+  const accept = (m: Buffer): boolean => {
+    const msg = opened(s, m);
+    // rqAddr netFn chk rsAddr rqSeq cmd cc data... chk
+    if (!msg || msg.length < 8 || msg[5] !== cmd || msg[4] >> 2 !== rqSeq) return false;
+    answer = msg.subarray(6, msg.length - 1);
+    return true;
+  };
+  return s.channel.exchange(packet, accept, tryMs).then(() => answer!);
+}
+
+/** Answers already decrypted: with commands in flight, each answer is offered to all of them. */
+const decrypted = new WeakMap<Buffer, Buffer | undefined>();
+
+/** The IPMI message in a session answer (decrypted, padding off), once per answer; undefined if it is none. */
+function opened(s: Session, m: Buffer): Buffer | undefined {
+  if (decrypted.has(m)) return decrypted.get(m);
+  let msg: Buffer | undefined;
+  const p = parse(m);
+  if (p && (p.type & 0x3f) === PAYLOAD.ipmi && p.sessionId === s.consoleId && p.payload.length >= 32) {
     try {
       const d = createDecipheriv('aes-128-cbc', s.aesKey, p.payload.subarray(0, 16)).setAutoPadding(false);
       const out = Buffer.concat([d.update(p.payload.subarray(16)), d.final()]);
-      const msg = out.subarray(0, out.length - 1 - out[out.length - 1]);
-      // rqAddr netFn chk rsAddr rqSeq cmd cc data... chk
-      return msg.length >= 8 && msg[5] === cmd && msg[4] >> 2 === rqSeq ? msg.subarray(6, msg.length - 1) : undefined;
+      msg = out.subarray(0, out.length - 1 - out[out.length - 1]);
     } catch {
-      return undefined;
+      // not ours, or damaged
     }
-  };
-  const answer = decrypt(await s.channel.exchange(packet, (m) => decrypt(m) !== undefined, tryMs, signal))!;
-  return answer;
+  }
+  decrypted.set(m, msg);
+  return msg;
 }
 
-async function closeSession(s: Session, tryMs: number): Promise<void> {
-  try {
-    await command(s, 0x06, 0x3c, u32(s.bmcId), Math.min(tryMs, 250));
-  } catch {
+/** Sends Close Session (once); its answer is awaited by withSession, not by the work. */
+function sendClose(s: Session): void {
+  s.closing ??= command(s, 0x06, 0x3c, u32(s.bmcId), Math.min(s.tryMs, 250)).catch(() => {
     // the BMC drops idle sessions on its own
-  } finally {
-    s.channel.close();
-  }
+  });
 }
 
 /** One FRU field (type/length byte, then data): 8-bit ASCII, 6-bit packed ASCII or binary. */
@@ -283,58 +325,142 @@ function formatGuid(g: Buffer): string {
   return `${rev(0, 4)}-${rev(4, 6)}-${rev(6, 8)}-${g.subarray(8, 10).toString('hex')}-${g.subarray(10, 16).toString('hex')}`;
 }
 
-async function withSession<T>(t: BmcTarget, o: BmcCallOptions, work: (s: Session, tryMs: number) => Promise<T>): Promise<T> {
+/** A completion code other than success, as an error naming the command. */
+function check(answer: Buffer, what: string): Buffer {
+  if (answer[0] === 0) return answer;
+  throw new BmcError('other', `${what} failed (completion code 0x${answer[0].toString(16)})`);
+}
+
+/**
+ * Opens an administrator session, runs `work` and closes the session. `work` sends its last
+ * commands followed by sendClose(), so the close travels with them; otherwise the close goes
+ * once `work` is done.
+ */
+async function withSession<T>(t: BmcTarget, o: BmcCallOptions, work: (s: Session) => Promise<T>): Promise<T> {
   const tryMs = Math.max(100, Math.floor((o.timeoutMs ?? 2000) / 2));
   const s = await openSession(t, tryMs, o.signal);
   try {
-    // a session starts at user privilege; LAN settings need administrator
-    const priv = await command(s, 0x06, 0x3b, Buffer.from([ADMIN]), tryMs, o.signal);
-    if (priv[0] === 0x80 || priv[0] === 0x81) throw new BmcError('refused', 'the user has not enough privilege on this BMC (administrator needed)');
-    if (priv[0] !== 0) throw new BmcError('other', `Set Session Privilege Level failed (completion code 0x${priv[0].toString(16)})`);
-    return await work(s, tryMs);
+    // a session starts at user privilege; LAN settings and changes need administrator. The
+    // request goes out with the work's first commands; the BMC takes them in order.
+    const priv = command(s, 0x06, 0x3b, [ADMIN]);
+    const result = work(s);
+    // a refusal below leaves `result` unawaited: its own failure must not go unhandled
+    result.catch(() => {});
+    const level = await priv;
+    if (level[0] === 0x80 || level[0] === 0x81) throw new BmcError('refused', 'the user has not enough privilege on this BMC (administrator needed)');
+    check(level, 'Set Session Privilege Level');
+    return await result;
   } finally {
     // cancelled: leave at once; the BMC drops the idle session by itself
     if (o.signal?.aborted) s.channel.close();
-    else await closeSession(s, tryMs);
+    else {
+      sendClose(s);
+      await s.closing;
+      s.channel.close();
+    }
   }
 }
 
-async function chassisPower(s: Session, tryMs: number, signal?: AbortSignal): Promise<PowerState> {
-  const r = await command(s, 0x00, 0x01, Buffer.alloc(0), tryMs, signal);
-  if (r[0] !== 0) throw new BmcError('other', `Get Chassis Status failed (completion code 0x${r[0].toString(16)})`);
+async function chassisPower(s: Session): Promise<PowerState> {
+  const r = check(await command(s, 0x00, 0x01), 'Get Chassis Status');
   return r[1] & 1 ? 'on' : 'off';
 }
 
 /** Power state over a native RMCP+ session (Get Chassis Status); classified errors as ipmitool's. */
 export function rmcpPowerStatus(t: BmcTarget, o: BmcCallOptions = {}): Promise<PowerState> {
-  return withSession(t, o, (s, tryMs) => chassisPower(s, tryMs, o.signal));
+  return withSession(t, o, (s) => {
+    const power = chassisPower(s);
+    sendClose(s);
+    return power;
+  });
 }
+
+/** FRU bytes per Read FRU Data: what ipmitool asks for; ipmi_sim refuses more (0xc8). */
+const FRU_CHUNK = 32;
 
 /**
  * Power state, FRU (vendor, product, serial), system GUID and the BMC's MAC in one session.
  * A part the BMC does not offer stays empty; only the power state is required.
+ * Two round trips after the handshake: the questions, then the FRU reads (and the close).
  */
 export function rmcpSurvey(t: BmcTarget, o: BmcCallOptions = {}): Promise<{ power: PowerState; identity: BmcIdentity }> {
-  return withSession(t, o, async (s, tryMs) => {
-    const ask = (netFn: number, cmd: number, data: number[]) => command(s, netFn, cmd, Buffer.from(data), tryMs, o.signal);
-    const power = await chassisPower(s, tryMs, o.signal);
+  return withSession(t, o, async (s) => {
+    const [power, info, guid, lan] = await Promise.all([
+      chassisPower(s),
+      command(s, 0x0a, 0x10, [0]), // Get FRU Inventory Area Info
+      command(s, 0x06, 0x37), // Get System GUID
+      command(s, 0x0c, 0x02, [1, 5, 0, 0]), // LAN parameter 5: MAC address
+    ]);
     const identity: BmcIdentity = {};
-    const info = await ask(0x0a, 0x10, [0]); // Get FRU Inventory Area Info
     if (info[0] === 0 && info.length >= 3) {
       const size = Math.min(info.readUInt16LE(1), 2048);
+      const reads: Promise<Buffer>[] = [];
+      for (let at = 0; at < size; at += FRU_CHUNK) reads.push(command(s, 0x0a, 0x11, [0, at & 0xff, at >> 8, Math.min(FRU_CHUNK, size - at)])); // Read FRU Data
+      sendClose(s);
       const parts: Buffer[] = [];
-      for (let at = 0; at < size; ) {
-        const r = await ask(0x0a, 0x11, [0, at & 0xff, at >> 8, Math.min(24, size - at)]); // Read FRU Data
+      for (const r of await Promise.all(reads)) {
         if (r[0] !== 0 || r[1] === 0) break;
         parts.push(r.subarray(2, 2 + r[1]));
-        at += r[1];
       }
       Object.assign(identity, parseFruImage(Buffer.concat(parts)));
     }
-    const guid = await ask(0x06, 0x37, []); // Get System GUID
     if (guid[0] === 0 && guid.length >= 17) identity.guid = formatGuid(guid.subarray(1, 17));
-    const lan = await ask(0x0c, 0x02, [1, 5, 0, 0]); // LAN parameter 5: MAC address
     if (lan[0] === 0 && lan.length >= 8) identity.bmcMac = [...lan.subarray(2, 8)].map((x) => x.toString(16).padStart(2, '0')).join(':');
     return { power, identity };
+  });
+}
+
+/** Chassis Control's argument for each change (IPMI v2.0 table 28-4). */
+const CHASSIS_CONTROL: Record<PowerAction, number> = { off: 0x00, on: 0x01, cycle: 0x02, reset: 0x03, soft: 0x05 };
+
+/** Power on, off (hard), cycle, reset, or soft off (ACPI shutdown) over a native RMCP+ session. */
+export function rmcpPowerAction(t: BmcTarget, action: PowerAction, o: BmcCallOptions = {}): Promise<void> {
+  return withSession(t, o, async (s) => {
+    const r = command(s, 0x00, 0x02, [CHASSIS_CONTROL[action]]);
+    sendClose(s);
+    const answer = await r;
+    // 0xd5: not supported in the present state (cycle or soft off of a server that is off)
+    if (answer[0] === 0xd5) throw new BmcError('other', `the BMC cannot power ${action} in the server's present state (is it ${action === 'cycle' || action === 'soft' ? 'off' : 'on'}?)`);
+    check(answer, `Chassis Control (power ${action})`);
+  });
+}
+
+/** Boot device selector values of boot flags parameter 5 (IPMI v2.0 table 28-14, data 2 bits 5:2). */
+const BOOT_SELECTOR: Record<'pxe' | 'disk', number> = { pxe: 0x1, disk: 0x2 };
+
+/**
+ * The five data bytes of boot flags parameter 5: valid, next boot only or persistent, legacy
+ * BIOS boot, the device. What `ipmitool chassis bootdev DEVICE [options=persistent]` sends.
+ */
+export function bootFlags(device: 'pxe' | 'disk', persistent: boolean): number[] {
+  return [0x80 | (persistent ? 0x40 : 0), BOOT_SELECTOR[device] << 2, 0, 0, 0];
+}
+
+/** The device in a Get System Boot Options parameter 5 answer (cc, version, parameter, data...). */
+export function bootDeviceOf(answer: Buffer): BootDevice {
+  if (answer[0] !== 0 || answer.length < 5) return 'unknown';
+  const selector = (answer[4] >> 2) & 0x0f;
+  return ({ 0x0: 'none', 0x1: 'pxe', 0x2: 'disk', 0x5: 'cdrom', 0x6: 'bios' } as Record<number, BootDevice>)[selector] ?? 'unknown';
+}
+
+const getBootFlags = (s: Session) => command(s, 0x00, 0x09, [5, 0, 0]); // Get System Boot Options, parameter 5
+
+/** Sets the boot device (next boot only unless `persistent`); resolves with the device the BMC reports afterwards. */
+export function rmcpSetBootDevice(t: BmcTarget, device: 'pxe' | 'disk', persistent: boolean, o: BmcCallOptions = {}): Promise<BootDevice> {
+  return withSession(t, o, async (s) => {
+    const answers = Promise.all([command(s, 0x00, 0x08, [5, ...bootFlags(device, persistent)]), getBootFlags(s)]); // Set System Boot Options, then read back
+    sendClose(s);
+    const [set, after] = await answers;
+    check(set, `Set System Boot Options (boot from ${device})`);
+    return bootDeviceOf(after);
+  });
+}
+
+/** The boot device the BMC reports (boot flags parameter 5). */
+export function rmcpBootDevice(t: BmcTarget, o: BmcCallOptions = {}): Promise<BootDevice> {
+  return withSession(t, o, async (s) => {
+    const r = getBootFlags(s);
+    sendClose(s);
+    return bootDeviceOf(await r);
   });
 }

@@ -1,9 +1,9 @@
 // The built bundle as a person runs it: a real process, real exit codes, stderr free of
 // stack traces. Built once from screens/main.tsx, the same way `npm run build` does (one
 // entry file plus its chunks in dist/chunks/NAME/).
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -111,5 +111,46 @@ describe('dist bundle', () => {
       expect(inputs.filter((i) => heavy.test(i))).toEqual([]);
     }
     expect(inputs.some((i) => /screens[\\/]welcome\.tsx$/.test(i))).toBe(true);
+  });
+
+  describe('Ink, React and Yoga run as a script with a V8 code cache', () => {
+    const chunks = join(root, 'dist', 'chunks', `test-cli-${process.pid}`);
+    const script = () => join(chunks, readdirSync(chunks).find((f) => /^vendor-\w+\.js$/.test(f))!);
+    const userCache = join(stateDir, 'xdg-cache');
+    /** The installer in a pseudo-terminal for 3 s (then SIGTERM): what it drew. */
+    async function installer() {
+      const command = `stty cols 80 rows 24; exec timeout 3 '${process.execPath}' '${bundle}' --lab two-machine --state-dir '${join(stateDir, 'tui')}'`;
+      const r = await execa('script', ['-qfec', command, '/dev/null'], {
+        reject: false,
+        stdin: 'ignore',
+        // no CI variable: Ink would print only its last frame
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color', LANG: 'C.UTF-8', XDG_CACHE_HOME: userCache },
+        extendEnv: false,
+      });
+      return r.stdout;
+    }
+
+    it('the first start draws Welcome and leaves a cache next to the script; a rejected cache is replaced', async () => {
+      rmSync(`${script()}.cache`, { force: true });
+      expect(await installer()).toContain('Welcome');
+      const made = readFileSync(`${script()}.cache`);
+      expect(made.length).toBeGreaterThan(10_000);
+      // another Node version's cache, or a damaged one: V8 rejects it, the start goes on
+      writeFileSync(`${script()}.cache`, Buffer.alloc(made.length, 7));
+      expect(await installer()).toContain('Welcome');
+      expect(readFileSync(`${script()}.cache`).equals(Buffer.alloc(made.length, 7))).toBe(false);
+    }, 30_000);
+
+    it('where the cache cannot be written next to the script, it goes to the user cache folder', async () => {
+      rmSync(`${script()}.cache`, { force: true });
+      mkdirSync(`${script()}.cache`); // a folder in the way: the file cannot be written there
+      try {
+        expect(await installer()).toContain('Welcome');
+        expect(readdirSync(join(userCache, 'cloudseed')).some((f) => f.startsWith(basename(script())))).toBe(true);
+        expect(existsSync(join(chunks, `${basename(script())}.cache`))).toBe(true);
+      } finally {
+        rmSync(`${script()}.cache`, { recursive: true, force: true });
+      }
+    }, 30_000);
   });
 });

@@ -1,14 +1,15 @@
 // The IPMI client and the scan against real ipmi_sim BMCs on a loopback /24 of this run's own (test/lab/test-net.ts).
 import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 import { IpmitoolClient } from '../../src/inventory/ipmi.js';
 import { BmcError, type BmcTarget } from '../../src/inventory/bmc.js';
-import { parseFruImage } from '../../src/inventory/rmcp.js';
+import { bootDeviceOf, bootFlags, parseFruImage } from '../../src/inventory/rmcp.js';
 import { fruImage } from '../lab/fru.js';
 import { checkBmcs, mergeScan, scanRange, type ScanProgress } from '../../src/inventory/scan.js';
 import { emptyPlan } from '../../src/plan/schema.js';
@@ -71,6 +72,60 @@ describe('IPMI client against ipmi_sim', () => {
     expect((e as BmcError).kind).toBe('unreachable');
     expect(await client.powerStatus(target(20, 'calvin'))).toBe('off');
   });
+});
+
+/** What ipmitool itself reads from BMC `i` (a second opinion on what the native client did). */
+function ipmitool(i: number, ...command: string[]): string {
+  return execFileSync('ipmitool', ['-I', 'lanplus', '-C', '3', '-N', '1', '-R', '1', '-H', lab.bmcs[i].address, '-U', 'admin', '-E', ...command], {
+    encoding: 'utf8',
+    env: { ...process.env, IPMI_PASSWORD: 'password' },
+  });
+}
+
+describe('power changes and boot device over the native RMCP+ session', () => {
+  it('powers on, cycles, resets, asks for a soft off and powers off; the BMC did each', async () => {
+    const t = target(5);
+    await client.powerAction(t, 'on');
+    expect(ipmitool(5, 'power', 'status')).toContain('Chassis Power is on');
+    await client.powerAction(t, 'cycle');
+    // ipmi_sim cycles as off, then on again a second later
+    await vi.waitFor(() => expect(ipmitool(5, 'power', 'status')).toContain('Chassis Power is on'), { timeout: 10_000 });
+    await client.powerAction(t, 'reset');
+    await client.powerAction(t, 'soft');
+    await client.setPower(t, false);
+    expect(ipmitool(5, 'power', 'status')).toContain('Chassis Power is off');
+    // what the BMC passed on to its chassis, in order: the cycle is off-then-on, the soft off an ACPI shutdown request
+    expect(await lab.controls(5)).toEqual(['power 1', 'power 0', 'power 1', 'reset 1', 'shutdown 1', 'power 0']);
+    expect(childCommands()).not.toContain('ipmitool');
+  }, 20_000);
+
+  it('sets PXE and disk, next boot or persistent; ipmitool bootparam 5 shows the device', async () => {
+    const t = target(6);
+    expect(await client.setBootDevice(t, 'pxe', { persistent: true })).toBe('pxe');
+    expect(ipmitool(6, 'chassis', 'bootparam', 'get', '5')).toMatch(/Boot Device Selector : Force PXE/);
+    expect(await lab.boot(6)).toBe('pxe');
+    expect(await client.setBootDevice(t, 'disk', {})).toBe('disk');
+    expect(ipmitool(6, 'chassis', 'bootparam', 'get', '5')).toMatch(/Boot Device Selector : Force Boot from default Hard-Drive/);
+    expect(await client.bootDevice(t)).toBe('disk');
+    expect(await client.setBootPxe(t)).toBe('pxe');
+    expect(await lab.boot(6)).toBe('pxe');
+  }, 20_000);
+
+  it('refuses a wrong password without touching the server', async () => {
+    await expect(client.powerAction(target(20, 'password'), 'on')).rejects.toMatchObject({ kind: 'refused' });
+    await expect(client.setBootDevice(target(20, 'password'), 'pxe', {})).rejects.toMatchObject({ kind: 'refused' });
+    expect(await lab.controls(20)).toEqual([]);
+  });
+
+  it('ipmitool processes do the same when the native client is off', async () => {
+    const viaIpmitool = new IpmitoolClient({ timeoutMs: 3000, nativePower: false });
+    await viaIpmitool.powerAction(target(7), 'on');
+    expect(await client.powerStatus(target(7))).toBe('on');
+    expect(await viaIpmitool.setBootDevice(target(7), 'disk', { persistent: true })).toBe('disk');
+    expect(await client.bootDevice(target(7))).toBe('disk');
+    await viaIpmitool.powerAction(target(7), 'off');
+    expect(await lab.power(7)).toBe('off');
+  }, 20_000);
 });
 
 describe('power status through ipmitool processes (nativePower off)', () => {
@@ -141,6 +196,48 @@ describe('scan of a range', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(childCommands()).not.toContain('ipmitool');
   }, 10_000);
+});
+
+describe('boot flags (IPMI v2.0 table 28-14)', () => {
+  it('are marked valid, next boot only or persistent, with the device selector where ipmitool puts it', () => {
+    // ipmi_sim reports ipmitool's `chassis bootdev pxe` as data 00 04 00 00 00 and `disk` as 00 08 ...
+    expect(bootFlags('pxe', false)).toEqual([0x80, 0x04, 0, 0, 0]);
+    expect(bootFlags('disk', true)).toEqual([0xc0, 0x08, 0, 0, 0]);
+    expect(bootDeviceOf(Buffer.from([0, 1, 5, 0x00, 0x04, 0, 0, 0]))).toBe('pxe');
+    expect(bootDeviceOf(Buffer.from([0, 1, 5, 0xc0, 0x08, 0, 0, 0]))).toBe('disk');
+    expect(bootDeviceOf(Buffer.from([0xc1]))).toBe('unknown');
+  });
+});
+
+describe('a BMC the native client cannot open a session with', () => {
+  it('gets its power change and boot device through ipmitool instead', async () => {
+    // answers every Open Session Request with "no matching cipher suite" (RMCP+ status 0x11)
+    const bmc = createSocket('udp4');
+    bmc.on('message', (m, from) => {
+      const answer = Buffer.alloc(24);
+      Buffer.from([0x06, 0x00, 0xff, 0x07, 0x06, 0x11]).copy(answer);
+      answer.writeUInt16LE(8, 14);
+      answer[16] = m[16]; // the request's tag
+      answer[17] = 0x11;
+      bmc.send(answer, from.port, from.address);
+    });
+    await new Promise<void>((resolve) => bmc.bind(0, `${BASE}.250`, resolve));
+    const dir = await mkdtemp(join(tmpdir(), 'cs-ipmitool-'));
+    const fake = join(dir, 'ipmitool');
+    await writeFile(fake, `#!/bin/sh\necho "$@" >> "${dir}/calls"\necho "Boot Device Selector : Force PXE"\n`);
+    await chmod(fake, 0o755);
+    try {
+      const c = new IpmitoolClient({ binary: fake, timeoutMs: 2000 });
+      const t: BmcTarget = { type: 'ipmi', address: `${BASE}.250`, port: bmc.address().port, user: 'admin', password: 'password' };
+      await c.powerAction(t, 'cycle');
+      expect(await c.setBootDevice(t, 'pxe', { persistent: true })).toBe('pxe');
+      const calls = (await readFile(join(dir, 'calls'), 'utf8')).trim().split('\n');
+      expect(calls.map((l) => l.split(' -E ')[1])).toEqual(['power cycle', 'chassis bootdev pxe options=persistent', 'chassis bootparam get 5']);
+    } finally {
+      bmc.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('FRU images', () => {

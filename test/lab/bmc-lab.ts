@@ -34,6 +34,8 @@ export interface BmcLab {
   /** Power state as the chassis script holds it. */
   power(i: number): Promise<'on' | 'off'>;
   boot(i: number): Promise<string>;
+  /** Every change the BMC passed to its chassis script, in order (`power 1`, `reset 1`, `boot pxe`). */
+  controls(i: number): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ if [ "$op" = get ]; then
   done
 else
   while [ $# -gt 1 ]; do
+    echo "$1 $2" >> "$d/control.log"
     case $1 in
       power) echo "$2" > "$d/power";;
       boot) echo "$2" > "$d/boot";;
@@ -210,6 +213,7 @@ export async function startBmcLab(specs: LabBmcSpec[]): Promise<BmcLab> {
     dir,
     power: async (i) => ((await read(i, 'power')) === '1' ? 'on' : 'off'),
     boot: (i) => read(i, 'boot'),
+    controls: async (i) => (await readFile(join(bmcs[i].dir, 'control.log'), 'utf8').catch(() => '')).split('\n').filter(Boolean),
     stop,
   };
 }
