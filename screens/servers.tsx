@@ -364,12 +364,17 @@ function Servers({ app }: ScreenProps) {
             focus={scanField === i}
             error={scanErrors[f.key]}
             onChange={(v) => setScan((s) => ({ ...s, [f.key]: v }))}
-            onSubmit={() => (i < 2 ? setScanField(i + 1) : void startScan())}
+            // Filled in (a lab's defaults are): Enter scans; else it goes to the first empty field.
+            onSubmit={() => {
+              const empty = fields.findIndex((g) => !scan[g.key].trim());
+              if (empty < 0) void startScan();
+              else setScanField(empty);
+            }}
             onCancel={() => setMode('table')}
           />
         ))}
         <Text color={theme.c('muted')}>
-          {rangeSize ? `${rangeSize} addresses, ${DEFAULT_SCAN_CONCURRENCY} at a time. ` : ''}Enter: next / start. Esc: back.
+          {rangeSize ? `${rangeSize} addresses, ${DEFAULT_SCAN_CONCURRENCY} at a time. ` : ''}Enter: scan. Tab/Down: next field. Esc: back.
         </Text>
       </Frame>
     );

@@ -13,10 +13,10 @@ import { loadLater, loadScreen, needLater } from './lazy.js';
 import type { SessionStore } from './session.js';
 
 export async function openTui(options: TuiOptions): Promise<number> {
-  const { ascii, color, skipChecks, stateDir, labName, signal } = options;
+  const { ascii, color, skipChecks, stateDir, labName, signal, command, sim } = options;
   let code = 0;
   const instance = render(
-    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} signal={signal} onExit={(c) => (code = c)} />,
+    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} sim={sim} command={command} signal={signal} onExit={(c) => (code = c)} />,
     {
       exitOnCtrlC: false,
       // Stray console output goes above the live area instead of tearing it.

@@ -1,8 +1,9 @@
 // `cloudseed init`, `plan` and `export`: the non-interactive way from servers to an answers
 // file, from an answers file to a dry run per tier, and to the TripleO/Helion files.
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
+import { ARTIFACT_NAMES } from '../artifacts/files.js';
 import { writeArtifacts, type Written } from '../artifacts/write.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
@@ -74,16 +75,19 @@ const planCommand: Command = {
   },
 };
 
-const exportUsage = 'cloudseed export FILE --out DIR [--json]';
+const exportUsage = 'cloudseed export FILE --out DIR [--force] [--json]';
 const exportCommand: Command = {
   name: 'export',
   summary: 'write instackenv.json, baremetal.csv, undercloud.conf and the TripleO YAML files',
   usage: exportUsage,
-  options: { out: { type: 'string' } },
+  options: { out: { type: 'string' }, force: { type: 'boolean' } },
   async run(ctx) {
     const file = fileArg(ctx, exportUsage);
     const out = ctx.flags.out;
     if (typeof out !== 'string' || !out) throw new UsageError(`say where to write the files with --out DIR: ${exportUsage}`);
+    // One rule with init: a file that exists is replaced only with --force.
+    const existing = ARTIFACT_NAMES.filter((name) => existsSync(join(out, name)));
+    if (existing.length && !ctx.flags.force) throw new CliError(`${out} already holds ${existing.join(', ')}: choose another --out, or add --force to replace them`, 2);
     const { plan, findings } = loadPlan(ctx, file);
     if (hasErrors(findings)) {
       reportFindings(ctx, findings);

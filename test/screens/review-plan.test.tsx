@@ -78,7 +78,9 @@ describe('Review: confirming a real deployment', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('Deploy'));
     stdin.write(KEY.down.repeat(8));
     stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(lastFrame()).toContain('This powers on, PXE boots and writes to 6 real servers.'));
+    // Every server it will write to is named before anything is powered on.
+    await vi.waitFor(() => expect(lastFrame()).toContain('This powers on, PXE boots and writes to 6 servers (node-01, node-02, node-03,'));
+    expect(lastFrame()).toContain('node-05 and node-06).');
     stdin.write(`overcloud${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('that is not "labcloud"'));
     expect(went).toEqual([]);
