@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,6 +16,9 @@ function haPlan(): Plan {
   const plan = autoAssign(labPlan('ha-lab')).plan;
   return { ...plan, seedHost: { hostname: 'seed-host' }, network: suggestNetwork({ plan, hostFacts: hostFactsFromLab(loadLab('ha-lab')) }).network };
 }
+
+/** The frame as one line: wrapped text reads as it was written. */
+const flat = (frame: string | undefined) => (frame ?? '').replace(/\s*\n\s*/g, ' ');
 
 let cwd: string;
 let dir: string;
@@ -99,5 +102,72 @@ describe('Review: confirming a real deployment', () => {
     stdin.write(KEY.enter);
     await vi.waitFor(() => expect(went).toEqual(['deploy']));
     unmount();
+  });
+
+  it('on a clean plan the cursor starts on Deploy: one Enter goes on', async () => {
+    const went: string[] = [];
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ Deploy/));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    unmount();
+  });
+
+  it('after saving the answers file the cursor is on Deploy, not on Save again', async () => {
+    const went: string[] = [];
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Save the answers file'));
+    stdin.write('\u001B[F'); // End: the last item
+    stdin.write(KEY.up); // Save the answers file
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Save answers to:'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Saved to'));
+    expect(lastFrame()).toMatch(/❯ Deploy/);
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    unmount();
+  });
+
+  it('servers powered on now are named and the lab asks y/n before deploying', async () => {
+    const went: string[] = [];
+    const base = haPlan();
+    const plan: Plan = { ...base, nodes: base.nodes.map((n) => (n.name === 'node-03' ? { ...n, discovered: { ...n.discovered, power: 'on' as const } } : n)) };
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan, app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ Deploy/));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(flat(lastFrame())).toContain('Powered on now, their running systems are lost: node-03.'));
+    expect(flat(lastFrame())).toContain('writes to 6 servers');
+    stdin.write('n');
+    await vi.waitFor(() => expect(lastFrame()).not.toContain('Powered on now'));
+    expect(went).toEqual([]);
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Powered on now'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    unmount();
+  });
+
+  it('a deployed cloud is shown as deployed; Redeploy lists what it wipes and wants the name typed', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'cs-review-deployed-'));
+    try {
+      mkdirSync(join(stateDir, 'deploy'));
+      const records = [{ t: 'run', at: 1, pid: 1, plan: 'overcloud', steps: 1 }, { t: 'step', at: 2, id: 'seed.vm', state: 'done', tier: 'seed' }, { t: 'end', at: 3, state: 'done' }];
+      writeFileSync(join(stateDir, 'deploy', 'journal.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const went: string[] = [];
+      const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), ui: { stateDir }, app: { goTo: (id) => went.push(id) } });
+      await vi.waitFor(() => expect(lastFrame()).toContain('"overcloud" is deployed'));
+      expect(lastFrame()).toContain('Redeploy (wipes the deployed cloud)');
+      stdin.write(KEY.enter);
+      await vi.waitFor(() => expect(flat(lastFrame())).toContain('Redeploying wipes and reinstalls 6 servers (node-01,'));
+      stdin.write(`nope${KEY.enter}`);
+      await vi.waitFor(() => expect(lastFrame()).toContain('that is not "overcloud"'));
+      expect(went).toEqual([]);
+      stdin.write(`${KEY.backspace.repeat(4)}overcloud${KEY.enter}`);
+      await vi.waitFor(() => expect(went).toEqual(['deploy']));
+      unmount();
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
