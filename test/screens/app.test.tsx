@@ -12,7 +12,7 @@ import { screens as entries } from '../../screens/index.js';
 import { lazyScreen, loadScreen } from '../../screens/lazy.js';
 import { StateStore } from '../../src/store/state.js';
 import { labPlan as withLabNodes } from '../roles/fixtures.js';
-import { KEY, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
+import { KEY, flat, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
 
 // The shell's AsciiBox turns any character that is not ASCII into one that is, so a frame seen
 // through it is ASCII whatever the screens drew. Here it rewrites only Ink's own truncation
@@ -42,8 +42,6 @@ const nameScreen: ScreenDef = { id: 'host', title: 'Name', component: NameEditor
 const shownName: ScreenDef = { id: 'servers', title: 'Shown', component: NameScreen, keys: [], help: 'Shows the name.' };
 
 const lines = (frame: string) => frame.split('\n');
-/** The frame as one line: wrapped text reads as it was written. */
-const flat = (frame: string | undefined) => (frame ?? '').replace(/\s*\n\s*/g, ' ');
 
 /** The whole app on this test's state directory, once Welcome's menu is drawn. */
 async function openApp(props: Parameters<typeof renderApp>[1] = {}) {

@@ -9,7 +9,7 @@ import type { Plan } from '../../src/plan/schema.js';
 import { autoAssign } from '../../src/roles/assign.js';
 import { review } from '../../screens/review.js';
 import { labPlan } from '../roles/fixtures.js';
-import { KEY, renderScreen, widestLine } from './helpers.js';
+import { KEY, flat, renderScreen, widestLine } from './helpers.js';
 
 /** ha-lab on its defaults: roles assigned, the network suggested for the lab's seed host. */
 function haPlan(): Plan {
@@ -17,8 +17,6 @@ function haPlan(): Plan {
   return { ...plan, seedHost: { hostname: 'seed-host' }, network: suggestNetwork({ plan, hostFacts: hostFactsFromLab(loadLab('ha-lab')) }).network };
 }
 
-/** The frame as one line: wrapped text reads as it was written. */
-const flat = (frame: string | undefined) => (frame ?? '').replace(/\s*\n\s*/g, ' ');
 
 let cwd: string;
 let dir: string;
