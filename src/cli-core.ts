@@ -168,8 +168,8 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
 
 /** Quietly ends the process when the pipe's reader has gone (EPIPE); any other error is thrown on. */
 function leaveOnEpipe(e: NodeJS.ErrnoException): void {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 }
 
 /** `--speed N --seed N --faults SPEC` checked as `deploy` checks them (a wrong one is a usage error). */
@@ -325,9 +325,9 @@ function commandHelp(command: Command): string[] {
   const own = Object.entries(command.options).map(([name, spec]): [string, string] => OPTION_HELP[name] ?? [`--${name}${spec.type === 'string' ? ' VALUE' : ''}`, '']);
   const flagWidth = Math.max(0, ...own.map(([f]) => f.length));
   return [
-    `Usage: ${command.usage}`,
+    ...wrap(command.usage, 'Usage: '),
     '',
-    command.summary,
+    ...wrap(command.summary, ''),
     ...(own.length ? ['', 'Options:', ...own.flatMap(([f, text]) => wrap(text, `  ${f.padEnd(flagWidth)}  `))] : []),
     '',
     'Global options: see cloudseed --help',

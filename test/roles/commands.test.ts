@@ -124,7 +124,12 @@ describe('cloudseed export', () => {
     // A file left from before, readable by all: the passwords never land in it with that mode.
     mkdirSync(out);
     writeFileSync(join(out, 'instackenv.json'), 'old', { mode: 0o644 });
-    const r = await cli('export', file, '--out', out);
+    // One rule with init: an existing file is replaced only with --force.
+    const refused = await cli('export', file, '--out', out);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`${out} already holds instackenv.json: choose another --out, or add --force to replace them`);
+    expect(readFileSync(join(out, 'instackenv.json'), 'utf8')).toBe('old');
+    const r = await cli('export', file, '--out', out, '--force');
     expect(r.code).toBe(0);
     const plan = load(file);
     expect(readdirSync(out).sort()).toEqual([...ARTIFACT_NAMES].sort()); // no temporary file left
