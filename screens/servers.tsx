@@ -187,14 +187,14 @@ function Servers({ app }: ScreenProps) {
     if (lab && !r.cancelled && unknown.length) await startInspect(m.nodes, `Scan: ${r.found} found (${added} new), ${r.refused} wrong password, ${r.unreachable} no answer`);
   };
 
-  const startCheck = async () => {
-    if (plan.nodes.length === 0) return;
+  const startCheck = async (nodes: readonly Node[] = plan.nodes) => {
+    if (nodes.length === 0) return;
     const ac = new AbortController();
     abort.current = ac;
-    checkedNow.current = { done: 0, total: plan.nodes.length };
+    checkedNow.current = { done: 0, total: nodes.length };
     setChecked(checkedNow.current);
     setMode('checking');
-    const results = await checkBmcs(plan.nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: plan.nodes.length }) });
+    const results = await checkBmcs(nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: nodes.length }) });
     setPlan((p) => ({ ...p, nodes: applyBmcChecks(p.nodes, results) }));
     const count = (s: string) => results.filter((c) => c.status === s).length;
     const bad = count('unreachable') + count('refused') + count('error');
@@ -262,6 +262,8 @@ function Servers({ app }: ScreenProps) {
     setCursor(node.name);
     setNote({ text: `${node.name} ${editingNode ? 'changed' : 'added'}`, tone: 'ok' });
     setMode('table');
+    // New credentials are tried at once: the status shows their answer, not the old one's.
+    if (editingNode && !node.discovered?.bmcStatus && editingNode.discovered?.bmcStatus) void startCheck([node]);
   };
 
   const moveField = (by: number) => {
@@ -283,6 +285,9 @@ function Servers({ app }: ScreenProps) {
           if (input === 'y' && current) {
             setPlan((p) => ({ ...p, nodes: p.nodes.filter((n) => n.name !== current.name) }));
             setNote({ text: `${current.name} removed` });
+            // The table's cursor stays on the same row, now the next server (or the last one).
+            const at = rows.indexOf(current);
+            setCursor((rows[at + 1] ?? rows[at - 1])?.name);
           }
           if (input === 'y' || input === 'n' || key.escape) setMode('table');
           return true;
@@ -491,9 +496,8 @@ export const servers: ScreenDef = {
     { keys: 'i', action: 'import' },
     { keys: 's', action: 'scan' },
     { keys: 'a', action: 'add' },
-    { keys: 'e', action: 'edit' },
-    { keys: 'd', action: 'remove' },
-    { keys: 'c', action: 'check BMCs' },
+    { keys: 'e/d', action: 'edit/remove' },
+    { keys: 'c', action: 'check' },
     { keys: 'n', action: 'inspect' },
     { keys: '/', action: 'filter' },
   ],

@@ -11,7 +11,7 @@ import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
 import { importNodesFile } from '../inventory/nodes-file.js';
 import { hostFactsFromLab, probeHost } from '../inventory/probe.js';
-import { mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
+import { applyBmcChecks, checkBmcs, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
 import { LabError, loadLab } from '../lab/load.js';
 import type { LabWorld } from '../lab/world.js';
 import { suggestNetwork } from '../network/suggest.js';
@@ -161,7 +161,11 @@ async function findServers(ctx: CommandContext): Promise<Found> {
     const creds = { user: world.bmcDefaults.user, password: world.bmcDefaults.password };
     const result = whole(await scanRange({ range: world.bmcDefaults.range, ...creds, client: bmcClientFor(world), concurrency: 64, signal: ctx.signal }));
     const merged = mergeScan(imported?.nodes ?? [], result.bmcs, creds);
-    const nodes = merged.nodes.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
+    // Imported servers the scan did not reach are asked with their own credentials, as the
+    // Servers screen's check does: one that does not answer is a finding, not a default.
+    const unconfirmed = merged.nodes.filter((n) => n.discovered?.bmcStatus !== 'ok');
+    const checked = unconfirmed.length ? applyBmcChecks(merged.nodes, await checkBmcs(unconfirmed, bmcClientFor(world), { signal: ctx.signal })) : merged.nodes;
+    const nodes = checked.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
     const how = imported ? `imported ${imported.nodes.length} servers from the lab's ${basename(nodesFile)}; ${scanLine(result)}` : scanLine(result);
     return { nodes, world, how, findings: imported?.findings ?? [] };
   }
