@@ -18,6 +18,7 @@ import { applyBmcChecks, applyInspection, checkBmcs, DEFAULT_SCAN_CONCURRENCY, i
 import { inventoryRow, type InventoryColumn } from '../src/inventory/table.js';
 import { FindingList } from './components/finding-list.js';
 import { Frame } from './components/frame.js';
+import { YesNo } from './components/yes-no.js';
 import { useKeys } from './components/keys.js';
 import { ScrollTable, type Column } from './components/scroll-table.js';
 import { TextField } from './components/text-field.js';
@@ -225,18 +226,27 @@ function Servers({ app }: ScreenProps) {
     setMode('table');
   };
 
+  // An import that changes servers already known waits for y, having said what changes and what is kept.
+  const [importing, setImporting] = useState<{ question: string; apply(): void } | undefined>();
   const doImport = async (file: string) => {
     if (!file.trim()) return setPathError('the path of an instackenv.json/.yaml or baremetal.csv file');
     try {
       const r = await importNodesFile(file.trim().replace(/^~(?=\/)/, homedir()));
       // merged as a scan is (above): the counts come from the merge, not from an updater React may run later
-      const { nodes, added, updated } = mergeNodes(nodesNow.current, r.nodes);
-      setPlan((p) => ({ ...p, nodes }));
-      setLastFindings(r.findings);
-      const errors = r.findings.filter((f) => f.severity === 'error').length;
-      setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${added} new, ${updated} updated), ${errors} lines with errors`, tone: errors ? 'warn' : 'ok' });
-      setPathError(undefined);
-      setMode('table');
+      const { nodes, added, updated, kept, changes } = mergeNodes(nodesNow.current, r.nodes);
+      const apply = () => {
+        setPlan((p) => ({ ...p, nodes }));
+        setLastFindings(r.findings);
+        const errors = r.findings.filter((f) => f.severity === 'error').length;
+        const keptText = kept.length ? `; kept ${kept.join(', ')}` : '';
+        setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${added} new, ${updated} updated), ${errors} lines with errors${keptText}`, tone: errors ? 'warn' : 'ok' });
+        setPathError(undefined);
+        setImporting(undefined);
+        setMode('table');
+      };
+      if (!changes.length && !kept.length) return apply();
+      const said = [changes.length ? `It changes ${changes.join('; ')}.` : 'It changes nothing you have.', kept.length ? `It keeps ${kept.join('; ')}.` : ''];
+      setImporting({ question: `${said.join(' ')} ${added ? `${added} new servers are added. ` : ''}Import? y/n`, apply });
     } catch (e) {
       setPathError(`cannot read it: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
@@ -318,7 +328,9 @@ function Servers({ app }: ScreenProps) {
   );
 
   const findingRows = 2;
-  const tableHeight = Math.max(3, app.bodyRows - 7 - findingRows);
+  // A long note wraps onto a second line instead of being cut off.
+  const noteRows = note && note.text.length > app.columns ? 2 : 1;
+  const tableHeight = Math.max(3, app.bodyRows - 6 - noteRows - findingRows);
 
   const summary = () => {
     const count = (s: string) => rows.filter((r) => r.status === s).length;
@@ -346,8 +358,22 @@ function Servers({ app }: ScreenProps) {
   if (mode === 'import') {
     body = (
       <Frame title="Import a nodes file (instackenv.json / .yaml, Helion baremetal.csv)" height={tableHeight + 2}>
-        <TextField label="File" value={path} onChange={setPath} onSubmit={(v) => void doImport(v)} onCancel={() => setMode('table')} error={pathError} />
-        <Text color={theme.c('muted')}>Enter imports; servers already known (same BMC or name) are updated. Esc: back.</Text>
+        {importing ? (
+          <YesNo
+            question={importing.question}
+            onAnswer={(yes) => {
+              if (yes) importing.apply();
+              else setImporting(undefined);
+            }}
+          />
+        ) : (
+          <>
+            <TextField label="File" value={path} onChange={setPath} onSubmit={(v) => void doImport(v)} onCancel={() => setMode('table')} error={pathError} />
+            <Text color={theme.c('muted')} wrap="wrap">
+              Enter reads it; for servers already known (same BMC or name) it says what changes first, and keeps your BMC passwords and roles. Esc: back.
+            </Text>
+          </>
+        )}
       </Frame>
     );
   } else if (mode === 'scan-form') {
@@ -478,7 +504,7 @@ function Servers({ app }: ScreenProps) {
           <Text wrap="truncate-end" color={tone ? theme.c(tone) : theme.c('muted')}>
             {line2}
           </Text>
-          <Text wrap="truncate-end" color={note?.tone ? theme.c(note.tone) : theme.c('muted')}>
+          <Text wrap="wrap" color={note?.tone ? theme.c(note.tone) : theme.c('muted')}>
             {note?.text ?? ''}
           </Text>
           <FindingList findings={shownFindings} compact maxRows={findingRows} empty={rows.length ? 'servers: no findings' : undefined} />

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { servers } from '../../screens/servers.js';
 import { loadLab } from '../../src/lab/load.js';
 import { emptyPlan } from '../../src/plan/schema.js';
-import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
+import { KEY, flat, nonAscii, renderScreen, widestLine } from './helpers.js';
 
 const haLab = () => loadLab('ha-lab');
 
@@ -119,6 +119,35 @@ describe('Servers screen', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('Checked 1 BMCs: 1 answer'), { timeout: 10_000 });
     expect(lastFrame()).toMatch(/node-06 .* ok/);
     expect(seen.plan.nodes[5].discovered?.bmcStatus).toBe('ok');
+    unmount();
+  });
+
+  it('an import says what it would change and keeps the BMC password the person fixed', async () => {
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read'));
+    // node-06's real password is not the file's: fix it by hand
+    stdin.write(`${KEY.down.repeat(5)}e`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Edit node-06'));
+    stdin.write(`${KEY.down.repeat(5)}calvin${KEY.down.repeat(4)}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-06 changed'));
+    // and the disk of node-04 by hand too: the file says otherwise
+    seen.plan.nodes[3].diskGiB = 240;
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(flat(lastFrame()?.replace(/│/g, ''))).toContain('It changes node-04: disk 240 -> 500 GiB. It keeps node-06: your BMC password.'));
+    stdin.write('n');
+    await vi.waitFor(() => expect(lastFrame()).toContain('File:'));
+    expect(seen.plan.nodes[3].diskGiB).toBe(240);
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Import? y/n'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(flat(lastFrame())).toContain('kept node-06: your BMC password'));
+    expect(seen.plan.nodes[5].bmc.password).toBe('calvin');
+    expect(seen.plan.nodes[3].diskGiB).toBe(500);
     unmount();
   });
 
