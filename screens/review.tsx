@@ -293,7 +293,7 @@ export const review: ScreenDef = {
   component: Review,
   keys: [
     { keys: 'Up/Down', action: 'choose' },
-    { keys: 'Enter', action: 'open / save' },
+    { keys: 'Enter', action: 'pick' },
   ],
   goesOnByMenu: true,
   help:

@@ -340,7 +340,7 @@ function Servers({ app }: ScreenProps) {
   };
 
   const detail = (): [string, string, ColorRole | undefined] => {
-    if (!current) return ['No servers yet: Enter or s scans a BMC range, i imports a nodes file, a adds one by hand.', '', undefined];
+    if (!current) return ['No servers yet: Enter scans a BMC range, i imports a nodes file, a adds one.', '', undefined];
     const n = current.node;
     const st = n.discovered?.bmcStatus;
     if (st === 'unreachable' || st === 'refused' || st === 'error') {
@@ -519,12 +519,9 @@ export const servers: ScreenDef = {
   title: 'Servers',
   component: Servers,
   keys: [
-    { keys: 'i', action: 'import' },
-    { keys: 's', action: 'scan' },
-    { keys: 'a', action: 'add' },
-    { keys: 'e/d', action: 'edit/remove' },
-    { keys: 'c', action: 'check' },
-    { keys: 'n', action: 'inspect' },
+    { keys: 'i/s/a', action: 'import/scan/add' },
+    { keys: 'e/d', action: 'edit/del' },
+    { keys: 'c/n', action: 'check/inspect' },
     { keys: '/', action: 'filter' },
   ],
   help: [

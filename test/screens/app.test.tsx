@@ -401,18 +401,24 @@ describe('every screen with the servers of a lab, resumed at 80x24', () => {
   // Deploy and Done run a deployment when shown; their own tests cover them.
   const shown = screens.filter((s) => s.id !== 'welcome' && s.id !== 'deploy' && s.id !== 'done');
   const cases = shown.flatMap((s) => ['ha-lab', 'datacenter-300'].map((lab) => [s.id, lab, s] as const));
+  // A screen after it, so that going on has somewhere to go.
+  const after: ScreenDef = { id: 'done', title: 'After', component: () => <Text>after</Text>, keys: [], help: 'After.' };
   it.each(cases)('%s on %s fits, UTF-8 and ASCII', async (_id, lab, screen) => {
     const plan = { ...withLabNodes(lab), driver: 'sim' as const, sim: { lab, speed: 60, seed: 1, faults: [] } };
     for (const ascii of [false, true]) {
       StateStore.open(state.dir).savePlan(plan, screen.id);
-      const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, screen], ui: { ascii } });
+      const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, screen, after], ui: { ascii } });
       await vi.waitFor(() => expect(lastFrame()).toContain('Resume the saved installation'));
       stdin.write(KEY.enter);
-      await vi.waitFor(() => expect(lastFrame()).toContain(`2/2 ${screen.title}`));
+      await vi.waitFor(() => expect(lastFrame()).toContain(`2/3 ${screen.title}`));
       const frame = lastFrame()!;
       expect(widestLine(frame)).toBeLessThanOrEqual(80);
       expect(lines(frame).length).toBeLessThan(24);
       if (ascii) expect(nonAscii(frame)).toEqual([]);
+      // The help bar names the key that goes on, whatever else it has to leave out.
+      const bar = lines(frame).filter((l) => l.trim()).at(-1)!;
+      expect(bar, bar).toMatch(/(Enter next|Enter pick|(→|Right) next)/);
+      if (screen.id === 'servers') expect(bar).toContain('c/n check/inspect');
       unmount();
     }
   });
