@@ -122,7 +122,7 @@ describe('the wizard shell', () => {
     expect(bar).toContain('→ next');
     stdin.write(KEY.right);
     await vi.waitFor(() => expect(lastFrame()).toContain('3/3 Review'));
-    expect(lines(lastFrame()!).at(-1)).toContain('Enter open / save');
+    expect(lines(lastFrame()!).at(-1)).toContain('Enter pick');
     expect(lines(lastFrame()!).at(-1)).not.toContain('next');
     unmount();
   });
