@@ -89,7 +89,7 @@ const COLUMNS: Column<Row>[] = [
   { header: 'RAM', width: 8, get: (r) => r.ram, align: 'right' },
   { header: 'CPUs', width: 4, get: (r) => r.cpu, align: 'right' },
   { header: 'Disk', width: 9, get: (r) => r.disk, align: 'right' },
-  { header: 'Fit', width: 20, get: (r) => r.fit, tone: (r) => r.tone },
+  { header: 'Fit', width: 18, get: (r) => r.fit, tone: (r) => r.tone },
 ];
 
 /** The reasons use → and ≥; the ASCII console gets -> and >=. */

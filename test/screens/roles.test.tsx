@@ -177,6 +177,9 @@ describe('Roles screen', () => {
     // Ink's own truncation ellipsis is rewritten by the shell's AsciiBox, not by the screen.
     expect(nonAscii(frame).filter((ch) => ch !== '\u2026')).toEqual([]);
     expect(frame).toContain('->');
+    // The table, with ASCII check boxes ("[ ]"), ends within column 80: no row is cut.
+    expect(frame).toMatch(/Disk Fit\s*$/m);
+    expect(frame).not.toMatch(/^[> ] \[.\] node-0\d.*\u2026$/m);
     unmount();
   });
 });
