@@ -84,7 +84,7 @@ function TierRows({ view, width }: { view: ProgressView; width: number }) {
                 ? formatDuration((t.endedAt ?? view.now) - t.startedAt)
                 : '';
         const counts = `${t.done}/${t.total}${t.failed ? ` ${t.failed} failed` : ''}`;
-        const head = `${mark.padEnd(theme.ascii ? 4 : 2)}${TIER_TITLES[t.id].padEnd(11)}`;
+        const head = `${`${mark} `.padEnd(theme.ascii ? 5 : 2)}${TIER_TITLES[t.id].padEnd(11)}`;
         const tail = ` ${counts.padEnd(12)} ${t.state.padEnd(8)} ${time}`;
         return (
           <Text key={t.id} wrap="truncate-end">
@@ -318,15 +318,25 @@ function LogView({ store, rows, width, filter, offset }: { store: ProgressStore;
   const lines = store.logLines(filter);
   const body = Math.max(1, rows - 2);
   const end = Math.max(0, lines.length - offset);
-  const shown = lines.slice(Math.max(0, end - body), end);
+  // Whole lines, wrapped under their text: from the newest back until the rows are full.
+  const shown: Array<{ entry: LogEntry; text: string }> = [];
+  let first = end;
+  while (first > 0) {
+    const entry = lines[first - 1];
+    const stamp = `${clockTime(entry.at)} `;
+    const rowsOf = wordWrap(withNode(entry), width - stamp.length).map((t, i) => ({ entry, text: `${i === 0 ? stamp : ' '.repeat(stamp.length)}${t}` }));
+    if (shown.length + rowsOf.length > body && shown.length > 0) break;
+    shown.unshift(...rowsOf.slice(0, body));
+    first--;
+  }
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        {fit(`Log${filter ? ` of ${filter}` : ' (all servers)'}: lines ${Math.max(0, end - body) + 1}-${end} of ${lines.length} in memory`, width)}
+        {fit(`Log${filter ? ` of ${filter}` : ' (all servers)'}: lines ${Math.min(first + 1, end)}-${end} of ${lines.length} in memory`, width)}
       </Text>
-      {shown.map((l, i) => (
+      {shown.map(({ entry: l, text }, i) => (
         <Text key={i} wrap="truncate-end" color={l.level === 'error' ? theme.c('fail') : l.level === 'warn' ? theme.c('warn') : undefined}>
-          {fit(`${clockTime(l.at)} ${withNode(l)}`, width)}
+          {text}
         </Text>
       ))}
       <Text color={theme.c('muted')} wrap="truncate-end">
@@ -462,7 +472,9 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
   if (showLog) return <LogView store={store} rows={rows} width={width} filter={filter} offset={logOffset} />;
 
   const tierRows = 3;
-  const extra = 1 + (message ? 1 : 0) + (confirmAbort ? 1 : 0) + (view.runState !== 'running' ? 1 : 0);
+  // A message is wrapped, never cut ("... cannot be skipped: ... Retry or abort.").
+  const messageLines = message ? wordWrap(message, width) : [];
+  const extra = 1 + messageLines.length + (confirmAbort ? 1 : 0) + (view.runState !== 'running' ? 1 : 0);
   const rest = Math.max(4, rows - tierRows - extra);
   const serverRows = Math.min(Math.max(2, Math.floor(rest / 2)), tierNodes.length + 1, 8);
   const logRows = Math.max(2, rest - (failure ? 0 : serverRows));
@@ -487,11 +499,11 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
           {fit(ended.text, width)}
         </Text>
       ) : null}
-      {message ? (
-        <Text color={theme.c('warn')} wrap="truncate-end">
-          {fit(message, width)}
+      {messageLines.map((l, i) => (
+        <Text key={`msg${i}`} color={theme.c('warn')}>
+          {l}
         </Text>
-      ) : null}
+      ))}
       {confirmAbort ? (
         <Text bold color={theme.c('warn')} wrap="truncate-end">
           Abort the deployment? Finished steps stay done; it resumes later. y/n

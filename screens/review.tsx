@@ -13,6 +13,7 @@ import { TextField } from './components/text-field.js';
 import { YesNo } from './components/yes-no.js';
 import { wordWrap } from './components/help.js';
 import { useTheme } from './components/theme.js';
+import { shortDate } from './components/time.js';
 import type { AppContext, ScreenDef, ScreenId, ScreenProps } from './types.js';
 import { deployAction, isDeployed } from './deploy.js';
 
@@ -53,7 +54,8 @@ function serversSummary(plan: Plan): string {
   const byRole = new Map<string, number>();
   const bySource = new Map<string, number>();
   for (const node of plan.nodes) {
-    const role = node.role ?? 'no role';
+    // All-in-one: the one controller is the compute too.
+    const role = node.role === 'Controller' && plan.roles.allInOne ? 'Controller+Compute (all-in-one)' : (node.role ?? 'no role');
     byRole.set(role, (byRole.get(role) ?? 0) + 1);
     const source = node.source ?? 'form';
     bySource.set(source, (bySource.get(source) ?? 0) + 1);
@@ -91,7 +93,7 @@ function Summary({ plan, width }: { plan: Plan; width: number }) {
     ['Servers', serversSummary(plan)],
     ['Network', networkSummary(plan)],
     ['Roles', rolesSummary(plan)],
-    ['Options', `${plan.options.concurrency} servers at a time${plan.options.confirmedAt ? `; confirmed ${plan.options.confirmedAt}` : ''}`],
+    ['Options', `${plan.options.concurrency} servers at a time${plan.options.confirmedAt ? `; confirmed ${shortDate(plan.options.confirmedAt)}` : ''}`],
   ];
   return (
     <Box flexDirection="column" width={width}>

@@ -10,6 +10,7 @@ import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
 import { YesNo } from './components/yes-no.js';
 import { useTheme } from './components/theme.js';
+import { shortDate } from './components/time.js';
 import type { Plan } from '../src/plan/schema.js';
 import type { ScreenDef, ScreenId, ScreenProps } from './types.js';
 
@@ -25,14 +26,6 @@ const SCREEN_NAMES: Record<ScreenId, string> = {
   deploy: 'Deploy',
   done: 'Done',
 };
-
-/** "2026-11-25 15:20" in local time. */
-function shortDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 
 function Tiers() {
   const theme = useTheme();

@@ -115,6 +115,8 @@ describe('Deploy screen: failures', () => {
     // Skipping is refused where it is not safe; nothing moves on by itself.
     r.stdin.write('s');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('cannot be skipped'));
+    // The whole message, wrapped: not cut at the edge ("... Ret...").
+    expect(flat(r.lastFrame())).toContain('cannot be skipped: what comes after needs it. Retry or abort.');
     expect(goTo).not.toHaveBeenCalled();
     r.stdin.write('r');
     await vi.waitFor(() => expect(goTo).toHaveBeenCalledWith('done'), { timeout: 20_000 });

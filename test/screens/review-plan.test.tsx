@@ -102,6 +102,13 @@ describe('Review: confirming a real deployment', () => {
     unmount();
   });
 
+  it('an all-in-one server is summarised as controller and compute', async () => {
+    const plan = autoAssign(labPlan('two-machine')).plan;
+    const { lastFrame, unmount } = renderScreen(review, { plan });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Servers    1: 1 Controller+Compute (all-in-one)'));
+    unmount();
+  });
+
   it('on a clean plan the cursor starts on Deploy: one Enter goes on', async () => {
     const went: string[] = [];
     const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), app: { goTo: (id) => went.push(id) } });
