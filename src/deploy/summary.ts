@@ -80,15 +80,27 @@ export function deploySummary(plan: Plan, view: ProgressView | undefined, stateD
   });
   let totalMs = view?.startedAt !== undefined ? (view.endedAt ?? now) - view.startedAt : 0;
   if (journal && journal.steps.size) {
-    tierMs = TIERS.map((tier) => {
-      const steps = [...journal.steps.values()].filter((r) => r.tier === tier);
-      const start = Math.min(...steps.map((r) => r.startedAt ?? r.at));
-      const end = Math.max(...steps.map((r) => r.at));
-      return { tier, ms: steps.length ? end - start : 0 };
-    });
-    totalMs = (journal.endedAt ?? now) - (journal.startedAt ?? now);
+    // The time steps were running, over every run: the hours between an interruption and
+    // the resume are not the tier's work.
+    const steps = [...journal.steps.values()];
+    tierMs = TIERS.map((tier) => ({ tier, ms: busyMs(steps.filter((r) => r.tier === tier)) }));
+    totalMs = busyMs(steps);
   }
   return { deployed: deployedLines(plan), endpoints: endpoints(plan), credentialsPath: path, credentialsMode: mode, tierMs, totalMs };
+}
+
+/** How long at least one of these steps was running (the union of their intervals). */
+function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
+  const spans = steps.map((r) => [r.startedAt ?? r.at, r.at] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = [-Infinity, -Infinity];
+  for (const [start, end] of spans) {
+    if (start > to) {
+      if (to > from) total += to - from;
+      [from, to] = [start, end];
+    } else to = Math.max(to, end);
+  }
+  return total + (to > from ? to - from : 0);
 }
 
 /** `cloudseed status`: the journal per tier, with the reason of each failure. */
