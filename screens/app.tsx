@@ -10,7 +10,7 @@ import type { Plan } from '../src/plan/schema.js';
 import type { LabWorld } from '../src/lab/world.js';
 import { screens as defaultScreens } from './index.js';
 import { AsciiBox } from './components/ascii.js';
-import { HelpBar, HelpOverlay } from './components/help.js';
+import { HelpBar, HelpOverlay, wordWrap } from './components/help.js';
 import { KeyRouter, useKeys, type Key } from './components/keys.js';
 import { makeTheme, ThemeContext, useTheme } from './components/theme.js';
 import { laterNow, loadedScreen, loadLater, loadScreen, needLater, type Later, type ScreenEntry } from './lazy.js';
@@ -189,8 +189,8 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   }, [flush]);
 
   const skipLine = ui.skipChecks ? 1 : 0;
-  // A notice (the corrupt state file kept aside) gets two lines, until the first move.
-  const noticeLine = notice ? 2 : 0;
+  // A notice (the corrupt state file kept aside) gets the lines it needs (up to 4), until the first move.
+  const noticeLine = notice ? Math.min(4, wordWrap(`${theme.sym.warn} ${notice}`, columns).length) : 0;
   // Header, optional lines, then the screen, a status line and the help bar; the live area
   // stays one row shorter than the terminal (a full-height frame makes Ink redraw it all).
   const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
@@ -313,7 +313,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
               </Text>
             ) : null}
             {notice ? (
-              <Box height={2} overflow="hidden">
+              <Box height={noticeLine} overflow="hidden">
                 <Text color={theme.c('warn')} wrap="wrap">
                   {theme.sym.warn} {notice}
                 </Text>
