@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { saveAnswers } from '../src/plan/answers.js';
 import type { Finding, FindingScreen } from '../src/plan/findings.js';
 import { OVERCLOUD_ROLES, type Plan } from '../src/plan/schema.js';
-import { FindingList } from './components/finding-list.js';
+import { FindingList, findingLines } from './components/finding-list.js';
+import { useKeys } from './components/keys.js';
 import { ReviewPlan } from './review-plan.js';
 import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
@@ -121,7 +122,9 @@ function count(findings: Finding[]): string {
 
 function Review({ app }: ScreenProps) {
   const theme = useTheme();
-  const [mode, setMode] = useState<'menu' | 'save' | 'confirm'>('menu');
+  const [mode, setMode] = useState<'menu' | 'save' | 'confirm' | 'findings'>('menu');
+  // The whole findings list, scrolled (f): none is left out as "+N more".
+  const [findingTop, setFindingTop] = useState(0);
   const [confirming, setConfirming] = useState<{ action: ReviewAction; prompt: string; word?: string } | undefined>();
   const [typed, setTyped] = useState('');
   const [confirmError, setConfirmError] = useState<string | undefined>();
@@ -177,6 +180,29 @@ function Review({ app }: ScreenProps) {
     else setNote(`The ${GROUPS.find((g) => g.screen === target)?.title} screen is not in this build yet; fix it in the answers file.`);
   };
 
+  const allLines = mode === 'findings' ? findingLines(app.findings, app.columns, theme.sym) : [];
+  const listRows = Math.max(1, app.bodyRows - 2);
+  useKeys(
+    (input, key) => {
+      if (mode === 'findings') {
+        const max = Math.max(0, allLines.length - listRows);
+        if (key.escape || input === 'f') setMode('menu');
+        else if (key.upArrow) setFindingTop((t) => Math.max(0, t - 1));
+        else if (key.downArrow) setFindingTop((t) => Math.min(max, t + 1));
+        else if (key.pageUp) setFindingTop((t) => Math.max(0, t - listRows));
+        else if (key.pageDown) setFindingTop((t) => Math.min(max, t + listRows));
+        return true;
+      }
+      if (mode === 'menu' && input === 'f' && app.findings.length) {
+        setFindingTop(0);
+        setMode('findings');
+        return true;
+      }
+      return false;
+    },
+    { capture: mode === 'findings' },
+  );
+
   const save = (file: string) => {
     const target = file.trim() || DEFAULT_ANSWERS_FILE;
     try {
@@ -199,6 +225,22 @@ function Review({ app }: ScreenProps) {
   // Whatever the summary, the tiers, the headings and the menu leave is for the findings.
   const findingRows = Math.max(2, app.bodyRows - summaryRows - tierRows - 2 - menuHeight - statusRows);
 
+  if (mode === 'findings') {
+    const shown = allLines.slice(findingTop, findingTop + listRows);
+    return (
+      <Box flexDirection="column">
+        <Text bold wrap="truncate-end">
+          Findings: {count(app.findings)}, lines {findingTop + 1}-{findingTop + shown.length} of {allLines.length}
+        </Text>
+        {shown.map((l, i) => (
+          <Text key={i} color={theme.c(l.tone)}>
+            {l.text}
+          </Text>
+        ))}
+        <Text color={theme.c('muted')}>Up/Down PgUp/PgDn scroll{theme.sym.sep}f or Esc: back to the plan</Text>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       <Summary plan={app.plan} width={app.columns} />
@@ -282,7 +324,7 @@ function Review({ app }: ScreenProps) {
               {theme.sym.ok} Saved to {savedTo}
             </Text>
           ) : null}
-          <FindingList findings={shownFindings} maxRows={findingRows} />
+          <FindingList findings={shownFindings} maxRows={findingRows} moreHint="f lists every one" />
         </>
       )}
     </Box>
@@ -296,6 +338,7 @@ export const review: ScreenDef = {
   keys: [
     { keys: 'Up/Down', action: 'choose' },
     { keys: 'Enter', action: 'pick' },
+    { keys: 'f', action: 'all findings' },
   ],
   goesOnByMenu: true,
   help:

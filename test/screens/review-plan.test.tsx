@@ -102,6 +102,27 @@ describe('Review: confirming a real deployment', () => {
     unmount();
   });
 
+  it('every finding can be read: "+N more" says f lists them all, and f scrolls through each', async () => {
+    const base = haPlan();
+    const plan: Plan = { ...base, nodes: base.nodes.map((n) => ({ ...n, macs: [], discovered: { ...n.discovered, macs: [] } })) };
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/\+\d+ more.*: f lists every one/));
+    stdin.write('f');
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/Findings: .*, lines 1-/));
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      for (const m of lastFrame()!.matchAll(/(node-0\d): no PXE MAC known/g)) seen.add(m[1]);
+      stdin.write(KEY.down);
+    }
+    await vi.waitFor(() => expect([...lastFrame()!.matchAll(/(node-0\d): no PXE MAC known/g)].length).toBeGreaterThan(0));
+    for (const m of lastFrame()!.matchAll(/(node-0\d): no PXE MAC known/g)) seen.add(m[1]);
+    expect([...seen].sort()).toEqual(['node-01', 'node-02', 'node-03', 'node-04', 'node-05', 'node-06']);
+    expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
+    stdin.write(KEY.esc);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Save the answers file'));
+    unmount();
+  });
+
   it('an all-in-one server is summarised as controller and compute', async () => {
     const plan = autoAssign(labPlan('two-machine')).plan;
     const { lastFrame, unmount } = renderScreen(review, { plan });
