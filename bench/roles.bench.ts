@@ -6,6 +6,7 @@ import { generateDatacenter } from '../src/lab/load.js';
 import { emptyPlan, type Plan } from '../src/plan/schema.js';
 import { autoAssign } from '../src/roles/assign.js';
 import { validateRoles } from '../src/roles/validate.js';
+import { time } from './measure.js';
 
 /** The datacenter lab's servers with their hardware known (as discovery reports it). */
 function planFor(size: number): Plan {
@@ -18,23 +19,6 @@ function planFor(size: number): Plan {
       discovered: { cpu: s.cpu.cores, memoryMiB: s.memoryMiB, diskGiB: s.disks.reduce((a, d) => a + d.sizeGiB, 0), vt: s.cpu.vt },
     })),
   });
-}
-
-/** Best of `runs` after a warm-up: wall time, and this process's CPU time (less disturbed
- * by other work on a shared machine). */
-function time(runs: number, work: () => void): { wall: number; cpu: number } {
-  work();
-  let wall = Infinity;
-  let cpu = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    work();
-    wall = Math.min(wall, performance.now() - t);
-    const d = process.cpuUsage(c);
-    cpu = Math.min(cpu, (d.user + d.system) / 1000);
-  }
-  return { wall, cpu };
 }
 
 function measure(size: number, runs: number) {

@@ -103,13 +103,17 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   const latest = useRef({ plan, screen: screen.id, started });
   latest.current = { plan, screen: screen.id, started };
   const timer = useRef<NodeJS.Timeout | undefined>(undefined);
+  // Why the last save failed (a read-only state dir): quitting must not claim the plan is saved.
+  const [unsaved, setUnsaved] = useState<string | undefined>();
   const flush = useCallback(() => {
     clearTimeout(timer.current);
     timer.current = undefined;
     if (!latest.current.started || !latest.current.plan) return;
     try {
       store.save(latest.current.plan, latest.current.screen);
+      setUnsaved(undefined);
     } catch (e) {
+      setUnsaved((e as Error).message);
       setNotice(`Could not save the plan in ${store.dir}: ${(e as Error).message}`);
     }
   }, [store]);
@@ -279,7 +283,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
     return (
       <ThemeContext.Provider value={theme}>
         <AsciiBox enabled={ui.ascii}>
-          <Goodbye started={started} dir={store.dir} command={command} />
+          <Goodbye started={started} dir={store.dir} unsaved={unsaved} command={command} />
         </AsciiBox>
       </ThemeContext.Provider>
     );
@@ -300,7 +304,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
           {small ? (
             <Box flexDirection="column">
               <TooSmall columns={columns} rows={rows} />
-              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} hasSaved={!!saved} command={command} running={running.current} /> : null}
+              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} command={command} running={running.current} /> : null}
             </Box>
           ) : null}
           {/* Hidden, not unmounted, while the terminal is too small: a screen's state (a form
@@ -327,7 +331,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
                 <HelpOverlay title={screen.title} help={screen.help} screenKeys={screen.keys} shellKeys={SHELL_KEYS_LONG} width={Math.min(columns, 80)} height={bodyRows} />
               </Box>
             ) : null}
-            <StatusLine dialog={dialog} started={started} hasSaved={!!saved} blocked={blocked} flashed={flashed} command={command} running={running.current} />
+            <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} blocked={blocked} flashed={flashed} command={command} running={running.current} />
             <HelpBar keys={keys} pinned={pinned} width={columns} />
           </Box>
         </AsciiBox>
@@ -426,6 +430,7 @@ function StatusLine({
   dialog,
   started,
   hasSaved,
+  unsaved = false,
   blocked,
   flashed = false,
   command,
@@ -434,6 +439,7 @@ function StatusLine({
   dialog: Dialog;
   started: boolean;
   hasSaved: boolean;
+  unsaved?: boolean;
   blocked?: string;
   flashed?: boolean;
   command: string;
@@ -444,7 +450,9 @@ function StatusLine({
     const question = running
       ? `Quit? The deployment stops (journal kept); \`${command}\` resumes it. y/n`
       : started
-        ? `Quit? The plan is saved; \`${command}\` resumes. y/n`
+        ? unsaved
+          ? 'Quit? The plan could NOT be saved (see above): it is lost. y/n'
+          : `Quit? The plan is saved; \`${command}\` resumes. y/n`
         : hasSaved
           ? 'Quit? Nothing was started; the saved installation is kept. y/n'
           : 'Quit? Nothing was started. y/n';
@@ -473,8 +481,15 @@ function TooSmall({ columns, rows }: { columns: number; rows: number }) {
   );
 }
 
-function Goodbye({ started, dir, command }: { started: boolean; dir: string; command: string }) {
+function Goodbye({ started, dir, unsaved, command }: { started: boolean; dir: string; unsaved?: string; command: string }) {
   const theme = useTheme();
+  if (started && unsaved) {
+    return (
+      <Text wrap="wrap">
+        <Text color={theme.c('fail')}>{theme.sym.fail}</Text> The plan could not be saved in {dir}: {unsaved}
+      </Text>
+    );
+  }
   return started ? (
     <Text>
       <Text color={theme.c('ok')}>{theme.sym.ok}</Text> The plan is saved in {dir}. Run `{command}` to resume.

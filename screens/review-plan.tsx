@@ -74,7 +74,8 @@ function Viewer({ app, height, onClose }: ScreenProps & { height: number; onClos
 
   const tab = TABS[state.tab];
   const secret = state.tab > 0 && files[state.tab - 1].secret;
-  const notes = state.tab > 0 ? files[state.tab - 1].notes : [];
+  // a file the export would refuse says why first
+  const notes = state.tab > 0 ? [...files[state.tab - 1].findings.map((f) => f.message), ...files[state.tab - 1].notes] : [];
   const shown = lines.slice(state.top, state.top + rows);
   return (
     <Box flexDirection="column" height={height}>

@@ -450,7 +450,7 @@ function Servers({ app }: ScreenProps) {
             labelWidth={14}
             value={form[k]}
             mask={k === 'password' ? '*' : undefined}
-            placeholder={k === 'password' && editingNode ? '(unchanged)' : k === 'type' ? 'ipmi or redfish' : k === 'port' ? '(default)' : ''}
+            placeholder={k === 'password' && editingNode ? '(unchanged)' : k === 'type' ? 'ipmi or redfish' : k === 'port' ? '(default)' : k === 'systemId' ? '(Redfish: a scan reads it)' : ''}
             focus={i === field}
             error={touched.has(k) || (i === field && form[k] !== nodeForm(editingNode)[k]) ? formErrors[k] : undefined}
             onChange={(v) => setForm((s) => ({ ...s, [k]: v }))}

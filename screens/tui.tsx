@@ -3,7 +3,7 @@
 // before the rest of cloudseed is loaded: the screens after Welcome, the plan modules and,
 // when nothing is saved yet, the state store load just after it (screens/lazy.ts).
 import React from 'react';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { render } from 'ink';
 import type { TuiOptions } from '../src/cli-core.js';
 import { stateFile } from '../src/store/paths.js';
@@ -15,8 +15,9 @@ import type { SessionStore } from './session.js';
 export async function openTui(options: TuiOptions): Promise<number> {
   const { ascii, color, skipChecks, stateDir, labName, signal, command, sim } = options;
   let code = 0;
+  const hangUp = terminalGone(signal);
   const instance = render(
-    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} sim={sim} command={command} signal={signal} onExit={(c) => (code = c)} />,
+    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} sim={sim} command={command} signal={hangUp.signal} onExit={(c) => (code = c)} />,
     {
       exitOnCtrlC: false,
       // Stray console output goes above the live area instead of tearing it.
@@ -38,7 +39,45 @@ export async function openTui(options: TuiOptions): Promise<number> {
       });
   }, 0);
   await instance.waitUntilExit();
-  return code;
+  return hangUp.gone() ? hangUp.leave() : code;
+}
+
+/**
+ * A hung-up terminal (SSH dropped, window closed): SIGHUP, then every write or read fails
+ * with EIO. The shell saves on the abort signal and exits; nothing is printed, as nobody
+ * can read it, and no write error becomes a stack trace.
+ */
+function terminalGone(signal: AbortSignal): { signal: AbortSignal; gone(): boolean; leave(): number } {
+  const stop = new AbortController();
+  let gone = false;
+  const forward = () => {
+    if ((signal.reason as Error | undefined)?.message?.includes('SIGHUP')) gone = true;
+    stop.abort(signal.reason);
+  };
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  const onError = (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EIO' && e.code !== 'EPIPE' && e.code !== 'EBADF') throw e;
+    gone = true;
+    stop.abort(e);
+  };
+  for (const stream of [process.stdin, process.stdout, process.stderr]) stream.on('error', onError);
+  return {
+    signal: stop.signal,
+    gone: () => gone,
+    leave() {
+      // Node restores the terminal's modes as it exits and aborts (a native assertion) when
+      // the terminal is gone: closed descriptors are skipped.
+      for (const fd of [0, 1, 2]) {
+        try {
+          closeSync(fd);
+        } catch {
+          /* already closed */
+        }
+      }
+      return 129;
+    },
+  };
 }
 
 /**

@@ -56,6 +56,14 @@ const OPTION_HELP: Record<string, [string, string]> = {
   timeout: ['--timeout S', 'seconds to wait for a BMC to answer'],
   yes: ['-y, --yes', 'confirm the plan without asking (real hardware is powered and written to)'],
   netns: ['--netns NAME', 'run the gates inside this network namespace'],
+  to: ['--to DIR|USER@HOST:/DIR', 'where the backup goes (a new folder is made there)'],
+  answers: ['--answers FILE', 'the answers file to keep with the backup'],
+  'ssh-port': ['--ssh-port N', 'the ssh port of a remote backup place'],
+  'ssh-identity': ['--ssh-identity FILE', 'the private key for ssh to a remote backup place'],
+  replace: ['--replace', 'replace the state that is there now (without it, restore stops)'],
+  only: ['--only PARTS', 'restore only these parts, comma-separated'],
+  spare: ['--spare NAME', 'the spare server to take the failed one\'s role'],
+  retired: ['--retired', 'the failed server is gone for good (not coming back)'],
   ...Object.fromEntries(SIM_HELP.map(([flag, text]) => [flag.split(' ')[0].slice(2), [flag, text]])),
 };
 
@@ -131,7 +139,7 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
   const err = hooks.err ?? ((line: string) => process.stderr.write(`${line}\n`));
   const env = hooks.env ?? process.env;
   const interactive = hooks.interactive ?? (!!process.stdin.isTTY && !!process.stdout.isTTY);
-  const { signal, release } = hooks.signal ? { signal: hooks.signal, release: () => {} } : processSignal();
+  const { signal, release, watchHangUp } = hooks.signal ? { signal: hooks.signal, release: () => {}, watchHangUp: () => {} } : processSignal();
   let stateDir: string | undefined;
   try {
     const { command, flags, args } = await parse(argv);
@@ -148,6 +156,9 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
       const ctx: CommandContext = { args, flags, json: flags.json === true, stateDir, out, err, env, interactive, signal };
       return await command.run(ctx);
     }
+    // The screens save and leave when their terminal hangs up. Commands keep the default
+    // (or an inherited `nohup`): a hang-up handler would override SIG_IGN.
+    watchHangUp();
     return await openInstaller(flags, env, interactive, signal, hooks, err, argv);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -334,20 +345,28 @@ function commandHelp(command: Command): string[] {
   ];
 }
 
-/** Ctrl-C / SIGTERM abort the running work; a second one exits at once. */
-function processSignal(): { signal: AbortSignal; release(): void } {
+/** The signals that stop cloudseed, with the exit code of a second one (which exits at once). */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** Ctrl-C / SIGTERM (and, once watched, a hung-up terminal) abort the running work, which saves what it has; a second one exits at once. */
+function processSignal(): { signal: AbortSignal; release(): void; watchHangUp(): void } {
   const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+  const onSignal = (name: StopSignal) => {
+    // A hang-up may come twice (session leader and foreground group): the first one's save must finish.
+    if (controller.signal.aborted && name !== 'SIGHUP') process.exit(STOP_SIGNALS[name]);
     controller.abort(new Error(`stopped by ${name}`));
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const watched: StopSignal[] = ['SIGINT', 'SIGTERM'];
+  for (const name of watched) process.on(name, onSignal);
   return {
     signal: controller.signal,
     release() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      for (const name of watched) process.off(name, onSignal);
+    },
+    watchHangUp() {
+      watched.push('SIGHUP');
+      process.on('SIGHUP', onSignal);
     },
   };
 }

@@ -1,9 +1,11 @@
 // Writing the TripleO/Helion files to disk (the I/O edge of src/artifacts): passwords read
 // from the plan (inline or password file), files holding them mode 0600, the rest 0644,
-// each written atomically (an old file's mode never applies to the passwords).
+// each written atomically (an old file's mode never applies to the passwords). A file
+// upstream would reject is not written: its findings say why.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSecret, writeFileAtomic } from '../plan/answers.js';
+import { formatFinding, type Finding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import { buildArtifacts, type ArtifactName, type SecretSource } from './files.js';
 
@@ -32,14 +34,30 @@ export interface Written {
   path: string;
   secret: boolean;
   notes: string[];
+  /** False: the file was refused (see `findings`) and not written. */
+  written: boolean;
+  findings: Finding[];
 }
 
-/** Writes the files of `plan` (or only those named) into `dir`. */
+/** A file asked for by name that upstream would reject. */
+export class ExportRefused extends Error {
+  constructor(readonly findings: Finding[]) {
+    super(findings.map(formatFinding).join('\n'));
+  }
+}
+
+/**
+ * Writes the files of `plan` into `dir`: every file but the refused ones, or, with `only`,
+ * exactly the files named (an ExportRefused error, before anything is written, if one is refused).
+ */
 export function writeArtifacts(plan: Plan, dir: string, only?: readonly ArtifactName[]): Written[] {
+  const files = buildArtifacts(plan, { secrets: planSecrets(), only });
+  const refused = files.filter((a) => a.refused);
+  if (only && refused.length) throw new ExportRefused(refused.flatMap((a) => a.findings));
   mkdirSync(dir, { recursive: true });
-  return buildArtifacts(plan, { secrets: planSecrets(), only }).map((a) => {
+  return files.map((a) => {
     const path = join(dir, a.name);
-    writeFileAtomic(path, a.content, a.secret ? 0o600 : 0o644);
-    return { name: a.name, path, secret: a.secret, notes: a.notes };
+    if (!a.refused) writeFileAtomic(path, a.content, a.secret ? 0o600 : 0o644);
+    return { name: a.name, path, secret: a.secret, notes: a.notes, written: !a.refused, findings: a.findings };
   });
 }

@@ -18,6 +18,8 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
 }
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realClock: Clock = {
   virtual: false,
   hold: (work) => work,
@@ -29,10 +31,17 @@ export const realClock: Clock = {
         clearTimeout(timer);
         reject(abortReason(signal!));
       };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      // Node fires a timer longer than ~24.8 days at once (TimeoutOverflowWarning): longer
+      // sleeps (a slow --speed) go in steps.
+      let timer: NodeJS.Timeout;
+      const arm = (left: number) => {
+        timer = setTimeout(() => {
+          if (left > MAX_TIMER_MS) return arm(left - MAX_TIMER_MS);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }, Math.min(MAX_TIMER_MS, Math.max(0, left)));
+      };
+      arm(ms);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   },

@@ -13,21 +13,26 @@ import { StateStore } from '../store/state.js';
 import { virtualClock, type Clock } from './clock.js';
 import { compile, tierSteps } from './compile.js';
 import { FaultSpecError } from './drivers/sim/faults.js';
-import { readJournal } from './journal.js';
+import { journalPath, readJournal } from './journal.js';
 import { planForLab } from './lab-plan.js';
 import { startDeploy } from './session.js';
+import { pendingReruns, rerunLine } from './step-inputs.js';
 import { jsonSink, plainSink, createRedactor } from './sinks.js';
 import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
 import { TIERS } from './types.js';
 
 const EXIT_INTERRUPTED = 130;
 
+/** The sim's time scale, slowest and fastest: beyond them step timeouts overflow Node's timers or race the steps. */
+const SPEED_RANGE = [0.01, 10_000] as const;
+
 /** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
 function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
   if (value === undefined) return {};
   if (value === 'max') return { speed: 1, clock: virtualClock() };
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--speed takes a positive number or "max", not "${String(value)}"`);
+  const [slowest, fastest] = SPEED_RANGE;
+  if (typeof value !== 'string' || !(n >= slowest && n <= fastest)) throw new UsageError(`--speed takes a number from ${slowest} to ${fastest} (times real time), or "max", not "${String(value)}"`);
   return { speed: n };
 }
 
@@ -62,23 +67,31 @@ export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
       throw e;
     }
   }
-  const saved = StateStore.open(ctx.stateDir).saved();
-  if (!saved) throw new UsageError('deploy needs an answers file or a lab: cloudseed deploy FILE | --lab NAME');
+  const store = StateStore.open(ctx.stateDir);
+  // A saved state set aside (corrupt): say where it went, before saying nothing was saved.
+  for (const f of store.notices) ctx.err(formatFinding(f));
+  const saved = store.saved();
+  if (!saved) throw new UsageError(`deploy needs an answers file or a lab: cloudseed deploy FILE | --lab NAME${store.notices.length ? ` (the plan saved in ${ctx.stateDir} could not be used; see above)` : ''}`);
   return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
 }
 
-async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise<boolean> {
+/** The person's answer; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
+async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise<'yes' | 'no' | 'interrupted'> {
   const deployment = compile(plan);
   ctx.out(`cloudseed will deploy from ${source}:`);
   for (const line of deployedLines(plan)) ctx.out(`  ${line}`);
   for (const tier of TIERS) ctx.out(`  ${tier}: ${tierSteps(deployment, tier).length} steps`);
   if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the servers above');
   const rl = createInterface({ input: process.stdin, output: process.stdout });
+  // On a terminal readline reads Ctrl-C as a key and emits SIGINT on itself, not the process.
+  const interrupted = new AbortController();
+  rl.on('SIGINT', () => interrupted.abort());
   try {
-    const answer = await rl.question('Deploy now? [y/N] ', { signal: ctx.signal });
-    return /^y(es)?$/i.test(answer.trim());
+    const answer = await rl.question('Deploy now? [y/N] ', { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
+    return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no';
   } catch {
-    return false;
+    // Otherwise stdin closed (Ctrl-D) before an answer: not a yes.
+    return ctx.signal.aborted || interrupted.signal.aborted ? 'interrupted' : 'no';
   } finally {
     rl.close();
   }
@@ -105,9 +118,10 @@ const deployCommand: Command = {
     }
     if (ctx.flags.yes !== true) {
       if (!ctx.interactive) throw new UsageError('deploy asks before it starts; without a terminal, confirm with --yes');
-      if (!(await confirm(ctx, plan, source))) {
+      const answer = await confirm(ctx, plan, source);
+      if (answer !== 'yes') {
         ctx.err('not deployed');
-        return 1;
+        return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
       }
     }
     const redact = createRedactor(plan);
@@ -179,11 +193,16 @@ const statusCommand: Command = {
           startedAt: journal.startedAt,
           endedAt: journal.endedAt,
           steps: Object.fromEntries([...journal.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }])),
+          rerun: pendingReruns(journal),
+          torn: journal.torn,
         }),
       );
     } else {
       for (const line of statusLines(journal, liveHolder(ctx.stateDir))) ctx.out(line);
+      const again = pendingReruns(journal);
+      if (again.length) ctx.out(`on resume, ${rerunLine(again, 10)}`);
     }
+    if (journal.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir)} is torn (a crash or a full disk while writing); it is skipped, and deploy resumes before it`);
     return 0;
   },
 };

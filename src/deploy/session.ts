@@ -2,7 +2,10 @@
 // it: the lock, the journal (resumed when unfinished), the driver, the runner, the log file
 // and the progress store, wired together and torn down together.
 import { setFlagsFromString } from 'node:v8';
+import { CliError } from '../command.js';
 import type { Plan } from '../plan/schema.js';
+import { recordDeployed } from '../store/deployed.js';
+import { fsProblem } from '../store/fs-problem.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import { realClock } from './clock.js';
 import { compile } from './compile.js';
@@ -11,6 +14,7 @@ import { archiveJournal, Journal, journalPath, readJournal, type JournalSummary,
 import { createProgressStore, type ProgressStore } from './progress-store.js';
 import { startRun, type DeployRun } from './runner.js';
 import { BufferedWriter, createRedactor, fileSink, logFilePath, type Sink } from './sinks.js';
+import { changedSteps, inputsRecord, otherDeployment, rerunLine, stepInputs, type Rerun } from './step-inputs.js';
 import type { DeployDriver, Deployment } from './types.js';
 
 /** The driver's options (clock, speed, seed, faults, world, --yes) and the session's own. */
@@ -35,6 +39,8 @@ export interface DeploySession {
   driver: DeployDriver;
   /** Resumed from an unfinished journal. */
   resumed: boolean;
+  /** Finished steps that run again because their inputs changed since. */
+  reruns: Rerun[];
   /** Things to tell the person (stale lock taken over, journal archived, ...). */
   notes: string[];
   logPath: string;
@@ -63,32 +69,52 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
   tuneHeapForLongRuns();
   const lock: Lock = acquireLock(opts.stateDir, `deploying ${opts.plan.name}`);
   const notes: string[] = [];
+  let journal: Journal | undefined;
+  let writer: BufferedWriter | undefined;
   try {
     let previous: JournalSummary = readJournal(opts.stateDir);
-    if (previous.state === 'done' || (previous.plan && previous.plan !== opts.plan.name)) {
+    const deployment = compile(opts.plan);
+    const inputs = stepInputs(opts.plan, deployment);
+    const other = otherDeployment(previous, inputs);
+    if (previous.state === 'done' || other) {
       const to = archiveJournal(opts.stateDir);
-      notes.push(previous.state === 'done' ? `the previous deployment finished; its journal is kept as ${to}` : `the journal of plan "${previous.plan}" was kept as ${to}`);
+      notes.push(
+        previous.state === 'done'
+          ? `the previous deployment finished; its journal is kept as ${to}`
+          : `the unfinished journal is of another deployment (${other}), not of plan "${inputs.plan}" on ${inputs.target}: it was kept as ${to} and this deployment starts over`,
+      );
       previous = readJournal(opts.stateDir);
     }
     const resumed = previous.state !== 'none';
-    if (resumed) {
-      const done = [...previous.steps.values()].filter((s) => s.state === 'done' || s.state === 'skipped').length;
+    const reruns = resumed ? changedSteps(previous, inputs) : [];
+    // The runner and the panels see the steps to do again as never done.
+    const again = new Set(reruns.map((r) => r.id));
+    const resume: JournalSummary | undefined = resumed ? { ...previous, steps: new Map([...previous.steps].filter(([id]) => !again.has(id))) } : undefined;
+    if (resume) {
+      // First: the Deploy screen shows the first note.
+      if (reruns.length) notes.push(rerunLine(reruns));
+      const done = [...resume.steps.values()].filter((s) => s.state === 'done' || s.state === 'skipped').length;
       notes.push(`resuming the deployment started ${new Date(previous.startedAt ?? Date.now()).toISOString()}: ${done} step(s) already done`);
     }
     if (lock.note) notes.push(lock.note);
-    if (previous.torn) notes.push('the journal ended in a torn line (a crash while writing); it was ignored');
+    if (previous.torn) notes.push(`the last line of ${journalPath(opts.stateDir)} was torn (a crash or a full disk while writing); it was skipped and the deployment resumes before it`);
     const clock = opts.clock ?? realClock;
-    const deployment = compile(opts.plan);
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes }));
-    const journal = Journal.open(opts.stateDir);
+    // The files first: a state dir that cannot hold them stops the run before any driver starts.
+    journal = Journal.open(opts.stateDir);
     const logPath = logFilePath(opts.stateDir);
-    const writer = new BufferedWriter(logPath);
+    try {
+      writer = new BufferedWriter(logPath);
+    } catch (e) {
+      throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
+    }
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes }));
+    journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];
     const store = createProgressStore(deployment, {
       speed: driver.speed ?? 1,
       concurrency: opts.plan.options.concurrency,
-      resume: resumed ? previous : undefined,
+      resume,
       now: clock.virtual ? undefined : () => clock.now(),
       // Virtual time moves only with events: nothing to tick.
       tickMs: clock.virtual ? 0 : undefined,
@@ -100,7 +126,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       plan: opts.plan,
       driver,
       journal,
-      resume: resumed ? previous : undefined,
+      resume,
       clock,
       stateDir: opts.stateDir,
       onFailure: opts.onFailure,
@@ -109,14 +135,22 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
         for (const sink of sinks) sink(e);
       },
     });
-    const result = run.result.finally(() => {
-      journal.close();
-      writer.close();
-      lock.release();
-      store.flush();
-    });
-    return { deployment, run, store, driver, resumed, notes, logPath, journalPath: journalPath(opts.stateDir), result };
+    // A finished deployment is what day-two commands compare an edited plan with.
+    const result = run.result
+      .then((state) => {
+        if (state === 'done') recordDeployed(opts.stateDir, opts.plan);
+        return state;
+      })
+      .finally(() => {
+        journal?.close();
+        writer?.close();
+        lock.release();
+        store.flush();
+      });
+    return { deployment, run, store, driver, resumed, reruns, notes, logPath, journalPath: journalPath(opts.stateDir), result };
   } catch (e) {
+    journal?.close();
+    writer?.close();
     lock.release();
     throw e;
   }

@@ -10,6 +10,8 @@ export interface BmcTarget {
   port?: number;
   user: string;
   password: string;
+  /** Redfish: the System to act on (else the first the BMC lists). */
+  systemId?: string;
 }
 
 /** The port a BMC listens on: the one given, else its protocol's (Redfish 443, IPMI 623). */
@@ -28,6 +30,8 @@ export interface BmcIdentity {
   guid?: string;
   /** The BMC's own MAC (not a PXE MAC). */
   bmcMac?: string;
+  /** Redfish: the System resource the BMC answered for (instackenv `pm_system_id`). */
+  systemId?: string;
 }
 
 /** A server's FRU fields by area, as ipmitool's report and the binary FRU image both hold them. */
@@ -57,6 +61,8 @@ export interface BmcInventory {
   diskGiB?: number;
   /** MACs of the server's NICs. */
   macs?: string[];
+  /** Inspection: the name of the NIC the server booted the inspection image from. */
+  pxeNic?: string;
 }
 
 export interface BmcCallOptions {
@@ -123,7 +129,14 @@ export function isAbort(e: unknown): boolean {
 export async function bmcTarget(node: Node): Promise<BmcTarget> {
   let password = node.bmc.password;
   if (password === undefined && node.bmc.passwordFile) password = (await readFile(node.bmc.passwordFile, 'utf8')).split('\n')[0];
-  return { type: node.bmc.type, address: node.bmc.address, ...(node.bmc.port ? { port: node.bmc.port } : {}), user: node.bmc.user, password: password ?? '' };
+  return {
+    type: node.bmc.type,
+    address: node.bmc.address,
+    ...(node.bmc.port ? { port: node.bmc.port } : {}),
+    user: node.bmc.user,
+    password: password ?? '',
+    ...(node.bmc.systemId ? { systemId: node.bmc.systemId } : {}),
+  };
 }
 
 

@@ -1,10 +1,10 @@
 // Adding or editing one server by hand: the form's fields as text, checked field by field
 // (for inline errors) and turned into a Node. Pure.
-import { NodeSchema, type Node } from '../plan/schema.js';
+import { BmcSchema, NodeSchema, type Node } from '../plan/schema.js';
 import { isBmcAddress, normalizeMac } from './addresses.js';
 import { bmcPort } from './bmc.js';
 
-export const NODE_FORM_FIELDS = ['name', 'type', 'address', 'port', 'user', 'password', 'macs', 'cpu', 'ramGiB', 'diskGiB'] as const;
+export const NODE_FORM_FIELDS = ['name', 'type', 'address', 'port', 'systemId', 'user', 'password', 'macs', 'cpu', 'ramGiB', 'diskGiB'] as const;
 export type NodeFormField = (typeof NODE_FORM_FIELDS)[number];
 export type NodeForm = Record<NodeFormField, string>;
 
@@ -13,6 +13,7 @@ export const NODE_FORM_LABELS: Record<NodeFormField, string> = {
   type: 'BMC type',
   address: 'BMC address',
   port: 'BMC port',
+  systemId: 'Redfish id',
   user: 'BMC user',
   password: 'BMC password',
   macs: 'PXE MAC(s)',
@@ -27,6 +28,7 @@ export function nodeForm(node?: Node): NodeForm {
     type: node?.bmc.type ?? 'ipmi',
     address: node?.bmc.address ?? '',
     port: node?.bmc.port ? String(node.bmc.port) : '',
+    systemId: node?.bmc.systemId ?? '',
     user: node?.bmc.user ?? '',
     // never shown: an empty field keeps the password the server has
     password: '',
@@ -55,6 +57,8 @@ export function checkNodeForm(f: NodeForm, nodes: readonly Node[], editing?: Nod
     const same = others.find((n) => n.bmc.address === f.address.trim() && bmcPort(n.bmc) === port);
     if (same) e.address = `${same.name} has this BMC`;
   }
+  if (f.systemId.trim() && f.type !== 'redfish') e.systemId = 'only for a Redfish BMC: leave it empty';
+  else if (f.systemId.trim() && !BmcSchema.shape.systemId.safeParse(f.systemId.trim()).success) e.systemId = 'a path like /redfish/v1/Systems/1, or empty (a scan reads it)';
   if (!f.user.trim()) e.user = 'the BMC user is needed';
   if (!f.password && !(editing && (editing.bmc.password !== undefined || editing.bmc.passwordFile))) e.password = 'the BMC password is needed';
   const macs = f.macs.split(/[,\s]+/).filter(Boolean);
@@ -79,11 +83,12 @@ export function nodeFromForm(f: NodeForm, editing?: Node): Node {
     type,
     address: f.address.trim(),
     ...(n(f.port) ? { port: n(f.port) } : {}),
+    ...(type === 'redfish' && f.systemId.trim() ? { systemId: f.systemId.trim() } : {}),
     user: f.user.trim(),
     ...(keep.password !== undefined ? { password: keep.password } : {}),
     ...(keep.passwordFile ? { passwordFile: keep.passwordFile } : {}),
   };
-  const sameBmc = editing && editing.bmc.address === bmc.address && editing.bmc.port === bmc.port && editing.bmc.type === type;
+  const sameBmc = editing && editing.bmc.address === bmc.address && editing.bmc.port === bmc.port && editing.bmc.type === type && editing.bmc.systemId === bmc.systemId;
   const ram = n(f.ramGiB);
   return NodeSchema.parse({
     ...(editing ?? {}),

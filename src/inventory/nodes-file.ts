@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from 'yaml';
 import { error, warning, type Finding } from '../plan/findings.js';
-import { NodeSchema, type Node, type RoleName } from '../plan/schema.js';
+import { BmcSchema, NodeSchema, type Node, type RoleName } from '../plan/schema.js';
 import { roleCatalog } from '../roles/catalog.js';
 import { isBmcAddress, normalizeMac } from './addresses.js';
 import { bmcPort } from './bmc.js';
@@ -108,6 +108,8 @@ interface Draft {
   port?: number;
   user: string;
   password: string;
+  /** Redfish: pm_system_id. */
+  systemId?: string;
   macs: string[];
   cpu?: number;
   memoryMiB?: number;
@@ -156,7 +158,7 @@ function finish(drafts: { rec: Entry; draft: Draft }[], format: NodesFileFormat,
     }
     const parsed = NodeSchema.safeParse({
       name,
-      bmc: { type: draft.type, address: draft.address, ...(draft.port ? { port: draft.port } : {}), user: draft.user, password: draft.password },
+      bmc: { type: draft.type, address: draft.address, ...(draft.port ? { port: draft.port } : {}), user: draft.user, password: draft.password, ...(draft.systemId ? { systemId: draft.systemId } : {}) },
       macs: draft.macs,
       ...(draft.cpu ? { cpu: draft.cpu } : {}),
       ...(draft.memoryMiB ? { memoryMiB: draft.memoryMiB } : {}),
@@ -264,11 +266,21 @@ function instackNode(rec: Entry, o: Record<string, unknown>, lineOf: (key: strin
       if (known.note) rec.warn('pm_type', `"${pmType}": ${known.note}`, 'make sure IPMI over LAN is enabled on this BMC', lineOf('pm_type'));
     }
   }
-  const address = str('pm_addr', true);
+  let address = str('pm_addr', true);
+  // Redfish's pm_addr may be a URL (https://host:port): the port has no field of its own there.
+  const url = type === 'redfish' ? /^https?:\/\/(\[[^\]]+\]|[^/:]+)(?::(\d+))?\/?$/i.exec(address) : null;
+  if (url) address = url[1].replace(/^\[|\]$/g, '');
   if (address && !isBmcAddress(address)) rec.error('pm_addr', `"${address}" is not an IP address or host name`, 'write the BMC address, e.g. 10.0.0.21', lineOf('pm_addr'));
   const user = str('pm_user', true);
   const password = str('pm_password', true);
-  let port: number | undefined;
+  let port: number | undefined = url?.[2] ? Number(url[2]) : undefined;
+  let systemId: string | undefined;
+  if (type === 'redfish') {
+    systemId = o.pm_system_id === undefined ? undefined : str('pm_system_id', false) || undefined;
+    if (systemId && !BmcSchema.shape.systemId.safeParse(systemId).success)
+      rec.error('pm_system_id', `"${systemId}" is not a Redfish system path`, 'write it like /redfish/v1/Systems/1', lineOf('pm_system_id'));
+    else if (!systemId && rec.ok) rec.warn('pm_system_id', 'no pm_system_id for this Redfish BMC (TripleO needs it)', 'add e.g. "pm_system_id": "/redfish/v1/Systems/1", or let discovery read it', rec.line);
+  }
   if (o.pm_port !== undefined) {
     const p = positiveInt(o.pm_port);
     if (!p || p > 65535) rec.error('pm_port', `must be a port number 1-65535, found ${describe(o.pm_port)}`, 'write the BMC port, e.g. 623', lineOf('pm_port'));
@@ -278,8 +290,11 @@ function instackNode(rec: Entry, o: Record<string, unknown>, lineOf: (key: strin
   if (name && !NodeSchema.shape.name.safeParse(name).success)
     rec.error('name', `"${name}" is not a valid host name`, 'use letters, digits and dashes, not starting or ending with a dash', lineOf('name'));
   const macs: string[] = [];
-  const rawMacs = o.mac === undefined ? [] : typeof o.mac === 'string' ? [o.mac] : o.mac;
-  if (!Array.isArray(rawMacs)) rec.error('mac', `must be a list of MAC addresses, found ${describe(o.mac)}`, 'write "mac": ["52:54:00:12:34:56"]', lineOf('mac'));
+  // `ports: [{address}]` is upstream's form; `mac` is the deprecated one.
+  const fromPorts = Array.isArray(o.ports) ? o.ports.map((p: unknown) => (p && typeof p === 'object' ? (p as { address?: unknown }).address : p)) : [];
+  if (o.ports !== undefined && !Array.isArray(o.ports)) rec.error('ports', `must be a list, found ${describe(o.ports)}`, 'write "ports": [{"address": "52:54:00:12:34:56"}]', lineOf('ports'));
+  const rawMacs = o.mac === undefined ? fromPorts : typeof o.mac === 'string' ? [o.mac, ...fromPorts] : Array.isArray(o.mac) ? [...o.mac, ...fromPorts] : o.mac;
+  if (!Array.isArray(rawMacs)) rec.error('mac', `must be a list of MAC addresses, found ${describe(o.mac)}`, 'write "ports": [{"address": "52:54:00:12:34:56"}]', lineOf('mac'));
   else
     for (const m of rawMacs) {
       const norm = typeof m === 'string' ? normalizeMac(m) : undefined;
@@ -308,7 +323,7 @@ function instackNode(rec: Entry, o: Record<string, unknown>, lineOf: (key: strin
     const profile = /(?:^|,)\s*profile:([\w-]+)/.exec(o.capabilities)?.[1];
     if (profile) role = profileRole(profile);
   }
-  return { name, type, address, port, user, password, macs, cpu, memoryMiB, diskGiB, arch, role };
+  return { name, type, address, port, user, password, systemId, macs, cpu, memoryMiB, diskGiB, arch, role };
 }
 
 // ---- Helion baremetal.csv ----

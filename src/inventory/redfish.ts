@@ -1,4 +1,4 @@
-// A Redfish client: the first System of /redfish/v1/Systems over HTTPS JSON. BMCs ship
+// A Redfish client: the node's System (else the first of /redfish/v1/Systems) over HTTPS JSON. BMCs ship
 // self-signed certificates, so certificate checks are off unless asked for. Every failure
 // becomes a BmcError (unreachable / refused / other); nothing here throws anything else.
 import { request as httpsRequest } from 'node:https';
@@ -75,6 +75,7 @@ export class RedfishClient implements BmcClient {
   }
 
   private async system(t: BmcTarget, o?: BmcCallOptions): Promise<{ path: string; data: Json }> {
+    if (t.systemId) return { path: t.systemId, data: await this.call(t, 'GET', t.systemId, undefined, o) };
     const list = await this.call(t, 'GET', '/redfish/v1/Systems', undefined, o);
     const path = (list.Members as { '@odata.id'?: string }[] | undefined)?.[0]?.['@odata.id'];
     if (typeof path !== 'string') throw new BmcError('other', 'the BMC lists no system under /redfish/v1/Systems');
@@ -104,9 +105,10 @@ export class RedfishClient implements BmcClient {
   }
 
   async identify(t: BmcTarget, o?: BmcCallOptions): Promise<BmcIdentity> {
-    const { data } = await this.system(t, o);
+    const { path, data } = await this.system(t, o);
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-    const id: BmcIdentity = {};
+    // The system's path is what TripleO calls pm_system_id.
+    const id: BmcIdentity = { systemId: path.replace(/\/+$/, '') };
     if (str(data.Manufacturer)) id.vendor = str(data.Manufacturer);
     if (str(data.Model)) id.product = str(data.Model);
     if (str(data.SerialNumber)) id.serial = str(data.SerialNumber);

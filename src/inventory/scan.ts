@@ -175,9 +175,11 @@ export function mergeScan(
           // the same address now holding a different server is a new server
           !(serial && n.discovered?.serial && n.discovered.serial.toLowerCase() !== serial),
       );
+    // A Redfish system id belongs to the BMC settings (pm_system_id), not to what was discovered.
+    const { systemId, ...identity } = b.identity;
     const discovered = {
       ...(match?.discovered ?? {}),
-      ...b.identity,
+      ...identity,
       ...(b.inventory?.cpu ? { cpu: b.inventory.cpu } : {}),
       ...(b.inventory?.memoryMiB ? { memoryMiB: b.inventory.memoryMiB } : {}),
       ...(b.inventory?.diskGiB ? { diskGiB: b.inventory.diskGiB } : {}),
@@ -188,13 +190,13 @@ export function mergeScan(
     };
     delete discovered.bmcError;
     if (match) {
-      match.bmc = { ...match.bmc, address: b.address, ...(b.port ? { port: b.port } : {}) };
+      match.bmc = { ...match.bmc, address: b.address, ...(b.port ? { port: b.port } : {}), ...(systemId && match.bmc.type === 'redfish' ? { systemId } : {}) };
       match.discovered = discovered;
       updated++;
     } else {
       out.push({
         name: nextNodeName(out),
-        bmc: { type, address: b.address, ...(b.port ? { port: b.port } : {}), user: creds.user, password: creds.password },
+        bmc: { type, address: b.address, ...(b.port ? { port: b.port } : {}), user: creds.user, password: creds.password, ...(systemId && type === 'redfish' ? { systemId } : {}) },
         macs: [],
         arch: 'x86_64',
         source: 'scan',
@@ -372,6 +374,7 @@ export function applyInspection(nodes: readonly Node[], results: readonly Inspec
         ...(inv.memoryMiB ? { memoryMiB: inv.memoryMiB } : {}),
         ...(inv.diskGiB ? { diskGiB: inv.diskGiB } : {}),
         ...(inv.macs?.length ? { macs: inv.macs } : {}),
+        ...(inv.pxeNic ? { pxeNic: inv.pxeNic } : {}),
         at,
       },
     };

@@ -72,7 +72,15 @@ export class SimBmcClient implements BmcClient {
   async identify(t: BmcTarget, o?: BmcCallOptions): Promise<BmcIdentity> {
     // FRU, LAN and GUID: three exchanges, as with ipmitool
     const s = await this.reach(t, o, 3);
-    return { vendor: s.vendor, product: s.product, serial: s.serial, guid: s.guid.toLowerCase(), ...(s.bmc.mac ? { bmcMac: s.bmc.mac.toLowerCase() } : {}) };
+    return {
+      vendor: s.vendor,
+      product: s.product,
+      serial: s.serial,
+      guid: s.guid.toLowerCase(),
+      ...(s.bmc.mac ? { bmcMac: s.bmc.mac.toLowerCase() } : {}),
+      // as sushy-tools names a libvirt domain's system: by its UUID
+      ...(s.bmc.type === 'redfish' ? { systemId: `/redfish/v1/Systems/${s.guid.toLowerCase()}` } : {}),
+    };
   }
 
   /** Power on, boot the inspection image over PXE, report the hardware, power off. */
@@ -89,6 +97,7 @@ export class SimBmcClient implements BmcClient {
       memoryMiB: s.memoryMiB,
       diskGiB: s.disks.reduce((m, d) => Math.max(m, d.sizeGiB), 0),
       macs: s.nics.filter((n) => n.pxe).map((n) => n.mac.toLowerCase()),
+      pxeNic: s.nics.find((n) => n.pxe)?.name,
     };
   }
 

@@ -141,7 +141,8 @@ export function readSecret(bmc: Pick<Bmc, 'password' | 'passwordFile'>, baseDir 
 
 type SecretFileRef = { path: PropertyKey[]; file: string };
 
-function secretFiles(plan: Plan): SecretFileRef[] {
+/** Every file the plan reads a secret from (BMC password files, Ironic credentials), with its field. */
+export function secretFiles(plan: Plan): SecretFileRef[] {
   const refs: SecretFileRef[] = [];
   plan.nodes.forEach((n, i) => {
     if (n.bmc.passwordFile !== undefined) refs.push({ path: ['nodes', i, 'bmc', 'passwordFile'], file: n.bmc.passwordFile });

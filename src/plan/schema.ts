@@ -36,6 +36,8 @@ export const BmcSchema = z.strictObject({
   password: z.string().optional(),
   /** A file holding the password (first line), instead of `password`. */
   passwordFile: z.string().optional(),
+  /** Redfish: the server's System resource, e.g. `/redfish/v1/Systems/1` (instackenv `pm_system_id`, mandatory upstream). */
+  systemId: z.string().regex(/^\/redfish\/v1\/Systems\/[^\s/]+$/, 'a Redfish system path like /redfish/v1/Systems/1').optional(),
 });
 export type Bmc = z.infer<typeof BmcSchema>;
 
@@ -51,6 +53,8 @@ export const DiscoveredSchema = z.strictObject({
   diskGiB: z.number().int().positive().optional(),
   vt: z.boolean().optional(),
   macs: z.array(mac).optional(),
+  /** The name of the NIC the server PXE-boots from, as inspection saw it (e.g. `eno1`). */
+  pxeNic: z.string().optional(),
   /** The BMC's own MAC (from `lan print`), not a PXE MAC. */
   bmcMac: mac.optional(),
   /** How the BMC answered at the last contact. */
@@ -176,6 +180,8 @@ export const CloudTierSchema = z.strictObject({
       auth: AuthSchema.default({ type: 'noauth' }),
       /** Ironic API microversion to expect at least. */
       apiVersion: z.string().default('1.82'),
+      /** This Ironic's SQLite database on this host (a standalone Ironic): `cloudseed backup` copies it. */
+      database: z.string().optional(),
     })
     .optional(),
   /** Shell access for the real driver's service steps (TripleO CLI over ssh); absent on an adopted tier: provisioning only. */
@@ -208,6 +214,8 @@ export const OptionsSchema = z.strictObject({
   acknowledged: z.array(z.string()).default([]),
   /** Set when the person confirmed the plan on Review (or `--yes`). */
   confirmedAt: z.string().optional(),
+  /** The TripleO release the exported files are written for; absent: wallaby (the only one so far). */
+  tripleoRelease: z.enum(['wallaby']).optional(),
 });
 
 export const PlanSchema = z.strictObject({

@@ -67,7 +67,7 @@ function meets(f: Facts, floor: Hardware): string {
   return `${gib(f.memoryMiB ?? 0)} \u2265 ${gib(floor.memoryMiB)}${vt}`;
 }
 
-const BMC_TROUBLE = { unreachable: 'its BMC does not answer', refused: 'its BMC refused the credentials', error: 'its BMC answered with an error' } as const;
+export const BMC_TROUBLE = { unreachable: 'its BMC does not answer', refused: 'its BMC refused the credentials', error: 'its BMC answered with an error' } as const;
 
 const ASSUMED = 'size unknown, assumed to fit -- discover it (check BMCs, introspection) to be sure';
 

@@ -32,9 +32,6 @@ const RoleSpecSchema = z.strictObject({
   networks: z.array(z.union([z.literal('External'), IsolatedNetworkName])),
   flavor: z.string(),
   helion: z.string().optional(),
-  hostnameFormat: z.string().optional(),
-  tags: z.array(z.string()).default([]),
-  services: z.array(z.string()).default([]),
 });
 export type RoleSpec = z.infer<typeof RoleSpecSchema>;
 

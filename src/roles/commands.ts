@@ -6,12 +6,16 @@ import { assetPath } from '../assets.js';
 import { ARTIFACT_NAMES } from '../artifacts/files.js';
 import { writeArtifacts, type Written } from '../artifacts/write.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
+import { compile } from '../deploy/compile.js';
+import { readJournal } from '../deploy/journal.js';
+import { resumeLines } from '../deploy/step-inputs.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
+import { factsUnknown, nodeFacts } from './fit.js';
 import { importNodesFile } from '../inventory/nodes-file.js';
 import { hostFactsFromLab, probeHost } from '../inventory/probe.js';
-import { applyBmcChecks, checkBmcs, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
+import { applyBmcChecks, applyInspection, checkBmcs, inspectNodes, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
 import { LabError, loadLab } from '../lab/load.js';
 import type { LabWorld } from '../lab/world.js';
 import { suggestNetwork } from '../network/suggest.js';
@@ -19,6 +23,10 @@ import { loadAnswers, readSecret, saveAnswers } from '../plan/answers.js';
 import { formatFinding, hasErrors, type Finding } from '../plan/findings.js';
 import { emptyPlan, type Node, type Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
+import { diffLines, unchanged } from '../plan/diff.js';
+import { replan, scaleOutLine, type Replan } from '../plan/scale-out.js';
+import { planReplacement, ReplaceError, type Replacement } from '../plan/replace.js';
+import { readDeployed } from '../store/deployed.js';
 import { autoAssign } from './assign.js';
 import { describeLines, describePlan } from './describe.js';
 
@@ -45,9 +53,45 @@ function loadPlan(ctx: CommandContext, file: string) {
   return { plan: loaded.plan, findings: loaded.findings };
 }
 
+/** Loads an answers file that must have no error findings before `doing` ("exporting"). */
+function loadPlanWithoutErrors(ctx: CommandContext, file: string, doing: string) {
+  const loaded = loadPlan(ctx, file);
+  if (hasErrors(loaded.findings)) {
+    reportFindings(ctx, loaded.findings);
+    throw new CliError(`${file} has error findings: fix them before ${doing} (cloudseed validate ${file})`, 1);
+  }
+  return loaded;
+}
+
 /** An argument as a person would type it (quoted when it holds spaces or quotes). */
 function shellWord(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+interface DeployedChange {
+  deployedAt: string;
+  replan: Replan;
+  lines: string[];
+}
+
+/**
+ * The change from the cloud deployed from this state dir, when one is recorded. A plan of
+ * another name is another cloud, as a deployment treats it (it keeps that cloud's journal
+ * aside): `other` says so instead of listing every server as a change.
+ */
+function deployedChange(ctx: CommandContext, plan: Plan): DeployedChange | { other: string } | undefined {
+  const deployed = readDeployed(ctx.stateDir);
+  if (!('record' in deployed)) return undefined;
+  const name = deployed.record.plan.name;
+  if (name !== plan.name) return { other: `the cloud deployed from ${ctx.stateDir} is "${name}", this file describes "${plan.name}"` };
+  const r = replan(deployed.record.plan, plan);
+  const steps = scaleOutLine(r);
+  return { deployedAt: deployed.record.deployedAt, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
+}
+
+function changeJson(change: DeployedChange | { other: string }) {
+  if ('other' in change) return { other: change.other };
+  return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id) };
 }
 
 const planUsage = 'cloudseed plan FILE [--json]';
@@ -62,9 +106,18 @@ const planCommand: Command = {
     const description = describePlan(plan, { findings });
     // The real driver runs tools: list each command it will run (no secrets on them).
     const commands = plan.driver === 'real' && !hasErrors(findings) ? commandsFor(plan, ctx.stateDir) : [];
-    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}) }, null, 2));
+    // A cloud is deployed from this state dir: first what the file changes in it.
+    const change = deployedChange(ctx, plan);
+    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change) } : {}) }, null, 2));
     else {
+      if (change && 'other' in change) ctx.out(`note: ${change.other}: planned as a new cloud`);
+      else if (change) {
+        ctx.out(`change from the cloud deployed at ${change.deployedAt} (state in ${ctx.stateDir}):`);
+        for (const line of change.lines) ctx.out(`  ${line}`);
+        ctx.out('');
+      }
       for (const line of describeLines(description)) ctx.out(line);
+      if (!hasErrors(findings)) for (const line of resumeLines(readJournal(ctx.stateDir), plan, compile(plan))) ctx.out(line);
       if (commands.length) {
         ctx.out('');
         ctx.out('commands the real driver will run:');
@@ -88,26 +141,81 @@ const exportCommand: Command = {
     // One rule with init: a file that exists is replaced only with --force.
     const existing = ARTIFACT_NAMES.filter((name) => existsSync(join(out, name)));
     if (existing.length && !ctx.flags.force) throw new CliError(`${out} already holds ${existing.join(', ')}: choose another --out, or add --force to replace them`, 2);
-    const { plan, findings } = loadPlan(ctx, file);
-    if (hasErrors(findings)) {
-      reportFindings(ctx, findings);
-      throw new CliError(`${file} has error findings: fix them before exporting (cloudseed validate ${file})`, 1);
-    }
+    const { plan, findings } = loadPlanWithoutErrors(ctx, file, 'exporting');
     let written: Written[];
     try {
       written = writeArtifacts(plan, resolve(out));
     } catch (e) {
       throw new CliError(`cannot write to ${out}: ${(e as Error).message}`, 1);
     }
-    if (ctx.json) ctx.out(JSON.stringify({ files: written, findings }, null, 2));
+    const refusals = written.flatMap((w) => w.findings);
+    if (ctx.json) ctx.out(JSON.stringify({ files: written, findings: [...findings, ...refusals] }, null, 2));
     else {
       for (const w of written) {
-        ctx.out(`wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}`);
+        ctx.out(w.written ? `wrote ${w.path}${w.secret ? ' (mode 0600: holds BMC passwords)' : ''}` : `not written: ${w.name} (see below)`);
         for (const note of w.notes) ctx.out(`  note: ${note}`);
       }
-      for (const f of findings) ctx.err(formatFinding(f));
+      for (const f of [...findings, ...refusals]) ctx.err(formatFinding(f));
     }
-    return 0;
+    // A TripleO file refused (error) fails the export; Helion's optional file refused is a warning.
+    return hasErrors(refusals) ? 1 : 0;
+  },
+};
+
+const addUsage = 'cloudseed add FILE [--json]';
+const addCommand: Command = {
+  name: 'add',
+  summary: 'say what an edited answers file adds to the deployed cloud; refuses what a scale-out cannot do',
+  usage: addUsage,
+  options: {},
+  async run(ctx) {
+    const file = fileArg(ctx, addUsage);
+    const { plan } = loadPlanWithoutErrors(ctx, file, 'adding servers');
+    const change = deployedChange(ctx, plan);
+    if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
+    if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
+    const { replan: r } = change;
+    const nothing = unchanged(r.diff);
+    if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change) }, null, 2));
+    else for (const line of change.lines) ctx.out(line);
+    if (nothing) return 0;
+    if (r.beyond.length) {
+      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'} yet, so nothing was changed:`);
+      for (const b of r.beyond) ctx.err(`  ${b}`);
+      ctx.err(`put them back as deployed in ${file} to add servers only`);
+      return 1;
+    }
+    ctx.err('running a scale-out is not built yet (issue 13): nothing was changed');
+    return 1;
+  },
+};
+
+const replaceUsage = 'cloudseed replace SERVER [--spare NAME] [--retired] [--json]';
+const replaceCommand: Command = {
+  name: 'replace',
+  summary: 'plan replacing a failed or retired server of the deployed cloud with a spare (a dry run)',
+  usage: replaceUsage,
+  options: { spare: { type: 'string' }, retired: { type: 'boolean' } },
+  async run(ctx) {
+    const [name, ...extra] = ctx.args;
+    if (!name || extra.length) throw new UsageError(`name the one server to replace: ${replaceUsage}`);
+    const deployed = readDeployed(ctx.stateDir);
+    if (!('record' in deployed)) throw new CliError(`${deployed.missing}: there is no deployed server to replace`, 1);
+    let r: Replacement;
+    try {
+      r = planReplacement(deployed.record.plan, name, { reason: ctx.flags.retired === true ? 'retired' : 'failed', spare: typeof ctx.flags.spare === 'string' ? ctx.flags.spare : undefined });
+    } catch (e) {
+      if (e instanceof ReplaceError) throw new CliError(e.message, 1);
+      throw e;
+    }
+    if (ctx.json) ctx.out(JSON.stringify({ old: r.old, spare: r.spare, quorum: r.quorum, steps: r.steps }, null, 2));
+    else {
+      ctx.out(`${r.old.name} (${r.old.role}, ${r.old.reason}) would be replaced by ${r.spare.name}: ${r.spare.why}`);
+      if (r.quorum) ctx.out(r.quorum.line);
+      r.steps.forEach((s, i) => ctx.out(`  ${i + 1}. ${s}`));
+    }
+    ctx.err('running a replacement is not built yet (issue 13): nothing was changed');
+    return 1;
   },
 };
 
@@ -159,13 +267,20 @@ async function findServers(ctx: CommandContext): Promise<Found> {
     const nodesFile = assetPath('labs', `${lab}.instackenv.json`);
     const imported = existsSync(nodesFile) ? await importNodesFile(nodesFile) : undefined;
     const creds = { user: world.bmcDefaults.user, password: world.bmcDefaults.password };
-    const result = whole(await scanRange({ range: world.bmcDefaults.range, ...creds, client: bmcClientFor(world), concurrency: 64, signal: ctx.signal }));
+    // `init` writes a file; it does not play the lab's time (the screens do, at the plan's speed).
+    const client = bmcClientFor(world, { inspectMs: 0 });
+    const result = whole(await scanRange({ range: world.bmcDefaults.range, ...creds, client, concurrency: 64, signal: ctx.signal }));
     const merged = mergeScan(imported?.nodes ?? [], result.bmcs, creds);
     // Imported servers the scan did not reach are asked with their own credentials, as the
     // Servers screen's check does: one that does not answer is a finding, not a default.
     const unconfirmed = merged.nodes.filter((n) => n.discovered?.bmcStatus !== 'ok');
-    const checked = unconfirmed.length ? applyBmcChecks(merged.nodes, await checkBmcs(unconfirmed, bmcClientFor(world), { signal: ctx.signal })) : merged.nodes;
-    const nodes = checked.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
+    const checked = unconfirmed.length ? applyBmcChecks(merged.nodes, await checkBmcs(unconfirmed, client, { signal: ctx.signal })) : merged.nodes;
+    // IPMI tells neither the PXE MAC nor the sizes: the lab inspects the servers that the
+    // nodes file did not describe, as the Servers screen does after its scan (without a PXE
+    // MAC there is no instackenv.json).
+    const unknown = checked.filter((n) => !n.macs.length || factsUnknown(nodeFacts(n)));
+    const inspected = unknown.length ? applyInspection(checked, await inspectNodes(unknown, client, { concurrency: 64, signal: ctx.signal })) : checked;
+    const nodes = inspected.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
     const how = imported ? `imported ${imported.nodes.length} servers from the lab's ${basename(nodesFile)}; ${scanLine(result)}` : scanLine(result);
     return { nodes, world, how, findings: imported?.findings ?? [] };
   }
@@ -250,4 +365,4 @@ const initCommand: Command = {
   },
 };
 
-export const commands: Command[] = [initCommand, planCommand, exportCommand];
+export const commands: Command[] = [initCommand, planCommand, addCommand, replaceCommand, exportCommand];

@@ -2,8 +2,10 @@
 // names its holder (pid, host, since when, what it does); a lock whose process is gone is
 // stale and taken over, with a note saying so.
 import { hostname } from 'node:os';
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CliError } from '../command.js';
+import { fsProblem } from './fs-problem.js';
 
 export interface LockHolder {
   pid: number;
@@ -66,11 +68,15 @@ export function readLock(stateDir: string): LockHolder | undefined {
  * content (written aside, then hard-linked into place, which fails if one exists).
  */
 export function acquireLock(stateDir: string, purpose = 'deploying'): Lock {
-  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const path = lockPath(stateDir);
   const me: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString(), purpose };
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(me) + '\n', { mode: 0o600 });
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, JSON.stringify(me) + '\n', { mode: 0o600 });
+  } catch (e) {
+    throw new CliError(`cannot take the deploy lock: ${fsProblem(e, stateDir)}`);
+  }
   let note: string | undefined;
   try {
     for (let tries = 0; ; tries++) {
@@ -78,7 +84,12 @@ export function acquireLock(stateDir: string, purpose = 'deploying'): Lock {
         linkSync(tmp, path);
         break;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 3) throw e;
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 3) throw new CliError(`cannot take the deploy lock: ${fsProblem(e, path)}`);
+      }
+      // Only a file is ever a lock: anything else at its place is left exactly as it is.
+      const found = lstatSync(path, { throwIfNoEntry: false });
+      if (found && !found.isFile()) {
+        throw new CliError(`cannot take the deploy lock: ${fsProblem(Object.assign(new Error('not a file'), { code: 'EISDIR' }), path)}`);
       }
       const holder = readLock(stateDir);
       if (holder && running(holder)) throw new LockHeldError(holder);

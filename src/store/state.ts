@@ -5,6 +5,7 @@ import Conf from 'conf';
 import { CliError } from '../command.js';
 import { warning, type Finding } from '../plan/findings.js';
 import { PlanSchema, type Plan } from '../plan/schema.js';
+import { fsProblem } from './fs-problem.js';
 import { STATE_FILE, stateFile } from './paths.js';
 
 export interface SessionRecord {
@@ -50,7 +51,7 @@ export class StateStore {
     try {
       mkdirSync(stateDir, { recursive: true, mode: 0o700 });
     } catch (e) {
-      throw new StateError(`cannot create the state directory ${stateDir}: ${(e as Error).message}`);
+      throw new StateError(`cannot create the state directory: ${fsProblem(e, stateDir)}`);
     }
     return new StateStore(stateDir);
   }
@@ -91,7 +92,7 @@ export class StateStore {
     try {
       change();
     } catch (e) {
-      throw new StateError(`cannot write the saved state ${this.path}: ${(e as Error).message}`);
+      throw new StateError(`cannot save the plan: ${fsProblem(e, this.path)}`);
     }
   }
 
@@ -113,7 +114,7 @@ export class StateStore {
     try {
       return make();
     } catch (e) {
-      throw new StateError(`cannot read the saved state ${this.path}: ${(e as Error).message}`);
+      throw new StateError(`cannot read the saved state: ${fsProblem(e, this.path)}`);
     }
   }
 
@@ -124,7 +125,7 @@ export class StateStore {
       text = readFileSync(this.path, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StateError(`cannot read the saved state ${this.path}: ${(e as Error).message}`);
+      throw new StateError(`cannot read the saved state: ${fsProblem(e, this.path)}`);
     }
     let data: unknown;
     try {
@@ -151,7 +152,7 @@ export class StateStore {
     try {
       renameSync(this.path, aside);
     } catch (e) {
-      throw new StateError(`the saved state ${this.path} cannot be used (${reason}) nor kept aside: ${(e as Error).message}`);
+      throw new StateError(`the saved state ${this.path} cannot be used (${reason}) nor kept aside: ${fsProblem(e, this.path)}`);
     }
     this.notices.push(
       warning(
@@ -164,6 +165,12 @@ export class StateStore {
   }
 
   #tightenMode(): void {
-    if (existsSync(this.path) && (statSync(this.path).mode & 0o077) !== 0) chmodSync(this.path, 0o600);
+    if (!existsSync(this.path) || (statSync(this.path).mode & 0o077) === 0) return;
+    try {
+      chmodSync(this.path, 0o600);
+    } catch (e) {
+      // A read-only state dir can still be read: say so rather than refuse.
+      this.notices.push(warning('state.mode', this.path, `the saved state may hold BMC passwords and others can read it; it could not be made private: ${fsProblem(e, this.path)}`, `chmod 600 ${this.path}`));
+    }
   }
 }

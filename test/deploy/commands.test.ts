@@ -10,6 +10,22 @@ import { labPlan, stateDir } from './helpers.js';
 const cli = (args: string[], opts: { interactive?: boolean; signal?: AbortSignal } = {}) =>
   runCaptured(args, { interactive: opts.interactive ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
 
+/** A deploy of the two-machine lab that can be stopped, and the moment its first step runs. */
+function deployUntilRunning(dir: string) {
+  const ac = new AbortController();
+  const out: string[] = [];
+  let running!: () => void;
+  const firstStep = new Promise<void>((resolve) => (running = resolve));
+  const run = runCaptured(['deploy', '--lab', 'two-machine', '--yes', '--speed', '600', '--state-dir', dir], {
+    signal: ac.signal,
+    out: (l) => {
+      out.push(l);
+      if (/^\d\d:\d\d:\d\d (seed|undercloud|overcloud) .* running/.test(l)) running();
+    },
+  }).then((r) => ({ ...r, out }));
+  return { run, firstStep, stop: () => ac.abort() };
+}
+
 describe('cloudseed deploy', () => {
   it('deploys the two-machine lab non-interactively: one line per step transition, exit 0', async () => {
     const dir = stateDir();
@@ -93,10 +109,9 @@ describe('cloudseed deploy', () => {
 
   it('Ctrl-C (the abort signal) interrupts: exit 130, journal kept', async () => {
     const dir = stateDir();
-    const ac = new AbortController();
-    const run = cli(['deploy', '--lab', 'two-machine', '--yes', '--speed', '600', '--state-dir', dir], { signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 300));
-    ac.abort();
+    const { run, firstStep, stop } = deployUntilRunning(dir);
+    await firstStep;
+    stop();
     const { code, out } = await run;
     expect(code).toBe(130);
     expect(out.some((l) => l.includes('interrupted: the journal is kept'))).toBe(true);
@@ -107,12 +122,11 @@ describe('cloudseed deploy', () => {
 
   it('status tells a deployment running now from one that was killed', async () => {
     const dir = stateDir();
-    const ac = new AbortController();
-    const run = cli(['deploy', '--lab', 'two-machine', '--yes', '--speed', '600', '--state-dir', dir], { signal: ac.signal });
-    await new Promise((r) => setTimeout(r, 300));
+    const { run, firstStep, stop } = deployUntilRunning(dir);
+    await firstStep;
     const now = await cli(['status', '--state-dir', dir]);
     expect(now.out[0]).toMatch(new RegExp(`running now \\(pid ${process.pid}, since `));
-    ac.abort();
+    stop();
     await run;
     // A journal whose writer died without ending it (kill -9): no live lock holder.
     const { appendFileSync } = await import('node:fs');

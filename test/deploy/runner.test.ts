@@ -126,16 +126,23 @@ describe('heartbeat', () => {
   it('says what a quiet step waits for and for how long', async () => {
     const plan = labPlan('two-machine');
     const events: DeployEvent[] = [];
+    // The quiet step ends once it has heard three heartbeats, however slow the machine is.
+    let thirdBeat!: () => void;
+    const threeBeats = new Promise<void>((resolve) => (thirdBeat = resolve));
     const driver: DeployDriver = {
       name: 'sim',
       async run(ctx) {
         if (ctx.step.kind !== 'seed.host-checks') return;
         ctx.waitingFor('node-03 to PXE boot');
-        await new Promise((r) => setTimeout(r, 450));
+        await threeBeats;
       },
       async close() {},
     };
-    const run = startRun({ deployment: compile(plan), plan, driver, journal: Journal.open(stateDir()), heartbeatMs: 100, onEvent: (e) => events.push(e) });
+    const onEvent = (e: DeployEvent) => {
+      events.push(e);
+      if (events.filter((x) => x.type === 'heartbeat').length === 3) thirdBeat();
+    };
+    const run = startRun({ deployment: compile(plan), plan, driver, journal: Journal.open(stateDir()), heartbeatMs: 100, onEvent });
     expect(await run.result).toBe('done');
     const beats = events.filter((e): e is Extract<DeployEvent, { type: 'heartbeat' }> => e.type === 'heartbeat');
     expect(beats.length).toBeGreaterThanOrEqual(2);
@@ -147,18 +154,12 @@ describe('heartbeat', () => {
 describe('cancellation and resume', () => {
   it('Ctrl-C records "interrupted"; the next run resumes and finishes, each step done once', async () => {
     const dir = stateDir();
-    const first = await simRun({ lab: 'ha-lab', stateDir: dir });
-    let started = 0;
-    first.session.store.subscribe(() => {});
-    await new Promise<void>((resolve) => {
-      const check = setInterval(() => {
-        started = first.events.filter((e) => e.type === 'step-done').length;
-        if (started >= 10) {
-          clearInterval(check);
-          resolve();
-        }
-      }, 0);
-    });
+    // Stopped the moment its tenth step is done.
+    let tenthDone!: () => void;
+    const tenDone = new Promise<void>((resolve) => (tenthDone = resolve));
+    let done = 0;
+    const first = await simRun({ lab: 'ha-lab', stateDir: dir, sinks: [(e) => void (e.type === 'step-done' && ++done === 10 && tenthDone())] });
+    await tenDone;
     first.session.run.cancel();
     expect(await first.session.result).toBe('interrupted');
     const j = readJournal(dir);
@@ -188,8 +189,11 @@ describe('cancellation and resume', () => {
         closed = true;
       },
     };
-    const run = startRun({ deployment: compile(plan), plan, driver, journal: Journal.open(dir), clock: virtualClock(), onEvent: () => {} });
-    await new Promise((r) => setTimeout(r, 20));
+    // Cancelled once the first step is under way.
+    let stepStarted!: () => void;
+    const started = new Promise<void>((resolve) => (stepStarted = resolve));
+    const run = startRun({ deployment: compile(plan), plan, driver, journal: Journal.open(dir), clock: virtualClock(), onEvent: (e) => void (e.type === 'step-started' && stepStarted()) });
+    await started;
     run.cancel();
     expect(await run.result).toBe('interrupted');
     expect(aborted).toBe(1);

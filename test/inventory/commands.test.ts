@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/assets.js';
 import { runCaptured } from '../cli/capture.js';
-import { ensurePackages } from '../lab/ensure-packages.js';
+import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
+
+const NET = labNet(3);
 
 const dir = mkdtempSync(join(tmpdir(), 'cs-inv-cli-'));
 let lab: BmcLab;
 
 beforeAll(async () => {
-  ensurePackages();
-  // five BMCs on 127.0.3.10-14 and one with another password on .15; .16-.18 are empty
-  lab = await startBmcLab([...labSpecs(5, '127.0.3', 10), ...labSpecs(1, '127.0.3', 15, { password: 'other-pw' })]);
+  // five BMCs on NET.10-14 and one with another password on .15; .16-.18 are empty
+  lab = await startBmcLab([...labSpecs(5, NET, 10), ...labSpecs(1, NET, 15, { password: 'other-pw' })]);
 }, 30_000);
 afterAll(async () => {
   await lab?.stop();
@@ -27,29 +28,29 @@ describe('cloudseed discover', () => {
   it('finds exactly the BMCs of a real ipmi_sim lab; the password comes from a file and is never printed', async () => {
     const pw = join(dir, 'bmc-password');
     writeFileSync(pw, 'password\n', { mode: 0o600 });
-    const { code, out, err } = await run(['discover', '--range', '127.0.3.10-18', '--user', 'admin', '--password-file', pw, '--timeout', '2', '--json']);
+    const { code, out, err } = await run(['discover', '--range', `${NET}.10-18`, '--user', 'admin', '--password-file', pw, '--timeout', '2', '--json']);
     expect(code).toBe(0);
     const r = JSON.parse(out[0]);
-    expect(r).toMatchObject({ total: 9, found: 5, refused: 1, unreachable: 3, refusedAddresses: ['127.0.3.15'] });
+    expect(r).toMatchObject({ total: 9, found: 5, refused: 1, unreachable: 3, refusedAddresses: [`${NET}.15`] });
     expect(r.nodes.map((n: { discovered: { serial: string } }) => n.discovered.serial)).toEqual(lab.bmcs.slice(0, 5).map((b) => b.serial));
     expect(out.join('\n') + err.join('\n')).not.toContain('"password"');
-    expect(r.nodes[0].bmc).toEqual({ type: 'ipmi', address: '127.0.3.10', user: 'admin' });
+    expect(r.nodes[0].bmc).toEqual({ type: 'ipmi', address: `${NET}.10`, user: 'admin' });
   }, 20_000);
 
   it('plain output: the table, the refused BMC, a summary; exit 1 when nothing answers', async () => {
-    const found = await run(['discover', '--range', '127.0.3.14-15', '--user', 'admin', '--timeout', '2'], { CLOUDSEED_BMC_PASSWORD: 'password' });
+    const found = await run(['discover', '--range', `${NET}.14-15`, '--user', 'admin', '--timeout', '2'], { CLOUDSEED_BMC_PASSWORD: 'password' });
     expect(found.code).toBe(0);
     expect(found.out[0]).toMatch(/^NAME\s+BMC\s+POWER/);
-    expect(found.out[1]).toMatch(/^node-01\s+127\.0\.3\.14\s+off\s+Supermicro SYS-1029P-WTR/);
-    expect(found.out).toContain('refused  127.0.3.15: the BMC answered but refused user "admin" or the password');
-    expect(found.err.at(-1)).toMatch(/^127\.0\.3\.14-15: 1 found, 1 refused, 0 unreachable of 2 in/);
-    const none = await run(['discover', '--range', '127.0.3.17/32', '--user', 'admin', '--timeout', '1'], { CLOUDSEED_BMC_PASSWORD: 'password' });
+    expect(found.out[1]).toMatch(new RegExp(`^node-01\\s+${NET}\\.14\\s+off\\s+Supermicro SYS-1029P-WTR`));
+    expect(found.out).toContain(`refused  ${NET}.15: the BMC answered but refused user "admin" or the password`);
+    expect(found.err.at(-1)).toMatch(new RegExp(`^${NET}\\.14-15: 1 found, 1 refused, 0 unreachable of 2 in`));
+    const none = await run(['discover', '--range', `${NET}.17/32`, '--user', 'admin', '--timeout', '1'], { CLOUDSEED_BMC_PASSWORD: 'password' });
     expect(none.code).toBe(1);
   }, 20_000);
 
   it('usage errors: no password, a bad range', async () => {
-    expect((await run(['discover', '--range', '127.0.3.10', '--user', 'admin'])).code).toBe(2);
-    const bad = await run(['discover', '--range', '127.0.3.999', '--user', 'admin'], { CLOUDSEED_BMC_PASSWORD: 'x' });
+    expect((await run(['discover', '--range', `${NET}.10`, '--user', 'admin'])).code).toBe(2);
+    const bad = await run(['discover', '--range', `${NET}.999`, '--user', 'admin'], { CLOUDSEED_BMC_PASSWORD: 'x' });
     expect(bad.code).toBe(2);
     expect(bad.err[0]).toMatch(/not an IPv4 address/);
   });

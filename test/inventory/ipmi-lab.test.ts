@@ -1,10 +1,10 @@
-// The IPMI client and the scan against real ipmi_sim BMCs on 127.0.1.N.
+// The IPMI client and the scan against real ipmi_sim BMCs on a loopback /24 of this run's own (test/lab/test-net.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePackages } from '../lab/ensure-packages.js';
+import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 import { IpmitoolClient } from '../../src/inventory/ipmi.js';
 import { BmcError, type BmcTarget } from '../../src/inventory/bmc.js';
@@ -14,7 +14,7 @@ import { checkBmcs, mergeScan, scanRange, type ScanProgress } from '../../src/in
 import { emptyPlan } from '../../src/plan/schema.js';
 import { validateNodes } from '../../src/inventory/validate.js';
 
-const BASE = '127.0.1';
+const BASE = labNet(1);
 
 /** Commands of this process's children (ps exits 1 when there are none). */
 function childCommands(): string {
@@ -29,7 +29,6 @@ const client = new IpmitoolClient({ timeoutMs: 2000 });
 const target = (i: number, password = 'password'): BmcTarget => ({ type: 'ipmi', address: lab.bmcs[i].address, user: 'admin', password });
 
 beforeAll(async () => {
-  ensurePackages();
   // twenty BMCs on .10-.29, one more on .30 with another password; .31-.34 have nothing behind them
   lab = await startBmcLab([...labSpecs(20, BASE, 10), ...labSpecs(1, BASE, 30, { password: 'calvin', vendor: 'HPE', product: 'ProLiant DL360 Gen10' })]);
 }, 30_000);
@@ -158,7 +157,7 @@ describe('the password never reaches the command line', () => {
     await writeFile(fake, `#!/bin/sh\necho "$@" > "${dir}/argv"\necho "$IPMI_PASSWORD" > "${dir}/env"\necho "Chassis Power is on"\n`);
     await chmod(fake, 0o755);
     const c = new IpmitoolClient({ binary: fake, nativePower: false });
-    expect(await c.powerStatus({ type: 'ipmi', address: '127.0.1.250', user: 'admin', password: 's3cret-pw' })).toBe('on');
+    expect(await c.powerStatus({ type: 'ipmi', address: `${BASE}.250`, user: 'admin', password: 's3cret-pw' })).toBe('on');
     const argv = await readFile(join(dir, 'argv'), 'utf8');
     expect(argv).not.toContain('s3cret-pw');
     expect(argv).toContain('-E');

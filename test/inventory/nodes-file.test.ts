@@ -39,6 +39,7 @@ describe('TripleO instackenv', () => {
       '    pm_type: redfish',
       '    pm_addr: bmc-cmp-0.example.com',
       '    pm_port: 8443',
+      '    pm_system_id: /redfish/v1/Systems/1',
       '    pm_user: root',
       '    pm_password: pw',
       '    mac: ["52-54-00-aa-bb-02"]',
@@ -46,7 +47,25 @@ describe('TripleO instackenv', () => {
     const r = parseNodesFile(text, 'nodes.yaml');
     expect(r.findings).toEqual([]);
     expect(r.nodes[0]).toMatchObject({ name: 'ctl-0', bmc: { type: 'ipmi' }, macs: ['52:54:00:aa:bb:01'], cpu: 8, memoryMiB: 32768, diskGiB: 100, role: 'Controller' });
-    expect(r.nodes[1]).toMatchObject({ bmc: { type: 'redfish', address: 'bmc-cmp-0.example.com', port: 8443 }, macs: ['52:54:00:aa:bb:02'] });
+    expect(r.nodes[1]).toMatchObject({ bmc: { type: 'redfish', address: 'bmc-cmp-0.example.com', port: 8443, systemId: '/redfish/v1/Systems/1' }, macs: ['52:54:00:aa:bb:02'] });
+  });
+
+  it("reads upstream's own form: ports, a Redfish URL with its port, pm_system_id; a Redfish BMC without one is a warning", () => {
+    const text = JSON.stringify({
+      nodes: [
+        { name: 'r1', pm_type: 'redfish', pm_addr: 'https://10.0.0.31:8000', pm_system_id: '/redfish/v1/Systems/abc', pm_user: 'root', pm_password: 'pw', ports: [{ address: '52:54:00:AA:BB:31' }] },
+        { name: 'r2', pm_type: 'redfish', pm_addr: '10.0.0.32', pm_user: 'root', pm_password: 'pw', ports: [{ address: '52:54:00:aa:bb:32' }] },
+        { name: 'r3', pm_type: 'redfish', pm_addr: '10.0.0.33', pm_system_id: 'Systems 1', pm_user: 'root', pm_password: 'pw', ports: [{ address: '52:54:00:aa:bb:33' }] },
+      ],
+    }, null, 1);
+    const r = parseNodesFile(text, 'instackenv.json');
+    expect(r.nodes[0]).toMatchObject({ bmc: { type: 'redfish', address: '10.0.0.31', port: 8000, systemId: '/redfish/v1/Systems/abc' }, macs: ['52:54:00:aa:bb:31'] });
+    expect(r.nodes[1]).toMatchObject({ bmc: { type: 'redfish', address: '10.0.0.32' }, macs: ['52:54:00:aa:bb:32'] });
+    expect(r.nodes.map((n) => n.name)).toEqual(['r1', 'r2']);
+    expect(where(r)).toEqual([
+      expect.stringMatching(/^warning instackenv\.json:\d+ pm_system_id: no pm_system_id for this Redfish BMC/),
+      expect.stringMatching(/^error instackenv\.json:\d+ pm_system_id: "Systems 1" is not a Redfish system path/),
+    ]);
   });
 
   const broken = `{

@@ -63,8 +63,19 @@ const target = (password = 'calvin') => ({ type: 'redfish' as const, address: '1
 
 describe('Redfish client', () => {
   it('reads identity and inventory from the first system', async () => {
-    expect(await client.identify(target())).toEqual({ vendor: 'Dell Inc.', product: 'PowerEdge R640', serial: 'RF0009', guid: '4c4c4544-0000-0000-0000-000000000009' });
+    expect(await client.identify(target())).toEqual({
+      vendor: 'Dell Inc.',
+      product: 'PowerEdge R640',
+      serial: 'RF0009',
+      guid: '4c4c4544-0000-0000-0000-000000000009',
+      systemId: '/redfish/v1/Systems/1',
+    });
     expect(await client.inventory(target())).toEqual({ cpu: 2, memoryMiB: 196608, diskGiB: 894, macs: ['f8:bc:12:00:00:09'] });
+  });
+
+  it('a node that names its system is asked about that system, not the first one listed', async () => {
+    await expect(client.identify({ ...target(), systemId: '/redfish/v1/Systems/2' })).rejects.toMatchObject({ kind: 'other', message: expect.stringContaining('/redfish/v1/Systems/2') });
+    expect((await client.identify({ ...target(), systemId: '/redfish/v1/Systems/1' })).serial).toBe('RF0009');
   });
 
   it('power and PXE boot round-trip', async () => {

@@ -3,7 +3,7 @@ import { SimBmcClient } from '../../src/inventory/sim-bmc.js';
 import { applyInspection, checkBmcs, inspectNodes, mergeScan, scanRange } from '../../src/inventory/scan.js';
 import { RealBmcClient } from '../../src/inventory/clients.js';
 import { validateNodes } from '../../src/inventory/validate.js';
-import { emptyPlan } from '../../src/plan/schema.js';
+import { emptyPlan, NodeSchema } from '../../src/plan/schema.js';
 import { importNodesFile } from '../../src/inventory/nodes-file.js';
 import { assetPath } from '../../src/assets.js';
 import { loadLab } from '../../src/lab/load.js';
@@ -52,6 +52,8 @@ describe('the simulated lab BMCs', () => {
     expect(results.filter((r) => r.error).map((r) => r.name).sort()).toEqual(['node-05', 'node-06']);
     const inspected = applyInspection(nodes, results);
     expect(validateNodes(emptyPlan({ nodes: inspected })).map((f) => f.message)).toEqual(['node-04: the disk is 240 GiB, smaller than the 500 GiB declared']);
+    // the NIC it booted from, by name: the undercloud's local_interface when it is this server
+    expect(inspected[0].discovered?.pxeNic).toBe(lab.servers[0].nics.find((n) => n.pxe)?.name);
   });
 
   it('the real driver leaves IPMI inspection to Ironic, and says so', async () => {
@@ -62,11 +64,12 @@ describe('the simulated lab BMCs', () => {
 
   it('cancel stops the scan at once', async () => {
     const ac = new AbortController();
-    const pending = scanRange({ range: '10.20.0.0/24', user: 'admin', password: 'password', client: new SimBmcClient(lab), concurrency: 4, signal: ac.signal });
-    setTimeout(() => ac.abort(), 50);
-    const r = await pending;
+    let atStop = 0;
+    // Stopped as the first BMC answers: only the three still in flight may finish after it.
+    const onProgress = (p: { scanned: number }) => void (p.scanned === 1 && ((atStop = p.scanned), ac.abort()));
+    const r = await scanRange({ range: '10.20.0.0/24', user: 'admin', password: 'password', client: new SimBmcClient(lab), concurrency: 4, signal: ac.signal, onProgress });
     expect(r.cancelled).toBe(true);
-    expect(r.scanned).toBeLessThan(20);
+    expect(r.scanned).toBeLessThanOrEqual(atStop + 3);
   });
 
   it('a re-scan merges by serial even when the BMC moved to another address', () => {
@@ -75,5 +78,16 @@ describe('the simulated lab BMCs', () => {
     const moved = mergeScan(first.nodes, [{ ...found[0], address: '10.20.0.99' }], { user: 'admin', password: 'p' });
     expect(moved).toMatchObject({ added: 0, updated: 1 });
     expect(moved.nodes[0].bmc.address).toBe('10.20.0.99');
+  });
+
+  it("a Redfish scan keeps each server's system id with its BMC settings (pm_system_id), not with what was discovered", () => {
+    const found = [{ address: '10.20.0.7', port: 8443, power: 'off' as const, identity: { serial: 'R7', systemId: '/redfish/v1/Systems/abc' } }];
+    const first = mergeScan([], found, { type: 'redfish', user: 'root', password: 'p' });
+    expect(first.nodes[0].bmc).toMatchObject({ type: 'redfish', address: '10.20.0.7', port: 8443, systemId: '/redfish/v1/Systems/abc' });
+    expect(first.nodes[0].discovered).not.toHaveProperty('systemId');
+    expect(NodeSchema.safeParse(first.nodes[0]).success).toBe(true);
+    // the server now answers for another system: the re-scan updates it
+    const again = mergeScan(first.nodes, [{ ...found[0], identity: { serial: 'R7', systemId: '/redfish/v1/Systems/def' } }], { type: 'redfish', user: 'root', password: 'p' });
+    expect(again.nodes[0].bmc.systemId).toBe('/redfish/v1/Systems/def');
   });
 });

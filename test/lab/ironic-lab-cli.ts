@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writ
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/assets.js';
+import { ensurePackages } from './ensure-packages.js';
 import { alive, LAB_IMAGES_DIR, LAB_SERVERS, stopPid, startIronicLab } from './ironic-lab.js';
 
 interface LabState {
@@ -43,6 +44,7 @@ async function up(servers: number): Promise<void> {
     return;
   }
   if (current) rmSync(stateFile());
+  ensurePackages();
   mkdirSync(labDir(), { recursive: true });
   console.log(`starting the lab: two Ironics and ${servers} BMCs (about 10 s)…`);
   const log = openSync(logFile(), 'w');

@@ -10,16 +10,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import type { PlanInput } from '../../src/plan/schema.js';
 import { labSpecs, startBmcLab, type BmcLab, type LabBmcSpec } from './bmc-lab.js';
-import { ensurePackages, LAB_PACKAGES } from './ensure-packages.js';
 
 /** Debian package → a program it installs (the Ironic lab and the BMC lab). */
-const IRONIC_LAB_PACKAGES: Record<string, string> = {
-  ...LAB_PACKAGES,
-  'ironic-common': 'ironic',
-  'python3-ironicclient': 'baremetal',
-  'python3-openstackclient': 'openstack',
-};
-
 const IRONIC_BIN = '/usr/bin/ironic';
 const IRONIC_DBSYNC_BIN = '/usr/bin/ironic-dbsync';
 
@@ -193,7 +185,8 @@ export async function startIronic(opts: IronicOptions = {}): Promise<IronicInsta
   child.once('exit', () => (exited = true));
   const url = `http://${host}:${port}`;
   try {
-    await waitForApi(url, 60_000, () => !exited && alive(pid));
+    // Ironic (Python) takes ~5 s to answer on a quiet machine and over a minute on a loaded one.
+    await waitForApi(url, 240_000, () => !exited && alive(pid));
   } catch (err) {
     await stopPid(pid);
     throw new Error(`${(err as Error).message}; see ${join(dir, 'ironic.log')}`);
@@ -246,7 +239,7 @@ export interface IronicLabOptions {
   bmcNet?: string;
 }
 
-/** A loopback /24 for one test process's BMCs, apart from lab:up (127.0.1) and the IPMI tests (127.0.8). */
+/** A loopback /24 for one bench process's BMCs, apart from lab:up (127.0.1); tests use test-net.ts's labNet. */
 export function testBmcNet(): string {
   return `127.0.${50 + (process.pid % 150)}`;
 }
@@ -260,7 +253,6 @@ const UNDERCLOUD_IRONIC_HOST = '127.0.0.2';
 export const LAB_BMC_NET = '127.0.1';
 
 export async function startIronicLab(opts: IronicLabOptions): Promise<IronicLab> {
-  ensurePackages(IRONIC_LAB_PACKAGES);
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'cs-ironiclab-'));
   const imagesDir = opts.imagesDir ?? join(dir, 'images');
   mkdirSync(imagesDir, { recursive: true });

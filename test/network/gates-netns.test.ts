@@ -11,7 +11,6 @@ import { BmcError, type BmcClient } from '../../src/inventory/bmc.js';
 import { blockingGates, gateFindings, runGates, acknowledgeGate } from '../../src/network/gates.js';
 import { realProbe } from '../../src/network/probes.js';
 import { emptyPlan, type Plan } from '../../src/plan/schema.js';
-import { ensurePackages } from '../lab/ensure-packages.js';
 
 const tag = `cs-net-${process.pid}`;
 const SEED = `${tag}-seed`;
@@ -51,7 +50,6 @@ async function stopDnsmasq(): Promise<void> {
 }
 
 beforeAll(async () => {
-  ensurePackages({ busybox: 'busybox', arping: 'arping', 'dnsmasq-base': 'dnsmasq', iproute2: 'ip' });
   await ip('netns', 'add', SEED);
   await ip('netns', 'add', LAN);
   await ip('link', 'add', `csa${process.pid}`, 'netns', SEED, 'type', 'veth', 'peer', 'name', `csb${process.pid}`, 'netns', LAN);

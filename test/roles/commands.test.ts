@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/assets.js';
 import { runCaptured } from '../cli/capture.js';
 import { ARTIFACT_NAMES } from '../../src/artifacts/files.js';
-import { parseBaremetalCsv, parseInstackenv } from '../../src/inventory/nodes-file.js';
+import { parseInstackenv } from '../../src/inventory/nodes-file.js';
 import { loadAnswers, saveAnswers } from '../../src/plan/answers.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { nodeFacts } from '../../src/roles/fit.js';
@@ -42,6 +42,19 @@ describe('cloudseed init', () => {
     expect(plan.roles).toMatchObject({ allInOne: true, undercloud: { placement: 'vm' } });
     expect(plan.network.provisioning.nic).toBeDefined();
     expect(plan.sim?.lab).toBe('two-machine');
+  });
+
+  it('--lab two-machine: the lab inspects what IPMI cannot tell, so the export writes instackenv.json', async () => {
+    const file = join(dir, 'inspected.yaml');
+    expect((await cli('init', '--lab', 'two-machine', '--out', file)).code).toBe(0);
+    const [node] = load(file).nodes;
+    expect(node.macs).toHaveLength(1);
+    expect(nodeFacts(node).cpu).toBeGreaterThan(0);
+    const out = join(dir, 'inspected-export');
+    const exported = await cli('export', file, '--out', out);
+    expect(exported.code, exported.err).toBe(0);
+    const nodes = parseInstackenv(readFileSync(join(out, 'instackenv.json'), 'utf8'), 'instackenv.json').nodes;
+    expect(nodes.map((n) => n.macs)).toEqual([node.macs]);
   });
 
   it('--lab ha-lab: the BMC that does not answer and the one that refuses are findings, not Computes', async () => {
@@ -155,9 +168,11 @@ describe('cloudseed export', () => {
     const r = await cli('export', file, '--out', out, '--force');
     expect(r.code).toBe(0);
     const plan = load(file);
-    expect(readdirSync(out).sort()).toEqual([...ARTIFACT_NAMES].sort()); // no temporary file left
+    // Helion's file needs 7 to 100 servers: not written, and said so; every TripleO file is there
+    expect(readdirSync(out).sort()).toEqual(ARTIFACT_NAMES.filter((n) => n !== 'baremetal.csv').sort()); // no temporary file left
+    expect(r.out).toContain('not written: baremetal.csv');
+    expect(r.err).toContain('warning nodes: baremetal.csv not written: Helion takes 7 to 100 servers');
     expect(statSync(join(out, 'instackenv.json')).mode & 0o777).toBe(0o600);
-    expect(statSync(join(out, 'baremetal.csv')).mode & 0o777).toBe(0o600);
     expect(statSync(join(out, 'undercloud.conf')).mode & 0o777).toBe(0o644);
 
     const overcloud = plan.nodes.filter((n) => n.role !== 'Undercloud');
@@ -168,12 +183,20 @@ describe('cloudseed export', () => {
       return { name: n.name, address: n.bmc.address, user: n.bmc.user, password: n.bmc.password, macs: n.macs, cpu: f.cpu, memoryMiB: f.memoryMiB, diskGiB: f.diskGiB, role: n.role };
     };
     expect(instack.nodes.map(same)).toEqual(overcloud.map(same));
+  });
 
-    const csv = parseBaremetalCsv(readFileSync(join(out, 'baremetal.csv'), 'utf8'), 'baremetal.csv');
-    expect(csv.findings.filter((f) => f.severity === 'error')).toEqual([]);
-    const key = (n: ReturnType<typeof same>) => ({ ...n, name: undefined });
-    const byAddress = (a: { address: string }, b: { address: string }) => a.address.localeCompare(b.address);
-    expect(csv.nodes.map(same).map(key).sort(byAddress)).toEqual(plan.nodes.map(same).map(key).sort(byAddress));
+  it('a server without a PXE MAC: instackenv.json is not written, the finding says to inspect it first, exit 1', async () => {
+    const plan = load(join(dir, 'ha.yaml'));
+    plan.nodes[3] = { ...plan.nodes[3], macs: [] };
+    const file = join(dir, 'no-mac.yaml');
+    saveAnswers(file, plan);
+    const out = join(dir, 'export-no-mac');
+    const r = await cli('export', file, '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('not written: instackenv.json');
+    expect(r.err).toContain(`error nodes[3].macs: ${plan.nodes[3].name} has no PXE MAC`);
+    expect(r.err).toContain(`inspect ${plan.nodes[3].name} first`);
+    expect(readdirSync(out)).not.toContain('instackenv.json');
   });
 
   it('passwords kept in files are read for the export, relative to the answers file', async () => {

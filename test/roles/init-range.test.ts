@@ -1,20 +1,21 @@
-// `cloudseed init --range` against real ipmi_sim BMCs on 127.0.5.N (the discovery issue's lab).
+// `cloudseed init --range` against real ipmi_sim BMCs on a loopback /24 of this run's own (the discovery issue's lab).
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { loadAnswers } from '../../src/plan/answers.js';
-import { ensurePackages } from '../lab/ensure-packages.js';
+import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
+
+const NET = labNet(5);
 
 let lab: BmcLab;
 let dir: string;
 
 beforeAll(async () => {
-  ensurePackages();
   dir = mkdtempSync(join(tmpdir(), 'cs-init-range-'));
-  lab = await startBmcLab(labSpecs(4, '127.0.5', 10));
+  lab = await startBmcLab(labSpecs(4, NET, 10));
 }, 60_000);
 
 afterAll(async () => {
@@ -30,7 +31,7 @@ describe('cloudseed init --range', () => {
     const err: string[] = [];
     const file = join(dir, 'answers.yaml');
     const code = await runCli(
-      ['init', '--range', '127.0.5.10-127.0.5.14', '--user', 'admin', '--password-file', secret, '--out', file, '--state-dir', join(dir, 'state')],
+      ['init', '--range', `${NET}.10-${NET}.14`, '--user', 'admin', '--password-file', secret, '--out', file, '--state-dir', join(dir, 'state')],
       { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: {} },
     );
     expect(code, err.join('\n')).toBe(0);

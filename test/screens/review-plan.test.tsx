@@ -45,7 +45,7 @@ describe('Review: the plan per tier', () => {
     const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan() });
     await vi.waitFor(() => expect(lastFrame()).toContain('v: view'));
     stdin.write('v');
-    await vi.waitFor(() => expect(lastFrame()).toContain('1/8 plan per host'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('1/16 plan per host'));
     // The view takes the screen below Review's summary; the menu comes back on Esc.
     expect(lastFrame()).not.toContain('Save the answers file');
     expect((lastFrame() ?? '').split('\n').length).toBeLessThanOrEqual(19);
@@ -53,16 +53,22 @@ describe('Review: the plan per tier', () => {
     stdin.write(`${KEY.down}${KEY.down}`);
     await vi.waitFor(() => expect(lastFrame()).toMatch(/lines 3-\d+ of \d+/));
     stdin.write(KEY.right);
-    await vi.waitFor(() => expect(lastFrame()).toContain('2/8 instackenv.json (passwords masked)'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/16 instackenv.json (passwords masked)'));
     expect(lastFrame()).toContain('"pm_password": "********"');
     expect(lastFrame()).not.toContain('"pm_password": "password"');
+    // Helion's file for six servers: shown, and why the export would not write it
+    stdin.write(KEY.right);
+    await vi.waitFor(() => expect(lastFrame()).toContain('3/16 baremetal.csv'));
+    expect(lastFrame()).toContain('baremetal.csv not written: Helion takes 7 to 100');
+    stdin.write(KEY.left);
+    await vi.waitFor(() => expect(lastFrame()).toContain('2/16 instackenv.json'));
     stdin.write('w');
     await vi.waitFor(() => expect(lastFrame()).toContain('wrote cloudseed-files/instackenv.json (mode 0600, with the passwords)'));
     const written = join(dir, 'cloudseed-files', 'instackenv.json');
     expect(statSync(written).mode & 0o777).toBe(0o600);
     expect(readFileSync(written, 'utf8')).toContain('"pm_password": "password"');
     stdin.write(`${KEY.right}${KEY.right}`);
-    await vi.waitFor(() => expect(lastFrame()).toContain('4/8 undercloud.conf'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('4/16 undercloud.conf'));
     expect(lastFrame()).toContain('local_ip=192.168.24.2/24');
     stdin.write(KEY.esc);
     await vi.waitFor(() => expect(lastFrame()).toContain('v: view the plan per host'));

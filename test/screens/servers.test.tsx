@@ -194,7 +194,7 @@ describe('Servers screen', () => {
     stdin.write(`web-1${KEY.tab}${KEY.tab}10.0.0.300${KEY.tab}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('an IP address (10.0.0.21) or a host name'));
     // back to the address, fix it, fill in the rest
-    stdin.write(`${KEY.up}${KEY.backspace.repeat(3)}30${KEY.tab}${KEY.tab}admin${KEY.tab}s3cret${KEY.tab}52:54:00:zz:00:01${KEY.tab}`);
+    stdin.write(`${KEY.up}${KEY.backspace.repeat(3)}30${KEY.tab}${KEY.tab}${KEY.tab}admin${KEY.tab}s3cret${KEY.tab}52:54:00:zz:00:01${KEY.tab}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('is not a MAC address'));
     expect(lastFrame()).not.toContain('an IP address (10.0.0.21)');
     expect(lastFrame()).toContain('BMC password: ******');
@@ -207,7 +207,7 @@ describe('Servers screen', () => {
     // edit: the password field starts empty and keeps the password
     stdin.write('e');
     await vi.waitFor(() => expect(lastFrame()).toContain('Edit web-1'));
-    stdin.write(`${KEY.down.repeat(7)}${KEY.backspace}16${KEY.tab}${KEY.tab}${KEY.enter}`);
+    stdin.write(`${KEY.down.repeat(8)}${KEY.backspace}16${KEY.tab}${KEY.tab}${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('web-1 changed'));
     expect(seen.plan.nodes[0]).toMatchObject({ cpu: 16, bmc: { password: 's3cret' } });
 

@@ -12,14 +12,15 @@ import { journalPath, readJournal } from '../../../src/deploy/journal.js';
 import { StepError, type StepContext } from '../../../src/deploy/types.js';
 import { IpmitoolClient } from '../../../src/inventory/ipmi.js';
 import type { Plan } from '../../../src/plan/schema.js';
-import { freePort, startIronic, startIronicLab, testBmcNet, type IronicInstance, type IronicLab } from '../../lab/ironic-lab.js';
+import { labNet } from '../../lab/test-net.js';
+import { freePort, startIronic, startIronicLab, type IronicInstance, type IronicLab } from '../../lab/ironic-lab.js';
 import { deploy, ironicNodes, planFor, statesOf } from './lab-helpers.js';
 
 /** Runs one compiled step through a fresh real driver (as the runner would, minus the journal). */
-async function runStep(plan: Plan, stepId: string, states: string[] = []): Promise<{ error?: StepError; logs: string[] }> {
+/** Runs one step through the real driver; `logs` fills as the step logs (a test can wait on it). */
+async function runStep(plan: Plan, stepId: string, states: string[] = [], logs: string[] = []): Promise<{ error?: StepError; logs: string[] }> {
   const step = compile(plan).steps.find((s) => s.id === stepId);
   if (!step) throw new Error(`no step ${stepId}`);
-  const logs: string[] = [];
   const ctx: StepContext = {
     plan,
     step,
@@ -47,7 +48,7 @@ let lab: IronicLab;
 beforeAll(async () => {
   // BMC 3 has another password than the plan will say (fixed later in the test).
   // Free ports and a BMC /24 of this process: apart from `npm run lab:up` and from other test runs.
-  lab = await startIronicLab({ servers: 11, seedPort: 0, undercloudPort: 0, bmcNet: testBmcNet(), bmcOverrides: { 3: { password: 'other-secret' } } });
+  lab = await startIronicLab({ servers: 11, seedPort: 0, undercloudPort: 0, bmcNet: labNet(50), bmcOverrides: { 3: { password: 'other-secret' } } });
 });
 
 afterAll(async () => {
@@ -211,8 +212,10 @@ describe('real driver, local Ironic lab', () => {
       const host = '127.0.0.4';
       const p4 = await freePort(host);
       const plan = planFor(lab, [7], { seed: { mode: 'build', ironic: { url: `http://${host}:${p4}` } } });
-      const waiting = runStep(plan, 'seed.ironic');
-      await new Promise((r) => setTimeout(r, 1_500));
+      const seen: string[] = [];
+      const waiting = runStep(plan, 'seed.ironic', [], seen);
+      // Started only once the step has found it down and said it waits.
+      await vi.waitFor(() => expect(seen[0]).toContain('waiting for it to start'));
       const fourth = await startIronic({ host, port: p4 });
       try {
         const { error, logs } = await waiting;

@@ -110,10 +110,13 @@ describe('commandsFor: every command the real driver will run', () => {
     expect(of('overcloud.configure.controller')).toEqual([
       [
         'scp', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new',
-        ...['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-environment.yaml'].map((f) => `${STATE}/export/${f}`),
+        ...['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-isolation.yaml', 'network-environment.yaml', 'ips-from-pool-all.yaml', 'fixed-ip-vips.yaml', 'nic-controller.j2', 'nic-compute.j2', 'nic-blockstorage.j2', 'nic-objectstorage.j2', 'nic-cephstorage.j2'].map((f) => `${STATE}/export/${f}`),
         'stack@192.168.24.2:',
       ],
-      [...ssh, 'openstack', 'overcloud', 'deploy', '--stack', 'lab', '--templates', '--deployed-server', '-r', 'roles_data.yaml', '-n', 'network_data.yaml', '-e', 'node-info.yaml', '-e', 'network-environment.yaml', '--limit', 'Controller'],
+      [...ssh, 'openstack', 'overcloud', 'deploy', '--stack', 'lab', '--templates', '--deployed-server', '-r', 'roles_data.yaml', '-n', 'network_data.yaml',
+        ...['node-info.yaml', 'network-isolation.yaml', 'network-environment.yaml', 'ips-from-pool-all.yaml', 'fixed-ip-vips.yaml'].flatMap((f) => ['-e', f]),
+        '--limit', 'Controller',
+      ],
     ]);
     expect(of('overcloud.configure.compute').at(-1)?.at(-1)).toBe('Compute');
     // No password anywhere on a command line.
@@ -146,7 +149,7 @@ describe('tool steps with real programs', () => {
     expect(seen.error).toBeUndefined();
     // First the TripleO files, written from the plan and copied over (each exists, non-empty)…
     const scp = readFileSync(join(out, 'scp'), 'utf8').trimEnd().split('\n');
-    expect(scp.filter((a) => a.startsWith('/')).map((a) => a.split('/').pop())).toEqual(['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-environment.yaml']);
+    expect(scp.filter((a) => a.startsWith('/')).map((a) => a.split('/').pop())).toEqual(['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-isolation.yaml', 'network-environment.yaml', 'ips-from-pool-all.yaml', 'fixed-ip-vips.yaml', 'nic-controller.j2', 'nic-compute.j2', 'nic-blockstorage.j2', 'nic-objectstorage.j2', 'nic-cephstorage.j2']);
     expect(scp.at(-1)).toBe('stack@uc.example:');
     // …then the deploy, with exactly the arguments commandsFor shows.
     const expected = toolCommands(plan, configure, '/unused').at(-1)!.argv.slice(1);

@@ -3,7 +3,7 @@
 // The seed VM: qemu-img + virt-install + virsh on this host. Undercloud and overcloud
 // services: the TripleO CLI over ssh on the undercloud. No command ever holds a password.
 import { join } from 'node:path';
-import type { ArtifactName } from '../../../artifacts/files.js';
+import { overcloudDeployFiles, type ArtifactName } from '../../../artifacts/files.js';
 import type { Plan } from '../../../plan/schema.js';
 import { compile, overcloudNodes } from '../../compile.js';
 import type { Step } from '../../types.js';
@@ -25,8 +25,9 @@ export interface ToolCommand {
   writes?: ArtifactName[];
 }
 
-/** The files `openstack overcloud deploy` reads (-r, -n, -e). */
-export const OVERCLOUD_FILES: ArtifactName[] = ['roles_data.yaml', 'network_data.yaml', 'node-info.yaml', 'network-environment.yaml'];
+/** The files `openstack overcloud deploy` reads (-r, -n, -e) and the arguments naming them. */
+export const OVERCLOUD_DEPLOY = overcloudDeployFiles();
+export const OVERCLOUD_FILES: ArtifactName[] = OVERCLOUD_DEPLOY.files;
 
 export interface PlannedCommand {
   /** The step's id (`seed.vm`, `overcloud.configure.controller`). */
@@ -154,10 +155,7 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
             '--stack', plan.name,
             '--templates',
             '--deployed-server',
-            '-r', 'roles_data.yaml',
-            '-n', 'network_data.yaml',
-            '-e', 'node-info.yaml',
-            '-e', 'network-environment.yaml',
+            ...OVERCLOUD_DEPLOY.args,
             '--limit', role,
           ])!,
         },

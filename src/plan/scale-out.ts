@@ -1,0 +1,41 @@
+// Re-planning a deployed cloud: the difference with the edited plan and, when it only adds
+// servers, the steps a scale-out runs — the new servers' own steps, matching roles, and the
+// configure step of each role they join — out of the edited plan's whole deployment.
+import { compile } from '../deploy/compile.js';
+import type { Deployment, Step } from '../deploy/types.js';
+import { beyondScaleOut, diffPlans, unchanged, type PlanDiff } from './diff.js';
+import type { Plan } from './schema.js';
+
+export interface Replan {
+  diff: PlanDiff;
+  /** The edited plan's whole deployment (what a first deployment of it would run). */
+  deployment: Deployment;
+  /** What a scale-out runs; empty when nothing is added. */
+  steps: Step[];
+  /** Changes a scale-out cannot make, in words (empty: it can make them all). */
+  beyond: string[];
+}
+
+/** The steps that bring `added` servers into the deployed cloud. */
+export function scaleOutSteps(deployment: Deployment, added: ReadonlySet<string>): Step[] {
+  if (!added.size) return [];
+  const roles = new Set((deployment.nodes ?? []).filter((n) => added.has(n.name)).map((n) => n.role.replace('+', '-').toLowerCase()));
+  return deployment.steps.filter(
+    (s) => s.nodes.some((n) => added.has(n)) || s.kind === 'overcloud.match-roles' || (s.kind === 'overcloud.configure' && roles.has(s.id.slice('overcloud.configure.'.length))),
+  );
+}
+
+export function replan(deployed: Plan, edited: Plan): Replan {
+  const diff = diffPlans(deployed, edited);
+  const deployment = compile(edited);
+  const steps = unchanged(diff) ? [] : scaleOutSteps(deployment, new Set(diff.added.map((a) => a.name)));
+  return { diff, deployment, steps, beyond: beyondScaleOut(diff) };
+}
+
+/** One line about the steps a scale-out runs. */
+export function scaleOutLine(r: Replan): string | undefined {
+  if (!r.steps.length || r.beyond.length) return undefined;
+  const configure = r.steps.filter((s) => s.kind === 'overcloud.configure').map((s) => s.title.replace(/^Configure /, '').toLowerCase());
+  const n = r.diff.added.length;
+  return `a scale-out runs ${r.steps.length} of the plan's ${r.deployment.steps.length} steps: enrol, inspect and deploy of the ${n} new server${n === 1 ? '' : 's'}, matching roles, then configuring ${configure.join(', ')}`;
+}
