@@ -177,10 +177,9 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
   }
 }
 
-/** Quietly ends the process when the pipe's reader has gone (EPIPE); any other error is thrown on. */
+/** Quietly ends the process when the pipe's reader has gone (EPIPE); other errors (a hung-up terminal) are the screens' to handle. */
 function leaveOnEpipe(e: NodeJS.ErrnoException): void {
-  if (e.code !== 'EPIPE') throw e;
-  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 }
 
 /** `--speed N --seed N --faults SPEC` checked as `deploy` checks them (a wrong one is a usage error). */

@@ -115,7 +115,7 @@ describe('Servers screen', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('node-06: the BMC answered but refused'));
     stdin.write('e');
     await vi.waitFor(() => expect(lastFrame()).toContain('Edit node-06'));
-    stdin.write(`${KEY.down.repeat(5)}calvin${KEY.down.repeat(4)}${KEY.enter}`);
+    stdin.write(`${KEY.down.repeat(6)}calvin${KEY.down.repeat(4)}${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Checked 1 BMCs: 1 answer'), { timeout: 10_000 });
     expect(lastFrame()).toMatch(/node-06 .* ok/);
     expect(seen.plan.nodes[5].discovered?.bmcStatus).toBe('ok');
@@ -131,7 +131,7 @@ describe('Servers screen', () => {
     // node-06's real password is not the file's: fix it by hand
     stdin.write(`${KEY.down.repeat(5)}e`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Edit node-06'));
-    stdin.write(`${KEY.down.repeat(5)}calvin${KEY.down.repeat(4)}${KEY.enter}`);
+    stdin.write(`${KEY.down.repeat(6)}calvin${KEY.down.repeat(4)}${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('node-06 changed'));
     // and the disk of node-04 by hand too: the file says otherwise
     seen.plan.nodes[3].diskGiB = 240;
