@@ -10,7 +10,7 @@ import type { Plan } from '../src/plan/schema.js';
 import type { LabWorld } from '../src/lab/world.js';
 import { screens as defaultScreens } from './index.js';
 import { AsciiBox } from './components/ascii.js';
-import { HelpBar, HelpOverlay } from './components/help.js';
+import { HelpBar, HelpOverlay, wordWrap } from './components/help.js';
 import { KeyRouter, useKeys, type Key } from './components/keys.js';
 import { makeTheme, ThemeContext, useTheme } from './components/theme.js';
 import { laterNow, loadedScreen, loadLater, loadScreen, needLater, type Later, type ScreenEntry } from './lazy.js';
@@ -47,6 +47,10 @@ export interface AppProps {
   lab?: LabWorld;
   /** Aborted on SIGTERM: save and leave. */
   signal?: AbortSignal;
+  /** `--speed`, `--seed`, `--faults`: the simulated lab's plan takes them. */
+  sim?: { speed?: number; seed?: number; faults?: string[] };
+  /** How it was started (`cloudseed --lab ha-lab --state-dir /tmp/x`): quitting names it for resuming. */
+  command?: string;
   /** Receives the exit code just before the app exits (once). */
   onExit?(code: number): void;
   /** The screen list (tests pass a shorter one). */
@@ -69,7 +73,7 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens = defaultScreens }: AppProps) {
+export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, screens = defaultScreens, command = labName ? `cloudseed --lab ${labName}` : 'cloudseed' }: AppProps) {
   const theme = useMemo(() => makeTheme(ui), [ui]);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -79,7 +83,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   const [notice, setNotice] = useState<string | undefined>(store.notice);
   // Undefined until ./later.ts is loaded (just after the first frame); only Welcome, which
   // does not read it, is shown before.
-  const [plan, setPlanState] = useState<Plan | undefined>(() => laterNow() && firstPlan(laterNow()!, labName));
+  const [plan, setPlanState] = useState<Plan | undefined>(() => laterNow() && firstPlan(laterNow()!, labName, sim));
   const [started, setStarted] = useState(false);
   const [index, setIndex] = useState(0);
   const [blocked, setBlockedState] = useState<string | undefined>();
@@ -89,6 +93,8 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   // A screen's own modes (a form, a running scan) claim the keyboard with setCapture;
   // widgets do it with useKeys({ capture }). Either way the shell keeps only Ctrl-C.
   const captured = useRef(false);
+  // A deployment runs: quitting stops it and exits 130.
+  const running = useRef(false);
 
   const entry = screens[Math.min(index, screens.length - 1)];
   const screen = loadedScreen(entry) ?? loadingScreen(entry.id);
@@ -124,7 +130,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     let live = true;
     const timer = setTimeout(() => {
       Promise.all([loadLater(), loadScreen(screens[0])]).then(
-        ([later]) => live && setPlanState((p) => p ?? firstPlan(later, labName)),
+        ([later]) => live && setPlanState((p) => p ?? firstPlan(later, labName, sim)),
         (e: unknown) => live && setNotice(`Could not load part of cloudseed: ${(e as Error).message}`),
       );
     }, 0);
@@ -187,15 +193,16 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   }, [flush]);
 
   const skipLine = ui.skipChecks ? 1 : 0;
-  // A notice (the corrupt state file kept aside) gets two lines, until the first move.
-  const noticeLine = notice ? 2 : 0;
+  // A notice (the corrupt state file kept aside) gets the lines it needs (up to 4), until the first move.
+  const noticeLine = notice ? Math.min(4, wordWrap(`${theme.sym.warn} ${notice}`, columns).length) : 0;
   // Header, optional lines, then the screen, a status line and the help bar; the live area
   // stays one row shorter than the terminal (a full-height frame makes Ink redraw it all).
   const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
 
   const indexOf = (id: ScreenId) => screens.findIndex((s) => s.id === id);
   // Begins a session with plan `p`: saving is on from here.
-  const startWith = (p: Plan) => () => {
+  const startWith = (given: Plan) => () => {
+    const p = withSim(given, labName, sim);
     setPlanState(p);
     setStarted(true);
     latest.current = { ...latest.current, plan: p, started: true };
@@ -215,7 +222,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     rows,
     bodyRows,
     labName,
-    saved: saved && { updatedAt: saved.updatedAt, screen: saved.screen },
+    saved: saved && { updatedAt: saved.updatedAt, screen: saved.screen, servers: saved.plan.nodes.length },
     started,
     next: () => {
       if (blocked) setFlashed(true);
@@ -232,12 +239,16 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     },
     setBlocked: (reason) => setBlockedState(reason),
     quit,
+    setRunning: (on) => {
+      running.current = on;
+    },
     begin: (p, at) => {
       const to = at ? indexOf(at) : -1;
       go(to >= 0 ? to : index + 1, startWith(p));
     },
     resume: () => {
-      if (saved) go(Math.max(0, indexOf(saved.screen)), startWith(saved.plan));
+      // A deployment is never restarted by Resume alone: Review says what it continues or wipes.
+      if (saved) go(Math.max(0, indexOf(saved.screen === 'deploy' && indexOf('review') >= 0 ? 'review' : saved.screen)), startWith(saved.plan));
     },
   };
 
@@ -272,7 +283,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
     return (
       <ThemeContext.Provider value={theme}>
         <AsciiBox enabled={ui.ascii}>
-          <Goodbye started={started} dir={store.dir} unsaved={unsaved} />
+          <Goodbye started={started} dir={store.dir} unsaved={unsaved} command={command} />
         </AsciiBox>
       </ThemeContext.Provider>
     );
@@ -283,10 +294,9 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   // The screen's keys first; a shell key the screen gives another meaning is left out;
   // "? help" always shows (it lists everything the bar has no room for).
   const useless = (k: KeyHelp) => (k.keys === 'Esc' && index === 0) || (k.keys === 'Enter' && index === screens.length - 1);
-  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && !useless(k) && !screen.keys.some((s) => s.keys === k.keys))];
-  // A screen that gives Enter another meaning still shows how to go on.
-  const enterTaken = screen.keys.some((k) => k.keys === 'Enter') && !screen.goesOnByMenu;
-  const pinned = [...(enterTaken ? [{ keys: ui.ascii ? 'Right' : '→', action: 'next' }] : []), ...SHELL_KEYS.filter((k) => k.keys === '?')];
+  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && k.keys !== 'Enter' && !useless(k) && !screen.keys.some((s) => s.keys === k.keys))];
+  // The key that goes on is always on the bar, however many screen keys it has to drop.
+  const pinned = [...goOnKeys(screen, useless, ui.ascii), ...SHELL_KEYS.filter((k) => k.keys === '?')];
   return (
     <ThemeContext.Provider value={theme}>
       <KeyRouter onKey={onKey} isActive={isRawModeSupported}>
@@ -294,7 +304,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
           {small ? (
             <Box flexDirection="column">
               <TooSmall columns={columns} rows={rows} />
-              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} /> : null}
+              {dialog === 'quit' ? <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} command={command} running={running.current} /> : null}
             </Box>
           ) : null}
           {/* Hidden, not unmounted, while the terminal is too small: a screen's state (a form
@@ -307,7 +317,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
               </Text>
             ) : null}
             {notice ? (
-              <Box height={2} overflow="hidden">
+              <Box height={noticeLine} overflow="hidden">
                 <Text color={theme.c('warn')} wrap="wrap">
                   {theme.sym.warn} {notice}
                 </Text>
@@ -321,7 +331,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
                 <HelpOverlay title={screen.title} help={screen.help} screenKeys={screen.keys} shellKeys={SHELL_KEYS_LONG} width={Math.min(columns, 80)} height={bodyRows} />
               </Box>
             ) : null}
-            <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} blocked={blocked} flashed={flashed} />
+            <StatusLine dialog={dialog} started={started} hasSaved={!!saved} unsaved={!!unsaved} blocked={blocked} flashed={flashed} command={command} running={running.current} />
             <HelpBar keys={keys} pinned={pinned} width={columns} />
           </Box>
         </AsciiBox>
@@ -339,7 +349,7 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
             onKey={(input, key) => {
               if (input === 'y' || input === 'Y' || (key.ctrl && input === 'c')) {
                 flush();
-                setExitCode(0);
+                setExitCode(running.current ? 130 : 0);
               } else if (input === 'n' || input === 'N' || key.escape) setDialog('none');
             }}
           />
@@ -349,9 +359,27 @@ export function App({ ui, store, labName, lab: labGiven, signal, onExit, screens
   );
 }
 
+/**
+ * How to go on from `screen`: its own menu (Welcome, Review: nothing pinned), Enter, or
+ * Right when the screen gives Enter another meaning.
+ */
+function goOnKeys(screen: ScreenDef, useless: (k: KeyHelp) => boolean, ascii: boolean): KeyHelp[] {
+  if (screen.goesOnByMenu) return [];
+  const enter = SHELL_KEYS.find((k) => k.keys === 'Enter')!;
+  if (useless(enter)) return [];
+  if (screen.keys.some((k) => k.keys === 'Enter')) return [{ keys: ascii ? 'Right' : '→', action: 'next' }];
+  return [enter];
+}
+
 /** The plan a session starts from: on the lab named on the command line, or empty. */
-function firstPlan(later: Later, labName: string | undefined): Plan {
-  return labName ? later.labPlan(labName) : later.emptyPlan();
+function firstPlan(later: Later, labName: string | undefined, sim: AppProps['sim']): Plan {
+  return withSim(labName ? later.labPlan(labName) : later.emptyPlan(), labName, sim);
+}
+
+/** The command line's --speed/--seed/--faults on a new plan for its --lab (not on a loaded one's own lab). */
+function withSim(plan: Plan, labName: string | undefined, sim: AppProps['sim']): Plan {
+  if (!sim || !plan.sim || plan.sim.lab !== labName) return plan;
+  return { ...plan, sim: { ...plan.sim, ...sim, faults: [...new Set([...plan.sim.faults, ...(sim.faults ?? [])])] } };
 }
 
 function needPlan(): never {
@@ -398,18 +426,38 @@ function Header({ index, count, title, plan, labName, width, showTarget }: { ind
 }
 
 /** The line above the help bar: the quit question, or why the screen cannot move on. */
-function StatusLine({ dialog, started, hasSaved, unsaved = false, blocked, flashed = false }: { dialog: Dialog; started: boolean; hasSaved: boolean; unsaved?: boolean; blocked?: string; flashed?: boolean }) {
+function StatusLine({
+  dialog,
+  started,
+  hasSaved,
+  unsaved = false,
+  blocked,
+  flashed = false,
+  command,
+  running,
+}: {
+  dialog: Dialog;
+  started: boolean;
+  hasSaved: boolean;
+  unsaved?: boolean;
+  blocked?: string;
+  flashed?: boolean;
+  command: string;
+  running: boolean;
+}) {
   const theme = useTheme();
   if (dialog === 'quit') {
-    const question = started
-      ? unsaved
-        ? 'Quit? The plan could NOT be saved (see above): it is lost. y/n'
-        : 'Quit? The plan is saved; resume later with `cloudseed`. y/n'
-      : hasSaved
-        ? 'Quit? Nothing was started; the saved installation is kept. y/n'
-        : 'Quit? Nothing was started. y/n';
+    const question = running
+      ? `Quit? The deployment stops (journal kept); \`${command}\` resumes it. y/n`
+      : started
+        ? unsaved
+          ? 'Quit? The plan could NOT be saved (see above): it is lost. y/n'
+          : `Quit? The plan is saved; \`${command}\` resumes. y/n`
+        : hasSaved
+          ? 'Quit? Nothing was started; the saved installation is kept. y/n'
+          : 'Quit? Nothing was started. y/n';
     return (
-      <Text bold color={theme.c('warn')} wrap="truncate-end">
+      <Text bold color={theme.c('warn')} wrap="wrap">
         {question}
       </Text>
     );
@@ -417,7 +465,7 @@ function StatusLine({ dialog, started, hasSaved, unsaved = false, blocked, flash
   // Trying to move on while blocked makes the reason stand out.
   return (
     <Text color={theme.c('warn')} bold={flashed} inverse={flashed && !theme.color} wrap="truncate-end">
-      {blocked ? `${theme.sym.warn} ${blocked}` : ' '}
+      {blocked ? `${theme.sym.arrow} ${blocked}` : ' '}
     </Text>
   );
 }
@@ -433,7 +481,7 @@ function TooSmall({ columns, rows }: { columns: number; rows: number }) {
   );
 }
 
-function Goodbye({ started, dir, unsaved }: { started: boolean; dir: string; unsaved?: string }) {
+function Goodbye({ started, dir, unsaved, command }: { started: boolean; dir: string; unsaved?: string; command: string }) {
   const theme = useTheme();
   if (started && unsaved) {
     return (
@@ -444,7 +492,7 @@ function Goodbye({ started, dir, unsaved }: { started: boolean; dir: string; uns
   }
   return started ? (
     <Text>
-      <Text color={theme.c('ok')}>{theme.sym.ok}</Text> The plan is saved in {dir}. Run `cloudseed` again to resume.
+      <Text color={theme.c('ok')}>{theme.sym.ok}</Text> The plan is saved in {dir}. Run `{command}` to resume.
     </Text>
   ) : (
     <Text>Nothing started; nothing changed.</Text>

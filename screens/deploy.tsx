@@ -11,6 +11,9 @@ import { formatDuration } from '../src/deploy/summary.js';
 import { acknowledgeGate, GATE_IDS, type GateId } from '../src/network/gates.js';
 import { FAILED_STATES, phaseOf } from '../src/ironic/states.js';
 import type { DeployRun } from '../src/deploy/runner.js';
+import { existsSync, statSync } from 'node:fs';
+import { journalPath, readJournal, type JournalSummary } from '../src/deploy/journal.js';
+import { nameList, serversAtStake } from '../src/inventory/stake.js';
 import { wordWrap } from './components/help.js';
 import { useKeys } from './components/keys.js';
 import { fit, useTheme, type ColorRole, type Theme } from './components/theme.js';
@@ -82,7 +85,7 @@ function TierRows({ view, width }: { view: ProgressView; width: number }) {
                 ? formatDuration((t.endedAt ?? view.now) - t.startedAt)
                 : '';
         const counts = `${t.done}/${t.total}${t.failed ? ` ${t.failed} failed` : ''}`;
-        const head = `${mark.padEnd(theme.ascii ? 4 : 2)}${TIER_TITLES[t.id].padEnd(11)}`;
+        const head = `${`${mark} `.padEnd(theme.ascii ? 5 : 2)}${TIER_TITLES[t.id].padEnd(11)}`;
         const tail = ` ${counts.padEnd(12)} ${t.state.padEnd(8)} ${time}`;
         return (
           <Text key={t.id} wrap="truncate-end">
@@ -103,13 +106,14 @@ function Activity({ view, width }: { view: ProgressView; width: number }) {
   if (view.runState !== 'running') return <Text> </Text>;
   const quietMs = view.lastChangeAt !== undefined ? view.now - view.lastChangeAt : 0;
   let text: string;
-  if (view.heartbeat && quietMs > 2000) {
+  // A failure waits for the person: nothing else is being waited for until they decide.
+  if (view.failures.length) text = 'waiting for your decision on the failure below';
+  else if (view.heartbeat && quietMs > 2000) {
     text = `waiting for ${view.heartbeat.waitingFor}, ${formatDuration(view.heartbeat.sinceMs + Math.max(0, view.now - view.heartbeat.at))}`;
   } else if (view.running.length === 1) {
     const r = view.running[0];
     text = `${r.title}${r.fraction !== undefined ? ` (${Math.round(r.fraction * 100)}%)` : ''}, ${elapsed(view, r.startedAt)}`;
   } else if (view.running.length > 1) text = `${view.running.length} steps running`;
-  else if (view.failures.length) text = 'waiting for your decision on the failure below';
   else text = 'working';
   return (
     <Text color={theme.c('muted')} wrap="truncate-end">
@@ -256,13 +260,13 @@ function withNode(l: LogEntry): string {
   return l.node && !l.line.startsWith(l.node) ? `${l.node}: ${l.line}` : l.line;
 }
 
-function FailurePanel({ f, width, rows }: { f: FailureView; width: number; rows: number }) {
+function FailurePanel({ f, width, rows, stopped = false }: { f: FailureView; width: number; rows: number; stopped?: boolean }) {
   const theme = useTheme();
   const where = f.nodes.length ? ` on ${f.nodes.join(', ')}` : '';
   const wrap = (text: string, n: number) => wordWrap(text, width - 4).slice(0, n);
   const message = wrap(f.error.message, 2);
   const hint = f.error.hint ? wrap(`Try: ${f.error.hint}`, 2) : [];
-  const tail = (f.error.tail ?? []).slice(-Math.max(0, rows - 4 - message.length - hint.length));
+  const tail = (f.error.tail ?? []).slice(-Math.max(0, rows - (stopped ? 1 : 2) - message.length - hint.length));
   return (
     <Box flexDirection="column">
       <Text bold color={theme.c('fail')} wrap="truncate-end">
@@ -285,6 +289,7 @@ function FailurePanel({ f, width, rows }: { f: FailureView; width: number; rows:
           {fit(`  | ${l}`, width)}
         </Text>
       ))}
+      {stopped ? null : (
       <Text wrap="truncate-end">
         <Text bold color={theme.c('accent')}>
           r
@@ -304,6 +309,7 @@ function FailurePanel({ f, width, rows }: { f: FailureView; width: number; rows:
         </Text>
         <Text> view log</Text>
       </Text>
+      )}
     </Box>
   );
 }
@@ -313,15 +319,25 @@ function LogView({ store, rows, width, filter, offset }: { store: ProgressStore;
   const lines = store.logLines(filter);
   const body = Math.max(1, rows - 2);
   const end = Math.max(0, lines.length - offset);
-  const shown = lines.slice(Math.max(0, end - body), end);
+  // Whole lines, wrapped under their text: from the newest back until the rows are full.
+  const shown: Array<{ entry: LogEntry; text: string }> = [];
+  let first = end;
+  while (first > 0) {
+    const entry = lines[first - 1];
+    const stamp = `${clockTime(entry.at)} `;
+    const rowsOf = wordWrap(withNode(entry), width - stamp.length).map((t, i) => ({ entry, text: `${i === 0 ? stamp : ' '.repeat(stamp.length)}${t}` }));
+    if (shown.length + rowsOf.length > body && shown.length > 0) break;
+    shown.unshift(...rowsOf.slice(0, body));
+    first--;
+  }
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        {fit(`Log${filter ? ` of ${filter}` : ' (all servers)'}: lines ${Math.max(0, end - body) + 1}-${end} of ${lines.length} in memory`, width)}
+        {fit(`Log${filter ? ` of ${filter}` : ' (all servers)'}: lines ${Math.min(first + 1, end)}-${end} of ${lines.length} in memory`, width)}
       </Text>
-      {shown.map((l, i) => (
+      {shown.map(({ entry: l, text }, i) => (
         <Text key={i} wrap="truncate-end" color={l.level === 'error' ? theme.c('fail') : l.level === 'warn' ? theme.c('warn') : undefined}>
-          {fit(`${clockTime(l.at)} ${withNode(l)}`, width)}
+          {text}
         </Text>
       ))}
       <Text color={theme.c('muted')} wrap="truncate-end">
@@ -332,7 +348,7 @@ function LogView({ store, rows, width, filter, offset }: { store: ProgressStore;
 }
 
 export interface DeployPanelsProps {
-  app: Pick<AppContext, 'columns' | 'bodyRows' | 'goTo' | 'next'>;
+  app: Pick<AppContext, 'columns' | 'bodyRows' | 'goTo' | 'next' | 'setRunning'>;
   store: ProgressStore;
   run: DeployRun;
   logPath: string;
@@ -341,10 +357,12 @@ export interface DeployPanelsProps {
   onDone?(): void;
   /** A failed step was skipped (the screen records what skipping means in the plan). */
   onSkip?(failure: FailureView): void;
+  /** After a failure or an abort: start again, resuming from the journal. */
+  onResume?(): void;
 }
 
 /** The live panels for one deployment; also used alone by tests and the log-flood benchmark. */
-export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onSkip }: DeployPanelsProps) {
+export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onSkip, onResume }: DeployPanelsProps) {
   const theme = useTheme();
   const view = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [showLog, setShowLog] = useState(false);
@@ -356,6 +374,15 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
   const width = Math.max(40, app.columns);
   const rows = Math.max(10, app.bodyRows);
   const failure = view.failures[0];
+  const stopped = view.runState === 'failed' || view.runState === 'interrupted';
+  // The failure that stopped the run stays on screen after the abort, with its reason.
+  const lastFailure = useRef<FailureView | undefined>(undefined);
+  if (failure) lastFailure.current = failure;
+  const shownFailure = failure ?? (stopped ? lastFailure.current : undefined);
+  useEffect(() => {
+    app.setRunning?.(view.runState === 'running');
+  }, [view.runState]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => () => app.setRunning?.(false), []); // eslint-disable-line react-hooks/exhaustive-deps
   const tierNodes = view.nodes.filter((n) => n.tier === focusTier(view));
 
   // On to Done when the run finishes here; coming back from Done shows the finished panels.
@@ -383,7 +410,7 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
     if (confirmAbort) {
       if (input === 'y') {
         run.decide(failure?.step ?? '', 'abort');
-        setMessage('Aborted. The journal is kept: start cloudseed again (or `cloudseed deploy`) to resume.');
+        setMessage('Aborted; the journal is kept. Enter resumes here, Esc goes back to the plan.');
       }
       setConfirmAbort(false);
       return true;
@@ -392,6 +419,10 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
       setShowLog(true);
       setFilter(focus);
       setLogOffset(0);
+      return true;
+    }
+    if (!failure && (input === 'r' || input === 's' || input === 'a')) {
+      setMessage(stopped ? 'The run has stopped: Enter resumes it, Esc goes back to the plan.' : 'r, s and a answer a failure; nothing has failed.');
       return true;
     }
     if (failure) {
@@ -421,25 +452,36 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
       setFocus(next < 0 ? undefined : list[next]);
       return true;
     }
-    // While it runs (or failed) there is no going back or on; after it ends Enter goes on.
-    if (key.escape) {
-      if (focus) setFocus(undefined);
-      return view.runState === 'running' || !!focus;
+    if (key.escape && focus) {
+      setFocus(undefined);
+      return true;
     }
-    if (key.return || key.rightArrow || key.leftArrow) return view.runState !== 'done';
+    // Stopped: Enter resumes, Esc (the shell's back) returns to the plan.
+    if (stopped && key.return && onResume) {
+      onResume();
+      return true;
+    }
+    // While it runs there is no going back or on: say so instead of doing nothing.
+    if (view.runState === 'running' && (key.escape || key.return || key.rightArrow || key.leftArrow)) {
+      setMessage(failure ? 'A step failed: r retries, s skips (when safe), a aborts.' : 'The deployment is running; Done follows by itself. q stops it (the journal keeps its place).');
+      return true;
+    }
+    if (key.return || key.rightArrow || key.leftArrow) return view.runState !== 'done' && !stopped;
     return false;
   });
 
   if (showLog) return <LogView store={store} rows={rows} width={width} filter={filter} offset={logOffset} />;
 
   const tierRows = 3;
-  const extra = 1 + (message ? 1 : 0) + (confirmAbort ? 1 : 0) + (view.runState !== 'running' ? 1 : 0);
+  // A message is wrapped, never cut ("... cannot be skipped: ... Retry or abort.").
+  const messageLines = message ? wordWrap(message, width) : [];
+  const extra = 1 + messageLines.length + (confirmAbort ? 1 : 0) + (view.runState !== 'running' ? 1 : 0);
   const rest = Math.max(4, rows - tierRows - extra);
   const serverRows = Math.min(Math.max(2, Math.floor(rest / 2)), tierNodes.length + 1, 8);
   const logRows = Math.max(2, rest - (failure ? 0 : serverRows));
   // A failure's panel takes the servers' place and at most 8 rows; the log tail gets the rest.
   const failureRows = Math.min(Math.max(5, rest - 3), 8);
-  const tailRows = Math.max(2, failure ? rest - failureRows : logRows);
+  const tailRows = Math.max(2, shownFailure ? rest - failureRows : logRows);
   const tailLines = focus ? view.log.filter((l) => l.node === focus) : view.log;
   const ended =
     view.runState === 'done'
@@ -451,9 +493,9 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
             'Enter: summary.',
         }
       : view.runState === 'failed'
-        ? { tone: 'fail' as const, text: `${theme.sym.fail} Stopped after a failure. The journal is kept; start again to resume.` }
+        ? { tone: 'fail' as const, text: `${theme.sym.fail} Stopped after a failure (journal kept). Enter: resume${theme.sym.sep}Esc: back to the plan` }
         : view.runState === 'interrupted'
-          ? { tone: 'warn' as const, text: `${theme.sym.warn} Interrupted. The journal is kept; start again to resume.` }
+          ? { tone: 'warn' as const, text: `${theme.sym.warn} Interrupted (journal kept). Enter: resume${theme.sym.sep}Esc: back to the plan` }
           : undefined;
   return (
     <Box flexDirection="column" width={width}>
@@ -464,19 +506,19 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
           {fit(ended.text, width)}
         </Text>
       ) : null}
-      {message ? (
-        <Text color={theme.c('warn')} wrap="truncate-end">
-          {fit(message, width)}
+      {messageLines.map((l, i) => (
+        <Text key={`msg${i}`} color={theme.c('warn')}>
+          {l}
         </Text>
-      ) : null}
+      ))}
       {confirmAbort ? (
         <Text bold color={theme.c('warn')} wrap="truncate-end">
           Abort the deployment? Finished steps stay done; it resumes later. y/n
         </Text>
       ) : null}
-      {failure ? (
+      {shownFailure ? (
         <Box height={failureRows} flexDirection="column" overflow="hidden">
-          <FailurePanel f={failure} width={width} rows={failureRows} />
+          <FailurePanel f={shownFailure} width={width} rows={failureRows} stopped={!failure} />
         </Box>
       ) : (
         <Box height={serverRows} flexDirection="column" overflow="hidden">
@@ -499,8 +541,17 @@ function Deploy({ app }: ScreenProps) {
   const theme = useTheme();
   const [entry, setEntry] = useState<DeployRunEntry | undefined>(() => currentDeploy(app.ui.stateDir));
   const [, setTick] = useState(0);
+  // Back from Done of an earlier run: the cloud stays as it is. Only a confirmation on Review
+  // newer than the deployment (Redeploy) starts it again.
+  const [finished] = useState(() => {
+    if (currentDeploy(app.ui.stateDir)) return false;
+    const journal = readJournal(app.ui.stateDir);
+    const confirmed = Date.parse(app.plan.options.confirmedAt ?? '');
+    return journal.state === 'done' && !(confirmed > (journal.endedAt ?? 0));
+  });
 
   useEffect(() => {
+    if (finished) return;
     const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab);
     setEntry(e);
     if (e.starting) void e.starting.then(() => setTick((t) => t + 1));
@@ -509,6 +560,13 @@ function Deploy({ app }: ScreenProps) {
     return () => void stopDeploy();
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
+  if (finished) {
+    return (
+      <Text color={theme.c('ok')} wrap="wrap">
+        {theme.sym.ok} &quot;{app.plan.name}&quot; is deployed. Enter: how to reach it (Done). Esc: back to Review, where Redeploy asks first.
+      </Text>
+    );
+  }
   if (entry?.error) {
     return (
       <Box flexDirection="column">
@@ -531,6 +589,11 @@ function Deploy({ app }: ScreenProps) {
       onDone={() => {
         if (app.screenIds?.includes('done') ?? true) app.goTo('done');
       }}
+      onResume={() => {
+        const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab);
+        setEntry(e);
+        if (e.starting) void e.starting.then(() => setTick((t) => t + 1));
+      }}
       onSkip={(f) => {
         // Skipping a network gate is acknowledging it: the plan keeps that (issue: gates).
         const gates = (f.error.gates ?? []).map((g) => g.id).filter((id): id is GateId => (GATE_IDS as readonly string[]).includes(id));
@@ -549,6 +612,8 @@ export const deploy: ScreenDef = {
     { keys: 'l', action: 'log' },
     { keys: 'r/s/a', action: 'retry/skip/abort' },
   ],
+  // It goes on to Done by itself when the run ends.
+  goesOnByMenu: true,
   help:
     'The three tiers deploy one after the other: the seed VM on this host, then the undercloud, then your cloud (the overcloud). ' +
     'Each line shows a tier; below are the servers the running tier works on and the last log lines. ' +
@@ -556,16 +621,47 @@ export const deploy: ScreenDef = {
     'r retries it, s skips it when that is safe, a aborts (the journal is kept, and starting cloudseed again resumes).',
 };
 
+/** The journal's state in this state directory, read again only when the file changed. */
+const journalStates = new Map<string, { mtimeMs: number; state: JournalSummary['state'] }>();
+function journalState(stateDir: string): JournalSummary['state'] {
+  const mtimeMs = existsSync(journalPath(stateDir)) ? statSync(journalPath(stateDir)).mtimeMs : 0;
+  const known = journalStates.get(stateDir);
+  if (known?.mtimeMs === mtimeMs) return known.state;
+  const state = mtimeMs ? readJournal(stateDir).state : 'none';
+  journalStates.set(stateDir, { mtimeMs, state });
+  return state;
+}
+
+/** The cloud in this state directory was deployed (its journal says so): deploying again wipes it. */
+export function isDeployed(app: Pick<AppContext, 'ui'>): boolean {
+  return journalState(app.ui.stateDir) === 'done';
+}
+
+/** A deployment was started and did not finish: Deploy continues it from the journal. */
+function isUnfinished(app: Pick<AppContext, 'ui'>): boolean {
+  const state = journalState(app.ui.stateDir);
+  return state !== 'none' && state !== 'done';
+}
+
 /** Review's "Deploy" action: confirms the plan and opens this screen. */
 export const deployAction = {
-  label: 'Deploy',
-  hint: (app: AppContext) => (app.plan.driver === 'sim' ? `the simulated lab ${app.plan.sim?.lab ?? ''}` : 'real hardware: servers will be powered and written to'),
+  label: (app: AppContext) => (isDeployed(app) ? 'Redeploy (wipes the deployed cloud)' : isUnfinished(app) ? 'Resume the deployment' : 'Deploy'),
+  hint: (app: AppContext) => {
+    const { written } = serversAtStake(app.plan);
+    return `${app.plan.driver === 'sim' ? `simulated lab ${app.plan.sim?.lab ?? ''}` : 'real hardware'}: writes ${written.length ? nameList(written, 3) : 'no server'}`;
+  },
   disabledReason: (app: AppContext) => (app.findings.some((f) => f.severity === 'error') ? 'fix the errors first' : undefined),
-  // Real servers are powered and written to: the person types the cloud's name first.
-  confirm: (app: AppContext) =>
-    app.plan.driver === 'real'
-      ? { prompt: `This powers on, PXE boots and writes to ${app.plan.nodes.length} real server${app.plan.nodes.length === 1 ? '' : 's'}.`, word: app.plan.name }
-      : undefined,
+  // Before anything is powered on or wiped: the servers, those running now first. Real
+  // servers and a deployed cloud need the cloud's name typed; a lab's running servers a y.
+  confirm: (app: AppContext) => {
+    const { written, poweredOn } = serversAtStake(app.plan);
+    const deployed = isDeployed(app);
+    if (app.plan.driver !== 'real' && !deployed && poweredOn.length === 0) return undefined;
+    const list = `${written.length} server${written.length === 1 ? '' : 's'} (${nameList(written, 12)})`;
+    const running = poweredOn.length ? ` Powered on now, their running systems are lost: ${nameList(poweredOn, 12)}.` : '';
+    const what = deployed ? `"${app.plan.name}" is deployed. Redeploying wipes and reinstalls ${list}.` : `This powers on, PXE boots and writes to ${list}.`;
+    return { prompt: `${what}${running}`, word: app.plan.driver === 'real' || deployed ? app.plan.name : undefined };
+  },
   run(app: AppContext) {
     app.setPlan((p) => ({ ...p, options: { ...p.options, confirmedAt: new Date().toISOString() } }));
     app.goTo('deploy');

@@ -1,15 +1,28 @@
-// Done: what was deployed, where to reach it, where the admin credentials are, how long
-// each tier took, and where the log and the answers are kept.
-import React, { useMemo } from 'react';
+// Done: what the person now has and how to use it: what was deployed and how long it took,
+// the endpoints, the admin user and where its password is, how to reach the undercloud, the
+// answers file (saved as YAML here, at once), the log, and what to do next.
+import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { join } from 'node:path';
-import { journalPath, readJournal } from '../src/deploy/journal.js';
+import { readJournal } from '../src/deploy/journal.js';
 import { logFilePath } from '../src/deploy/sinks.js';
 import { deploySummary, formatDuration } from '../src/deploy/summary.js';
-import { STATE_FILE } from '../src/store/state.js';
-import { fit, useTheme } from './components/theme.js';
+import { saveAnswers } from '../src/plan/answers.js';
+import type { Plan } from '../src/plan/schema.js';
+import { wordWrap } from './components/help.js';
+import { useTheme, type ColorRole } from './components/theme.js';
 import { currentDeploy } from './deploy-run.js';
 import type { ScreenDef, ScreenProps } from './types.js';
+
+/** The answers file the Done screen keeps next to the journal. */
+export const DONE_ANSWERS_FILE = 'cloudseed-answers.yaml';
+
+/** `ssh stack@192.168.24.2`: the undercloud's shell (the plan's own ssh settings when it has them). */
+export function undercloudSsh(plan: Plan): string {
+  const ssh = plan.undercloud.ssh;
+  if (ssh) return `ssh ${ssh.port ? `-p ${ssh.port} ` : ''}${ssh.user}@${ssh.host}`;
+  return `ssh stack@${plan.network.provisioning.undercloudIp ?? 'the undercloud'}`;
+}
 
 function Done({ app }: ScreenProps) {
   const theme = useTheme();
@@ -25,6 +38,19 @@ function Done({ app }: ScreenProps) {
     const journal = readJournal(stateDir);
     return view?.runState === 'done' || journal.state === 'done' ? deploySummary(plan, view, stateDir, journal) : undefined;
   }, [plan, view, stateDir]);
+  // The plan that was deployed, as an answers file, without being asked: `cloudseed deploy`
+  // and version control take it as it is.
+  const answers = join(stateDir, DONE_ANSWERS_FILE);
+  const [saved, setSaved] = useState<string | undefined>();
+  useEffect(() => {
+    if (!s) return;
+    try {
+      saveAnswers(answers, plan);
+      setSaved(`${answers} (saved now, mode 0600)`);
+    } catch (e) {
+      setSaved(`not saved: cannot write ${answers} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); Review saves it elsewhere`);
+    }
+  }, [s === undefined]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!s) {
     return (
       <Text color={theme.c('muted')} wrap="wrap">
@@ -33,35 +59,34 @@ function Done({ app }: ScreenProps) {
     );
   }
   const logPath = session?.logPath ?? logFilePath(stateDir);
-  const line = (label: string, value: string) => (
-    <Text wrap="truncate-end">
-      <Text color={theme.c('muted')}>{label.padEnd(13)}</Text>
-      {fit(value, width - 13)}
-    </Text>
-  );
+  const label = 12;
+  // Wrapped here, line by line, under the text's first column: nothing is cut off.
+  const lines = (key: string, text: string, lead = '', tone?: ColorRole) =>
+    wordWrap(text, width - lead.length).map((l, i) => (
+      <Text key={`${key}${i}`} color={tone ? theme.c(tone) : undefined}>
+        <Text color={theme.c('title')}>{i === 0 ? lead : ' '.repeat(lead.length)}</Text>
+        {l}
+      </Text>
+    ));
+  const field = (name: string, value: string) => lines(name, value, name.padEnd(label));
+  const [dashboard, identity] = s.endpoints;
+  const credentials = s.credentialsMode ? s.credentialsPath : undefined;
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold color={theme.c('ok')}>
-        {theme.sym.ok} Your cloud "{plan.name}" is deployed.
-      </Text>
+      {lines('head', `${theme.sym.ok} "${plan.name}" is deployed, in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')}).`, '', 'ok')}
+      {lines('what', s.deployed.join('; '))}
       <Text> </Text>
-      {s.deployed.map((d) => (
-        <Text key={d} wrap="truncate-end">
-          {'  '}
-          {theme.sym.bullet} {fit(d, width - 4)}
-        </Text>
-      ))}
+      {field('Dashboard', `${dashboard.url} (API: ${identity.url})`)}
+      {field('Admin', credentials ? `user admin, password in ${credentials} (mode ${s.credentialsMode}): source it` : 'user admin; this run wrote no credentials file: the undercloud holds overcloudrc')}
+      {field('Undercloud', `${undercloudSsh(plan)}, then: source ~/stackrc`)}
+      {field('Answers', saved ?? answers)}
+      {field('Log', logPath)}
       <Text> </Text>
-      {s.endpoints.map((e) => line(e.name.split(' ')[0], e.url))}
-      {line('Credentials', `${s.credentialsPath}${s.credentialsMode ? ` (mode ${s.credentialsMode})` : ' (not written)'}`)}
-      {line('', s.credentialsMode ? 'source it, then: openstack server list' : 'this run wrote none: the undercloud that deployed the overcloud holds them')}
-      <Text> </Text>
-      {line('Time', `${formatDuration(s.totalMs)} in all: ${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')}`)}
-      {line('Log', logPath)}
-      {line('Journal', journalPath(stateDir))}
-      {line('Answers', `${join(stateDir, STATE_FILE)} (the saved plan; Review saves a YAML file)`)}
-      <Text> </Text>
-      <Text color={theme.c('muted')}>q quits. `cloudseed status` shows the journal later.</Text>
+      <Text bold>Next steps, with the admin credentials sourced:</Text>
+      {field('  Images', 'openstack image create --disk-format qcow2 --file FILE NAME')}
+      {field('  Flavors', 'openstack flavor create --vcpus 2 --ram 4096 --disk 20 NAME')}
+      {field('  Networks', 'openstack network create --external public (a subnet, a router)')}
+      {field('  Servers', `more: add them to ${DONE_ANSWERS_FILE}, then cloudseed add FILE`)}
     </Box>
   );
 }
@@ -71,5 +96,9 @@ export const done: ScreenDef = {
   title: 'Done',
   component: Done,
   keys: [],
-  help: 'The deployment finished. The endpoints answer at the addresses above; the credentials file holds the admin password (keep it private, mode 0600).',
+  help:
+    'The deployment finished. The dashboard and the APIs answer at the addresses shown; the admin ' +
+    'password is in the credentials file (keep it private, mode 0600). The undercloud is reached over ' +
+    'ssh; its stackrc holds its own credentials. The answers file saved here deploys the same cloud ' +
+    'again with `cloudseed deploy FILE`. `cloudseed status` shows the journal later.',
 };

@@ -373,8 +373,7 @@ export const network: ScreenDef = {
   title: 'Network',
   component: NetworkScreen,
   keys: [
-    { keys: 'Tab', action: 'list/fields' },
-    { keys: 'Enter', action: 'edit field' },
+    { keys: 'Tab, Enter', action: 'edit a field' },
     { keys: 's', action: 'suggested' },
     { keys: 'l', action: 'layout' },
     { keys: 'a/t', action: 'addresses/drawing' },

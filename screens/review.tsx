@@ -6,13 +6,17 @@ import { resolve } from 'node:path';
 import { saveAnswers } from '../src/plan/answers.js';
 import type { Finding, FindingScreen } from '../src/plan/findings.js';
 import { OVERCLOUD_ROLES, type Plan } from '../src/plan/schema.js';
-import { FindingList } from './components/finding-list.js';
+import { FindingList, findingLines } from './components/finding-list.js';
+import { useKeys } from './components/keys.js';
 import { ReviewPlan } from './review-plan.js';
 import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
+import { YesNo } from './components/yes-no.js';
+import { wordWrap } from './components/help.js';
 import { useTheme } from './components/theme.js';
+import { shortDate } from './components/time.js';
 import type { AppContext, ScreenDef, ScreenId, ScreenProps } from './types.js';
-import { deployAction } from './deploy.js';
+import { deployAction, isDeployed } from './deploy.js';
 
 // ---------------------------------------------------------------------------------------
 // What other screens put on Review: "what will happen per tier" (ReviewPlan, `height` rows;
@@ -20,13 +24,13 @@ import { deployAction } from './deploy.js';
 // review (REVIEW_ACTIONS: Deploy).
 interface ReviewAction {
   /** The menu line, e.g. "Deploy". */
-  label: string;
+  label(app: AppContext): string;
   /** Dim text after the label. */
   hint?(app: AppContext): string | undefined;
   /** Greyed out when this returns a reason (e.g. "fix the errors first"). */
   disabledReason?(app: AppContext): string | undefined;
-  /** A word the person must type before it runs (what is at stake, and the word). */
-  confirm?(app: AppContext): { prompt: string; word: string } | undefined;
+  /** What is at stake, asked before it runs: the word to type, or y/n without one. */
+  confirm?(app: AppContext): { prompt: string; word?: string } | undefined;
   run(app: AppContext): void;
 }
 export type ReviewTiersProps = ScreenProps & { height: number; onFullView?(on: boolean): void };
@@ -51,7 +55,8 @@ function serversSummary(plan: Plan): string {
   const byRole = new Map<string, number>();
   const bySource = new Map<string, number>();
   for (const node of plan.nodes) {
-    const role = node.role ?? 'no role';
+    // All-in-one: the one controller is the compute too.
+    const role = node.role === 'Controller' && plan.roles.allInOne ? 'Controller+Compute (all-in-one)' : (node.role ?? 'no role');
     byRole.set(role, (byRole.get(role) ?? 0) + 1);
     const source = node.source ?? 'form';
     bySource.set(source, (bySource.get(source) ?? 0) + 1);
@@ -89,7 +94,7 @@ function Summary({ plan, width }: { plan: Plan; width: number }) {
     ['Servers', serversSummary(plan)],
     ['Network', networkSummary(plan)],
     ['Roles', rolesSummary(plan)],
-    ['Options', `${plan.options.concurrency} servers at a time${plan.options.confirmedAt ? `; confirmed ${plan.options.confirmedAt}` : ''}`],
+    ['Options', `${plan.options.concurrency} servers at a time${plan.options.confirmedAt ? `; confirmed ${shortDate(plan.options.confirmedAt)}` : ''}`],
   ];
   return (
     <Box flexDirection="column" width={width}>
@@ -117,8 +122,10 @@ function count(findings: Finding[]): string {
 
 function Review({ app }: ScreenProps) {
   const theme = useTheme();
-  const [mode, setMode] = useState<'menu' | 'save' | 'confirm'>('menu');
-  const [confirming, setConfirming] = useState<{ action: ReviewAction; prompt: string; word: string } | undefined>();
+  const [mode, setMode] = useState<'menu' | 'save' | 'confirm' | 'findings'>('menu');
+  // The whole findings list, scrolled (f): none is left out as "+N more".
+  const [findingTop, setFindingTop] = useState(0);
+  const [confirming, setConfirming] = useState<{ action: ReviewAction; prompt: string; word?: string } | undefined>();
   const [typed, setTyped] = useState('');
   const [confirmError, setConfirmError] = useState<string | undefined>();
   const [highlight, setHighlight] = useState<Item | undefined>();
@@ -132,7 +139,7 @@ function Review({ app }: ScreenProps) {
   // by a stray Enter or arrow.
   const errors = app.findings.filter((f) => f.severity === 'error').length;
   useEffect(() => {
-    app.setBlocked(errors > 0 ? `Fix the ${errors} error${errors > 1 ? 's' : ''} before going on.` : REVIEW_ACTIONS.length ? `Choose ${REVIEW_ACTIONS[0].label} to go on.` : undefined);
+    app.setBlocked(errors > 0 ? `Fix the ${errors} error${errors > 1 ? 's' : ''} before going on.` : REVIEW_ACTIONS.length ? `Choose ${REVIEW_ACTIONS[0].label(app)} to go on.` : undefined);
   }, [errors]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const byScreen = (s: FindingScreen) => app.findings.filter((f) => (f.screen ?? 'review') === s);
@@ -142,10 +149,14 @@ function Review({ app }: ScreenProps) {
     { label: 'Save the answers file', value: { kind: 'save' } },
     ...REVIEW_ACTIONS.map((a, index) => {
       const reason = a.disabledReason?.(app);
-      return { label: a.label, value: { kind: 'action', index } as Item, hint: reason ? `(${reason})` : a.hint?.(app), disabled: reason !== undefined };
+      return { label: a.label(app), value: { kind: 'action', index } as Item, hint: reason ? `(${reason})` : a.hint?.(app), disabled: reason !== undefined };
     }),
   ];
-  const current = highlight ?? items[0].value;
+  // One way forward: on a clean plan, or once it is saved, the cursor starts on the first
+  // action that can run (Deploy); with findings, on the first group to fix.
+  const firstAction = items.findIndex((i) => i.value.kind === 'action' && !i.disabled);
+  const initialIndex = firstAction >= 0 && (app.findings.length === 0 || savedTo) ? firstAction : 0;
+  const current = highlight ?? items[initialIndex].value;
   const shownFindings = current.kind === 'group' ? byScreen(current.screen) : app.findings;
 
   const pick = (item: Item) => {
@@ -169,12 +180,36 @@ function Review({ app }: ScreenProps) {
     else setNote(`The ${GROUPS.find((g) => g.screen === target)?.title} screen is not in this build yet; fix it in the answers file.`);
   };
 
+  const allLines = mode === 'findings' ? findingLines(app.findings, app.columns, theme.sym) : [];
+  const listRows = Math.max(1, app.bodyRows - 2);
+  useKeys(
+    (input, key) => {
+      if (mode === 'findings') {
+        const max = Math.max(0, allLines.length - listRows);
+        if (key.escape || input === 'f') setMode('menu');
+        else if (key.upArrow) setFindingTop((t) => Math.max(0, t - 1));
+        else if (key.downArrow) setFindingTop((t) => Math.min(max, t + 1));
+        else if (key.pageUp) setFindingTop((t) => Math.max(0, t - listRows));
+        else if (key.pageDown) setFindingTop((t) => Math.min(max, t + listRows));
+        return true;
+      }
+      if (mode === 'menu' && input === 'f' && app.findings.length) {
+        setFindingTop(0);
+        setMode('findings');
+        return true;
+      }
+      return false;
+    },
+    { capture: mode === 'findings' },
+  );
+
   const save = (file: string) => {
     const target = file.trim() || DEFAULT_ANSWERS_FILE;
     try {
       saveAnswers(target, app.plan);
       setSavedTo(resolve(target));
       setSaveError(undefined);
+      setHighlight(undefined);
       setMode('menu');
     } catch (e) {
       setSaveError(`cannot write ${target}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
@@ -185,11 +220,27 @@ function Review({ app }: ScreenProps) {
   const tierRows = 4;
   const menuRows = Math.min(items.length, 6);
   // The menu, or the save field with its error and hint line.
-  const menuHeight = mode === 'menu' ? menuRows + (items.length > menuRows ? 2 : 0) : mode === 'confirm' ? 3 + (confirmError ? 1 : 0) : 2 + (saveError ? 1 : 0);
+  const menuHeight = mode === 'menu' ? menuRows + (items.length > menuRows ? 2 : 0) : mode === 'confirm' ? wordWrap(confirming?.prompt ?? '', app.columns).length + (confirming?.word !== undefined ? 2 : 1) + (confirmError ? 1 : 0) : 2 + (saveError ? 1 : 0);
   const statusRows = (note ? 1 : 0) + (savedTo && mode === 'menu' ? 1 : 0);
   // Whatever the summary, the tiers, the headings and the menu leave is for the findings.
   const findingRows = Math.max(2, app.bodyRows - summaryRows - tierRows - 2 - menuHeight - statusRows);
 
+  if (mode === 'findings') {
+    const shown = allLines.slice(findingTop, findingTop + listRows);
+    return (
+      <Box flexDirection="column">
+        <Text bold wrap="truncate-end">
+          Findings: {count(app.findings)}, lines {findingTop + 1}-{findingTop + shown.length} of {allLines.length}
+        </Text>
+        {shown.map((l, i) => (
+          <Text key={i} color={theme.c(l.tone)}>
+            {l.text}
+          </Text>
+        ))}
+        <Text color={theme.c('muted')}>Up/Down PgUp/PgDn scroll{theme.sym.sep}f or Esc: back to the plan</Text>
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       <Summary plan={app.plan} width={app.columns} />
@@ -198,7 +249,11 @@ function Review({ app }: ScreenProps) {
         <>
           <Text> </Text>
           <Text bold>
-            {app.findings.length === 0 ? (
+            {isDeployed(app) ? (
+              <Text color={theme.c('ok')}>
+                {theme.sym.ok} "{app.plan.name}" is deployed (the Done screen says how to reach it).
+              </Text>
+            ) : app.findings.length === 0 ? (
               <Text color={theme.c('ok')}>
                 {theme.sym.ok} No problems found. Save the answers file, or go on.
               </Text>
@@ -210,28 +265,40 @@ function Review({ app }: ScreenProps) {
             )}
           </Text>
           {mode === 'menu' ? (
-            <Select items={items} limit={menuRows} onHighlight={(i) => setHighlight(i.value)} onSelect={(i) => pick(i.value)} />
+            <Select key={savedTo ?? ''} items={items} limit={menuRows} initialIndex={initialIndex} onHighlight={(i) => setHighlight(i.value)} onSelect={(i) => pick(i.value)} />
           ) : mode === 'confirm' && confirming ? (
             <Box flexDirection="column">
-              <Text color={theme.c('warn')} wrap="truncate-end">
+              <Text color={theme.c('warn')} wrap="wrap">
                 {confirming.prompt}
               </Text>
-              <TextField
-                label={`Type ${confirming.word}`}
-                value={typed}
-                onChange={(v) => {
-                  setTyped(v);
-                  setConfirmError(undefined);
-                }}
-                onSubmit={(v) => {
-                  if (v.trim() !== confirming.word) return setConfirmError(`that is not "${confirming.word}"; type it exactly, or Esc to go back`);
-                  setMode('menu');
-                  confirming.action.run(app);
-                }}
-                onCancel={() => setMode('menu')}
-                error={confirmError}
-              />
-              <Text color={theme.c('muted')}>Enter confirms{theme.sym.sep}Esc goes back to the plan</Text>
+              {confirming.word !== undefined ? (
+                <>
+                  <TextField
+                    label={`Type ${confirming.word}`}
+                    value={typed}
+                    onChange={(v) => {
+                      setTyped(v);
+                      setConfirmError(undefined);
+                    }}
+                    onSubmit={(v) => {
+                      if (v.trim() !== confirming.word) return setConfirmError(`that is not "${confirming.word}"; type it exactly, or Esc to go back`);
+                      setMode('menu');
+                      confirming.action.run(app);
+                    }}
+                    onCancel={() => setMode('menu')}
+                    error={confirmError}
+                  />
+                  <Text color={theme.c('muted')}>Enter confirms{theme.sym.sep}Esc goes back to the plan</Text>
+                </>
+              ) : (
+                <YesNo
+                  question="Go ahead? y goes ahead, n goes back to the plan"
+                  onAnswer={(yes) => {
+                    setMode('menu');
+                    if (yes) confirming.action.run(app);
+                  }}
+                />
+              )}
             </Box>
           ) : (
             <Box flexDirection="column">
@@ -257,7 +324,7 @@ function Review({ app }: ScreenProps) {
               {theme.sym.ok} Saved to {savedTo}
             </Text>
           ) : null}
-          <FindingList findings={shownFindings} maxRows={findingRows} />
+          <FindingList findings={shownFindings} maxRows={findingRows} moreHint="f lists every one" />
         </>
       )}
     </Box>
@@ -270,7 +337,8 @@ export const review: ScreenDef = {
   component: Review,
   keys: [
     { keys: 'Up/Down', action: 'choose' },
-    { keys: 'Enter', action: 'open / save' },
+    { keys: 'Enter', action: 'pick' },
+    { keys: 'f', action: 'all findings' },
   ],
   goesOnByMenu: true,
   help:

@@ -89,7 +89,7 @@ const COLUMNS: Column<Row>[] = [
   { header: 'RAM', width: 8, get: (r) => r.ram, align: 'right' },
   { header: 'CPUs', width: 4, get: (r) => r.cpu, align: 'right' },
   { header: 'Disk', width: 9, get: (r) => r.disk, align: 'right' },
-  { header: 'Fit', width: 20, get: (r) => r.fit, tone: (r) => r.tone },
+  { header: 'Fit', width: 18, get: (r) => r.fit, tone: (r) => r.tone },
 ];
 
 /** The reasons use → and ≥; the ASCII console gets -> and >=. */
@@ -211,6 +211,10 @@ function Roles({ app }: ScreenProps) {
         }
         return false;
       }
+      if (input === 'e' && current) {
+        setPicking(marked.size > 0 ? [...marked].sort() : [current.name]);
+        return true;
+      }
       if (input === 't') {
         setEditingTargets(true);
         return true;
@@ -319,7 +323,8 @@ function Roles({ app }: ScreenProps) {
             setNote(undefined);
           }}
           onFilterChange={setFilter}
-          onSelect={(r) => setPicking(marked.size > 0 ? [...marked].sort() : [r.name])}
+          // Enter goes on: the suggested roles need no change (e changes one).
+          onSelect={() => app.next()}
         />
       </Box>
       <Text wrap="truncate-end" color={theme.c('muted')}>
@@ -335,7 +340,7 @@ export const roles: ScreenDef = {
   title: 'Roles',
   component: Roles,
   keys: [
-    { keys: 'Enter', action: 'role' },
+    { keys: 'e', action: 'role' },
     { keys: 'Space', action: 'mark' },
     { keys: '/', action: 'filter' },
     { keys: 'a', action: 'auto' },
@@ -345,10 +350,10 @@ export const roles: ScreenDef = {
   help: [
     'Each server gets one role. Auto-assign puts the undercloud and the controllers on the',
     'smallest servers that meet their floor, so the large ones remain for Compute.',
-    'Enter changes the role of the server under the cursor, or of every marked server',
+    'e changes the role of the server under the cursor, or of every marked server',
     '(Space marks one, * marks all shown, x clears). / filters by name, role or size',
     '("compute", "64 GiB"). a auto-assigns again and keeps your own choices (marked *);',
     'r resets them. t sets target counts per role. v runs the undercloud as a VM on this',
-    'host. Right arrow: next screen.',
+    'host. Enter: next screen.',
   ].join('\n'),
 };

@@ -18,6 +18,7 @@ import { applyBmcChecks, applyInspection, checkBmcs, DEFAULT_SCAN_CONCURRENCY, i
 import { inventoryRow, type InventoryColumn } from '../src/inventory/table.js';
 import { FindingList } from './components/finding-list.js';
 import { Frame } from './components/frame.js';
+import { YesNo } from './components/yes-no.js';
 import { useKeys } from './components/keys.js';
 import { ScrollTable, type Column } from './components/scroll-table.js';
 import { TextField } from './components/text-field.js';
@@ -187,14 +188,14 @@ function Servers({ app }: ScreenProps) {
     if (lab && !r.cancelled && unknown.length) await startInspect(m.nodes, `Scan: ${r.found} found (${added} new), ${r.refused} wrong password, ${r.unreachable} no answer`);
   };
 
-  const startCheck = async () => {
-    if (plan.nodes.length === 0) return;
+  const startCheck = async (nodes: readonly Node[] = plan.nodes) => {
+    if (nodes.length === 0) return;
     const ac = new AbortController();
     abort.current = ac;
-    checkedNow.current = { done: 0, total: plan.nodes.length };
+    checkedNow.current = { done: 0, total: nodes.length };
     setChecked(checkedNow.current);
     setMode('checking');
-    const results = await checkBmcs(plan.nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: plan.nodes.length }) });
+    const results = await checkBmcs(nodes, client, { signal: ac.signal, onResult: (_, done) => (checkedNow.current = { done, total: nodes.length }) });
     setPlan((p) => ({ ...p, nodes: applyBmcChecks(p.nodes, results) }));
     const count = (s: string) => results.filter((c) => c.status === s).length;
     const bad = count('unreachable') + count('refused') + count('error');
@@ -225,18 +226,27 @@ function Servers({ app }: ScreenProps) {
     setMode('table');
   };
 
+  // An import that changes servers already known waits for y, having said what changes and what is kept.
+  const [importing, setImporting] = useState<{ question: string; apply(): void } | undefined>();
   const doImport = async (file: string) => {
     if (!file.trim()) return setPathError('the path of an instackenv.json/.yaml or baremetal.csv file');
     try {
       const r = await importNodesFile(file.trim().replace(/^~(?=\/)/, homedir()));
       // merged as a scan is (above): the counts come from the merge, not from an updater React may run later
-      const { nodes, added, updated } = mergeNodes(nodesNow.current, r.nodes);
-      setPlan((p) => ({ ...p, nodes }));
-      setLastFindings(r.findings);
-      const errors = r.findings.filter((f) => f.severity === 'error').length;
-      setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${added} new, ${updated} updated), ${errors} lines with errors`, tone: errors ? 'warn' : 'ok' });
-      setPathError(undefined);
-      setMode('table');
+      const { nodes, added, updated, kept, changes } = mergeNodes(nodesNow.current, r.nodes);
+      const apply = () => {
+        setPlan((p) => ({ ...p, nodes }));
+        setLastFindings(r.findings);
+        const errors = r.findings.filter((f) => f.severity === 'error').length;
+        const keptText = kept.length ? `; kept ${kept.join(', ')}` : '';
+        setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${added} new, ${updated} updated), ${errors} lines with errors${keptText}`, tone: errors ? 'warn' : 'ok' });
+        setPathError(undefined);
+        setImporting(undefined);
+        setMode('table');
+      };
+      if (!changes.length && !kept.length) return apply();
+      const said = [changes.length ? `It changes ${changes.join('; ')}.` : 'It changes nothing you have.', kept.length ? `It keeps ${kept.join('; ')}.` : ''];
+      setImporting({ question: `${said.join(' ')} ${added ? `${added} new servers are added. ` : ''}Import? y/n`, apply });
     } catch (e) {
       setPathError(`cannot read it: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
@@ -262,6 +272,8 @@ function Servers({ app }: ScreenProps) {
     setCursor(node.name);
     setNote({ text: `${node.name} ${editingNode ? 'changed' : 'added'}`, tone: 'ok' });
     setMode('table');
+    // New credentials are tried at once: the status shows their answer, not the old one's.
+    if (editingNode && !node.discovered?.bmcStatus && editingNode.discovered?.bmcStatus) void startCheck([node]);
   };
 
   const moveField = (by: number) => {
@@ -283,6 +295,9 @@ function Servers({ app }: ScreenProps) {
           if (input === 'y' && current) {
             setPlan((p) => ({ ...p, nodes: p.nodes.filter((n) => n.name !== current.name) }));
             setNote({ text: `${current.name} removed` });
+            // The table's cursor stays on the same row, now the next server (or the last one).
+            const at = rows.indexOf(current);
+            setCursor((rows[at + 1] ?? rows[at - 1])?.name);
           }
           if (input === 'y' || input === 'n' || key.escape) setMode('table');
           return true;
@@ -313,7 +328,9 @@ function Servers({ app }: ScreenProps) {
   );
 
   const findingRows = 2;
-  const tableHeight = Math.max(3, app.bodyRows - 7 - findingRows);
+  // A long note wraps onto a second line instead of being cut off.
+  const noteRows = note && note.text.length > app.columns ? 2 : 1;
+  const tableHeight = Math.max(3, app.bodyRows - 6 - noteRows - findingRows);
 
   const summary = () => {
     const count = (s: string) => rows.filter((r) => r.status === s).length;
@@ -323,7 +340,7 @@ function Servers({ app }: ScreenProps) {
   };
 
   const detail = (): [string, string, ColorRole | undefined] => {
-    if (!current) return ['No servers yet: Enter or s scans a BMC range, i imports a nodes file, a adds one by hand.', '', undefined];
+    if (!current) return ['No servers yet: Enter scans a BMC range, i imports a nodes file, a adds one.', '', undefined];
     const n = current.node;
     const st = n.discovered?.bmcStatus;
     if (st === 'unreachable' || st === 'refused' || st === 'error') {
@@ -341,8 +358,22 @@ function Servers({ app }: ScreenProps) {
   if (mode === 'import') {
     body = (
       <Frame title="Import a nodes file (instackenv.json / .yaml, Helion baremetal.csv)" height={tableHeight + 2}>
-        <TextField label="File" value={path} onChange={setPath} onSubmit={(v) => void doImport(v)} onCancel={() => setMode('table')} error={pathError} />
-        <Text color={theme.c('muted')}>Enter imports; servers already known (same BMC or name) are updated. Esc: back.</Text>
+        {importing ? (
+          <YesNo
+            question={importing.question}
+            onAnswer={(yes) => {
+              if (yes) importing.apply();
+              else setImporting(undefined);
+            }}
+          />
+        ) : (
+          <>
+            <TextField label="File" value={path} onChange={setPath} onSubmit={(v) => void doImport(v)} onCancel={() => setMode('table')} error={pathError} />
+            <Text color={theme.c('muted')} wrap="wrap">
+              Enter reads it; for servers already known (same BMC or name) it says what changes first, and keeps your BMC passwords and roles. Esc: back.
+            </Text>
+          </>
+        )}
       </Frame>
     );
   } else if (mode === 'scan-form') {
@@ -364,12 +395,17 @@ function Servers({ app }: ScreenProps) {
             focus={scanField === i}
             error={scanErrors[f.key]}
             onChange={(v) => setScan((s) => ({ ...s, [f.key]: v }))}
-            onSubmit={() => (i < 2 ? setScanField(i + 1) : void startScan())}
+            // Filled in (a lab's defaults are): Enter scans; else it goes to the first empty field.
+            onSubmit={() => {
+              const empty = fields.findIndex((g) => !scan[g.key].trim());
+              if (empty < 0) void startScan();
+              else setScanField(empty);
+            }}
             onCancel={() => setMode('table')}
           />
         ))}
         <Text color={theme.c('muted')}>
-          {rangeSize ? `${rangeSize} addresses, ${DEFAULT_SCAN_CONCURRENCY} at a time. ` : ''}Enter: next / start. Esc: back.
+          {rangeSize ? `${rangeSize} addresses, ${DEFAULT_SCAN_CONCURRENCY} at a time. ` : ''}Enter: scan. Tab/Down: next field. Esc: back.
         </Text>
       </Frame>
     );
@@ -468,7 +504,7 @@ function Servers({ app }: ScreenProps) {
           <Text wrap="truncate-end" color={tone ? theme.c(tone) : theme.c('muted')}>
             {line2}
           </Text>
-          <Text wrap="truncate-end" color={note?.tone ? theme.c(note.tone) : theme.c('muted')}>
+          <Text wrap="wrap" color={note?.tone ? theme.c(note.tone) : theme.c('muted')}>
             {note?.text ?? ''}
           </Text>
           <FindingList findings={shownFindings} compact maxRows={findingRows} empty={rows.length ? 'servers: no findings' : undefined} />
@@ -483,13 +519,9 @@ export const servers: ScreenDef = {
   title: 'Servers',
   component: Servers,
   keys: [
-    { keys: 'i', action: 'import' },
-    { keys: 's', action: 'scan' },
-    { keys: 'a', action: 'add' },
-    { keys: 'e', action: 'edit' },
-    { keys: 'd', action: 'remove' },
-    { keys: 'c', action: 'check BMCs' },
-    { keys: 'n', action: 'inspect' },
+    { keys: 'i/s/a', action: 'import/scan/add' },
+    { keys: 'e/d', action: 'edit/del' },
+    { keys: 'c/n', action: 'check/inspect' },
     { keys: '/', action: 'filter' },
   ],
   help: [

@@ -13,11 +13,11 @@ import { loadLater, loadScreen, needLater } from './lazy.js';
 import type { SessionStore } from './session.js';
 
 export async function openTui(options: TuiOptions): Promise<number> {
-  const { ascii, color, skipChecks, stateDir, labName, signal } = options;
+  const { ascii, color, skipChecks, stateDir, labName, signal, command, sim } = options;
   let code = 0;
   const hangUp = terminalGone(signal);
   const instance = render(
-    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} signal={hangUp.signal} onExit={(c) => (code = c)} />,
+    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} sim={sim} command={command} signal={hangUp.signal} onExit={(c) => (code = c)} />,
     {
       exitOnCtrlC: false,
       // Stray console output goes above the live area instead of tearing it.

@@ -45,7 +45,7 @@ export interface AppContext {
   /** `--lab NAME` from the command line: the simulated lab is already chosen. */
   labName?: string;
   /** The session saved by an earlier run, found at start (Welcome offers to resume it). */
-  saved?: { updatedAt: string; screen: ScreenId };
+  saved?: { updatedAt: string; screen: ScreenId; servers?: number };
   /** A session is under way (Welcome chose new / resume / answers / lab); saving is on. */
   started: boolean;
   /**
@@ -68,6 +68,11 @@ export interface AppContext {
   setBlocked(reason: string | undefined): void;
   /** Asks to quit (confirm, save the plan, exit). */
   quit(): void;
+  /**
+   * A deployment is running (the Deploy screen says so): quitting asks about stopping it
+   * and exits 130, as an interrupted `cloudseed deploy` does.
+   */
+  setRunning?(running: boolean): void;
 }
 
 export interface ScreenProps {

@@ -8,7 +8,10 @@ import { laterNow, loadLater, type Later } from './lazy.js';
 import { useKeys } from './components/keys.js';
 import { Select, type SelectItem } from './components/select.js';
 import { TextField } from './components/text-field.js';
+import { YesNo } from './components/yes-no.js';
 import { useTheme } from './components/theme.js';
+import { shortDate } from './components/time.js';
+import type { Plan } from '../src/plan/schema.js';
 import type { ScreenDef, ScreenId, ScreenProps } from './types.js';
 
 type Choice = 'continue' | 'new' | 'resume' | 'answers' | 'lab';
@@ -23,14 +26,6 @@ const SCREEN_NAMES: Record<ScreenId, string> = {
   deploy: 'Deploy',
   done: 'Done',
 };
-
-/** "2026-11-25 15:20" in local time. */
-function shortDate(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
 
 function Tiers() {
   const theme = useTheme();
@@ -61,8 +56,10 @@ function Tiers() {
 function Welcome({ app }: ScreenProps) {
   const theme = useTheme();
   const [mode, setMode] = useState<'menu' | 'answers' | 'lab'>('menu');
-  // Back from a sub-step, the cursor is where it was.
-  const [lastChoice, setLastChoice] = useState<Choice>(app.started ? 'continue' : 'new');
+  // Back from a sub-step, the cursor is where it was; a saved installation is resumed by default.
+  const [lastChoice, setLastChoice] = useState<Choice>(app.started ? 'continue' : app.saved ? 'resume' : 'new');
+  // Starting anew while work exists: what would be lost, and the start that waits for y.
+  const [asking, setAsking] = useState<{ lost: string; start(): void } | undefined>();
   const [path, setPath] = useState('');
   const [error, setError] = useState<string | undefined>();
 
@@ -73,13 +70,13 @@ function Welcome({ app }: ScreenProps) {
   // Back on Welcome with a plan under way: going on is the first choice, starting over
   // says what it costs.
   const items: SelectItem<Choice>[] = app.started ? [{ label: 'Continue with this installation', value: 'continue' }] : [];
+  if (app.saved && !app.started)
+    items.push({ label: app.saved.screen === 'done' ? 'Open the deployed installation' : 'Resume the saved installation', value: 'resume', hint: `(${savedWhat(app.saved)})` });
   items.push({
     label: app.started ? 'Start over (the plan so far is forgotten)' : app.labName ? `Start a new installation on the simulated lab "${app.labName}"` : 'Start a new installation',
     value: 'new',
-    hint: app.saved && !app.started ? '(replaces the saved one)' : undefined,
+    hint: app.saved && !app.started ? '(asks first)' : undefined,
   });
-  if (app.saved && !app.started)
-    items.push({ label: 'Resume the saved installation', value: 'resume', hint: `(${shortDate(app.saved.updatedAt)}, reached ${SCREEN_NAMES[app.saved.screen]})` });
   items.push({ label: 'Load an answers file', value: 'answers' });
   if (!app.labName) items.push({ label: 'Try the simulated lab (no hardware needed)', value: 'lab' });
 
@@ -90,14 +87,19 @@ function Welcome({ app }: ScreenProps) {
     loadLater().then(use, (e: unknown) => setError(`cloudseed is incomplete: ${(e as Error).message}`));
   };
 
+  // What a new start would throw away: the plan under way, or the saved installation.
+  const lost = app.started ? `the plan so far (${app.plan.nodes.length} servers)` : app.saved ? `the saved installation (${savedWhat(app.saved)})` : undefined;
+  const begin = (plan: Plan, at?: ScreenId) => {
+    if (!lost) return app.begin(plan, at);
+    setAsking({ lost, start: () => app.begin(plan, at) });
+  };
+
   const choose = (choice: Choice) => {
+    setLastChoice(choice);
     if (choice === 'continue') app.next();
-    else if (choice === 'new') withLater(({ labPlan, emptyPlan }) => app.begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' })));
+    else if (choice === 'new') withLater(({ labPlan, emptyPlan }) => begin(app.labName ? labPlan(app.labName) : emptyPlan({ driver: 'real' })));
     else if (choice === 'resume') app.resume();
-    else {
-      setLastChoice(choice);
-      setMode(choice);
-    }
+    else setMode(choice);
   };
 
   const load = (file: string) => withLater((later) => loadWith(later, file));
@@ -110,7 +112,7 @@ function Welcome({ app }: ScreenProps) {
       return setError(first ? `${first.where}: ${first.message}${more}` : `${file}: cannot be used`);
     }
     setError(undefined);
-    app.begin(result.plan, 'review');
+    begin(result.plan, 'review');
   };
 
   // Read when asked for (it parses every lab file); the default lab first: two machines is
@@ -124,7 +126,16 @@ function Welcome({ app }: ScreenProps) {
         The seed installs the undercloud; the undercloud installs your servers.
       </Text>
       <Text> </Text>
-      {mode === 'menu' && <Select items={items} initialIndex={Math.max(0, items.findIndex((i) => i.value === lastChoice))} onSelect={(i) => choose(i.value)} />}
+      {asking ? (
+        <YesNo
+          question={`Start anew? This forgets ${asking.lost}. y starts anew, n keeps it.`}
+          onAnswer={(yes) => {
+            setAsking(undefined);
+            if (yes) asking.start();
+          }}
+        />
+      ) : null}
+      {mode === 'menu' && !asking && <Select items={items} initialIndex={Math.max(0, items.findIndex((i) => i.value === lastChoice))} onSelect={(i) => choose(i.value)} />}
       {mode === 'answers' && (
         <Box flexDirection="column">
           <TextField
@@ -150,7 +161,7 @@ function Welcome({ app }: ScreenProps) {
           <Text>Which simulated lab?</Text>
           <Select
             items={labs.map((name) => ({ label: name, value: name, hint: LAB_HINTS[name] }))}
-            onSelect={(i) => withLater(({ labPlan }) => app.begin(labPlan(i.value)))}
+            onSelect={(i) => withLater(({ labPlan }) => begin(labPlan(i.value)))}
           />
           <LabBack onBack={() => setMode('menu')} />
         </Box>
@@ -164,6 +175,12 @@ const LAB_HINTS: Record<string, string> = {
   'ha-lab': '- six mixed servers, one BMC unreachable, one wrong password',
   datacenter: '- 1,000 generated servers',
 };
+
+/** "2026-11-25 15:20, at Review, 2 servers" */
+function savedWhat(saved: NonNullable<ScreenProps['app']['saved']>): string {
+  const where = saved.screen === 'done' ? 'deployed' : `at ${SCREEN_NAMES[saved.screen]}`;
+  return `${shortDate(saved.updatedAt)}, ${where}${saved.servers !== undefined ? `, ${saved.servers} server${saved.servers === 1 ? '' : 's'}` : ''}`;
+}
 
 /** Esc in the lab list returns to the choices instead of leaving Welcome. */
 function LabBack({ onBack }: { onBack(): void }) {

@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, UsageError, type Command, type CommandContext, type FlagValue, type OptionSpec } from './command.js';
+import { FaultSpecError, parseFaults } from './deploy/drivers/sim/faults.js';
 import { checkLabName, LabError } from './lab/names.js';
 import { logFile, resolveStateDir } from './store/paths.js';
 import { closest } from './suggest.js';
@@ -29,12 +30,50 @@ const GLOBAL_OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const satisfies OptionSpec;
 
+/** The simulated lab's options, for the installer as for `deploy` (src/deploy/commands.ts). */
+const SIM_OPTIONS = {
+  speed: { type: 'string' },
+  faults: { type: 'string' },
+  seed: { type: 'string' },
+} as const satisfies OptionSpec;
+
+const SIM_HELP: [string, string][] = [
+  ['--speed N', 'simulated lab: play N seconds of work in one (default 60)'],
+  ['--seed N', "simulated lab: its randomness' seed (same seed and faults, same run)"],
+  ['--faults SPEC', 'simulated lab: faults to play, comma-separated kind:SERVER[:TIMES] (bmc-timeout, pxe-fail, deploy-fail; e.g. pxe-fail:node-02:2 fails twice) or slow:STEP:FACTOR'],
+];
+
+/** What each command option means, for `cloudseed COMMAND --help` (one table: a name means one thing everywhere). */
+const OPTION_HELP: Record<string, [string, string]> = {
+  out: ['--out PATH', 'where to write (a file for init, a directory for export)'],
+  force: ['--force', 'replace files that exist (without it, an existing file stops the command)'],
+  lab: ['--lab NAME', 'the simulated lab NAME (two-machine, ha-lab, datacenter-N)'],
+  import: ['--import FILE', 'a nodes file: instackenv.json/.yaml or Helion baremetal.csv'],
+  range: ['--range R', 'BMC addresses to scan: 10.0.0.0/24 or 10.0.0.5-10.0.0.40'],
+  user: ['--user U', 'the BMC user'],
+  'password-file': ['--password-file F', "a file whose first line is the BMC password (or CLOUDSEED_BMC_PASSWORD)"],
+  concurrency: ['--concurrency N', 'BMCs asked at a time'],
+  timeout: ['--timeout S', 'seconds to wait for a BMC to answer'],
+  yes: ['-y, --yes', 'confirm the plan without asking (real hardware is powered and written to)'],
+  netns: ['--netns NAME', 'run the gates inside this network namespace'],
+  to: ['--to DIR|USER@HOST:/DIR', 'where the backup goes (a new folder is made there)'],
+  answers: ['--answers FILE', 'the answers file to keep with the backup'],
+  'ssh-port': ['--ssh-port N', 'the ssh port of a remote backup place'],
+  'ssh-identity': ['--ssh-identity FILE', 'the private key for ssh to a remote backup place'],
+  replace: ['--replace', 'replace the state that is there now (without it, restore stops)'],
+  only: ['--only PARTS', 'restore only these parts, comma-separated'],
+  spare: ['--spare NAME', 'the spare server to take the failed one\'s role'],
+  retired: ['--retired', 'the failed server is gone for good (not coming back)'],
+  ...Object.fromEntries(SIM_HELP.map(([flag, text]) => [flag.split(' ')[0].slice(2), [flag, text]])),
+};
+
 const GLOBAL_HELP: [string, string][] = [
   ['--lab NAME', 'the simulated lab NAME (two-machine, ha-lab, datacenter-N)'],
   ['--state-dir DIR', 'keep state and logs in DIR (default: ~/.config/cloudseed)'],
   ['--ascii', 'no box drawing, no emoji (Linux console, serial lines)'],
   ['--no-color', 'no colour (also NO_COLOR=1)'],
   ['--skip-checks', 'do not block on failed host checks'],
+  ...SIM_HELP,
   ['--json', 'machine-readable output (sub-commands)'],
   ['-h, --help', 'this help; `cloudseed COMMAND --help` for one command'],
   ['-V, --version', 'print the version'],
@@ -56,6 +95,10 @@ export interface TuiOptions extends UiChoice {
   /** Aborted on SIGTERM (Ctrl-C in raw mode reaches Ink as a key, not a signal). */
   signal: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** The command line it was started with (`cloudseed --lab ha-lab --state-dir /tmp/x`): quitting names it. */
+  command: string;
+  /** `--speed`, `--seed`, `--faults` for the simulated lab. */
+  sim: { speed?: number; seed?: number; faults?: string[] };
 }
 
 export interface CliHooks {
@@ -90,6 +133,8 @@ export function uiOptionsFrom(flags: Record<string, FlagValue>, env: NodeJS.Proc
 }
 
 export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<number> {
+  // `cloudseed plan FILE | head`: the reader left; the rest of the output has nowhere to go.
+  if (!hooks.out) process.stdout.on('error', leaveOnEpipe);
   const out = hooks.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   const err = hooks.err ?? ((line: string) => process.stderr.write(`${line}\n`));
   const env = hooks.env ?? process.env;
@@ -114,7 +159,7 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
     // The screens save and leave when their terminal hangs up. Commands keep the default
     // (or an inherited `nohup`): a hang-up handler would override SIG_IGN.
     watchHangUp();
-    return await openInstaller(flags, env, interactive, signal, hooks, err);
+    return await openInstaller(flags, env, interactive, signal, hooks, err, argv);
   } catch (e) {
     if (e instanceof UsageError) {
       err(`cloudseed: ${e.message}`);
@@ -132,7 +177,42 @@ export async function runCli(argv: string[], hooks: CliHooks = {}): Promise<numb
   }
 }
 
-async function openInstaller(flags: Record<string, FlagValue>, env: NodeJS.ProcessEnv, interactive: boolean, signal: AbortSignal, hooks: CliHooks, err: (line: string) => void): Promise<number> {
+/** Quietly ends the process when the pipe's reader has gone (EPIPE); other errors (a hung-up terminal) are the screens' to handle. */
+function leaveOnEpipe(e: NodeJS.ErrnoException): void {
+  if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+}
+
+/** `--speed N --seed N --faults SPEC` checked as `deploy` checks them (a wrong one is a usage error). */
+export function simOptionsFrom(flags: Record<string, FlagValue>): TuiOptions['sim'] {
+  const sim: TuiOptions['sim'] = {};
+  if (flags.speed !== undefined) {
+    const n = Number(flags.speed);
+    if (typeof flags.speed !== 'string' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--speed takes a positive number, not "${String(flags.speed)}"`);
+    sim.speed = n;
+  }
+  if (flags.seed !== undefined) {
+    const n = Number(flags.seed);
+    if (typeof flags.seed !== 'string' || !Number.isInteger(n)) throw new UsageError(`--seed takes a whole number, not "${String(flags.seed)}"`);
+    sim.seed = n;
+  }
+  if (typeof flags.faults === 'string') {
+    try {
+      parseFaults(flags.faults);
+    } catch (e) {
+      if (e instanceof FaultSpecError) throw new UsageError(`--faults: ${e.message}`);
+      throw e;
+    }
+    sim.faults = flags.faults.split(',').map((f) => f.trim()).filter(Boolean);
+  }
+  return sim;
+}
+
+/** A shell word as typed: quoted only when it needs to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+async function openInstaller(flags: Record<string, FlagValue>, env: NodeJS.ProcessEnv, interactive: boolean, signal: AbortSignal, hooks: CliHooks, err: (line: string) => void, argv: string[]): Promise<number> {
   if (flags.json) throw new UsageError('--json goes with a command, e.g. cloudseed validate FILE --json (see cloudseed --help)');
   if (!interactive) {
     err('cloudseed: the installer needs a terminal (stdin and stdout); without one, use `cloudseed validate FILE` or `cloudseed deploy FILE` (see cloudseed --help)');
@@ -148,7 +228,9 @@ async function openInstaller(flags: Record<string, FlagValue>, env: NodeJS.Proce
       throw e;
     }
   }
-  return hooks.openTui({ ...uiOptionsFrom(flags, env), labName, signal, env });
+  const sim = simOptionsFrom(flags);
+  if (labName === undefined && Object.keys(sim).length) throw new UsageError('--speed, --seed and --faults go with --lab NAME (the simulated lab)');
+  return hooks.openTui({ ...uiOptionsFrom(flags, env), labName, signal, env, sim, command: ['cloudseed', ...argv].map(shellWord).join(' ') });
 }
 
 interface Parsed {
@@ -163,7 +245,7 @@ interface Parsed {
  */
 async function parse(argv: string[]): Promise<Parsed> {
   try {
-    const { values } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: true, allowPositionals: false });
+    const { values } = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...SIM_OPTIONS }, strict: true, allowPositionals: false });
     return { flags: values as Record<string, FlagValue>, args: [] };
   } catch {
     // A command, or a mistake: the full parse below says which.
@@ -186,7 +268,8 @@ async function parse(argv: string[]): Promise<Parsed> {
     rest = [...argv.slice(0, first.index), ...argv.slice(first.index + 1)];
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...command?.options }, strict: true, allowPositionals: !!command });
+    // The installer (no command) takes the simulated lab's options too.
+    const { values, positionals } = parseArgs({ args: rest, options: { ...GLOBAL_OPTIONS, ...(command ? command.options : SIM_OPTIONS) }, strict: true, allowPositionals: !!command });
     return { command, flags: values as Record<string, FlagValue>, args: positionals };
   } catch (e) {
     // `--help` wins over other mistakes on the same line.
@@ -249,8 +332,16 @@ function wrap(text: string, lead: string, width = 80): string[] {
 }
 
 function commandHelp(command: Command): string[] {
-  const own = Object.entries(command.options).map(([name, spec]) => `  --${name}${spec.type === 'string' ? ' VALUE' : ''}`);
-  return [`Usage: ${command.usage}`, '', command.summary, ...(own.length ? ['', 'Options:', ...own] : []), '', 'Global options: see cloudseed --help'];
+  const own = Object.entries(command.options).map(([name, spec]): [string, string] => OPTION_HELP[name] ?? [`--${name}${spec.type === 'string' ? ' VALUE' : ''}`, '']);
+  const flagWidth = Math.max(0, ...own.map(([f]) => f.length));
+  return [
+    ...wrap(command.usage, 'Usage: '),
+    '',
+    ...wrap(command.summary, ''),
+    ...(own.length ? ['', 'Options:', ...own.flatMap(([f, text]) => wrap(text, `  ${f.padEnd(flagWidth)}  `))] : []),
+    '',
+    'Global options: see cloudseed --help',
+  ];
 }
 
 /** The signals that stop cloudseed, with the exit code of a second one (which exits at once). */

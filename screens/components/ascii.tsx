@@ -1,15 +1,26 @@
 // ASCII mode for everything drawn inside: Ink truncates text with "…" (cli-truncate's
-// default; Ink 6.8 has no option for it), and a screen may slip in a non-ASCII glyph. This
+// default; Ink 6.8 has no option for it; here it becomes "..."), and a screen may slip in a non-ASCII glyph. This
 // box rewrites each finished line through Ink's transform hook (the one <Transform> uses,
 // set on a box so it reaches every descendant), keeping widths: one character for one.
 import React, { type ReactNode } from 'react';
 
 const MAP: Record<string, string> = { '…': '.', '─': '-', '━': '-', '│': '|', '┃': '|', '•': '*', '·': '.', '→': '>', '←': '<', '✔': '+', '✘': 'x', '▲': '!', '❯': '>', '“': '"', '”': '"', '‘': "'", '’': "'" };
 
+/**
+ * Ink's "…" and the two characters before it (none of an ANSI escape) become "...": a
+ * lone "." reads as part of the text ("192.1." as an address).
+ */
+// eslint-disable-next-line no-control-regex
+const TRUNCATED = /(?:(?<!\u001B)(?<!\u001B\[[\d;]*)[^\u0000-\u001F\u001B…]){0,2}…/gu;
+
 /** Replaces every non-ASCII character of a line (ANSI escapes are ASCII and stay). */
 function toAscii(line: string): string {
-  // eslint-disable-next-line no-control-regex
-  return line.replace(/[^\u0000-\u007F]/gu, (ch) => MAP[ch] ?? '?');
+  return (
+    line
+      .replace(TRUNCATED, (m) => '.'.repeat([...m].length))
+      // eslint-disable-next-line no-control-regex
+      .replace(/[^\u0000-\u007F]/gu, (ch) => MAP[ch] ?? '?')
+  );
 }
 
 export interface AsciiBoxProps {

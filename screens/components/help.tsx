@@ -17,7 +17,8 @@ export interface HelpBarProps {
 export function HelpBar({ keys, pinned = [], width }: HelpBarProps) {
   const theme = useTheme();
   const size = (k: KeyHelp) => k.keys.length + 1 + k.action.length + theme.sym.sep.length;
-  let room = width - pinned.reduce((n, k) => n + size(k), 0);
+  // Every key but the first comes after a separator: the first one's is room to spare.
+  let room = width + theme.sym.sep.length - pinned.reduce((n, k) => n + size(k), 0);
   const parts: KeyHelp[] = [];
   for (const k of keys) {
     if (size(k) > room) break;

@@ -51,7 +51,7 @@ export function makeTheme({ ascii, color }: ThemeOptions): Theme {
     ascii,
     color,
     sym: ascii
-      ? { ok: '[ok]', warn: '[!]', fail: '[x]', bullet: '*', arrow: '->', pointer: '>', on: '[x]', off: '[ ]', sep: ' | ', ellipsis: '...' }
+      ? { ok: '[ok]', warn: '!!', fail: 'ERR', bullet: '*', arrow: '->', pointer: '>', on: '[x]', off: '[ ]', sep: ' | ', ellipsis: '...' }
       : { ok: '✔', warn: '▲', fail: '✘', bullet: '•', arrow: '→', pointer: '❯', on: '◉', off: '◯', sep: ' · ', ellipsis: '…' },
     spinner: ascii ? ['|', '/', '-', '\\'] : ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
     border: ascii ? 'classic' : 'round',

@@ -1,10 +1,10 @@
 // What a finished (or journalled) deployment amounts to, in plain words: for the Done
 // screen, the end of `cloudseed deploy`, and `cloudseed status`.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/schema.js';
 import { overcloudNodes, roleRank, undercloudHost } from './compile.js';
-import { journalPath, parseJournal, type JournalRecord, type JournalSummary } from './journal.js';
+import type { JournalSummary } from './journal.js';
 import { undercloudShell } from './drivers/real/commands.js';
 import type { ProgressView } from './progress-store.js';
 import { TIERS, type TierId } from './types.js';
@@ -70,27 +70,6 @@ export function deployedLines(plan: Plan): string[] {
 }
 
 /**
- * The stretches of time the runs worked, from the journal's records: a run from its start to
- * its last record (a killed run has no end record). The idle time between runs is not in them.
- */
-export function runSpans(records: readonly JournalRecord[]): { from: number; to: number }[] {
-  const spans: { from: number; to: number }[] = [];
-  for (const r of records) {
-    if (r.t === 'run') spans.push({ from: r.at, to: r.at });
-    else if (spans.length) spans[spans.length - 1].to = Math.max(spans[spans.length - 1].to, r.at);
-  }
-  return spans;
-}
-
-function readRecords(stateDir: string): JournalRecord[] {
-  try {
-    return parseJournal(readFileSync(journalPath(stateDir), 'utf8')).records;
-  } catch {
-    return [];
-  }
-}
-
-/**
  * Times per tier and in all. With the journal they count the working time of every run (a
  * resumed deployment counts its earlier runs too, not the pause between them); otherwise they
  * come from this run's view.
@@ -104,20 +83,12 @@ export function deploySummary(plan: Plan, view: ProgressView | undefined, stateD
     return { tier, ms: t?.startedAt !== undefined ? (t.endedAt ?? now) - t.startedAt : 0 };
   });
   let totalMs = view?.startedAt !== undefined ? (view.endedAt ?? now) - view.startedAt : 0;
-  const spans = journal && journal.steps.size ? runSpans(readRecords(stateDir)) : [];
-  if (spans.length) {
-    // Per run: from the first step record of a tier to its last, summed over the runs.
-    const records = readRecords(stateDir);
-    const tierOf = new Map([...journal!.steps].map(([id, r]) => [id, r.tier]));
-    tierMs = TIERS.map((tier) => {
-      let ms = 0;
-      for (const span of spans) {
-        const at = records.filter((r) => r.t === 'step' && r.at >= span.from && r.at <= span.to && tierOf.get(r.id) === tier).map((r) => r.at);
-        if (at.length) ms += Math.max(...at) - Math.min(...at);
-      }
-      return { tier, ms };
-    });
-    totalMs = spans.reduce((a, s) => a + s.to - s.from, 0);
+  if (journal && journal.steps.size) {
+    // The time steps were running, over every run: the hours between an interruption and
+    // the resume are not the tier's work.
+    const steps = [...journal.steps.values()];
+    tierMs = TIERS.map((tier) => ({ tier, ms: busyMs(steps.filter((r) => r.tier === tier)) }));
+    totalMs = busyMs(steps);
   }
   // Without a shell on the undercloud, cloudseed installs no services: no endpoints to show.
   const shell = undercloudShell(plan);
@@ -130,6 +101,20 @@ export function deploySummary(plan: Plan, view: ProgressView | undefined, stateD
     tierMs,
     totalMs,
   };
+}
+
+/** How long at least one of these steps was running (the union of their intervals). */
+function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
+  const spans = steps.map((r) => [r.startedAt ?? r.at, r.at] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = [-Infinity, -Infinity];
+  for (const [start, end] of spans) {
+    if (start > to) {
+      if (to > from) total += to - from;
+      [from, to] = [start, end];
+    } else to = Math.max(to, end);
+  }
+  return total + (to > from ? to - from : 0);
 }
 
 /** `cloudseed status`: the journal per tier, with the reason of each failure. */

@@ -102,7 +102,15 @@ export function nodeFromForm(f: NodeForm, editing?: Node): Node {
     memoryMiB: ram ? Math.round(ram * 1024) : undefined,
     diskGiB: n(f.diskGiB),
     source: editing?.source ?? 'form',
-    // a different BMC: what was discovered through the old one no longer holds
-    discovered: sameBmc ? editing?.discovered : undefined,
+    // a different BMC: what was discovered through the old one no longer holds; new
+    // credentials: its last answer ("wrong password") was to the old ones
+    discovered: sameBmc ? withoutBmcAnswer(editing?.discovered, editing?.bmc.user !== bmc.user || !!f.password) : undefined,
   });
+}
+
+/** The discovered facts without the BMC's last answer, when that answer no longer holds. */
+function withoutBmcAnswer(d: Node['discovered'], stale: boolean): Node['discovered'] {
+  if (!d || !stale) return d;
+  const { bmcStatus: _status, bmcError: _error, ...rest } = d;
+  return rest;
 }

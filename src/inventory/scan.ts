@@ -209,22 +209,59 @@ export function mergeScan(
 }
 
 /** Merges imported (or hand-made) nodes: same BMC address+port or same name replaces the old entry's declared facts. */
-export function mergeNodes(nodes: readonly Node[], incoming: readonly Node[]): { nodes: Node[]; added: number; updated: number } {
+/**
+ * A nodes file merged into the servers known: new ones added, known ones (same BMC or name)
+ * updated from the file, except what the person set in the plan: BMC credentials that differ
+ * from the file's, and roles chosen by hand, are kept (`kept` says which). `changes` lists,
+ * per known server, what the file changes (for the question asked before importing).
+ */
+export function mergeNodes(nodes: readonly Node[], incoming: readonly Node[]): { nodes: Node[]; added: number; updated: number; kept: string[]; changes: string[] } {
   const out = nodes.map((n) => ({ ...n }));
   let added = 0;
   let updated = 0;
+  const kept: string[] = [];
+  const changes: string[] = [];
   for (const n of incoming) {
     const port = bmcPort(n.bmc);
     const i = out.findIndex((o) => (o.bmc.address === n.bmc.address && bmcPort(o.bmc) === port) || o.name === n.name);
     if (i >= 0) {
-      out[i] = { ...n, name: out[i].name, ...(out[i].discovered ? { discovered: out[i].discovered } : {}) };
+      const mine = out[i];
+      const ownCredentials = mine.bmc.user !== n.bmc.user || mine.bmc.password !== n.bmc.password || mine.bmc.passwordFile !== n.bmc.passwordFile;
+      if (ownCredentials) kept.push(`${mine.name}: your BMC ${mine.bmc.user !== n.bmc.user ? 'user and password' : 'password'}`);
+      if (mine.roleSource === 'manual' && mine.role !== n.role) kept.push(`${mine.name}: your role ${mine.role}`);
+      const merged: Node = {
+        ...n,
+        name: mine.name,
+        bmc: ownCredentials ? { ...n.bmc, user: mine.bmc.user, password: mine.bmc.password, passwordFile: mine.bmc.passwordFile } : n.bmc,
+        ...(mine.roleSource === 'manual' ? { role: mine.role, roleSource: mine.roleSource } : {}),
+        ...(mine.discovered ? { discovered: mine.discovered } : {}),
+      };
+      const changed = nodeChanges(mine, merged);
+      if (changed.length) changes.push(`${mine.name}: ${changed.join(', ')}`);
+      out[i] = merged;
       updated++;
     } else {
       out.push({ ...n, name: out.some((o) => o.name === n.name) ? nextNodeName(out) : n.name });
       added++;
     }
   }
-  return { nodes: out, added, updated };
+  return { nodes: out, added, updated, kept, changes };
+}
+
+/** "BMC 10.0.0.5 -> 10.0.0.6", "disk 500 -> 240 GiB": what differs between two versions of a server. */
+function nodeChanges(before: Node, after: Node): string[] {
+  const out: string[] = [];
+  const field = (what: string, a: unknown, b: unknown, unit = '') => {
+    if (String(a ?? '') !== String(b ?? '')) out.push(`${what} ${a ?? 'none'} -> ${b ?? 'none'}${unit}`);
+  };
+  field('BMC', before.bmc.address, after.bmc.address);
+  field('BMC port', before.bmc.port, after.bmc.port);
+  field('PXE MAC', before.macs.join(' '), after.macs.join(' '));
+  field('CPUs', before.cpu, after.cpu);
+  field('RAM', before.memoryMiB && before.memoryMiB / 1024, after.memoryMiB && after.memoryMiB / 1024, ' GiB');
+  field('disk', before.diskGiB, after.diskGiB, ' GiB');
+  field('role', before.role, after.role);
+  return out;
 }
 
 export interface BmcCheck {

@@ -1,8 +1,9 @@
 // `cloudseed init`, `plan` and `export`: the non-interactive way from servers to an answers
 // file, from an answers file to a dry run per tier, and to the TripleO/Helion files.
 import { existsSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
+import { ARTIFACT_NAMES } from '../artifacts/files.js';
 import { writeArtifacts, type Written } from '../artifacts/write.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { compile } from '../deploy/compile.js';
@@ -14,7 +15,7 @@ import { bmcClientFor } from '../inventory/clients.js';
 import { factsUnknown, nodeFacts } from './fit.js';
 import { importNodesFile } from '../inventory/nodes-file.js';
 import { hostFactsFromLab, probeHost } from '../inventory/probe.js';
-import { applyInspection, inspectNodes, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
+import { applyBmcChecks, applyInspection, checkBmcs, inspectNodes, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
 import { LabError, loadLab } from '../lab/load.js';
 import type { LabWorld } from '../lab/world.js';
 import { suggestNetwork } from '../network/suggest.js';
@@ -127,16 +128,19 @@ const planCommand: Command = {
   },
 };
 
-const exportUsage = 'cloudseed export FILE --out DIR [--json]';
+const exportUsage = 'cloudseed export FILE --out DIR [--force] [--json]';
 const exportCommand: Command = {
   name: 'export',
   summary: 'write instackenv.json, baremetal.csv, undercloud.conf and the TripleO YAML files',
   usage: exportUsage,
-  options: { out: { type: 'string' } },
+  options: { out: { type: 'string' }, force: { type: 'boolean' } },
   async run(ctx) {
     const file = fileArg(ctx, exportUsage);
     const out = ctx.flags.out;
     if (typeof out !== 'string' || !out) throw new UsageError(`say where to write the files with --out DIR: ${exportUsage}`);
+    // One rule with init: a file that exists is replaced only with --force.
+    const existing = ARTIFACT_NAMES.filter((name) => existsSync(join(out, name)));
+    if (existing.length && !ctx.flags.force) throw new CliError(`${out} already holds ${existing.join(', ')}: choose another --out, or add --force to replace them`, 2);
     const { plan, findings } = loadPlanWithoutErrors(ctx, file, 'exporting');
     let written: Written[];
     try {
@@ -267,11 +271,15 @@ async function findServers(ctx: CommandContext): Promise<Found> {
     const client = bmcClientFor(world, { inspectMs: 0 });
     const result = whole(await scanRange({ range: world.bmcDefaults.range, ...creds, client, concurrency: 64, signal: ctx.signal }));
     const merged = mergeScan(imported?.nodes ?? [], result.bmcs, creds);
+    // Imported servers the scan did not reach are asked with their own credentials, as the
+    // Servers screen's check does: one that does not answer is a finding, not a default.
+    const unconfirmed = merged.nodes.filter((n) => n.discovered?.bmcStatus !== 'ok');
+    const checked = unconfirmed.length ? applyBmcChecks(merged.nodes, await checkBmcs(unconfirmed, client, { signal: ctx.signal })) : merged.nodes;
     // IPMI tells neither the PXE MAC nor the sizes: the lab inspects the servers that the
     // nodes file did not describe, as the Servers screen does after its scan (without a PXE
     // MAC there is no instackenv.json).
-    const unknown = merged.nodes.filter((n) => !n.macs.length || factsUnknown(nodeFacts(n)));
-    const inspected = unknown.length ? applyInspection(merged.nodes, await inspectNodes(unknown, client, { concurrency: 64, signal: ctx.signal })) : merged.nodes;
+    const unknown = checked.filter((n) => !n.macs.length || factsUnknown(nodeFacts(n)));
+    const inspected = unknown.length ? applyInspection(checked, await inspectNodes(unknown, client, { concurrency: 64, signal: ctx.signal })) : checked;
     const nodes = inspected.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
     const how = imported ? `imported ${imported.nodes.length} servers from the lab's ${basename(nodesFile)}; ${scanLine(result)}` : scanLine(result);
     return { nodes, world, how, findings: imported?.findings ?? [] };

@@ -2,9 +2,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { runCaptured } from './capture.js';
-import { commands, uiOptionsFrom, VERSION, type CliHooks, type TuiOptions } from '../../src/cli.js';
+import { commands, runCli, uiOptionsFrom, VERSION, type CliHooks, type TuiOptions } from '../../src/cli.js';
 import { CliError } from '../../src/command.js';
 import { logFile } from '../../src/store/paths.js';
 
@@ -71,6 +71,40 @@ describe('flags and commands', () => {
     const { code, out } = await run(['validate', '--help']);
     expect(code).toBe(0);
     expect(out[0]).toBe('Usage: cloudseed validate FILE [--json]');
+  });
+
+  it('COMMAND --help says what each option does, within 80 columns', async () => {
+    for (const c of commands) {
+      const { out } = await run([c.name, '--help']);
+      for (const name of Object.keys(c.options)) {
+        const line = out.find((l) => /^ {2}(-\w, )?--/.test(l) && l.includes(`--${name}`));
+        expect(line, `${c.name} --${name}`).toMatch(new RegExp(`--${name}\\S*( \\S+)?\\s{2,}\\w`));
+      }
+      for (const line of out) expect(line.length).toBeLessThanOrEqual(80);
+    }
+    const deploy = (await run(['deploy', '--help'])).out.join(' ').replace(/\s+/g, ' ');
+    expect(deploy).toContain('kind:SERVER[:TIMES]');
+  });
+
+  it('--help documents the simulated lab options and the fault format', async () => {
+    const text = (await run(['--help'])).out.join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('--faults SPEC');
+    expect(text).toContain('kind:SERVER[:TIMES]');
+    expect(text).toContain('--speed N');
+  });
+
+  it('a reader that goes away (`cloudseed plan FILE | head`) ends it quietly: no EPIPE stack trace', async () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    const before = process.stdout.listenerCount('error');
+    try {
+      // The real stdout: the handler is installed when cloudseed prints there.
+      expect(await runCli(['--version'], { err: () => {}, env: {}, interactive: false, signal: new AbortController().signal })).toBe(0);
+      expect(process.stdout.listenerCount('error')).toBe(before + 1);
+      process.stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      expect(exit).toHaveBeenCalledWith(0);
+    } finally {
+      exit.mockRestore();
+    }
   });
 
   it('--version prints the package version', async () => {
@@ -143,6 +177,20 @@ describe('the installer (TUI)', () => {
     const { code } = await run(['--lab', 'two-machine', '--ascii', '--state-dir', join(stateDir, 'x')], { interactive: true, openTui: async (o) => ((got = o), 7) });
     expect(code).toBe(7);
     expect(got).toMatchObject({ labName: 'two-machine', ascii: true, color: true, skipChecks: false, stateDir: join(stateDir, 'x') });
+  });
+
+  it('takes the simulated lab options (--faults, --speed, --seed) and the command line to resume with', async () => {
+    let got: TuiOptions | undefined;
+    const argv = ['--lab', 'ha-lab', '--faults', 'pxe-fail:node-02:2,bmc-timeout:node-03', '--speed', '120', '--seed', '7', '--state-dir', join(stateDir, 'my dir')];
+    const { code, err } = await run(argv, { interactive: true, openTui: async (o) => ((got = o), 0) });
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(got?.sim).toEqual({ faults: ['pxe-fail:node-02:2', 'bmc-timeout:node-03'], speed: 120, seed: 7 });
+    expect(got?.command).toBe(`cloudseed --lab ha-lab --faults pxe-fail:node-02:2,bmc-timeout:node-03 --speed 120 --seed 7 --state-dir '${join(stateDir, 'my dir')}'`);
+    const bad = await run(['--lab', 'ha-lab', '--faults', 'melt:node-02'], { interactive: true, openTui: async () => 0 });
+    expect(bad.code).toBe(2);
+    expect(bad.err[0]).toMatch(/^cloudseed: --faults: fault "melt:node-02": unknown kind "melt"/);
+    expect((await run(['--faults', 'pxe-fail:node-02'], { interactive: true, openTui: async () => 0 })).err[0]).toContain('go with --lab NAME');
   });
 
   it('an unknown lab is a usage error naming the labs', async () => {

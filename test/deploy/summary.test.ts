@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deployedLines, runSpans } from '../../src/deploy/summary.js';
+import { readJournal } from '../../src/deploy/journal.js';
+import { deployedLines, deploySummary } from '../../src/deploy/summary.js';
 import { labPlan } from './helpers.js';
 
 describe('deployedLines', () => {
@@ -14,20 +18,32 @@ describe('deployedLines', () => {
   });
 });
 
-describe('working time after a resume', () => {
-  it('counts each run from its start to its last record, not the pause between runs', () => {
-    const spans = runSpans([
-      { t: 'run', at: 0, pid: 1, plan: 'p', steps: 2 },
-      { t: 'step', at: 10_000, id: 'a', state: 'done', attempt: 1 },
-      // killed here; resumed an hour later
-      { t: 'run', at: 3_600_000, pid: 2, plan: 'p', steps: 2 },
-      { t: 'step', at: 3_620_000, id: 'b', state: 'done', attempt: 1 },
-      { t: 'end', at: 3_621_000, state: 'done' },
-    ]);
-    expect(spans).toEqual([
-      { from: 0, to: 10_000 },
-      { from: 3_600_000, to: 3_621_000 },
-    ]);
-    expect(spans.reduce((a, s) => a + s.to - s.from, 0)).toBe(31_000);
+describe('deploySummary', () => {
+  it('after a resume, tier times count the work, not the hours between the runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cs-summary-'));
+    try {
+      mkdirSync(join(dir, 'deploy'));
+      const records = [
+        { t: 'run', at: 0, pid: 1, plan: 'overcloud', steps: 2 },
+        { t: 'step', at: 0, id: 'seed.vm', state: 'running', tier: 'seed' },
+        { t: 'step', at: 11_000, id: 'seed.vm', state: 'done', tier: 'seed' },
+        { t: 'end', at: 12_000, state: 'interrupted' },
+        // resumed two and a half minutes later
+        { t: 'run', at: 150_000, pid: 2, plan: 'overcloud', steps: 2 },
+        { t: 'step', at: 150_000, id: 'undercloud.install', state: 'running', tier: 'undercloud' },
+        { t: 'step', at: 190_000, id: 'undercloud.install', state: 'done', tier: 'undercloud' },
+        { t: 'end', at: 190_000, state: 'done' },
+      ];
+      writeFileSync(join(dir, 'deploy', 'journal.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const s = deploySummary(labPlan('two-machine'), undefined, dir, readJournal(dir));
+      expect(s.tierMs).toEqual([
+        { tier: 'seed', ms: 11_000 },
+        { tier: 'undercloud', ms: 40_000 },
+        { tier: 'overcloud', ms: 0 },
+      ]);
+      expect(s.totalMs).toBe(51_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,6 +9,9 @@ import { parseInstackenv } from '../../src/inventory/nodes-file.js';
 import { loadAnswers, saveAnswers } from '../../src/plan/answers.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { nodeFacts } from '../../src/roles/fit.js';
+import { defaultPlan } from '../../src/roles/commands.js';
+import { hostFactsFromLab } from '../../src/inventory/probe.js';
+import { loadLab } from '../../src/lab/load.js';
 
 let dir: string;
 beforeAll(() => {
@@ -54,14 +57,34 @@ describe('cloudseed init', () => {
     expect(nodes.map((n) => n.macs)).toEqual([node.macs]);
   });
 
-  it('--lab ha-lab: 3 controllers and why', async () => {
-    const file = join(dir, 'ha.yaml');
+  it('--lab ha-lab: the BMC that does not answer and the one that refuses are findings, not Computes', async () => {
+    const file = join(dir, 'ha-as-found.yaml');
     const r = await cli('init', '--lab', 'ha-lab', '--out', file);
-    expect(r.out).toContain('3 controllers for high availability: 5 overcloud servers allow it');
+    // In init's report and in the file (validate and plan say so too).
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error .*nodes\[4\]\.bmc: node-05: no answer from the BMC/);
+    expect(r.err).toMatch(/error .*nodes\[5\]\.bmc: node-06: the BMC answered but refused/);
     const plan = load(file);
+    expect(plan.nodes[4].discovered?.bmcStatus).toBe('unreachable');
+    expect(plan.nodes[5].discovered?.bmcStatus).toBe('refused');
+    expect(plan.nodes[4].role).toBeUndefined();
+    expect(plan.nodes[5].role).toBeUndefined();
+    expect((await cli('validate', file)).code).toBe(1);
+    expect((await cli('plan', file)).code).toBe(1);
+  });
+
+  it('--lab ha-lab with its two BMCs fixed: 3 controllers and why', async () => {
+    // The servers as init found them, the two BMCs repaired: the wizard's defaults again.
+    const found = load(join(dir, 'ha-as-found.yaml')).nodes.map((n) => (n.discovered?.bmcStatus === 'ok' ? n : { ...n, discovered: undefined, role: undefined, roleSource: undefined }));
+    const world = loadLab('ha-lab');
+    const { plan, why } = defaultPlan(found, hostFactsFromLab(world), world);
+    const file = join(dir, 'ha.yaml');
+    saveAnswers(file, plan);
+    expect(why.join('\n')).toContain('3 controllers for high availability: 5 overcloud servers allow it');
     expect(plan.nodes.filter((n) => n.role === 'Controller')).toHaveLength(3);
     expect(plan.roles.undercloud).toMatchObject({ placement: 'server', node: 'node-01' });
     expect(plan.network.layout).toBe('isolated');
+    expect((await cli('validate', file)).code).toBe(0);
   });
 
   it('--import: the servers of a nodes file', async () => {
@@ -137,7 +160,12 @@ describe('cloudseed export', () => {
     // A file left from before, readable by all: the passwords never land in it with that mode.
     mkdirSync(out);
     writeFileSync(join(out, 'instackenv.json'), 'old', { mode: 0o644 });
-    const r = await cli('export', file, '--out', out);
+    // One rule with init: an existing file is replaced only with --force.
+    const refused = await cli('export', file, '--out', out);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`${out} already holds instackenv.json: choose another --out, or add --force to replace them`);
+    expect(readFileSync(join(out, 'instackenv.json'), 'utf8')).toBe('old');
+    const r = await cli('export', file, '--out', out, '--force');
     expect(r.code).toBe(0);
     const plan = load(file);
     // Helion's file needs 7 to 100 servers: not written, and said so; every TripleO file is there

@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Text } from 'ink';
@@ -12,7 +12,7 @@ import { screens as entries } from '../../screens/index.js';
 import { lazyScreen, loadScreen } from '../../screens/lazy.js';
 import { StateStore } from '../../src/store/state.js';
 import { labPlan as withLabNodes } from '../roles/fixtures.js';
-import { KEY, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
+import { KEY, flat, nonAscii, renderApp, resize, tempStateDir, widestLine } from './helpers.js';
 
 // The shell's AsciiBox turns any character that is not ASCII into one that is, so a frame seen
 // through it is ASCII whatever the screens drew. Here it rewrites only Ink's own truncation
@@ -122,7 +122,7 @@ describe('the wizard shell', () => {
     expect(bar).toContain('→ next');
     stdin.write(KEY.right);
     await vi.waitFor(() => expect(lastFrame()).toContain('3/3 Review'));
-    expect(lines(lastFrame()!).at(-1)).toContain('Enter open / save');
+    expect(lines(lastFrame()!).at(-1)).toContain('Enter pick');
     expect(lines(lastFrame()!).at(-1)).not.toContain('next');
     unmount();
   });
@@ -179,7 +179,7 @@ describe('the wizard shell', () => {
     stdin.write(KEY.enter);
     await vi.waitFor(() => expect(lastFrame()).toContain('2/3 Name'));
     stdin.write(`${KEY.enter}q`);
-    await vi.waitFor(() => expect(lastFrame()).toContain('Quit? The plan is saved; resume later with `cloudseed`. y/n'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('Quit? The plan is saved; `cloudseed` resumes. y/n'));
     stdin.write('n');
     await vi.waitFor(() => expect(lastFrame()).not.toContain('Quit?'));
     expect(lastFrame()).toContain('3/3 Review');
@@ -216,11 +216,54 @@ describe('the wizard shell', () => {
 
     const second = renderApp(state.dir, { screens: [welcome, nameScreen, shownName, review] });
     await vi.waitFor(() => expect(second.lastFrame()).toContain('Resume the saved installation'));
-    expect(second.lastFrame()).toMatch(/\(\d{4}-\d\d-\d\d \d\d:\d\d, reached Servers\)/);
-    second.stdin.write(`${KEY.down}${KEY.enter}`);
+    expect(second.lastFrame()).toMatch(/\(\d{4}-\d\d-\d\d \d\d:\d\d, at Servers, 0 servers\)/);
+    // Resume is the default: one Enter continues the saved work.
+    expect(second.lastFrame()).toMatch(/❯ Resume the saved installation/);
+    second.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(second.lastFrame()).toContain('3/4 Shown'));
     expect(second.lastFrame()).toContain('Cloud name: kept');
     second.unmount();
+  });
+
+  it('starting anew over a saved installation asks first and names what is lost; n keeps it', async () => {
+    const first = await openApp({ screens: [welcome, nameScreen, shownName, review] });
+    first.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(first.lastFrame()).toContain('2/4 Name'));
+    first.stdin.write(`${KEY.enter}qy`);
+    await vi.waitFor(() => expect(first.exits).toEqual([0]));
+    first.unmount();
+
+    const second = renderApp(state.dir, { screens: [welcome, nameScreen, shownName, review] });
+    await vi.waitFor(() => expect(second.lastFrame()).toContain('Start a new installation (asks first)'));
+    second.stdin.write(`${KEY.down}${KEY.enter}`);
+    await vi.waitFor(() => expect(flat(second.lastFrame())).toMatch(/Start anew\? This forgets the saved installation \(\d{4}-\d\d-\d\d \d\d:\d\d, at Servers, 0 servers\)/));
+    second.stdin.write('n');
+    await vi.waitFor(() => expect(second.lastFrame()).not.toContain('Start anew?'));
+    expect(second.lastFrame()).toContain('1/4 Welcome');
+    expect(StateStore.open(state.dir).saved()?.session.screen).toBe('servers');
+    second.stdin.write(KEY.enter); // the cursor is still on "Start a new installation"
+    await vi.waitFor(() => expect(second.lastFrame()).toContain('Start anew?'));
+    second.stdin.write('y');
+    await vi.waitFor(() => expect(second.lastFrame()).toContain('2/4 Name'));
+    second.unmount();
+  });
+
+  it('quitting names the command line it was started with; mid-deploy it exits 130', async () => {
+    function Running({ app }: ScreenProps) {
+      useEffect(() => app.setRunning?.(true), []); // eslint-disable-line react-hooks/exhaustive-deps
+      return <Text>deploying</Text>;
+    }
+    const running: ScreenDef = { id: 'deploy', title: 'Running', component: Running, keys: [], help: 'Runs.' };
+    const command = 'cloudseed --lab ha-lab --state-dir /tmp/elsewhere';
+    const { lastFrame, stdin, exits, unmount } = await openApp({ screens: [welcome, running], labName: 'ha-lab', command });
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('deploying'));
+    stdin.write('q');
+    await vi.waitFor(() => expect(flat(lastFrame())).toContain(`Quit? The deployment stops (journal kept); \`${command}\` resumes it. y/n`));
+    stdin.write('y');
+    await vi.waitFor(() => expect(exits).toEqual([130]));
+    expect(flat(lastFrame())).toContain(`Run \`${command}\` to resume.`);
+    unmount();
   });
 
   it('says so when the saved state was corrupt, and starts afresh', async () => {
@@ -228,7 +271,11 @@ describe('the wizard shell', () => {
     const { lastFrame, unmount } = renderApp(state.dir);
     await vi.waitFor(() => expect(lastFrame()).toContain('the saved state could not be used'));
     expect(lastFrame()).not.toContain('Resume');
-    expect(readdirSync(state.dir).some((f) => f.startsWith('config.json.corrupt-'))).toBe(true);
+    const kept = readdirSync(state.dir).find((f) => f.startsWith('config.json.corrupt-'));
+    expect(kept).toBeDefined();
+    // The whole notice, wrapped: where the unreadable file was kept is not cut off.
+    expect(flat(lastFrame())).toContain(kept);
+    expect(lastFrame()).not.toMatch(/…$/m);
     unmount();
   });
 
@@ -336,6 +383,7 @@ describe('every screen at 80x24', () => {
   // Each screen with a fresh plan on the two-machine lab: width, height and ASCII mode.
   it.each(screens.map((s) => [s.id, s] as const))('%s fits and is pure ASCII in ASCII mode', async (_id, screen) => {
     for (const ascii of [false, true]) {
+      rmSync(join(state.dir, 'config.json'), { force: true }); // a new installation each time
       const { lastFrame, stdin, unmount } = await openApp({ screens: [welcome, screen], labName: 'two-machine', ui: { ascii } });
       if (ascii) expect(nonAscii(lastFrame()!)).toEqual([]);
       stdin.write(KEY.enter);
@@ -357,18 +405,24 @@ describe('every screen with the servers of a lab, resumed at 80x24', () => {
   // Deploy and Done run a deployment when shown; their own tests cover them.
   const shown = screens.filter((s) => s.id !== 'welcome' && s.id !== 'deploy' && s.id !== 'done');
   const cases = shown.flatMap((s) => ['ha-lab', 'datacenter-300'].map((lab) => [s.id, lab, s] as const));
+  // A screen after it, so that going on has somewhere to go.
+  const after: ScreenDef = { id: 'done', title: 'After', component: () => <Text>after</Text>, keys: [], help: 'After.' };
   it.each(cases)('%s on %s fits, UTF-8 and ASCII', async (_id, lab, screen) => {
     const plan = { ...withLabNodes(lab), driver: 'sim' as const, sim: { lab, speed: 60, seed: 1, faults: [] } };
     for (const ascii of [false, true]) {
       StateStore.open(state.dir).savePlan(plan, screen.id);
-      const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, screen], ui: { ascii } });
+      const { lastFrame, stdin, unmount } = renderApp(state.dir, { screens: [welcome, screen, after], ui: { ascii } });
       await vi.waitFor(() => expect(lastFrame()).toContain('Resume the saved installation'));
-      stdin.write(`${KEY.down}${KEY.enter}`);
-      await vi.waitFor(() => expect(lastFrame()).toContain(`2/2 ${screen.title}`));
+      stdin.write(KEY.enter);
+      await vi.waitFor(() => expect(lastFrame()).toContain(`2/3 ${screen.title}`));
       const frame = lastFrame()!;
       expect(widestLine(frame)).toBeLessThanOrEqual(80);
       expect(lines(frame).length).toBeLessThan(24);
       if (ascii) expect(nonAscii(frame)).toEqual([]);
+      // The help bar names the key that goes on, whatever else it has to leave out.
+      const bar = lines(frame).filter((l) => l.trim()).at(-1)!;
+      expect(bar, bar).toMatch(/(Enter next|Enter pick|(→|Right) next)/);
+      if (screen.id === 'servers') expect(bar).toContain('c/n check/inspect');
       unmount();
     }
   });

@@ -163,7 +163,10 @@ describe('FindingList', () => {
         <FindingList findings={findings} maxRows={20} />
       </ThemeContext.Provider>,
     );
-    await vi.waitFor(() => expect(lastFrame()).toContain('[x]'));
+    // An error reads as one, not as a ticked box ("[x]").
+    await vi.waitFor(() => expect(lastFrame()).toContain('ERR nodes[0].name: error 0'));
+    expect(lastFrame()).toContain('!! ');
+    expect(lastFrame()).not.toContain('[x]');
     expect(nonAscii(lastFrame()!)).toEqual([]);
     unmount();
   });
@@ -254,7 +257,21 @@ describe('AsciiBox', () => {
         </Box>
       </AsciiBox>,
     );
-    await vi.waitFor(() => expect(lastFrame()).toBe('node-01 > Controlle.'));
+    await vi.waitFor(() => expect(lastFrame()).toBe('node-01 > Control...'));
+    unmount();
+  });
+
+  it('a cut address ends in "..." (not "192.1." that reads as an address), in colour too', async () => {
+    const { lastFrame, unmount } = render(
+      <AsciiBox enabled>
+        <Box width={24}>
+          <Text wrap="truncate-end" color="red">
+            public endpoint 192.168.1.5
+          </Text>
+        </Box>
+      </AsciiBox>,
+    );
+    await vi.waitFor(() => expect(lastFrame()).toBe('public endpoint 192.1...'));
     unmount();
   });
 });

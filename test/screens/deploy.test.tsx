@@ -1,5 +1,7 @@
 import React from 'react';
 import { render } from 'ink-testing-library';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deploy, DeployPanels } from '../../screens/deploy.js';
 import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
@@ -15,7 +17,8 @@ import { loadLab } from '../../src/lab/load.js';
 import { createProgressStore } from '../../src/deploy/progress-store.js';
 import type { DeployRun } from '../../src/deploy/runner.js';
 import type { NodeState } from '../../src/deploy/types.js';
-import { KEY, nonAscii, renderApp, renderScreen, tempStateDir, widestLine } from './helpers.js';
+import { KEY, flat, nonAscii, renderApp, renderScreen, tempStateDir, widestLine } from './helpers.js';
+
 
 let state: ReturnType<typeof tempStateDir>;
 beforeEach(() => {
@@ -34,12 +37,14 @@ describe('Deploy screen, end to end in the wizard', () => {
     openSessionStore(state.dir).save(planForLab(lab), 'deploy');
     const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
-    r.stdin.write(KEY.down);
+    // Resume (the default) opens Review, whose default is Deploy: Enter, Enter.
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
     r.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('is deployed'), { timeout: 20_000 });
     const frame = r.lastFrame()!;
-    expect(frame).toContain(`${state.dir}/overcloudrc (mode 0600)`);
-    expect(frame).toMatch(/Time\s+\d+ h \d+ min in all: seed/);
+    expect(flat(frame)).toContain(`password in ${state.dir}/overcloudrc (mode 0600)`);
+    expect(frame).toMatch(/is deployed, in \d+ h \d+ min \(seed/);
     expect(frame).toContain('deploy.log');
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     expect(frame.split('\n').length).toBeLessThan(24);
@@ -53,13 +58,13 @@ describe('Deploy screen: resume', () => {
     openSessionStore(state.dir).save(plan, 'deploy');
     // A deployment that stopped half-way (as if cloudseed had been killed).
     const { startDeploy } = await import('../../src/deploy/session.js');
-    const first = await startDeploy({ plan, stateDir: state.dir, onFailure: 'wait', clock: virtualClock() });
-    await vi.waitFor(() => expect(first.store.getSnapshot().tiers[1].done).toBeGreaterThan(2));
-    first.run.cancel();
-    await first.result;
+    const first = await startDeploy({ plan, stateDir: state.dir, onFailure: 'abort', clock: virtualClock(), faults: 'deploy-fail:node-01' });
+    expect(await first.result).toBe('failed');
     const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
-    await vi.waitFor(() => expect(r.lastFrame()).toContain('reached Deploy'));
-    r.stdin.write(KEY.down);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('at Deploy'));
+    // Resume never restarts a deployment by itself: Review offers to continue it.
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('❯ Resume the deployment'));
     r.stdin.write(KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toMatch(/is deployed|resuming the deployment/), { timeout: 20_000 });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('is deployed'), { timeout: 20_000 });
@@ -77,10 +82,18 @@ describe('Done screen', () => {
     expect(await s.result).toBe('done');
     resetDeploy();
     const r = renderScreen(done, { plan, ui: { stateDir: state.dir, ascii: true } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('(saved now, mode 0600)'));
     const frame = r.lastFrame()!;
-    expect(frame).toContain('[ok] Your cloud "overcloud" is deployed.');
-    expect(frame).toContain(`${state.dir}/overcloudrc (mode 0600)`);
-    expect(frame).toMatch(/Time\s+1 h \d\d min in all: seed \d+ min/);
+    expect(frame).toMatch(/\[ok\] "overcloud" is deployed, in 1 h \d\d min \(seed \d+ min/);
+    // The admin user and where its password is; the undercloud's shell and stackrc.
+    expect(flat(frame)).toContain(`user admin, password in ${state.dir}/overcloudrc (mode 0600)`);
+    expect(frame).toContain('ssh stack@192.168.24.2, then: source ~/stackrc');
+    // The answers file, saved as YAML without being asked, and next steps.
+    const answers = join(state.dir, 'cloudseed-answers.yaml');
+    expect(frame).toContain(answers);
+    expect(statSync(answers).mode & 0o777).toBe(0o600);
+    expect(readFileSync(answers, 'utf8')).toMatch(/^name: overcloud$/m);
+    for (const next of ['openstack image create', 'openstack flavor create', 'openstack network create', 'cloudseed add FILE']) expect(frame).toContain(next);
     expect(nonAscii(frame)).toEqual([]);
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     r.unmount();
@@ -102,6 +115,8 @@ describe('Deploy screen: failures', () => {
     // Skipping is refused where it is not safe; nothing moves on by itself.
     r.stdin.write('s');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('cannot be skipped'));
+    // The whole message, wrapped: not cut at the edge ("... Ret...").
+    expect(flat(r.lastFrame())).toContain('cannot be skipped: what comes after needs it. Retry or abort.');
     expect(goTo).not.toHaveBeenCalled();
     r.stdin.write('r');
     await vi.waitFor(() => expect(goTo).toHaveBeenCalledWith('done'), { timeout: 20_000 });
@@ -128,12 +143,42 @@ describe('Deploy screen: failures', () => {
     r.stdin.write('a');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Abort the deployment?'));
     r.stdin.write('y');
-    await vi.waitFor(() => expect(r.lastFrame()).toContain('Stopped after a failure. The journal is kept'));
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Stopped after a failure (journal kept). Enter: resume'));
+    // The reason stays on screen after the abort.
+    expect(r.lastFrame()).toContain('Failed: Deploy node-01');
+    expect(r.lastFrame()).toContain('Esc: back to the plan');
     const { readJournal } = await import('../../src/deploy/journal.js');
     const journal = readJournal(state.dir);
     expect(journal.state).toBe('failed');
     expect(journal.steps.get('overcloud.deploy.node-01')?.state).toBe('failed');
     expect(journal.steps.get('undercloud.check-apis')?.state).toBe('done');
+    r.unmount();
+  });
+
+  it('after an abort Enter resumes the deployment from the journal, and it reaches Done', async () => {
+    deployScreenOptions.faults = 'deploy-fail:node-01';
+    const goTo = vi.fn();
+    const r = renderScreen(deploy, { plan: planForLab('two-machine'), ui: { stateDir: state.dir }, app: { goTo } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Deploy node-01'), { timeout: 20_000 });
+    r.stdin.write('a');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Abort the deployment?'));
+    r.stdin.write('y');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Enter: resume'));
+    deployScreenOptions.faults = undefined;
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(goTo).toHaveBeenCalledWith('done'), { timeout: 20_000 });
+    r.unmount();
+  });
+
+  it('while it runs, keys that do nothing say so', async () => {
+    deployScreenOptions.clock = undefined; // real time: it is still running when the keys arrive
+    const r = renderScreen(deploy, { plan: planForLab('two-machine'), ui: { stateDir: state.dir } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('running'), { timeout: 20_000 });
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('The deployment is running; Done follows by itself. q stops it'));
+    r.stdin.write('r');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('r, s and a answer a failure; nothing has failed.'));
+    expect(r.seen.shellKeys).toEqual([]);
     r.unmount();
   });
 

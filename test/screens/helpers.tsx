@@ -68,6 +68,11 @@ export function widestLine(frame: string): number {
   return Math.max(0, ...frame.split('\n').map((l) => [...l].length));
 }
 
+/** The frame as one line: text the screen wrapped reads as it was written. */
+export function flat(frame: string | undefined): string {
+  return (frame ?? '').replace(/\s*\n\s*/g, ' ');
+}
+
 /** The characters of a frame that are not ASCII. */
 export function nonAscii(frame: string): string[] {
   return [...frame].filter((ch) => ch.codePointAt(0)! >= 0x80);

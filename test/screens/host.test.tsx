@@ -66,7 +66,7 @@ describe('This host screen', () => {
 
   it('ASCII mode: only ASCII characters', async () => {
     const { lastFrame, unmount } = renderScreen(host, { ui: { ascii: true }, app: { lab: weakLab() } });
-    await vi.waitFor(() => expect(lastFrame()).toMatch(/\[x\]\s+CPU cores/));
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/ERR\s+CPU cores/));
     expect(nonAscii(lastFrame()!)).toEqual([]);
     unmount();
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,13 +9,14 @@ import type { Plan } from '../../src/plan/schema.js';
 import { autoAssign } from '../../src/roles/assign.js';
 import { review } from '../../screens/review.js';
 import { labPlan } from '../roles/fixtures.js';
-import { KEY, renderScreen, widestLine } from './helpers.js';
+import { KEY, flat, renderScreen, widestLine } from './helpers.js';
 
 /** ha-lab on its defaults: roles assigned, the network suggested for the lab's seed host. */
 function haPlan(): Plan {
   const plan = autoAssign(labPlan('ha-lab')).plan;
   return { ...plan, seedHost: { hostname: 'seed-host' }, network: suggestNetwork({ plan, hostFacts: hostFactsFromLab(loadLab('ha-lab')) }).network };
 }
+
 
 let cwd: string;
 let dir: string;
@@ -84,7 +85,9 @@ describe('Review: confirming a real deployment', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('Deploy'));
     stdin.write(KEY.down.repeat(8));
     stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(lastFrame()).toContain('This powers on, PXE boots and writes to 6 real servers.'));
+    // Every server it will write to is named before anything is powered on.
+    await vi.waitFor(() => expect(lastFrame()).toContain('This powers on, PXE boots and writes to 6 servers (node-01, node-02, node-03,'));
+    expect(lastFrame()).toContain('node-05 and node-06).');
     stdin.write(`overcloud${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('that is not "labcloud"'));
     expect(went).toEqual([]);
@@ -103,5 +106,100 @@ describe('Review: confirming a real deployment', () => {
     stdin.write(KEY.enter);
     await vi.waitFor(() => expect(went).toEqual(['deploy']));
     unmount();
+  });
+
+  it('every finding can be read: "+N more" says f lists them all, and f scrolls through each', async () => {
+    const base = haPlan();
+    const plan: Plan = { ...base, nodes: base.nodes.map((n) => ({ ...n, macs: [], discovered: { ...n.discovered, macs: [] } })) };
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/\+\d+ more.*: f lists every one/));
+    stdin.write('f');
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/Findings: .*, lines 1-/));
+    const seen = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      for (const m of lastFrame()!.matchAll(/(node-0\d): no PXE MAC known/g)) seen.add(m[1]);
+      stdin.write(KEY.down);
+    }
+    await vi.waitFor(() => expect([...lastFrame()!.matchAll(/(node-0\d): no PXE MAC known/g)].length).toBeGreaterThan(0));
+    for (const m of lastFrame()!.matchAll(/(node-0\d): no PXE MAC known/g)) seen.add(m[1]);
+    expect([...seen].sort()).toEqual(['node-01', 'node-02', 'node-03', 'node-04', 'node-05', 'node-06']);
+    expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
+    stdin.write(KEY.esc);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Save the answers file'));
+    unmount();
+  });
+
+  it('an all-in-one server is summarised as controller and compute', async () => {
+    const plan = autoAssign(labPlan('two-machine')).plan;
+    const { lastFrame, unmount } = renderScreen(review, { plan });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Servers    1: 1 Controller+Compute (all-in-one)'));
+    unmount();
+  });
+
+  it('on a clean plan the cursor starts on Deploy: one Enter goes on', async () => {
+    const went: string[] = [];
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ Deploy/));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    unmount();
+  });
+
+  it('after saving the answers file the cursor is on Deploy, not on Save again', async () => {
+    const went: string[] = [];
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Save the answers file'));
+    stdin.write('\u001B[F'); // End: the last item
+    stdin.write(KEY.up); // Save the answers file
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Save answers to:'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Saved to'));
+    expect(lastFrame()).toMatch(/❯ Deploy/);
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    unmount();
+  });
+
+  it('servers powered on now are named and the lab asks y/n before deploying', async () => {
+    const went: string[] = [];
+    const base = haPlan();
+    const plan: Plan = { ...base, nodes: base.nodes.map((n) => (n.name === 'node-03' ? { ...n, discovered: { ...n.discovered, power: 'on' as const } } : n)) };
+    const { lastFrame, stdin, unmount } = renderScreen(review, { plan, app: { goTo: (id) => went.push(id) } });
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/❯ Deploy/));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(flat(lastFrame())).toContain('Powered on now, their running systems are lost: node-03.'));
+    expect(flat(lastFrame())).toContain('writes to 6 servers');
+    stdin.write('n');
+    await vi.waitFor(() => expect(lastFrame()).not.toContain('Powered on now'));
+    expect(went).toEqual([]);
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Powered on now'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(went).toEqual(['deploy']));
+    unmount();
+  });
+
+  it('a deployed cloud is shown as deployed; Redeploy lists what it wipes and wants the name typed', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'cs-review-deployed-'));
+    try {
+      mkdirSync(join(stateDir, 'deploy'));
+      const records = [{ t: 'run', at: 1, pid: 1, plan: 'overcloud', steps: 1 }, { t: 'step', at: 2, id: 'seed.vm', state: 'done', tier: 'seed' }, { t: 'end', at: 3, state: 'done' }];
+      writeFileSync(join(stateDir, 'deploy', 'journal.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const went: string[] = [];
+      const { lastFrame, stdin, unmount } = renderScreen(review, { plan: haPlan(), ui: { stateDir }, app: { goTo: (id) => went.push(id) } });
+      await vi.waitFor(() => expect(lastFrame()).toContain('"overcloud" is deployed'));
+      expect(lastFrame()).toContain('Redeploy (wipes the deployed cloud)');
+      stdin.write(KEY.enter);
+      await vi.waitFor(() => expect(flat(lastFrame())).toContain('Redeploying wipes and reinstalls 6 servers (node-01,'));
+      stdin.write(`nope${KEY.enter}`);
+      await vi.waitFor(() => expect(lastFrame()).toContain('that is not "overcloud"'));
+      expect(went).toEqual([]);
+      stdin.write(`${KEY.backspace.repeat(4)}overcloud${KEY.enter}`);
+      await vi.waitFor(() => expect(went).toEqual(['deploy']));
+      unmount();
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });

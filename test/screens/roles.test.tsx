@@ -23,6 +23,19 @@ describe('Roles screen', () => {
     unmount();
   });
 
+  it('Enter goes on (the suggested roles need no change); e opens the role picker', async () => {
+    const went: string[] = [];
+    const { lastFrame, stdin, unmount } = renderScreen(roles, { plan: labPlan('two-machine'), app: { next: () => went.push('next') } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('all-in-one: node-01 is controller and compute'));
+    stdin.write(ENTER);
+    await vi.waitFor(() => expect(went).toEqual(['next']));
+    expect(lastFrame()).not.toContain('Role for node-01');
+    stdin.write('e');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Role for node-01'));
+    expect(roles.keys.map((k) => k.keys)).not.toContain('Enter');
+    unmount();
+  });
+
   it('ha-lab: 3 controllers, counts against targets, and why for the server under the cursor', async () => {
     const { lastFrame, stdin, unmount } = harness(labPlan('ha-lab'));
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
@@ -40,7 +53,7 @@ describe('Roles screen', () => {
     const { lastFrame, stdin, seen, unmount } = harness(labPlan('ha-lab'));
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
     // Cursor to node-06 (5 down), open the picker (on its role, Compute), one down: BlockStorage.
-    stdin.write(`${DOWN.repeat(5)}${ENTER}`);
+    stdin.write(`${DOWN.repeat(5)}e`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Role for node-06'));
     expect(lastFrame()).toMatch(/❯ Compute/);
     stdin.write(`${DOWN}${ENTER}`);
@@ -64,7 +77,7 @@ describe('Roles screen', () => {
     const { lastFrame, stdin, seen, unmount } = harness(labPlan('ha-lab'));
     await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
     // Mark node-04 and node-05, make both Compute: 2 controllers remain.
-    stdin.write(`${DOWN.repeat(3)} ${DOWN} ${ENTER}`);
+    stdin.write(`${DOWN.repeat(3)} ${DOWN} e`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Role for 2 marked servers'));
     stdin.write(`${DOWN}${ENTER}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('2 servers: Compute'));
@@ -85,7 +98,7 @@ describe('Roles screen', () => {
     // Mark every shown server, then make them all Compute.
     stdin.write('*');
     await vi.waitFor(() => expect(lastFrame()).toContain('3 marked'));
-    stdin.write(ENTER);
+    stdin.write('e');
     await vi.waitFor(() => expect(lastFrame()).toContain('Role for 3 marked servers'));
     stdin.write(`${DOWN}${ENTER}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('3 servers: Compute'));
@@ -100,7 +113,7 @@ describe('Roles screen', () => {
     await vi.waitFor(() => expect(lastFrame()).toContain('of 2 (filtered from 6)'));
     // node-05 (first shown) becomes BlockStorage: the filter now shows node-06 only.
     stdin.write(ENTER);
-    stdin.write(ENTER);
+    stdin.write('e');
     await vi.waitFor(() => expect(lastFrame()).toContain('Role for node-05'));
     stdin.write(`${DOWN}${ENTER}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('node-05: BlockStorage'));
@@ -164,6 +177,9 @@ describe('Roles screen', () => {
     // Ink's own truncation ellipsis is rewritten by the shell's AsciiBox, not by the screen.
     expect(nonAscii(frame).filter((ch) => ch !== '\u2026')).toEqual([]);
     expect(frame).toContain('->');
+    // The table, with ASCII check boxes ("[ ]"), ends within column 80: no row is cut.
+    expect(frame).toMatch(/Disk Fit\s*$/m);
+    expect(frame).not.toMatch(/^[> ] \[.\] node-0\d.*\u2026$/m);
     unmount();
   });
 });

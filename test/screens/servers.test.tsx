@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { servers } from '../../screens/servers.js';
 import { loadLab } from '../../src/lab/load.js';
 import { emptyPlan } from '../../src/plan/schema.js';
-import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
+import { KEY, flat, nonAscii, renderScreen, widestLine } from './helpers.js';
 
 const haLab = () => loadLab('ha-lab');
 
@@ -16,8 +16,9 @@ describe('Servers screen', () => {
     expect(lastFrame()).toContain('Range:');
     expect(lastFrame()).toContain('10.20.0.0/28');
     expect(lastFrame()).toContain('14 addresses');
-    // range, user and password are filled in from the lab: Enter on the defaults
-    stdin.write(`${KEY.enter}${KEY.enter}${KEY.enter}`);
+    expect(lastFrame()).toContain('Enter: scan. Tab/Down: next field.');
+    // range, user and password are filled in from the lab: one Enter scans
+    stdin.write(KEY.enter);
     await vi.waitFor(() => expect(lastFrame()).toContain('Scanning 10.20.0.0/28'));
     await vi.waitFor(() => expect(lastFrame()).toMatch(/found [1-9]/));
     expect(lastFrame()).toContain('/14');
@@ -33,7 +34,7 @@ describe('Servers screen', () => {
     expect(seen.plan.nodes.map((n) => n.discovered?.serial)).toEqual(['S3B1A0001', 'S3B1A0002', 'S3B1A0003', '9FJ7KQ2']);
 
     // a second scan (the form keeps what was typed) merges instead of duplicating
-    stdin.write(`s${KEY.enter}${KEY.enter}${KEY.enter}`);
+    stdin.write(`s${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('Scan done: 4 found (0 new, 4 updated)'), { timeout: 10_000 });
     // and Enter on the table goes on to the next screen
     stdin.write(KEY.enter);
@@ -46,7 +47,7 @@ describe('Servers screen', () => {
     const { lastFrame, stdin, unmount } = renderScreen(servers, { app: { lab: haLab() } });
     stdin.write('s');
     await vi.waitFor(() => expect(lastFrame()).toContain('Range:'));
-    stdin.write(`${KEY.enter}${KEY.enter}password${KEY.enter}`);
+    stdin.write(KEY.enter);
     await vi.waitFor(() => expect(lastFrame()).toContain('Scanning'));
     stdin.write(KEY.esc);
     await vi.waitFor(() => expect(lastFrame()).toContain('Scan cancelled'));
@@ -57,7 +58,7 @@ describe('Servers screen', () => {
     const { lastFrame, stdin, unmount } = renderScreen(servers, { app: { lab: haLab() } });
     stdin.write('s');
     await vi.waitFor(() => expect(lastFrame()).toContain('Range:'));
-    stdin.write(`\u0015` + `10.20.0.300/28${KEY.enter}${KEY.enter}password${KEY.enter}`);
+    stdin.write(`\u0015` + `10.20.0.300/28${KEY.enter}`);
     await vi.waitFor(() => expect(lastFrame()).toContain('is not a CIDR range'));
     expect(lastFrame()).not.toContain('Scanning');
     unmount();
@@ -88,6 +89,80 @@ describe('Servers screen', () => {
     stdin.write(KEY.down);
     await vi.waitFor(() => expect(lastFrame()).toContain('node-06: the BMC answered but refused the user name or password'));
     expect(widestLine(lastFrame()!)).toBeLessThanOrEqual(80);
+    unmount();
+  });
+
+  it('an empty field: Enter goes to it instead of scanning', async () => {
+    const { lastFrame, stdin, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('s');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Range:'));
+    stdin.write(`${KEY.tab}\u0015${KEY.up}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/User: +BMC administrator/));
+    stdin.write(`root${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Scanning'));
+    unmount();
+  });
+
+  it('a new password clears "wrong password" and is tried at once', async () => {
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read'));
+    stdin.write('c');
+    await vi.waitFor(() => expect(lastFrame()).toMatch(/node-06 .*wrong password/), { timeout: 10_000 });
+    stdin.write(KEY.down.repeat(5));
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-06: the BMC answered but refused'));
+    stdin.write('e');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Edit node-06'));
+    stdin.write(`${KEY.down.repeat(6)}calvin${KEY.down.repeat(4)}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Checked 1 BMCs: 1 answer'), { timeout: 10_000 });
+    expect(lastFrame()).toMatch(/node-06 .* ok/);
+    expect(seen.plan.nodes[5].discovered?.bmcStatus).toBe('ok');
+    unmount();
+  });
+
+  it('an import says what it would change and keeps the BMC password the person fixed', async () => {
+    const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read'));
+    // node-06's real password is not the file's: fix it by hand
+    stdin.write(`${KEY.down.repeat(5)}e`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Edit node-06'));
+    stdin.write(`${KEY.down.repeat(6)}calvin${KEY.down.repeat(4)}${KEY.enter}`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-06 changed'));
+    // and the disk of node-04 by hand too: the file says otherwise
+    seen.plan.nodes[3].diskGiB = 240;
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(flat(lastFrame()?.replace(/│/g, ''))).toContain('It changes node-04: disk 240 -> 500 GiB. It keeps node-06: your BMC password.'));
+    stdin.write('n');
+    await vi.waitFor(() => expect(lastFrame()).toContain('File:'));
+    expect(seen.plan.nodes[3].diskGiB).toBe(240);
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Import? y/n'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(flat(lastFrame())).toContain('kept node-06: your BMC password'));
+    expect(seen.plan.nodes[5].bmc.password).toBe('calvin');
+    expect(seen.plan.nodes[3].diskGiB).toBe(500);
+    unmount();
+  });
+
+  it('removing the last row: the cursor and the detail line show the same server', async () => {
+    const { lastFrame, stdin, unmount } = renderScreen(servers, { app: { lab: haLab() } });
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain('6 servers read'));
+    stdin.write(`${KEY.down.repeat(5)}d`);
+    await vi.waitFor(() => expect(lastFrame()).toContain('Remove node-06 from the plan? y/n'));
+    stdin.write('y');
+    await vi.waitFor(() => expect(lastFrame()).toContain('node-06 removed'));
+    expect(lastFrame()).toMatch(/❯ node-05/);
+    expect(lastFrame()).toMatch(/^node-05: /m);
     unmount();
   });
 
