@@ -115,6 +115,7 @@ describe('IronicClient', () => {
     const t = Date.now();
     const stopped = (await c.waitForNode('n1', () => false, { timeoutMs: 60_000, intervalMs: 5_000, signal: ac.signal }).catch((e: unknown) => e)) as IronicError;
     expect(stopped.kind).toBe('aborted');
-    expect(Date.now() - t).toBeLessThan(2_000);
+    // It did not sleep out the 5 s poll interval (a bound that holds on a loaded machine).
+    expect(Date.now() - t).toBeLessThan(5_000);
   });
 });
