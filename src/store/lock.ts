@@ -34,12 +34,12 @@ export function lockPath(stateDir: string): string {
   return join(stateDir, 'deploy.lock');
 }
 
-function alive(pid: number): boolean {
+/** A process with this PID runs on this host (EPERM: it exists but belongs to someone else). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    // EPERM: it exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

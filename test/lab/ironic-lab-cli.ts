@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { projectRoot } from '../../src/assets.js';
 import { ensurePackages } from './ensure-packages.js';
-import { alive, LAB_IMAGES_DIR, LAB_SERVERS, stopPid, startIronicLab } from './ironic-lab.js';
+import { alive } from '../../src/store/lock.js';
+import { LAB_IMAGES_DIR, LAB_SERVERS, stopPid, startIronicLab } from './ironic-lab.js';
 
 interface LabState {
   keeperPid: number;

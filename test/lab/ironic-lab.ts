@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { alive } from '../../src/store/lock.js';
 import type { PlanInput } from '../../src/plan/schema.js';
 import { labSpecs, startBmcLab, type BmcLab, type LabBmcSpec } from './bmc-lab.js';
 
@@ -107,15 +108,6 @@ async function waitForApi(url: string, timeoutMs: number, alive: () => boolean =
 }
 
 /** The process still exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Stops a process by PID: `first` (SIGTERM), up to graceMs for it to go, then SIGKILL. */
 export async function stopPid(pid: number, graceMs = 8_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!alive(pid)) return;

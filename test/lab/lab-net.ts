@@ -5,19 +5,11 @@
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alive } from '../../src/store/lock.js';
 
 const CLAIMS = join(tmpdir(), 'cloudseed-test-nets');
 const FIRST = 100;
 const LAST = 250;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function tryClaim(path: string): boolean {
   try {

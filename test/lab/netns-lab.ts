@@ -6,6 +6,7 @@ import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BmcError, type BmcClient } from '../../src/inventory/bmc.js';
 
 export interface NetnsLab {
   /** The namespace the probes run in; its NIC is prov0 (198.51.100.0/24). */
@@ -72,3 +73,18 @@ export async function startNetnsLab(tag: string): Promise<NetnsLab> {
   }
   return { seed: SEED, stopDnsmasq, stop };
 }
+
+/**
+ * The lab's BMCs for the gate tests: the one at 203.0.113.12 never answers, every other one
+ * is on (the real BMC clients are tested against ipmi_sim elsewhere).
+ */
+export const lanBmc: BmcClient = {
+  async powerStatus(t) {
+    if (t.address === '203.0.113.12') throw new BmcError('unreachable', 'no answer');
+    return 'on';
+  },
+  setPower: async () => {},
+  setBootPxe: async () => 'pxe',
+  bootDevice: async () => 'pxe',
+  identify: async () => ({}),
+};

@@ -3,11 +3,10 @@
 // answers DHCP (the rogue server) and an address already taken. Nothing touches this
 // machine's own interfaces; everything is torn down in afterAll, processes killed by PID.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BmcError, type BmcClient } from '../../src/inventory/bmc.js';
 import { blockingGates, gateFindings, runGates, acknowledgeGate } from '../../src/network/gates.js';
 import { realProbe } from '../../src/network/probes.js';
 import { emptyPlan, type Plan } from '../../src/plan/schema.js';
-import { startNetnsLab, type NetnsLab } from '../lab/netns-lab.js';
+import { lanBmc, startNetnsLab, type NetnsLab } from '../lab/netns-lab.js';
 
 let lab: NetnsLab;
 let SEED: string;
@@ -22,17 +21,6 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-/** BMCs: node-02's never answers (the real BMC clients are tested with ipmi_sim elsewhere). */
-const bmc: BmcClient = {
-  async powerStatus(t) {
-    if (t.address === '203.0.113.12') throw new BmcError('unreachable', 'no answer');
-    return 'on';
-  },
-  setPower: async () => {},
-  setBootPxe: async () => 'pxe',
-  bootDevice: async () => 'pxe',
-  identify: async () => ({}),
-};
 
 function plan(seedIp = '198.51.100.7'): Plan {
   return emptyPlan({
@@ -48,7 +36,7 @@ function plan(seedIp = '198.51.100.7'): Plan {
   });
 }
 
-const probe = () => realProbe({ netns: SEED, bmc, dhcpTries: 2, dhcpWaitS: 1, arpCount: 1 });
+const probe = () => realProbe({ netns: SEED, bmc: lanBmc, dhcpTries: 2, dhcpWaitS: 1, arpCount: 1 });
 
 describe('network gates in a namespace lab', () => {
   it('find the rogue DHCP server, the taken address and the silent BMC', async () => {

@@ -8,10 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRealDriver } from '../../../src/deploy/drivers/real/index.js';
 import { startDeploy } from '../../../src/deploy/session.js';
 import type { DeployEvent } from '../../../src/deploy/types.js';
-import { BmcError, type BmcClient } from '../../../src/inventory/bmc.js';
 import { realProbe } from '../../../src/network/probes.js';
 import { emptyPlan, type Plan } from '../../../src/plan/schema.js';
-import { startNetnsLab, type NetnsLab } from '../../lab/netns-lab.js';
+import { lanBmc, startNetnsLab, type NetnsLab } from '../../lab/netns-lab.js';
 
 let lab: NetnsLab;
 beforeAll(async () => {
@@ -21,17 +20,6 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-/** node-02's BMC never answers (real BMC clients are tested against ipmi_sim elsewhere). */
-const bmc: BmcClient = {
-  async powerStatus(t) {
-    if (t.address === '203.0.113.12') throw new BmcError('unreachable', 'no answer');
-    return 'on';
-  },
-  setPower: async () => {},
-  setBootPxe: async () => 'pxe',
-  bootDevice: async () => 'pxe',
-  identify: async () => ({}),
-};
 
 function plan(acknowledged: string[] = []): Plan {
   return emptyPlan({
@@ -56,7 +44,7 @@ function plan(acknowledged: string[] = []): Plan {
 async function deploy(p: Plan) {
   const events: DeployEvent[] = [];
   const stateDir = mkdtempSync(join(tmpdir(), 'cs-real-gates-'));
-  const driver = createRealDriver({ yes: true, probe: realProbe({ netns: lab.seed, bmc, dhcpTries: 2, dhcpWaitS: 1, arpCount: 1 }) });
+  const driver = createRealDriver({ yes: true, probe: realProbe({ netns: lab.seed, bmc: lanBmc, dhcpTries: 2, dhcpWaitS: 1, arpCount: 1 }) });
   const session = await startDeploy({ plan: p, stateDir, onFailure: 'abort', driver, sinks: [(e) => void events.push(e)] });
   await session.result;
   const failed = events.filter((e): e is Extract<DeployEvent, { type: 'step-failed' }> => e.type === 'step-failed' && !e.willRetry);
