@@ -63,7 +63,7 @@ describe('host facts', () => {
     const f = hostFactsFromLab(loadLab('ha-lab'));
     expect(f).toMatchObject({ hostname: 'seed-host', kvm: true, memoryMiB: 65536, defaultRouteNic: 'enp65s0f0', sessionNic: 'enp65s0f0' });
     expect(f.cpu).toEqual({ model: 'AMD EPYC 7302P 16-Core Processor', cores: 32, vt: true });
-    expect(f.tools).toMatchObject({ ipmitool: true, virsh: true, 'virt-install': false });
+    expect(f.tools).toMatchObject({ ipmitool: true, virsh: true, 'virt-install': true });
   });
 
   it('probes this machine for real', async () => {
