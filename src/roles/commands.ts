@@ -277,8 +277,9 @@ async function findServers(ctx: CommandContext): Promise<Found> {
     const checked = unconfirmed.length ? applyBmcChecks(merged.nodes, await checkBmcs(unconfirmed, client, { signal: ctx.signal })) : merged.nodes;
     // IPMI tells neither the PXE MAC nor the sizes: the lab inspects the servers that the
     // nodes file did not describe, as the Servers screen does after its scan (without a PXE
-    // MAC there is no instackenv.json).
-    const unknown = checked.filter((n) => !n.macs.length || factsUnknown(nodeFacts(n)));
+    // MAC there is no instackenv.json). A BMC the check found silent or refusing is not asked
+    // again: its inspection could only fail.
+    const unknown = checked.filter((n) => n.discovered?.bmcStatus === 'ok' && (!n.macs.length || factsUnknown(nodeFacts(n))));
     const inspected = unknown.length ? applyInspection(checked, await inspectNodes(unknown, client, { concurrency: 64, signal: ctx.signal })) : checked;
     const nodes = inspected.map((n) => ({ ...n, source: n.source ?? ('lab' as const) }));
     const how = imported ? `imported ${imported.nodes.length} servers from the lab's ${basename(nodesFile)}; ${scanLine(result)}` : scanLine(result);
