@@ -7,7 +7,7 @@ import { accessSync, constants, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** Debian package → a program it installs, for every package any test, bench or lab needs. */
-export const LAB_PACKAGES: Record<string, string> = {
+const LAB_PACKAGES: Record<string, string> = {
   ipmitool: 'ipmitool', // the IPMI client the scan and the real driver fall back on
   openipmi: 'ipmi_sim', // real IPMI BMCs on loopback
   'freeipmi-tools': 'ipmi-power', // the scan bench's peer
@@ -32,7 +32,7 @@ function onPath(program: string): boolean {
   });
 }
 
-export function missingPackages(packages: Record<string, string> = LAB_PACKAGES): string[] {
+function missingPackages(packages: Record<string, string> = LAB_PACKAGES): string[] {
   return Object.entries(packages)
     .filter(([, program]) => !onPath(program))
     .map(([pkg]) => pkg);

@@ -11,12 +11,13 @@ import type { World } from '../../../src/deploy/world.js';
 import { FakeIronic } from '../../../src/ironic/fake.js';
 import { isProvisionState, PROVISION_STATES } from '../../../src/ironic/states.js';
 import type { Plan } from '../../../src/plan/schema.js';
-import { startIronicLab, testBmcNet, type IronicLab } from '../../lab/ironic-lab.js';
+import { startIronicLab, type IronicLab } from '../../lab/ironic-lab.js';
+import { labNet } from '../../lab/test-net.js';
 import { planFor } from './lab-helpers.js';
 
 let lab: IronicLab;
 beforeAll(async () => {
-  lab = await startIronicLab({ servers: 1, seedPort: 0, undercloudPort: 0, bmcNet: testBmcNet() });
+  lab = await startIronicLab({ servers: 1, seedPort: 0, undercloudPort: 0, bmcNet: labNet(51) });
 });
 afterAll(async () => {
   await lab?.stop();
