@@ -21,13 +21,13 @@ import { jsonSink, plainSink, createRedactor } from './sinks.js';
 import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
 import { TIERS } from './types.js';
 
-const EXIT_INTERRUPTED = 130;
+export const EXIT_INTERRUPTED = 130;
 
 /** The sim's time scale, slowest and fastest: beyond them step timeouts overflow Node's timers or race the steps. */
 const SPEED_RANGE = [0.01, 10_000] as const;
 
 /** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
-function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
+export function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
   if (value === undefined) return {};
   if (value === 'max') return { speed: 1, clock: virtualClock() };
   const n = Number(value);
@@ -36,7 +36,7 @@ function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
   return { speed: n };
 }
 
-function parseSeed(value: unknown): number | undefined {
+export function parseSeed(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(n)) throw new UsageError(`--seed takes a whole number, not "${String(value)}"`);
@@ -82,18 +82,33 @@ async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise
   for (const line of deployedLines(plan)) ctx.out(`  ${line}`);
   for (const tier of TIERS) ctx.out(`  ${tier}: ${tierSteps(deployment, tier).length} steps`);
   if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the servers above');
+  return askYes(ctx, 'Deploy now? [y/N] ');
+}
+
+/** A yes/no question on the terminal; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
+export async function askYes(ctx: CommandContext, question: string): Promise<'yes' | 'no' | 'interrupted'> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   // On a terminal readline reads Ctrl-C as a key and emits SIGINT on itself, not the process.
   const interrupted = new AbortController();
   rl.on('SIGINT', () => interrupted.abort());
   try {
-    const answer = await rl.question('Deploy now? [y/N] ', { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
+    const answer = await rl.question(question, { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
     return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no';
   } catch {
     // Otherwise stdin closed (Ctrl-D) before an answer: not a yes.
     return ctx.signal.aborted || interrupted.signal.aborted ? 'interrupted' : 'no';
   } finally {
     rl.close();
+  }
+}
+
+/** The failed steps of the journal, each with what to try (after a run ended failed). */
+export function reportFailed(ctx: CommandContext, redact: (text: string) => string): void {
+  const journal = readJournal(ctx.stateDir);
+  for (const [id, r] of journal.steps) {
+    if (r.state !== 'failed') continue;
+    ctx.err(`failed: ${id}: ${redact(r.error?.message ?? 'unknown reason')}`);
+    if (r.error?.hint) ctx.err(`  try: ${r.error.hint}`);
   }
 }
 
@@ -168,12 +183,7 @@ const deployCommand: Command = {
       note('interrupted: the journal is kept; run the same command again to resume');
       return EXIT_INTERRUPTED;
     }
-    const journal = readJournal(ctx.stateDir);
-    const failed = [...journal.steps.entries()].filter(([, r]) => r.state === 'failed');
-    for (const [id, r] of failed) {
-      ctx.err(`failed: ${id}: ${redact(r.error?.message ?? 'unknown reason')}`);
-      if (r.error?.hint) ctx.err(`  try: ${r.error.hint}`);
-    }
+    reportFailed(ctx, redact);
     ctx.err('the journal is kept; run the same command again to retry from the failed step');
     return 1;
   },

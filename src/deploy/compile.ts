@@ -35,6 +35,7 @@ const ESTIMATES: Record<StepKind, number> = {
   'overcloud.credentials': 5 * S,
   'overcloud.post-endpoints': 60 * S,
   'overcloud.test-instance': 3 * MIN,
+  'overcloud.retire': 2 * MIN,
 };
 
 /** Services configuration per role takes longer for controllers (Pacemaker, Galera, ...). */

@@ -25,6 +25,8 @@ export interface DeploySessionOptions extends DriverOptions {
   onFailure: 'wait' | 'abort';
   /** Reporters besides the log file and the store (plain lines, JSON). */
   sinks?: Sink[];
+  /** The steps to run when not the plan's whole deployment (a replacement: src/plan/replace.ts). */
+  deployment?: Deployment;
   /** A driver built by the caller (tests); otherwise createDriver(plan). */
   driver?: DeployDriver;
   /** Store notification interval (ms). */
@@ -73,7 +75,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
   let writer: BufferedWriter | undefined;
   try {
     let previous: JournalSummary = readJournal(opts.stateDir);
-    const deployment = compile(opts.plan);
+    const deployment = opts.deployment ?? compile(opts.plan);
     const inputs = stepInputs(opts.plan, deployment);
     const other = otherDeployment(previous, inputs);
     if (previous.state === 'done' || other) {
@@ -107,7 +109,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     } catch (e) {
       throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
     }
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: resumed ? previous : undefined }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: resumed ? previous : undefined, deployed: opts.deployed, deployment }));
     journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];

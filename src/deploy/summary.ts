@@ -121,13 +121,15 @@ function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
 export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }): string[] {
   if (journal.state === 'none') return ['no deployment has started from this state directory'];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
-  const started = `deployment of "${journal.plan}" started ${when(journal.startedAt)}`;
+  // A replacement's journal holds its retire step (src/deploy/replace.ts).
+  const retired = [...journal.steps.keys()].find((id) => id.startsWith('overcloud.retire.'))?.slice('overcloud.retire.'.length);
+  const started = `${retired ? `replacement of ${retired} in` : 'deployment of'} "${journal.plan}" started ${when(journal.startedAt)}`;
   const head =
     journal.state !== 'running'
       ? `${started}: ${journal.state} at ${when(journal.endedAt)}`
       : holder
         ? `${started}: running now (pid ${holder.pid}, since ${holder.since})`
-        : `${started}: stopped without ending (killed?) -- \`cloudseed deploy\` resumes it`;
+        : `${started}: stopped without ending (killed?) -- \`${retired ? `cloudseed replace FILE ${retired}` : 'cloudseed deploy'}\` resumes it`;
   const lines = [head];
   for (const tier of TIERS) {
     const count = { done: 0, skipped: 0, running: 0, failed: 0, interrupted: 0, pending: 0 };
@@ -141,6 +143,8 @@ export function statusLines(journal: JournalSummary, holder?: { pid: number; sin
     const parts = Object.entries(count)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`);
+    // A replacement has no seed or undercloud steps: nothing to say about them.
+    if (retired && !parts.length) continue;
     lines.push(`${tier.padEnd(10)} ${parts.join(', ') || 'not started'}`);
     lines.push(...problems);
   }

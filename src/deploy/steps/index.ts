@@ -6,6 +6,7 @@ import { ironicCheck } from './ironic-check.js';
 import { matchRoles } from './match-roles.js';
 import { networkGates } from './network-gates.js';
 import { provisionStep } from './provision.js';
+import { retire } from './retire.js';
 import { credentials, overcloudImages, seedImage, toolStep } from './tools.js';
 import { undercloudVm } from './undercloud-vm.js';
 
@@ -39,4 +40,5 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'overcloud.credentials': credentials,
   'overcloud.post-endpoints': toolStep,
   'overcloud.test-instance': toolStep,
+  'overcloud.retire': retire,
 };
