@@ -15,7 +15,8 @@ import { compile, tierSteps } from './compile.js';
 import { FaultSpecError } from './drivers/sim/faults.js';
 import { journalPath, readJournal } from './journal.js';
 import { planForLab } from './lab-plan.js';
-import { startDeploy } from './session.js';
+import { startDeploy, type DeploySession } from './session.js';
+import type { RunState } from './journal.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
 import { jsonSink, plainSink, createRedactor } from './sinks.js';
 import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
@@ -102,6 +103,19 @@ export async function askYes(ctx: CommandContext, question: string): Promise<'ye
   }
 }
 
+/** Says the session's notes and log file, runs it to its end (Ctrl-C cancels it) and closes its store. */
+export async function follow(ctx: CommandContext, session: DeploySession, note: (line: string) => void): Promise<RunState> {
+  for (const n of session.notes) note(`note: ${n}`);
+  note(`log: ${session.logPath}`);
+  const onAbort = () => session.run.cancel();
+  if (ctx.signal.aborted) onAbort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const state = await session.result;
+  ctx.signal.removeEventListener('abort', onAbort);
+  session.store.close();
+  return state;
+}
+
 /** The failed steps of the journal, each with what to try (after a run ended failed). */
 export function reportFailed(ctx: CommandContext, redact: (text: string) => string): void {
   const journal = readJournal(ctx.stateDir);
@@ -159,14 +173,7 @@ const deployCommand: Command = {
       if (e instanceof FaultSpecError) throw new UsageError(e.message);
       throw e;
     }
-    for (const n of session.notes) note(`note: ${n}`);
-    note(`log: ${session.logPath}`);
-    const onAbort = () => session.run.cancel();
-    if (ctx.signal.aborted) onAbort();
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const state = await session.result;
-    ctx.signal.removeEventListener('abort', onAbort);
-    session.store.close();
+    const state = await follow(ctx, session, note);
     const view = session.store.getSnapshot();
     if (state === 'done') {
       const s = deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir));

@@ -10,7 +10,7 @@ import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { readDeployed } from '../store/deployed.js';
 import { LockHeldError } from '../store/lock.js';
-import { askYes, EXIT_INTERRUPTED, parseSeed, parseSpeed, reportFailed } from './commands.js';
+import { askYes, EXIT_INTERRUPTED, follow, parseSeed, parseSpeed, reportFailed } from './commands.js';
 import { readJournal } from './journal.js';
 import { startDeploy } from './session.js';
 import { createRedactor, jsonSink, plainSink } from './sinks.js';
@@ -159,14 +159,7 @@ const replaceCommand: Command = {
       if (e instanceof LockHeldError) throw new CliError(e.message, 1);
       throw e;
     }
-    for (const n of session.notes) say(`note: ${n}`);
-    say(`log: ${session.logPath}`);
-    const onAbort = () => session.run.cancel();
-    if (ctx.signal.aborted) onAbort();
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const state = await session.result;
-    ctx.signal.removeEventListener('abort', onAbort);
-    session.store.close();
+    const state = await follow(ctx, session, say);
     if (state === 'done') {
       saveAnswers(file, { ...r.plan, options: plan.options });
       say(`replaced: ${r.spare.name} is ${r.old.role} in place of ${r.old.name}; ${file} and the deployed cloud's record say so`);
