@@ -11,6 +11,7 @@ import { validate } from '../plan/validate.js';
 import { readDeployed } from '../store/deployed.js';
 import { LockHeldError } from '../store/lock.js';
 import { askYes, EXIT_INTERRUPTED, follow, parseSeed, parseSpeed, reportFailed } from './commands.js';
+import { FaultSpecError } from './drivers/sim/faults.js';
 import { readJournal } from './journal.js';
 import { startDeploy } from './session.js';
 import { createRedactor, jsonSink, plainSink } from './sinks.js';
@@ -74,7 +75,7 @@ export function prepareReplacement(plan: Plan, stateDir: string, server: string,
   return { replacement, deployment: replacementDeployment(replacement), deployed: cloud };
 }
 
-const usage = 'cloudseed replace FILE SERVER [--spare NAME] [--retired] [--reason TEXT] [--dry-run] [--yes] [--speed N|max] [--json]';
+const usage = 'cloudseed replace FILE SERVER [--spare NAME] [--retired] [--reason TEXT] [--dry-run] [--yes] [--speed N|max] [--faults SPEC] [--json]';
 
 const replaceCommand: Command = {
   name: 'replace',
@@ -88,6 +89,7 @@ const replaceCommand: Command = {
     yes: { type: 'boolean', short: 'y' },
     speed: { type: 'string' },
     seed: { type: 'string' },
+    faults: { type: 'string' },
   },
   async run(ctx: CommandContext) {
     const [file, server, ...extra] = ctx.args;
@@ -153,10 +155,12 @@ const replaceCommand: Command = {
         clock,
         speed,
         seed,
+        faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
         sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, deployment, redact)],
       });
     } catch (e) {
       if (e instanceof LockHeldError) throw new CliError(e.message, 1);
+      if (e instanceof FaultSpecError) throw new UsageError(e.message);
       throw e;
     }
     const state = await follow(ctx, session, say);

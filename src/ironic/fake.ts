@@ -284,6 +284,12 @@ export class FakeIronic implements IronicApi {
       }
       case 'deleting': {
         await hw.sleep(name, 30 * S);
+        // Tear down powers the server off through its BMC; a dead BMC leaves it in "error".
+        const power = hw.powerStatus(name, n.driver_info ?? {});
+        if ('error' in power) {
+          hw.log(name, `${name}: tear down failed: ${power.error}`, 'error');
+          return this.fire(n, 'fail', `Failed to tear down ${n.uuid}: power off: ${power.error}`);
+        }
         n.power_state = 'power off';
         this.fire(n, 'clean');
         await hw.sleep(name, 60 * S);

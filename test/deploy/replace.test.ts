@@ -106,6 +106,17 @@ describe('cloudseed replace on the simulated lab', () => {
     expect(record.record.plan.nodes.filter((n) => n.role === 'Controller').map((n) => n.name)).toEqual(['node-02', 'node-04', 'node-06']);
   });
 
+  it("a failed server whose BMC no longer answers: its tear down ends in error, and it is deleted all the same (it is in maintenance)", async () => {
+    const { dir, file } = await deployed(withSpare(labPlan('ha-lab')));
+    const r = await replace(file, dir, 'node-03', '--yes', '--speed', 'max', '--faults', 'bmc-timeout:node-03', '--json');
+    expect(r.code).toBe(0);
+    const events = r.out.map((l) => JSON.parse(l) as DeployEvent);
+    expect(events.flatMap((e) => (e.type === 'node-state' && e.node === 'node-03' ? [e.state] : []))).toEqual(['active', 'deleting', 'error']);
+    const warned = events.find((e) => e.type === 'log' && e.level === 'warn' && e.node === 'node-03');
+    expect(warned && 'line' in warned && warned.line).toMatch(/^node-03: tear down ended in "error" \(Failed to tear down .*: power off: IPMI .* timed out \(power status\)\); it is deleted all the same, being in maintenance$/);
+    expect(events.some((e) => e.type === 'log' && e.line.startsWith('node-03: deleted from Ironic'))).toBe(true);
+  });
+
   it('no spare fits: a clear error, and nothing changes', async () => {
     const { dir, file } = await deployed(labPlan('ha-lab'));
     const r = await replace(file, dir, 'node-04', '--yes', '--speed', 'max');
