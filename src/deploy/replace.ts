@@ -57,8 +57,9 @@ export function prepareReplacement(plan: Plan, stateDir: string, server: string,
   const was = cloud.nodes.find((n) => n.name === server);
   if (!was?.role) throw new ReplaceError(`${server} is not a server of the deployed cloud "${cloud.name}"${was ? ' (it has no role there)' : ''}`);
   const other = unfinishedReplacement(stateDir);
-  if (!other && readJournal(stateDir).state === 'running') {
-    throw new ReplaceError('a deployment from this state directory has not finished: finish it first (cloudseed deploy), then replace');
+  const journal = readJournal(stateDir).state;
+  if (!other && journal !== 'none' && journal !== 'done') {
+    throw new ReplaceError(`a deployment from this state directory has not finished (${journal}): finish it first (cloudseed deploy), then replace`);
   }
   if (other && other.server !== server) throw new ReplaceError(`the replacement of ${other.server} has not finished: finish it first (cloudseed replace FILE ${other.server})`);
   const today = new Date().toISOString().slice(0, 10);

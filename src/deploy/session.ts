@@ -88,7 +88,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       previous = readJournal(opts.stateDir);
     }
     // An unfinished replacement resumes only as one (its plan moves a role the answers file may still hold).
-    const replacing = !opts.deployment && previous.state !== 'none' ? [...previous.steps.keys()].find((id) => id.startsWith('overcloud.retire.')) : undefined;
+    const replacing = !opts.deployment && previous.state !== 'none' && previous.state !== 'done' ? [...previous.steps.keys()].find((id) => id.startsWith('overcloud.retire.')) : undefined;
     if (replacing) {
       const server = replacing.slice('overcloud.retire.'.length);
       throw new CliError(`the replacement of ${server} has not finished: resume it first (cloudseed replace FILE ${server})`);

@@ -91,6 +91,8 @@ describe('cloudseed replace on the simulated lab', () => {
     const again = await replace(file, dir, 'node-03', '--dry-run');
     expect(again.code).toBe(1);
     expect(again.err[0]).toBe('cloudseed: node-03 is not a server of the deployed cloud "overcloud" (it has no role there)');
+    // A finished replacement is no obstacle to deploying the answers file again.
+    expect((await runCaptured(['deploy', file, '--yes', '--speed', 'max', '--state-dir', dir])).code).toBe(0);
   });
 
   it('a failed controller of three: the confirmation says quorum is kept, and the spare is deployed only once the old one is out', async () => {
