@@ -70,7 +70,8 @@ function TierRows({ view, width }: { view: ProgressView; width: number }) {
   const barWidth = 20;
   return (
     <Box flexDirection="column">
-      {view.tiers.map((t) => {
+      {/* A day-two run (a replacement) has overcloud steps only: the tiers it leaves alone are not shown. */}
+      {view.tiers.filter((t) => t.total > 0).map((t) => {
         const runningFraction = view.running.filter((r) => r.tier === t.id).reduce((a, r) => a + (r.fraction ?? 0), 0);
         const fraction = t.total ? (t.done + runningFraction) / t.total : 0;
         const mark = t.state === 'done' ? theme.sym.ok : t.state === 'failed' ? theme.sym.fail : t.state === 'running' ? spinner(theme, view) : ' ';

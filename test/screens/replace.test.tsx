@@ -80,6 +80,8 @@ describe('Replace screen', () => {
     r.stdin.write('y');
     await vi.waitFor(() => expect(r.seen.done).toBeDefined(), { timeout: 60_000 });
     expect(r.lastFrame()).toMatch(/Overcloud\s/);
+    // Only the tier it works on: seed and undercloud are left alone.
+    expect(r.lastFrame()).not.toMatch(/Seed\s|Undercloud\s/);
     expect(r.seen.plan.nodes.find((n) => n.name === 'node-06')?.role).toBe('Compute');
     expect(r.seen.plan.nodes.find((n) => n.name === 'node-03')?.outOfService?.state).toBe('failed');
     expect(readJournal(state.dir).steps.get('overcloud.retire.node-03')?.state).toBe('done');
