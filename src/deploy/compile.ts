@@ -8,7 +8,7 @@ const S = 1000;
 const MIN = 60 * S;
 
 /** Durations at speed 1, shaped by tripleo-facts.md (seed VM ~10 min, introspection 5–15 min, ...). */
-const ESTIMATES: Record<StepKind, number> = {
+export const ESTIMATES: Record<StepKind, number> = {
   'seed.host-checks': 20 * S,
   'seed.network-gates': 30 * S,
   'seed.bridge': 10 * S,

@@ -5,7 +5,7 @@
 import { roleCatalog, type Catalog } from '../roles/catalog.js';
 import { BMC_TROUBLE, roleFloor } from '../roles/assign.js';
 import { compareSize, describeFacts, factsUnknown, fit, nodeFacts } from '../roles/fit.js';
-import { compile } from '../deploy/compile.js';
+import { compile, ESTIMATES } from '../deploy/compile.js';
 import type { Deployment, Step } from '../deploy/types.js';
 import type { Node, Plan, RoleName } from './schema.js';
 
@@ -161,16 +161,17 @@ export function replacementDeployment(r: Replacement): Deployment {
   };
   const retireId = `overcloud.retire.${r.old.name}`;
   const retire: Step = {
-    ...pick(`overcloud.enrol.${spare}`, []),
     id: retireId,
+    tier: 'overcloud',
     kind: 'overcloud.retire',
     title: `Take ${r.old.name} out: maintenance, undeploy, delete from Ironic`,
     nodes: [r.old.name],
-    retry: { attempts: 2, backoffMs: 30_000, retryOn: ['timeout', 'unreachable'] },
-    estimateMs: 2 * 60_000,
+    deps: [],
     timeoutMs: 30 * 60_000,
+    retry: { attempts: 2, backoffMs: 30_000, retryOn: ['timeout', 'unreachable'] },
+    skippable: false,
+    estimateMs: ESTIMATES['overcloud.retire'],
   };
-  delete retire.nodeStateAfter;
   const enrol = pick(`overcloud.enrol.${spare}`, []);
   const inspect = pick(`overcloud.inspect.${spare}`, [enrol.id]);
   const deploy = pick(`overcloud.deploy.${spare}`, [retireId, inspect.id]);
