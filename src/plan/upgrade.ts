@@ -71,7 +71,10 @@ function releaseStep(deployed: Plan, edited: Plan): { from: TripleoRelease; to: 
   const to = releaseOf(edited);
   const a = TRIPLEO_RELEASES.indexOf(from);
   const b = TRIPLEO_RELEASES.indexOf(to);
-  if (a === b) throw new UpgradeError(`${RELEASE_FIELD} is ${to}, as deployed: there is nothing to upgrade (raise it to ${TRIPLEO_RELEASES[a + 1] ?? 'a newer release'} to upgrade)`);
+  if (a === b) {
+    const next = TRIPLEO_RELEASES[a + 1];
+    throw new UpgradeError(`${RELEASE_FIELD} is ${to}, as deployed: there is nothing to upgrade (${next ? `set it to ${next} to upgrade` : `${to} is the newest release cloudseed knows`})`);
+  }
   if (b < a) throw new UpgradeError(`${RELEASE_FIELD}: ${from} -> ${to} is a downgrade, which TripleO cannot do; set it back to ${from} (restore a backup to go back)`);
   if (b > a + 1) {
     const skipped = TRIPLEO_RELEASES.slice(a + 1, b).join(', ');
@@ -113,7 +116,7 @@ export function planUpgrade(deployed: Plan, edited: Plan, opts: { batch?: number
       ? controllersLine(n, servers[0])
       : n === 1
         ? `${servers[0]} (${role}), the only one of its role: its service is down while it is upgraded`
-        : `${plural(n, `${role} server`)} in ${plural(count, 'batch')} of up to ${size}: ${n - size} of ${n} stay up (a majority is ${Math.floor(n / 2) + 1})`;
+        : `${plural(n, `${role} server`)} in ${plural(count, 'batch')} of up to ${size}: ${n - size} of ${n} stay up (${n - size > n / 2 ? 'a majority is' : 'one at a time, below a majority of'} ${Math.floor(n / 2) + 1})`;
     rollouts.push({ role, servers: n, batchSize: size, up: n - size, line });
   }
   const lines = [

@@ -1,0 +1,88 @@
+// An upgrade on the simulated lab, through the same runner and journal as a deployment: a
+// batch that fails stops the rollout there with the rest of its role up, and the next run
+// continues from that batch; deployed.json records the new release only once it is done.
+import { describe, expect, it } from 'vitest';
+import { compileUpgrade } from '../../src/deploy/compile-upgrade.js';
+import { readJournal } from '../../src/deploy/journal.js';
+import type { DeployEvent } from '../../src/deploy/types.js';
+import { releaseOf, type Plan } from '../../src/plan/schema.js';
+import { planUpgrade } from '../../src/plan/upgrade.js';
+import { readDeployed, recordDeployed } from '../../src/store/deployed.js';
+import { completions, labPlan, simRun, stateDir } from './helpers.js';
+
+/** A deployed cloud of the datacenter lab: 3 controllers and 7 computes, on victoria. */
+function deployedCloud(): Plan {
+  const p = labPlan('datacenter');
+  let computes = 0;
+  const nodes = p.nodes.filter((n) => n.role === 'Controller' || n.role === 'Undercloud' || (n.role === 'Compute' && computes++ < 7));
+  return { ...p, nodes, options: { ...p.options, tripleoRelease: 'victoria' } };
+}
+
+const upgraded = (p: Plan): Plan => ({ ...p, options: { ...p.options, tripleoRelease: 'wallaby' } });
+
+/** The servers whose upgrade runs at each moment, as the events show it. */
+function downAtOnce(events: DeployEvent[], nodesOf: Map<string, string[]>): number {
+  const running = new Set<string>();
+  let most = 0;
+  for (const e of events) {
+    if (e.type === 'step-started' && nodesOf.has(e.step)) running.add(e.step);
+    if ((e.type === 'step-done' || e.type === 'step-failed') && nodesOf.has(e.step)) running.delete(e.step);
+    most = Math.max(most, [...running].reduce((n, id) => n + nodesOf.get(id)!.length, 0));
+  }
+  return most;
+}
+
+describe('an upgrade on the simulated lab', () => {
+  it('a failing batch stops the rollout with quorum kept; the next run continues from that batch', async () => {
+    const dir = stateDir();
+    const before = deployedCloud();
+    recordDeployed(dir, before);
+    const plan = upgraded(before);
+    const u = planUpgrade(before, plan);
+    const deployment = compileUpgrade(u);
+    const computeBatch2 = u.batches.filter((b) => b.role === 'Compute')[1];
+    const runs = new Map(deployment.steps.filter((s) => s.kind === 'overcloud.upgrade-run').map((s) => [s.id, s.nodes]));
+
+    const first = await simRun({ plan, deployment, stateDir: dir, onFailure: 'abort', faults: `upgrade-fail:${computeBatch2.nodes[1]}` });
+    expect(await first.session.result).toBe('failed');
+    const journal = readJournal(dir);
+    const state = (id: string) => journal.steps.get(id)?.state;
+    expect(state('overcloud.upgrade-run.compute.1')).toBe('done');
+    expect(state('overcloud.upgrade-run.compute.2')).toBe('failed');
+    expect(journal.steps.get('overcloud.upgrade-run.compute.2')!.error!.message).toBe(`openstack overcloud upgrade run exited with status 2: ${computeBatch2.nodes[1]} failed`);
+    // The rest of the rollout never started.
+    expect(state('overcloud.upgrade-run.compute.3')).toBeUndefined();
+    expect(state('overcloud.upgrade-converge')).toBeUndefined();
+    // Never more than one batch down: a controller alone, at most 3 of the 7 computes.
+    expect(downAtOnce(first.events, runs)).toBe(3);
+    const controllerSteps = new Map([...runs].filter(([id]) => id.includes('.controller.')));
+    expect(downAtOnce(first.events, controllerSteps)).toBe(1);
+    // The failed batch's command log names the server that failed.
+    expect(first.events.some((e) => e.type === 'step-failed' && e.error.tail?.some((l) => l.includes(`fatal: [${computeBatch2.nodes[1]}]`)))).toBe(true);
+    // Not upgraded yet: the deployed cloud is still on victoria.
+    const still = readDeployed(dir);
+    expect('record' in still && releaseOf(still.record.plan)).toBe('victoria');
+
+    const second = await simRun({ plan, deployment, stateDir: dir, onFailure: 'abort' });
+    expect(await second.session.result).toBe('done');
+    const started = second.events.filter((e): e is Extract<DeployEvent, { type: 'step-started' }> => e.type === 'step-started').map((e) => e.step);
+    expect(started).toEqual(['overcloud.upgrade-run.compute.2', 'overcloud.upgrade-run.compute.3', 'overcloud.upgrade-converge']);
+    expect(second.session.notes.join('\n')).toMatch(/7 step\(s\) already done/);
+    for (const [id, n] of completions(dir)) expect([id, n]).toEqual([id, 1]);
+    const after = readDeployed(dir);
+    expect('record' in after && releaseOf(after.record.plan)).toBe('wallaby');
+  });
+
+  it('the sim answers each tier with what its tools print', async () => {
+    const dir = stateDir();
+    const before = deployedCloud();
+    const plan = upgraded(before);
+    const { session, events } = await simRun({ plan, deployment: compileUpgrade(planUpgrade(before, plan)), stateDir: dir, onFailure: 'abort' });
+    expect(await session.result).toBe('done');
+    const log = (step: string) => events.filter((e): e is Extract<DeployEvent, { type: 'log' }> => e.type === 'log' && e.step === step).map((e) => e.line);
+    expect(log('seed.upgrade')).toContain('INFO [alembic.runtime.migration] Running upgrade to the wallaby schema');
+    expect(log('seed.upgrade').at(-1)).toMatch(/^the seed's Ironic at http:\/\/192\.168\.16\.1:6385 answers/);
+    expect(log('undercloud.upgrade').at(-1)).toMatch(/^the undercloud's Ironic at http:\/\/192\.168\.16\.2:6385 answers/);
+    expect(log('overcloud.upgrade-run.controller.1')).toContain('TASK [Run post_upgrade_tasks (rejoin the cluster)] ********************');
+  });
+});
