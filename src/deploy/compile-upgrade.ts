@@ -26,7 +26,8 @@ export function compileUpgrade(u: UpgradePlan): Deployment {
   let previous = add('overcloud', { kind: 'overcloud.upgrade-prepare', title: `Prepare the overcloud's upgrade to ${u.to}`, deps: [undercloud], timeoutMs: 120 * MIN });
   for (const b of u.batches) {
     const rollout = u.roles.find((r) => r.role === b.role);
-    const of = rollout && rollout.servers > rollout.batchSize ? ` (${b.role} batch ${b.index} of ${Math.ceil(rollout.servers / rollout.batchSize)})` : ` (${b.role})`;
+    const count = rollout ? Math.ceil(rollout.servers / rollout.batchSize) : 1;
+    const of = count === 1 ? ` (${b.role})` : rollout!.batchSize === 1 ? ` (${b.role} ${b.index} of ${count})` : ` (${b.role} batch ${b.index} of ${count})`;
     previous = add('overcloud', {
       kind: 'overcloud.upgrade-run',
       id: batchStepId(b.role, b.index),

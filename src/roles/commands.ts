@@ -113,10 +113,11 @@ const planCommand: Command = {
     const file = fileArg(ctx, planUsage);
     const { plan, findings } = loadPlan(ctx, file);
     const description = describePlan(plan, { findings });
-    // The real driver runs tools: list each command it will run (no secrets on them).
-    const commands = plan.driver === 'real' && !hasErrors(findings) ? commandsFor(plan, ctx.stateDir) : [];
     // A cloud is deployed from this state dir: first what the file changes in it.
     const change = deployedChange(ctx, plan);
+    // The real driver runs tools: list each command it will run (no secrets on them); an upgrade lists its own.
+    const upgrading = change !== undefined && 'upgrade' in change && change.upgrade !== undefined;
+    const commands = plan.driver === 'real' && !hasErrors(findings) && !upgrading ? commandsFor(plan, ctx.stateDir) : [];
     if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change, ctx.stateDir) } : {}) }, null, 2));
     else {
       if (change && 'other' in change) ctx.out(`note: ${change.other}: planned as a new cloud`);
@@ -134,7 +135,7 @@ const planCommand: Command = {
       }
     }
     // An upgrade the file asks for and cannot be made is an error too.
-    return hasErrors(findings) || (change && 'upgrade' in change && change.upgrade && 'refused' in change.upgrade) ? 1 : 0;
+    return hasErrors(findings) || (upgrading && 'refused' in change.upgrade!) ? 1 : 0;
   },
 };
 

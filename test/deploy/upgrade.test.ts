@@ -1,13 +1,16 @@
 // An upgrade on the simulated lab, through the same runner and journal as a deployment: a
 // batch that fails stops the rollout there with the rest of its role up, and the next run
 // continues from that batch; deployed.json records the new release only once it is done.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileUpgrade } from '../../src/deploy/compile-upgrade.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import type { DeployEvent } from '../../src/deploy/types.js';
+import { saveAnswers } from '../../src/plan/answers.js';
 import { releaseOf, type Plan } from '../../src/plan/schema.js';
 import { planUpgrade } from '../../src/plan/upgrade.js';
 import { readDeployed, recordDeployed } from '../../src/store/deployed.js';
+import { runCaptured } from '../cli/capture.js';
 import { completions, labPlan, simRun, stateDir } from './helpers.js';
 
 /** A deployed cloud of the datacenter lab: 3 controllers and 7 computes, on victoria. */
@@ -84,5 +87,59 @@ describe('an upgrade on the simulated lab', () => {
     expect(log('seed.upgrade').at(-1)).toMatch(/^the seed's Ironic at http:\/\/192\.168\.16\.1:6385 answers/);
     expect(log('undercloud.upgrade').at(-1)).toMatch(/^the undercloud's Ironic at http:\/\/192\.168\.16\.2:6385 answers/);
     expect(log('overcloud.upgrade-run.controller.1')).toContain('TASK [Run post_upgrade_tasks (rejoin the cluster)] ********************');
+  });
+});
+
+describe('cloudseed plan and upgrade on an edited release', () => {
+  async function setUp(release: 'ussuri' | 'victoria' | 'wallaby', deployedRelease: 'victoria' | 'wallaby' = 'victoria') {
+    const dir = stateDir();
+    const lab = labPlan('ha-lab');
+    recordDeployed(dir, { ...lab, options: { ...lab.options, tripleoRelease: deployedRelease } }, new Date('2026-12-01T10:00:00Z'));
+    const file = join(stateDir(), 'answers.yaml');
+    saveAnswers(file, { ...lab, options: { ...lab.options, tripleoRelease: release } });
+    return { dir, file };
+  }
+
+  it('plan FILE shows the upgrade as a dry run: the rollout, then each step', async () => {
+    const { dir, file } = await setUp('wallaby');
+    const r = await runCaptured(['plan', file, '--state-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out.slice(0, 12)).toEqual([
+      `change from the cloud deployed at 2026-12-01T10:00:00.000Z (state in ${dir}):`,
+      '  upgrade "overcloud" from TripleO victoria to wallaby (options.tripleoRelease), tier by tier:',
+      "  seed: its Ironic to wallaby (packages, database migration), then its API is checked",
+      '  undercloud: openstack undercloud upgrade to wallaby, then its APIs are checked',
+      '  overcloud: upgrade prepare, then 3 rolling batches, then converge',
+      "    node-02 is the only controller: the cloud's APIs are down while it is upgraded",
+      '    2 Compute servers in 2 batches of up to 1: 1 of 2 stay up (one at a time, below a majority of 2)',
+      '  a batch that fails stops the rollout there: the batches before it stay upgraded, the rest untouched; the same command resumes from that batch',
+      '  7 steps:',
+      "    seed.upgrade: Upgrade the seed's Ironic to wallaby",
+      '    undercloud.upgrade: Upgrade the undercloud to wallaby',
+      "    overcloud.upgrade-prepare: Prepare the overcloud's upgrade to wallaby",
+    ]);
+    const json = JSON.parse((await runCaptured(['plan', file, '--state-dir', dir, '--json'])).out.join('\n'));
+    expect(json.change.upgrade.steps.map((s: { id: string }) => s.id)).toContain('overcloud.upgrade-run.compute.2');
+  });
+
+  it('a downgrade: plan says why with exit 1, upgrade refuses and changes nothing', async () => {
+    const { dir, file } = await setUp('victoria', 'wallaby');
+    const p = await runCaptured(['plan', file, '--state-dir', dir]);
+    expect(p.code).toBe(1);
+    expect(p.out[1]).toBe('  the upgrade cannot be made: options.tripleoRelease: wallaby -> victoria is a downgrade, which TripleO cannot do; set it back to wallaby (restore a backup to go back)');
+    const u = await runCaptured(['upgrade', file, '--yes', '--state-dir', dir]);
+    expect(u).toMatchObject({ code: 1, out: [] });
+    expect(u.err).toEqual(['cloudseed: options.tripleoRelease: wallaby -> victoria is a downgrade, which TripleO cannot do; set it back to wallaby (restore a backup to go back)']);
+    expect(readJournal(dir).state).toBe('none');
+  });
+
+  it('upgrade without a deployed cloud, without --yes off a terminal, or with a batch too large: a clear line each', async () => {
+    const { dir, file } = await setUp('wallaby');
+    expect((await runCaptured(['upgrade', file, '--state-dir', stateDir(), '--yes'])).err[0]).toMatch(/^cloudseed: no deployed cloud is recorded in .*: deploy the cloud first/);
+    expect((await runCaptured(['upgrade', file, '--state-dir', dir])).err).toEqual(['cloudseed: upgrade asks before it starts; without a terminal, confirm with --yes']);
+    expect((await runCaptured(['upgrade', file, '--state-dir', dir, '--yes', '--batch', '2'])).err).toEqual([
+      'cloudseed: --batch 2: with 2 Compute servers at most 1 may be upgraded at once so that a majority (2) stays up',
+    ]);
+    expect((await runCaptured(['upgrade', file, '--state-dir', dir, '--yes', '--batch', 'two'])).err[0]).toMatch(/--batch takes a whole number of servers, 1 or more, not "two"/);
   });
 });
