@@ -9,9 +9,9 @@ import { realWorld } from '../../../src/deploy/drivers/real/driver.js';
 import { WorldDriver } from '../../../src/deploy/drivers/world-driver.js';
 import { startDeploy } from '../../../src/deploy/session.js';
 import { plannedUpgrade, upgradeJson } from '../../../src/deploy/upgrade-command.js';
-import { FakeIronic } from '../../../src/ironic/fake.js';
 import { PlanSchema, type Plan, type TripleoRelease } from '../../../src/plan/schema.js';
 import { referenceDir } from '../../artifacts/upstream.js';
+import { instantIronic } from './lab-helpers.js';
 
 const STATE = '/var/lib/cloudseed';
 
@@ -161,21 +161,7 @@ describe('the real driver upgrade commands', () => {
     const stateDir = temp('cs-upgrade-state-');
     const p = plannedUpgrade(deployed, buildPlan('wallaby'));
     // The Ironic checks after the seed and the undercloud: a fake Ironic, no address of a real network touched.
-    const fake = new FakeIronic({
-      url: 'http://fake-ironic',
-      inspectMs: 0,
-      writeImageMs: 0,
-      image: 'overcloud-full.qcow2',
-      hardware: {
-        sleep: () => new Promise<void>((r) => setImmediate(r)),
-        log: () => undefined,
-        powerStatus: () => ({ power: 'power on' }),
-        pxeBoots: () => true,
-        deployFails: () => undefined,
-        inspect: () => ({ properties: {}, line: '' }),
-        pxeAddress: () => ({ mac: '52:54:00:aa:07:01', ip: '127.0.7.100' }),
-      },
-    });
+    const fake = instantIronic();
     const driver = new WorldDriver({ ...realWorld({ env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }), ironic: () => fake });
     const session = await startDeploy({ plan: p.upgrade.plan, deployment: p.deployment, driver, stateDir, onFailure: 'abort' });
     expect(await session.result).toBe('done');
