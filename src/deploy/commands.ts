@@ -16,6 +16,7 @@ import { FaultSpecError } from './drivers/sim/faults.js';
 import { journalPath, readJournal } from './journal.js';
 import { planForLab } from './lab-plan.js';
 import { startDeploy } from './session.js';
+import { upgradeInstead } from './upgrade-guard.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
 import { jsonSink, plainSink, createRedactor } from './sinks.js';
 import { deployedLines, deploySummary, formatDuration, statusLines, type DeploySummary } from './summary.js';
@@ -198,6 +199,8 @@ const deployCommand: Command = {
       for (const f of errors) ctx.err(formatFinding(f));
       throw new CliError(`the plan from ${source} has ${errors.length} error(s); fix them first`);
     }
+    const upgrade = upgradeInstead(ctx.stateDir, plan, source);
+    if (upgrade) throw new CliError(upgrade);
     const go = await confirmed(ctx, 'deploy', () => deployLines(plan, source), 'not deployed');
     if (go !== true) return go;
     return playDeployment(ctx, plan, {

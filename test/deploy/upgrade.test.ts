@@ -142,4 +142,22 @@ describe('cloudseed plan and upgrade on an edited release', () => {
     ]);
     expect((await runCaptured(['upgrade', file, '--state-dir', dir, '--yes', '--batch', 'two'])).err[0]).toMatch(/--batch takes a whole number of servers, 1 or more, not "two"/);
   });
+
+  it('deploy is not an upgrade: it points to upgrade while the release differs or an upgrade is unfinished', async () => {
+    const { dir, file } = await setUp('wallaby');
+    expect((await runCaptured(['deploy', file, '--yes', '--state-dir', dir])).err).toEqual([
+      `cloudseed: ${file} names TripleO wallaby (options.tripleoRelease), the deployed cloud runs victoria: a deployment would not upgrade it; use cloudseed upgrade ${file}`,
+    ]);
+    const compute = labPlan('ha-lab').nodes.find((n) => n.role === 'Compute')!.name;
+    const failed = await runCaptured(['upgrade', file, '--yes', '--speed', 'max', '--faults', `upgrade-fail:${compute}`, '--state-dir', dir]);
+    expect(failed.code).toBe(1);
+    expect(failed.err[0]).toBe(`failed: overcloud.upgrade-run.compute.1: openstack overcloud upgrade run exited with status 2: ${compute} failed`);
+    expect((await runCaptured(['status', '--state-dir', dir])).out[0]).toMatch(/^upgrade of "overcloud" started .*: failed at /);
+    expect((await runCaptured(['deploy', file, '--yes', '--state-dir', dir])).err).toEqual([`cloudseed: an upgrade of "overcloud" is unfinished in ${dir}: resume it with cloudseed upgrade ${file}`]);
+    const resumed = await runCaptured(['upgrade', file, '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.out.at(-2)).toMatch(/^upgraded "overcloud" from victoria to wallaby in /);
+    // Upgraded: the same file now describes the deployed cloud.
+    expect((await runCaptured(['plan', file, '--state-dir', dir])).out[1]).toBe('  nothing changes: the answers file describes the deployed cloud');
+  });
 });
