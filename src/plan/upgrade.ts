@@ -60,9 +60,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : word.e
 /** Controllers go one at a time: whether the rest keep the control plane's quorum meanwhile. */
 function controllersLine(n: number, first: string): string {
   const q = controllerQuorum(n, first);
-  if (n === 1) return `${first} is the only controller: the cloud's APIs are down while it is upgraded`;
-  if (q.keeps) return `${n} controllers one at a time: ${q.up} of ${n} stay up while each is upgraded, the control plane keeps quorum (a majority is ${q.majority})`;
-  return `${n} controllers one at a time: ${q.up} of ${n} stay up, below a majority (${q.majority}): the APIs may pause while each is upgraded (3 controllers keep quorum)`;
+  if (n === 1) return `${first}, the only controller: the APIs are down while it is upgraded`;
+  if (q.keeps) return `${n} controllers one at a time: ${q.up} of ${n} stay up, quorum kept (majority ${q.majority})`;
+  return `${n} controllers one at a time: ${q.up} of ${n} up, below a majority (${q.majority}): APIs may pause`;
 }
 
 /** Checks the release change: one release forward, to a release cloudseed knows. */
@@ -115,17 +115,17 @@ export function planUpgrade(deployed: Plan, edited: Plan, opts: { batch?: number
     const line = isController(role)
       ? controllersLine(n, servers[0])
       : n === 1
-        ? `${servers[0]} (${role}), the only one of its role: its service is down while it is upgraded`
-        : `${plural(n, `${role} server`)} in ${plural(count, 'batch')} of up to ${size}: ${n - size} of ${n} stay up (${n - size > n / 2 ? 'a majority is' : 'one at a time, below a majority of'} ${Math.floor(n / 2) + 1})`;
+        ? `${servers[0]} (${role}), alone in its role: down while it is upgraded`
+        : `${plural(n, role)}, ${plural(count, 'batch')} of up to ${size}: ${n - size} of ${n} stay up (${n - size > n / 2 ? 'majority' : 'below a majority of'} ${Math.floor(n / 2) + 1})`;
     rollouts.push({ role, servers: n, batchSize: size, up: n - size, line });
   }
   const lines = [
-    `upgrade "${edited.name}" from TripleO ${from} to ${to} (${RELEASE_FIELD}), tier by tier:`,
-    `seed: its Ironic to ${to} (packages, database migration), then its API is checked`,
-    `undercloud: openstack undercloud upgrade to ${to}, then its APIs are checked`,
-    `overcloud: upgrade prepare, then ${plural(batches.length, 'rolling batch')}, then converge`,
+    `upgrade "${edited.name}": TripleO ${from} -> ${to} (${RELEASE_FIELD})`,
+    `seed: Ironic packages and database to ${to}, then its API is checked`,
+    'undercloud: openstack undercloud upgrade, then its APIs are checked',
+    `overcloud: upgrade prepare, ${plural(batches.length, 'rolling batch')}, converge`,
     ...rollouts.map((r) => `  ${r.line}`),
-    'a batch that fails stops the rollout there: the batches before it stay upgraded, the rest untouched; the same command resumes from that batch',
+    'a failed batch stops the rollout; the same command resumes from it',
   ];
   return { from, to, plan: edited, batches, roles: rollouts, lines };
 }

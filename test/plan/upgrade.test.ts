@@ -74,14 +74,14 @@ describe('rolling batches', () => {
       'CephStorage:1', 'CephStorage:1', 'CephStorage:1',
       'Compute:3', 'Compute:3', 'Compute:1',
     ]);
-    expect(u.roles.find((r) => r.role === 'Controller')!.line).toBe('3 controllers one at a time: 2 of 3 stay up while each is upgraded, the control plane keeps quorum (a majority is 2)');
-    expect(u.roles.find((r) => r.role === 'Compute')!.line).toBe('7 Compute servers in 3 batches of up to 3: 4 of 7 stay up (a majority is 4)');
+    expect(u.roles.find((r) => r.role === 'Controller')!.line).toBe('3 controllers one at a time: 2 of 3 stay up, quorum kept (majority 2)');
+    expect(u.roles.find((r) => r.role === 'Compute')!.line).toBe('7 Computes, 3 batches of up to 3: 4 of 7 stay up (majority 4)');
   });
 
   it('never takes down a majority of a role: the largest batch for 1..10 servers', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(largestBatch)).toEqual([1, 1, 1, 1, 2, 2, 3, 3, 4, 4]);
     for (let n = 3; n <= 50; n++) expect(n - largestBatch(n)).toBeGreaterThan(n / 2);
-    expect(upgrade({ Controller: 1, Compute: 2 }, 'victoria', 'wallaby').roles[1].line).toBe('2 Compute servers in 2 batches of up to 1: 1 of 2 stay up (one at a time, below a majority of 2)');
+    expect(upgrade({ Controller: 1, Compute: 2 }, 'victoria', 'wallaby').roles[1].line).toBe('2 Computes, 2 batches of up to 1: 1 of 2 stay up (below a majority of 2)');
   });
 
   it('takes the batch size the person sets, within quorum', () => {
@@ -104,11 +104,11 @@ describe('rolling batches', () => {
   it('an all-in-one controller is a controller; a lone controller says the APIs are down meanwhile', () => {
     const u = planUpgrade(cloud({ Controller: 1 }, 'victoria', { roles: { allInOne: true } }), cloud({ Controller: 1 }, 'wallaby', { roles: { allInOne: true } }));
     expect(u.batches).toEqual([{ role: 'Controller+Compute', index: 1, nodes: ['node-01'] }]);
-    expect(u.lines.join('\n')).toMatch(/node-01 is the only controller: the cloud's APIs are down while it is upgraded/);
+    expect(u.lines.join('\n')).toMatch(/node-01, the only controller: the APIs are down while it is upgraded/);
   });
 
   it('two controllers: one at a time, and it says a majority is not kept', () => {
-    expect(upgrade({ Controller: 2 }, 'victoria', 'wallaby').roles[0].line).toMatch(/1 of 2 stay up, below a majority \(2\)/);
+    expect(upgrade({ Controller: 2 }, 'victoria', 'wallaby').roles[0].line).toMatch(/1 of 2 up, below a majority \(2\): APIs may pause/);
   });
 });
 
