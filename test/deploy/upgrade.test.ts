@@ -161,3 +161,24 @@ describe('cloudseed plan and upgrade on an edited release', () => {
     expect((await runCaptured(['plan', file, '--state-dir', dir])).out[1]).toBe('  nothing changes: the answers file describes the deployed cloud');
   });
 });
+
+describe('resuming with another batch size', () => {
+  it('a batch id that now covers other servers runs again; no server is left on the old release', async () => {
+    const dir = stateDir();
+    const before = deployedCloud();
+    recordDeployed(dir, before);
+    const plan = upgraded(before);
+    // Batches of 1, the second compute fails: compute.1 (one server) is done.
+    const small = compileUpgrade(planUpgrade(before, plan, { batch: 1 }));
+    const second = planUpgrade(before, plan, { batch: 1 }).batches.filter((b) => b.role === 'Compute')[1].nodes[0];
+    const first = await simRun({ plan, deployment: small, stateDir: dir, onFailure: 'abort', faults: `upgrade-fail:${second}` });
+    expect(await first.session.result).toBe('failed');
+    // Resumed with batches of 3: compute.1 now holds three servers, two never upgraded: it runs again.
+    const big = planUpgrade(before, plan, { batch: 3 });
+    const resumed = await simRun({ plan, deployment: compileUpgrade(big), stateDir: dir, onFailure: 'abort' });
+    expect(await resumed.session.result).toBe('done');
+    expect(resumed.session.reruns.map((r) => r.id)).toEqual(['overcloud.upgrade-run.compute.1']);
+    const upgradedServers = resumed.events.flatMap((e) => (e.type === 'step-started' && e.step.startsWith('overcloud.upgrade-run.compute') ? big.batches.find((b) => `overcloud.upgrade-run.compute.${b.index}` === e.step && b.role === 'Compute')!.nodes : []));
+    expect(new Set(upgradedServers)).toEqual(new Set(big.batches.filter((b) => b.role === 'Compute').flatMap((b) => b.nodes)));
+  });
+});
