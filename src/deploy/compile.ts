@@ -4,7 +4,7 @@
 import type { Node, Plan } from '../plan/schema.js';
 import type { DeployNode, Deployment, ErrorKind, NodeState, RetryPolicy, Step, StepKind, TierId } from './types.js';
 
-export const S = 1000;
+const S = 1000;
 export const MIN = 60 * S;
 
 /** Durations at speed 1, shaped by tripleo-facts.md (seed VM ~10 min, introspection 5–15 min, ...). */
@@ -46,12 +46,12 @@ const ESTIMATES: Record<StepKind, number> = {
 const CONFIGURE_ESTIMATE: Record<string, number> = { Controller: 30 * MIN, Compute: 10 * MIN };
 
 const policy = (attempts: number, backoffMs: number, retryOn: ErrorKind[]): RetryPolicy => ({ attempts, backoffMs, retryOn });
-export const ONCE = policy(1, 0, []);
+const ONCE = policy(1, 0, []);
 const BMC = policy(3, 5 * S, ['timeout', 'unreachable']);
 const PXE = policy(3, 10 * S, ['timeout']);
 const DEPLOY = policy(2, 30 * S, ['timeout', 'state']);
 export const TOOL = policy(2, 15 * S, ['timeout', 'unreachable', 'tool-failed']);
-export const CHECK = policy(3, 10 * S, ['timeout', 'unreachable']);
+const CHECK = policy(3, 10 * S, ['timeout', 'unreachable']);
 
 export interface StepSpec {
   kind: StepKind;
