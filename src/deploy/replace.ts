@@ -9,12 +9,8 @@ import { planReplacement, ReplaceError, replacementDeployment, type Replacement 
 import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { readDeployed } from '../store/deployed.js';
-import { LockHeldError } from '../store/lock.js';
-import { askYes, EXIT_INTERRUPTED, follow, parseSeed, parseSpeed, reportFailed } from './commands.js';
-import { FaultSpecError } from './drivers/sim/faults.js';
+import { confirmed, playDeployment } from './commands.js';
 import { readJournal } from './journal.js';
-import { startDeploy } from './session.js';
-import { createRedactor, jsonSink, plainSink } from './sinks.js';
 import type { Deployment } from './types.js';
 
 /** What a replacement changes, in the words the confirmation (and the Replace screen) uses. */
@@ -95,8 +91,6 @@ const replaceCommand: Command = {
   async run(ctx: CommandContext) {
     const [file, server, ...extra] = ctx.args;
     if (!file || !server || extra.length) throw new UsageError(`name the answers file and the one server to replace: ${usage}`);
-    const { speed, clock } = parseSpeed(ctx.flags.speed);
-    const seed = parseSeed(ctx.flags.seed);
     const { plan, findings } = loadAnswers(file);
     const unreadable = findings.find((f) => f.rule === UNREADABLE_RULE);
     if (unreadable) throw new CliError(`${file}: ${unreadable.message}`, 2);
@@ -134,49 +128,13 @@ const replaceCommand: Command = {
     say(`  ${deployment.steps.length} steps: ${deployment.steps.map((s) => s.title).join('; ')}`);
     say(`  ${file} will then mark ${r.old.name} ${r.old.reason} and give ${r.spare.name} the role ${r.old.role}`);
     if (dryRun) return 0;
-    if (ctx.flags.yes !== true) {
-      if (!ctx.interactive) throw new UsageError('replace asks before it starts; without a terminal, confirm with --yes (or look first with --dry-run)');
-      const answer = await askYes(ctx, `Replace ${r.old.name} with ${r.spare.name} now? [y/N] `);
-      if (answer !== 'yes') {
-        ctx.err('nothing was changed');
-        return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
-      }
-    }
-    const runPlan: Plan = { ...r.plan, options: { ...r.plan.options, confirmedAt: new Date().toISOString() } };
-    const redact = createRedactor(runPlan);
-    let session;
-    try {
-      session = await startDeploy({
-        plan: runPlan,
-        deployment,
-        deployed,
-        stateDir: ctx.stateDir,
-        onFailure: 'abort',
-        yes: true,
-        clock,
-        speed,
-        seed,
-        faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
-        sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, deployment, redact)],
-      });
-    } catch (e) {
-      if (e instanceof LockHeldError) throw new CliError(e.message, 1);
-      if (e instanceof FaultSpecError) throw new UsageError(e.message);
-      throw e;
-    }
-    const state = await follow(ctx, session, say);
-    if (state === 'done') {
-      saveAnswers(file, { ...r.plan, options: plan.options });
-      say(`replaced: ${r.spare.name} is ${r.old.role} in place of ${r.old.name}; ${file} and the deployed cloud's record say so`);
-      return 0;
-    }
-    if (state === 'interrupted') {
-      say(`interrupted: the journal is kept; run the same command again to resume`);
-      return EXIT_INTERRUPTED;
-    }
-    reportFailed(ctx, redact);
-    ctx.err('the journal is kept; run the same command again to retry from the failed step');
-    return 1;
+    const go = await confirmed(ctx, 'replace', () => [], 'nothing was changed');
+    if (go !== true) return go;
+    const code = await playDeployment(ctx, { ...r.plan, options: { ...r.plan.options, confirmedAt: new Date().toISOString() } }, { deployment, deployed, done: () => undefined });
+    if (code !== 0) return code;
+    saveAnswers(file, { ...r.plan, options: plan.options });
+    say(`replaced: ${r.spare.name} is ${r.old.role} in place of ${r.old.name}; ${file} and the deployed cloud's record say so`);
+    return 0;
   },
 };
 

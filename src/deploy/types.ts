@@ -50,6 +50,12 @@ export const STEP_KINDS = [
   'overcloud.test-instance',
   // Day two: a server taken out of the cloud (maintenance, undeploy, delete from Ironic).
   'overcloud.retire',
+  // An upgrade to the next TripleO release (src/deploy/compile-upgrade.ts).
+  'seed.upgrade',
+  'undercloud.upgrade',
+  'overcloud.upgrade-prepare',
+  'overcloud.upgrade-run',
+  'overcloud.upgrade-converge',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

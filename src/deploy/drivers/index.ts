@@ -27,7 +27,7 @@ export interface DriverOptions {
   resume?: JournalSummary;
   /** Sim: the cloud deployed before this run (day two): its servers are active in the lab's Ironics. */
   deployed?: Plan;
-  /** Sim: the steps this run is made of, when not the plan's whole deployment. */
+  /** What runs, when not the plan's first deployment (an upgrade: src/deploy/compile-upgrade.ts). */
   deployment?: Deployment;
 }
 

@@ -9,6 +9,7 @@ import { provisionStep } from './provision.js';
 import { retire } from './retire.js';
 import { credentials, overcloudImages, seedImage, toolStep } from './tools.js';
 import { undercloudVm } from './undercloud-vm.js';
+import { overcloudUpgrade, seedUpgrade, undercloudUpgrade } from './upgrade.js';
 
 export type { StepModule } from './common.js';
 
@@ -41,4 +42,9 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'overcloud.post-endpoints': toolStep,
   'overcloud.test-instance': toolStep,
   'overcloud.retire': retire,
+  'seed.upgrade': seedUpgrade,
+  'undercloud.upgrade': undercloudUpgrade,
+  'overcloud.upgrade-prepare': overcloudUpgrade,
+  'overcloud.upgrade-run': overcloudUpgrade,
+  'overcloud.upgrade-converge': overcloudUpgrade,
 };
