@@ -23,6 +23,7 @@ const node06: Node = (() => {
     cpu: s.cpu.cores,
     memoryMiB: s.memoryMiB,
     diskGiB: s.disks.reduce((a, d) => a + d.sizeGiB, 0),
+    arch: s.cpu.arch,
     role: 'Compute',
     roleSource: 'manual',
   };
