@@ -34,6 +34,8 @@ function YourCloud({ app }: ScreenProps) {
   const [message, setMessage] = useState<{ tone: ColorRole; text: string } | undefined>();
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
+  // After a question, the cursor is back where it was.
+  const [last, setLast] = useState<Action>('add');
 
   useEffect(() => {
     app.setBlocked('Pick one of the actions.');
@@ -75,6 +77,7 @@ function YourCloud({ app }: ScreenProps) {
 
   const choose = (action: Action) => {
     if (busy) return;
+    setLast(action);
     setMessage(undefined);
     if (action === 'add') app.addServers?.(view.plan);
     else if (action === 'replace') app.onReplace?.();
@@ -137,7 +140,7 @@ function YourCloud({ app }: ScreenProps) {
           }}
         />
       ) : (
-        <Select items={items} onSelect={(i) => choose(i.value)} isActive={!busy} />
+        <Select items={items} initialIndex={Math.max(0, items.findIndex((i) => i.value === last))} onSelect={(i) => choose(i.value)} isActive={!busy} />
       )}
       {messageLines.map((l, i) => (
         <Text key={`m${i}`} color={theme.c(message!.tone)}>
