@@ -98,10 +98,10 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   const [dayTwo, setDayTwo] = useState(() => !!deployed && screens.some((s) => s.id === 'your-cloud'));
   const [scaleOutOf, setScaleOutOf] = useState<Plan | undefined>();
   const [index, setIndex] = useState(() => (dayTwo ? screens.findIndex((s) => s.id === 'your-cloud') : 0));
-  // The way through the screens: the wizard's, or the day-two one.
+  // The way through the screens (their indices): the wizard's, or the day-two one.
   const route = useMemo(() => {
-    const ids = screens.map((s) => s.id);
-    return dayTwo ? DAY_TWO.filter((id) => ids.includes(id)) : ids.filter((id) => !DAY_TWO_ONLY.has(id));
+    if (!dayTwo) return screens.flatMap((s, i) => (DAY_TWO_ONLY.has(s.id) ? [] : [i]));
+    return DAY_TWO.map((id) => screens.findIndex((s) => s.id === id)).filter((i) => i >= 0);
   }, [dayTwo, screens]);
   const [blocked, setBlockedState] = useState<string | undefined>();
   const [flashed, setFlashed] = useState(false);
@@ -217,11 +217,11 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
 
   const indexOf = (id: ScreenId) => screens.findIndex((s) => s.id === id);
-  // Next and back along the route (a screen off the route goes to the route's first).
-  const position = route.indexOf(entry.id);
+  // Next and back along the route.
+  const position = route.indexOf(index);
   const step = (by: number) => {
     const to = route[position + by];
-    if (to) go(indexOf(to));
+    if (to !== undefined) go(to);
   };
   // Begins a session with plan `p`: saving is on from here.
   const startWith = (given: Plan) => () => {
@@ -256,7 +256,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
       const to = indexOf(id);
       if (to >= 0) go(to);
     },
-    screenIds: route,
+    screenIds: route.map((i) => screens[i].id),
     dayTwo,
     scaleOutOf,
     addServers: (p) => {

@@ -47,7 +47,11 @@ describe('Your cloud', () => {
     expect(frame).not.toContain('Replace');
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     expect(nonAscii(frame)).toEqual([]);
-    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    expect(frame.split('\n').length).toBeLessThan(24);
+    await press(r, '?');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Help: Your cloud'));
+    expect(widestLine(r.lastFrame()!)).toBeLessThanOrEqual(80);
+    expect(nonAscii(r.lastFrame()!)).toEqual([]);
     r.unmount();
   });
 
@@ -73,6 +77,9 @@ describe('Your cloud', () => {
     await vi.waitFor(() => expect(r.lastFrame()).toContain('3/6 Roles'));
     await press(r, KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('4/6 The change'));
+    expect(widestLine(r.lastFrame()!)).toBeLessThanOrEqual(80);
+    expect(nonAscii(r.lastFrame()!)).toEqual([]);
+    expect(r.lastFrame()!.split('\n').length).toBeLessThan(24);
     const change = r.lastFrame()!.replace(/\s*\n\s*/g, ' ');
     expect(change).toContain('1 server will be enrolled and deployed as Compute (node-04); nothing else changes');
     expect(change).toContain("a scale-out runs 5 of the plan's 30 steps");
