@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../src/deploy/journal.js';
 import { replan } from '../../src/plan/scale-out.js';
 import { readDeployed } from '../../src/store/deployed.js';
+import { runCaptured } from '../cli/capture.js';
 import { after, before, deployedLab } from './scale-out-lab.js';
 
 const ROOT = process.cwd();
@@ -58,6 +59,8 @@ describe('scale-out crash safety', () => {
     expect((await add(dir, file, 2)).signal).toBe('SIGKILL');
     const killed = readJournal(dir, 'scale-out');
     expect(killed.state).toBe('running');
+    const status = await runCaptured(['status', '--state-dir', dir]);
+    expect(status.out.find((l) => l.startsWith('scale-out of "overcloud"'))).toMatch(/: stopped without ending \(killed\?\) -- `cloudseed add FILE` \(the edited answers file\) resumes it$/);
     expect(done(dir)).toBeLessThan(steps.length);
     expect((await add(dir, file, 4)).signal).toBe('SIGKILL');
     expect(done(dir)).toBeLessThan(steps.length);
