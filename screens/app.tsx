@@ -259,10 +259,11 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
     screenIds: route.map((i) => screens[i].id),
     dayTwo,
     scaleOutOf,
-    addServers: (p) => {
+    addServers: (p, edited) => {
       setScaleOutOf(p);
-      // A copy of the deployed plan, unconfirmed: the change is confirmed on its own.
-      go(indexOf('servers'), startWith({ ...p, options: { ...p.options, confirmedAt: undefined } }));
+      // A copy of the plan, unconfirmed: the change is confirmed on its own.
+      const from = edited ?? p;
+      go(indexOf(edited ? 'change' : 'servers'), startWith({ ...from, options: { ...from.options, confirmedAt: undefined } }));
     },
     startOver: () => {
       setScaleOutOf(undefined);

@@ -80,8 +80,11 @@ export interface AppContext {
   dayTwo?: boolean;
   /** Adding servers: the plan of the deployed cloud, which the change is measured against. */
   scaleOutOf?: Plan;
-  /** "Add servers": edits a copy of the deployed plan on Servers and Roles. */
-  addServers?(deployed: Plan): void;
+  /**
+   * "Add servers": edits a copy of the deployed plan on Servers and Roles. With `edited` (the
+   * plan of an unfinished scale-out), goes straight to the change to resume it.
+   */
+  addServers?(deployed: Plan, edited?: Plan): void;
   /** "Start over": the wizard from Welcome, as on a state dir without a cloud. */
   startOver?(): void;
   /** "Replace a failed server" (wired by the shell's owner; the action is hidden without it). */

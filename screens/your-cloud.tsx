@@ -12,6 +12,7 @@ import { nameList } from '../src/inventory/stake.js';
 import { diffLines, unchanged } from '../src/plan/diff.js';
 import { replan, scaleOutLine } from '../src/plan/scale-out.js';
 import { acquireLock } from '../src/store/lock.js';
+import { StateStore } from '../src/store/state.js';
 import { wordWrap } from './components/help.js';
 import { useKeys } from './components/keys.js';
 import { Select, type SelectItem } from './components/select.js';
@@ -20,7 +21,7 @@ import { shortDate } from './components/time.js';
 import { YesNo } from './components/yes-no.js';
 import type { ScreenDef, ScreenProps } from './types.js';
 
-type Action = 'add' | 'replace' | 'backup' | 'start-over';
+type Action = 'resume' | 'add' | 'replace' | 'backup' | 'start-over';
 
 /** Where "Back up now" writes: a folder of the state dir (`cloudseed backup --to` goes elsewhere). */
 export const backupsDir = (stateDir: string) => join(stateDir, 'backups');
@@ -35,11 +36,20 @@ function YourCloud({ app }: ScreenProps) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   // After a question, the cursor is back where it was.
-  const [last, setLast] = useState<Action>('add');
+  const [last, setLast] = useState<Action>('resume');
 
   useEffect(() => {
     app.setBlocked('Pick one of the actions.');
   }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A scale-out stopped before it finished: the plan it was adding, as the session saved it.
+  const unfinished = useMemo(() => {
+    if ('missing' in view || !view.unfinishedScaleOut) return undefined;
+    const saved = StateStore.open(stateDir).saved()?.plan;
+    if (!saved || saved.name !== view.plan.name) return undefined;
+    const added = replan(view.plan, saved).diff.added.map((a) => a.name);
+    return added.length ? { plan: saved, added } : undefined;
+  }, [view, stateDir]);
 
   if ('missing' in view) {
     return (
@@ -53,7 +63,8 @@ function YourCloud({ app }: ScreenProps) {
   }
 
   const items: SelectItem<Action>[] = [
-    { label: view.unfinishedScaleOut ? 'Add servers (a scale-out is unfinished: add the same ones to resume it)' : 'Add servers', value: 'add' },
+    ...(unfinished ? [{ label: `Resume adding ${nameList(unfinished.added, 3)}`, value: 'resume' as const, hint: '(stopped before it finished)' }] : []),
+    { label: 'Add servers', value: 'add' },
     ...(app.onReplace ? [{ label: 'Replace a failed server', value: 'replace' as const }] : []),
     { label: 'Back up now', value: 'backup', hint: `(into ${backupsDir(stateDir)})` },
     { label: 'Start over', value: 'start-over', hint: '(asks first)' },
@@ -79,7 +90,8 @@ function YourCloud({ app }: ScreenProps) {
     if (busy) return;
     setLast(action);
     setMessage(undefined);
-    if (action === 'add') app.addServers?.(view.plan);
+    if (action === 'resume' && unfinished) app.addServers?.(view.plan, unfinished.plan);
+    else if (action === 'add') app.addServers?.(view.plan);
     else if (action === 'replace') app.onReplace?.();
     else if (action === 'backup') void backUp(view);
     else setAsking(true);

@@ -8,8 +8,10 @@ import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
 import { virtualClock } from '../../src/deploy/clock.js';
 import { journalPath, readJournal } from '../../src/deploy/journal.js';
 import { readDeployed } from '../../src/store/deployed.js';
-import { deployedLab } from '../deploy/scale-out-lab.js';
-import { KEY, nonAscii, renderApp, widestLine } from './helpers.js';
+import { startDeploy } from '../../src/deploy/session.js';
+import { StateStore } from '../../src/store/state.js';
+import { after, before, deployedLab } from '../deploy/scale-out-lab.js';
+import { KEY, flat, nonAscii, renderApp, widestLine } from './helpers.js';
 
 beforeEach(() => {
   resetDeploy();
@@ -94,6 +96,37 @@ describe('Your cloud', () => {
     expect(readFileSync(journalPath(dir), 'utf8')).toBe(first);
     const deployed = readDeployed(dir);
     expect('record' in deployed && deployed.record.plan.nodes.find((n) => n.name === 'node-04')?.role).toBe('Compute');
+    r.unmount();
+  });
+
+  it('a scale-out stopped mid-way is resumed from Your cloud: the change again, then only what is left', async () => {
+    const { dir } = await deployedLab();
+    const edited = { ...after, nodes: after.nodes.filter((n) => n.name !== 'node-06') };
+    let cancel = () => {};
+    const session = await startDeploy({
+      plan: edited,
+      scaleOutOf: before,
+      stateDir: dir,
+      onFailure: 'abort',
+      clock: virtualClock(),
+      sinks: [(e) => void (e.type === 'step-done' && e.step === 'overcloud.inspect.node-04' && cancel())],
+    });
+    cancel = () => session.run.cancel();
+    expect(await session.result).toBe('interrupted');
+    StateStore.open(dir).savePlan(edited, 'deploy');
+
+    const r = renderApp(dir, { deployed: true, ui: { ascii: true } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('> Resume adding node-04 (stopped before it finished)'), { timeout: 20_000 });
+    expect(r.lastFrame()).toContain('last scale-out: interrupted');
+    await press(r, KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('4/6 The change'));
+    expect(flat(r.lastFrame())).toContain('1 server will be enrolled and deployed as Compute (node-04); nothing else changes');
+    await press(r, KEY.enter, 'y');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('6/6 Done'), { timeout: 30_000 });
+    const journal = readJournal(dir, 'scale-out');
+    expect(journal.state).toBe('done');
+    expect(journal.runs).toBe(2);
+    for (const [id, step] of journal.steps) expect(step.completions, id).toBe(1);
     r.unmount();
   });
 
