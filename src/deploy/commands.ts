@@ -9,11 +9,14 @@ import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { liveHolder } from '../store/lock.js';
 import { StateStore } from '../store/state.js';
+import { compile, tierSteps } from './compile.js';
 import { journalPath, readJournal, type JournalSummary } from './journal.js';
 import { planForLab } from './lab-plan.js';
-import { parseSeed, RUN_OPTIONS, runDeployment, scaleOutOf } from './run-command.js';
+import { confirmed, parseSeed, parseSpeed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines, scaleOutOf } from './run-command.js';
+import { upgradeInstead } from './upgrade-guard.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
-import { statusLines } from './summary.js';
+import { deployedLines, formatDuration, statusLines } from './summary.js';
+import { TIERS } from './types.js';
 
 /** FILE, else `--lab NAME` (the plan `init --lab` would write), else the plan the wizard saved. */
 export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
@@ -47,20 +50,51 @@ export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
   return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
 }
 
+function deployLines(plan: Plan, source: string): string[] {
+  const deployment = compile(plan);
+  return [
+    `cloudseed will deploy from ${source}:`,
+    ...deployedLines(plan).map((line) => `  ${line}`),
+    ...TIERS.map((tier) => `  ${tier}: ${tierSteps(deployment, tier).length} steps`),
+    ...(plan.driver === 'real' ? ['  the real driver will power, boot and write to the servers above'] : []),
+  ];
+}
+
 const deployCommand: Command = {
   name: 'deploy',
   summary: 'deploy the seed, undercloud and overcloud (resumes an unfinished deployment; adds the servers an edited file adds)',
   usage: 'cloudseed deploy FILE|--lab NAME [--yes] [--speed N|max] [--faults SPEC] [--seed N] [--json]',
   options: RUN_OPTIONS,
   async run(ctx) {
+    // Wrong flags are said before anything is asked.
+    parseSpeed(ctx.flags.speed);
+    parseSeed(ctx.flags.seed);
     const { plan, source } = planFor(ctx);
     const errors = validate(plan).filter((f) => f.severity === 'error');
     if (errors.length) {
       for (const f of errors) ctx.err(formatFinding(f));
       throw new CliError(`the plan from ${source} has ${errors.length} error(s); fix them first`);
     }
+    const upgrade = upgradeInstead(ctx.stateDir, plan, source);
+    if (upgrade) throw new CliError(upgrade);
     // An edited answers file of the deployed cloud: only what it adds is deployed.
-    return runDeployment(ctx, plan, source, scaleOutOf(ctx, plan, source));
+    const scale = scaleOutOf(ctx, plan, source);
+    if (scale) {
+      const go = await confirmed(ctx, 'add', () => scaleOutLines(ctx, plan, source, scale.replan), 'nothing was changed');
+      if (go !== true) return go;
+      return playDeployment(ctx, plan, { scaleOut: scale, done: scaleOutDone(ctx, scale.replan) });
+    }
+    const go = await confirmed(ctx, 'deploy', () => deployLines(plan, source), 'not deployed');
+    if (go !== true) return go;
+    return playDeployment(ctx, plan, {
+      done(s, view) {
+        ctx.out(`deployed in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')})`);
+        for (const e of s.endpoints) ctx.out(`  ${e.name}: ${e.url}`);
+        if (s.servicesNotDone && !view.notDone.length) ctx.out(`  not done: ${s.servicesNotDone}`);
+        for (const n of view.notDone) ctx.out(`  not done: ${n.title} -- ${n.why}`);
+        if (s.credentialsMode) ctx.out(`  admin credentials: ${s.credentialsPath} (mode ${s.credentialsMode})`);
+      },
+    });
   },
 };
 

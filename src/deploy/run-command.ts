@@ -1,7 +1,9 @@
-// Running a deployment from the command line, shared by `deploy` and `add`: confirmation
-// (or --yes), the sim's pace, one plain line per step transition (or JSON events), the same
-// journal, resume and lock as the screens, and the summary; exit 0 done, 1 failed, 130
-// interrupted. An edited answers file of the deployed cloud runs only its scale-out.
+// Running a deployment from the command line, shared by `deploy`, `add` and `upgrade`:
+// confirmation (or --yes), the sim's pace, one plain line per step transition (or JSON
+// events), the same journal, resume and lock as the screens; exit 0 done, 1 failed, 130
+// interrupted. An edited answers file of the deployed cloud that adds servers runs only its
+// scale-out. (Apart from deploy/commands.ts, which reaches the labs' plans through
+// roles/commands.ts: `add` lives there and uses this.)
 import { createInterface } from 'node:readline/promises';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import { diffLines, unchanged } from '../plan/diff.js';
@@ -10,14 +12,15 @@ import type { Plan } from '../plan/schema.js';
 import { deployedPath, readDeployed } from '../store/deployed.js';
 import { LockHeldError } from '../store/lock.js';
 import { virtualClock, type Clock } from './clock.js';
-import { compile, tierSteps } from './compile.js';
+import { compile } from './compile.js';
 import { FaultSpecError } from './drivers/sim/faults.js';
 import { readJournal } from './journal.js';
+import type { ProgressView } from './progress-store.js';
 import { startDeploy } from './session.js';
 import { planTarget } from './step-inputs.js';
 import { jsonSink, plainSink, createRedactor } from './sinks.js';
-import { deployedLines, deploySummary, formatDuration } from './summary.js';
-import { TIERS } from './types.js';
+import { deploySummary, formatDuration, type DeploySummary } from './summary.js';
+import type { Deployment } from './types.js';
 
 const EXIT_INTERRUPTED = 130;
 
@@ -25,7 +28,7 @@ const EXIT_INTERRUPTED = 130;
 const SPEED_RANGE = [0.01, 10_000] as const;
 
 /** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
-function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
+export function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
   if (value === undefined) return {};
   if (value === 'max') return { speed: 1, clock: virtualClock() };
   const n = Number(value);
@@ -54,7 +57,7 @@ export const RUN_OPTIONS: Command['options'] = {
  * hardware) by adding servers: what a scale-out changes. Undefined when nothing changes or it
  * is another cloud; a CliError naming each change a scale-out cannot make.
  */
-export function scaleOutOf(ctx: CommandContext, plan: Plan, source: string): Replan | undefined {
+export function scaleOutOf(ctx: CommandContext, plan: Plan, source: string): { of: Plan; replan: Replan } | undefined {
   const deployed = readDeployed(ctx.stateDir);
   if (!('record' in deployed)) return undefined;
   const before = deployed.record.plan;
@@ -67,17 +70,37 @@ export function scaleOutOf(ctx: CommandContext, plan: Plan, source: string): Rep
     for (const b of r.beyond) ctx.err(`  ${b}`);
     throw new CliError(`the cloud "${plan.name}" is deployed from ${ctx.stateDir}: put these back as deployed in ${source} to add servers only, or move ${deployedPath(ctx.stateDir)} aside to deploy it as a new cloud`, 1);
   }
-  return r;
+  return { of: before, replan: r };
 }
 
-/** The person's answer; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
-async function ask(ctx: CommandContext, question: string): Promise<'yes' | 'no' | 'interrupted'> {
+/** What a scale-out will do, before it is confirmed. */
+export function scaleOutLines(ctx: CommandContext, plan: Plan, source: string, r: Replan): string[] {
+  return [
+    `cloudseed will change the cloud "${plan.name}" deployed from ${ctx.stateDir} as ${source} says:`,
+    ...diffLines(r.diff).map((l) => `  ${l}`),
+    `  ${scaleOutLine(r)}`,
+    ...(plan.driver === 'real' ? ['  the real driver will power, boot and write to the new servers only'] : []),
+  ];
+}
+
+/** The end of a scale-out: how many servers joined, and the cloud now. */
+export function scaleOutDone(ctx: CommandContext, r: Replan) {
+  return (s: DeploySummary): void => {
+    const n = r.diff.added.length;
+    ctx.out(`added ${n} server${n === 1 ? '' : 's'} in ${formatDuration(s.totalMs)}; the cloud is now:`);
+    for (const line of s.deployed) ctx.out(`  ${line}`);
+  };
+}
+
+/** Says what will happen, then asks; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
+async function confirm(ctx: CommandContext, lines: string[], question: string): Promise<'yes' | 'no' | 'interrupted'> {
+  for (const line of lines) ctx.out(line);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   // On a terminal readline reads Ctrl-C as a key and emits SIGINT on itself, not the process.
   const interrupted = new AbortController();
   rl.on('SIGINT', () => interrupted.abort());
   try {
-    const answer = await rl.question(question, { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
+    const answer = await rl.question(`${question} [y/N] `, { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
     return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no';
   } catch {
     // Otherwise stdin closed (Ctrl-D) before an answer: not a yes.
@@ -87,45 +110,43 @@ async function ask(ctx: CommandContext, question: string): Promise<'yes' | 'no' 
   }
 }
 
-/** What the run will do, before it is confirmed. */
-function preview(ctx: CommandContext, plan: Plan, source: string, scale: Replan | undefined): void {
-  if (scale) {
-    ctx.out(`cloudseed will change the cloud "${plan.name}" deployed from ${ctx.stateDir} as ${source} says:`);
-    for (const line of diffLines(scale.diff)) ctx.out(`  ${line}`);
-    ctx.out(`  ${scaleOutLine(scale)}`);
-    if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the new servers only');
-    return;
-  }
-  const deployment = compile(plan);
-  ctx.out(`cloudseed will deploy from ${source}:`);
-  for (const line of deployedLines(plan)) ctx.out(`  ${line}`);
-  for (const tier of TIERS) ctx.out(`  ${tier}: ${tierSteps(deployment, tier).length} steps`);
-  if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the servers above');
+/** "Deploy now?" after `lines` (what changes), unless --yes; a number is the exit code of a refusal. */
+export async function confirmed(ctx: CommandContext, verb: string, lines: () => string[], refused: string): Promise<true | number> {
+  if (ctx.flags.yes === true) return true;
+  if (!ctx.interactive) throw new UsageError(`${verb} asks before it starts; without a terminal, confirm with --yes`);
+  const answer = await confirm(ctx, lines(), `${verb[0].toUpperCase()}${verb.slice(1)} now?`);
+  if (answer === 'yes') return true;
+  ctx.err(refused);
+  return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
+}
+
+export interface PlayOptions {
+  /** What to run when not the plan's first deployment (an upgrade). */
+  deployment?: Deployment;
+  /** A scale-out of the deployed cloud (its own steps and journal: src/deploy/session.ts). */
+  scaleOut?: { of: Plan; replan: Replan };
+  /** Prints the result of a run that ended done. */
+  done(s: DeploySummary, view: ProgressView): void;
 }
 
 /**
- * Runs a deployment of `plan` (or, with `scale`, only its scale-out) to its end: asks first
- * unless --yes, one line per step, the summary; exit 0 done, 1 failed, 130 interrupted.
+ * Runs a deployment (or an upgrade) from the state dir with the flags every run takes
+ * (--speed, --seed, --faults, --yes, --json): plain lines or JSON events, Ctrl-C stops it
+ * with the journal kept; the exit code: 0 done, 1 failed, 130 interrupted.
  */
-export async function runDeployment(ctx: CommandContext, plan: Plan, source: string, scale?: Replan): Promise<number> {
+export async function playDeployment(ctx: CommandContext, plan: Plan, opts: PlayOptions): Promise<number> {
   const { speed, clock } = parseSpeed(ctx.flags.speed);
   const seed = parseSeed(ctx.flags.seed);
-  if (ctx.flags.yes !== true) {
-    if (!ctx.interactive) throw new UsageError(`${scale ? 'adding servers' : 'deploy'} asks before it starts; without a terminal, confirm with --yes`);
-    preview(ctx, plan, source, scale);
-    const answer = await ask(ctx, scale ? 'Add these servers now? [y/N] ' : 'Deploy now? [y/N] ');
-    if (answer !== 'yes') {
-      ctx.err(scale ? 'nothing was changed' : 'not deployed');
-      return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
-    }
-  }
   const redact = createRedactor(plan);
   const note = (line: string) => (ctx.json ? ctx.err(line) : ctx.out(line));
-  const journalName = scale ? 'scale-out' : 'journal';
+  const deployment = opts.scaleOut ? scaleOutDeployment(opts.scaleOut.replan) : (opts.deployment ?? compile(plan));
+  const journalName = opts.scaleOut ? 'scale-out' : 'journal';
   let session;
   try {
     session = await startDeploy({
       plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
+      deployment: opts.deployment,
+      ...(opts.scaleOut ? { scaleOutOf: opts.scaleOut.of } : {}),
       stateDir: ctx.stateDir,
       onFailure: 'abort',
       yes: ctx.flags.yes === true,
@@ -133,8 +154,7 @@ export async function runDeployment(ctx: CommandContext, plan: Plan, source: str
       speed,
       seed,
       faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
-      sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, scale ? scaleOutDeployment(scale) : compile(plan), redact)],
-      ...(scale ? { scaleOutOf: readDeployedPlan(ctx.stateDir) } : {}),
+      sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, deployment, redact)],
     });
   } catch (e) {
     if (e instanceof LockHeldError) throw new CliError(e.message, 1);
@@ -151,18 +171,7 @@ export async function runDeployment(ctx: CommandContext, plan: Plan, source: str
   session.store.close();
   const view = session.store.getSnapshot();
   if (state === 'done') {
-    const s = deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir, journalName));
-    if (!ctx.json && scale) {
-      const n = scale.diff.added.length;
-      ctx.out(`added ${n} server${n === 1 ? '' : 's'} in ${formatDuration(s.totalMs)}; the cloud is now:`);
-      for (const line of s.deployed) ctx.out(`  ${line}`);
-    } else if (!ctx.json) {
-      ctx.out(`deployed in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')})`);
-      for (const e of s.endpoints) ctx.out(`  ${e.name}: ${e.url}`);
-      if (s.servicesNotDone && !view.notDone.length) ctx.out(`  not done: ${s.servicesNotDone}`);
-      for (const n of view.notDone) ctx.out(`  not done: ${n.title} -- ${n.why}`);
-      if (s.credentialsMode) ctx.out(`  admin credentials: ${s.credentialsPath} (mode ${s.credentialsMode})`);
-    }
+    if (!ctx.json) opts.done(deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir, journalName)), view);
     return 0;
   }
   if (state === 'interrupted') {
@@ -177,12 +186,5 @@ export async function runDeployment(ctx: CommandContext, plan: Plan, source: str
   }
   ctx.err('the journal is kept; run the same command again to retry from the failed step');
   return 1;
-}
-
-/** The deployed plan a scale-out starts from (scaleOutOf found it a moment ago). */
-function readDeployedPlan(stateDir: string): Plan {
-  const deployed = readDeployed(stateDir);
-  if (!('record' in deployed)) throw new CliError(deployed.missing);
-  return deployed.record.plan;
 }
 

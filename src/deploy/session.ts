@@ -27,6 +27,8 @@ export interface DeploySessionOptions extends DriverOptions {
   onFailure: 'wait' | 'abort';
   /** Reporters besides the log file and the store (plain lines, JSON). */
   sinks?: Sink[];
+  /** What to run, when not the plan's first deployment (an upgrade: src/deploy/compile-upgrade.ts). */
+  deployment?: Deployment;
   /** A driver built by the caller (tests); otherwise createDriver(plan). */
   driver?: DeployDriver;
   /** Store notification interval (ms). */
@@ -96,7 +98,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
   let writer: BufferedWriter | undefined;
   try {
     let previous: JournalSummary = readJournal(opts.stateDir, name);
-    const deployment = scale ? scaleOutDeployment(scale) : compile(opts.plan);
+    const deployment = scale ? scaleOutDeployment(scale) : (opts.deployment ?? compile(opts.plan));
     const inputs = stepInputs(opts.plan, deployment);
     const other = otherDeployment(previous, inputs);
     if (previous.state === 'done' || other) {

@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/schema.js';
 import { overcloudNodes, roleRank, undercloudHost } from './compile.js';
+import { isUpgradeStep } from './compile-upgrade.js';
 import type { JournalSummary } from './journal.js';
 import { undercloudShell } from './drivers/real/commands.js';
 import type { ProgressView } from './progress-store.js';
@@ -121,8 +122,9 @@ function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
 export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }, run: 'deployment' | 'scale-out' = 'deployment'): string[] {
   if (journal.state === 'none') return [`no ${run} has started from this state directory`];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
-  const started = `${run} of "${journal.plan}" started ${when(journal.startedAt)}`;
-  const resume = run === 'scale-out' ? '`cloudseed add FILE` (the edited answers file) resumes it' : '`cloudseed deploy` resumes it';
+  const upgrade = [...journal.steps.keys()].some(isUpgradeStep);
+  const started = `${upgrade ? 'upgrade' : run} of "${journal.plan}" started ${when(journal.startedAt)}`;
+  const resume = run === 'scale-out' ? '`cloudseed add FILE` (the edited answers file) resumes it' : `\`cloudseed ${upgrade ? 'upgrade FILE' : 'deploy'}\` resumes it`;
   const head =
     journal.state !== 'running'
       ? `${started}: ${journal.state} at ${when(journal.endedAt)}`

@@ -56,7 +56,7 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     const { dir, file } = setUp(withComputes(1));
     const r = await runCaptured(['add', file, '--state-dir', dir]);
     expect(r.code).toBe(2);
-    expect(r.err[0]).toBe('cloudseed: adding servers asks before it starts; without a terminal, confirm with --yes');
+    expect(r.err[0]).toBe('cloudseed: add asks before it starts; without a terminal, confirm with --yes');
 
     const same = setUp(deployed);
     const none = await runCaptured(['add', same.file, '--state-dir', same.dir]);
