@@ -75,7 +75,7 @@ const deployCommand: Command = {
       for (const f of errors) ctx.err(formatFinding(f));
       throw new CliError(`the plan from ${source} has ${errors.length} error(s); fix them first`);
     }
-    const upgrade = upgradeInstead(ctx.stateDir, plan, source);
+    const upgrade = upgradeInstead(ctx.stateDir, plan, source, ctx.args[0]);
     if (upgrade) throw new CliError(upgrade);
     // An edited answers file of the deployed cloud: only what it adds is deployed.
     const scale = scaleOutOf(ctx, plan, source);

@@ -27,8 +27,6 @@ export interface DeploySessionOptions extends DriverOptions {
   onFailure: 'wait' | 'abort';
   /** Reporters besides the log file and the store (plain lines, JSON). */
   sinks?: Sink[];
-  /** What to run, when not the plan's first deployment (an upgrade: src/deploy/compile-upgrade.ts). */
-  deployment?: Deployment;
   /** A driver built by the caller (tests); otherwise createDriver(plan). */
   driver?: DeployDriver;
   /** Store notification interval (ms). */
@@ -132,7 +130,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     } catch (e) {
       throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
     }
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: scale ? withDeployedCloud(scale, previous) : resumed ? previous : undefined }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: scale ? withDeployedCloud(scale, previous) : resumed ? previous : undefined, deployment }));
     journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];

@@ -6,15 +6,16 @@ import { readDeployed } from '../store/deployed.js';
 import { isUpgradeStep } from './compile-upgrade.js';
 import { readJournal } from './journal.js';
 
-/** Why `deploy` of `plan` from `stateDir` is an upgrade's business, or undefined. */
-export function upgradeInstead(stateDir: string, plan: Plan, source: string): string | undefined {
+/** Why `deploy` of `plan` (from `source`, the answers `file` when one is given) is an upgrade's business, or undefined. */
+export function upgradeInstead(stateDir: string, plan: Plan, source: string, file?: string): string | undefined {
+  const command = `cloudseed upgrade ${file ?? 'FILE'}`;
   const journal = readJournal(stateDir);
   if (journal.state !== 'none' && journal.state !== 'done' && journal.plan === plan.name && [...journal.steps.keys()].some(isUpgradeStep)) {
-    return `an upgrade of "${plan.name}" is unfinished in ${stateDir}: resume it with cloudseed upgrade ${source}`;
+    return `an upgrade of "${plan.name}" is unfinished in ${stateDir}: resume it with ${command}`;
   }
   const deployed = readDeployed(stateDir);
   if (!('record' in deployed) || deployed.record.plan.name !== plan.name) return undefined;
   const [from, to] = [releaseOf(deployed.record.plan), releaseOf(plan)];
   if (from === to) return undefined;
-  return `${source} names TripleO ${to} (${RELEASE_FIELD}), the deployed cloud runs ${from}: a deployment would not upgrade it; use cloudseed upgrade ${source}`;
+  return `${source} names TripleO ${to} (${RELEASE_FIELD}), the deployed cloud runs ${from}: a deployment would not upgrade it; use ${command}`;
 }

@@ -5,7 +5,7 @@
 // turns it into steps.
 import { overcloudNodes, roleRank } from '../deploy/compile.js';
 import { controllerQuorum } from './replace.js';
-import { diffLines, diffPlans, unchanged } from './diff.js';
+import { beyondScaleOut, diffPlans, unchanged } from './diff.js';
 import { releaseOf, TRIPLEO_RELEASES, type Plan, type TripleoRelease } from './schema.js';
 
 /** The field an upgrade changes. */
@@ -93,7 +93,9 @@ export function planUpgrade(deployed: Plan, edited: Plan, opts: { batch?: number
   // An upgrade changes the software only: anything else is its own change, made before or after.
   const diff = diffPlans(deployed, edited);
   if (!unchanged(diff)) {
-    throw new UpgradeError(`an upgrade changes ${RELEASE_FIELD} only; the answers file also says: ${diffLines(diff).join('; ')}. Put those back as deployed, upgrade, then make them`);
+    // New controllers are among what a scale-out cannot do; other new servers are said here.
+    const others = [...diff.added.filter((x) => x.role !== 'Controller').map((x) => `adding ${x.name} (${x.role})`), ...beyondScaleOut(diff)];
+    throw new UpgradeError(`an upgrade changes ${RELEASE_FIELD} only; the answers file also changes: ${others.join('; ')}. Put those back as deployed, upgrade, then make them`);
   }
   if (opts.batch !== undefined && (!Number.isInteger(opts.batch) || opts.batch < 1)) throw new UpgradeError(`--batch takes a whole number of servers, 1 or more, not ${opts.batch}`);
 

@@ -182,3 +182,18 @@ describe('resuming with another batch size', () => {
     expect(new Set(upgradedServers)).toEqual(new Set(big.batches.filter((b) => b.role === 'Compute').flatMap((b) => b.nodes)));
   });
 });
+
+describe('the simulated servers remember their release', () => {
+  it('converge fails naming a server whose batch never ran', async () => {
+    const before = deployedCloud();
+    const plan = upgraded(before);
+    const u = planUpgrade(before, plan);
+    const skipped = u.batches.find((b) => b.role === 'Compute' && b.index === 2)!;
+    const deployment = compileUpgrade({ ...u, batches: u.batches.filter((b) => b !== skipped) });
+    const { session } = await simRun({ plan, deployment, onFailure: 'abort' });
+    expect(await session.result).toBe('failed');
+    const converge = readJournal(session.journalPath.replace(/\/deploy\/journal\.jsonl$/, '')).steps.get('overcloud.upgrade-converge')!;
+    expect(converge.state).toBe('failed');
+    expect(converge.error!.message).toBe(`openstack overcloud upgrade converge exited with status 1: ${skipped.nodes.join(', ')} still run the old release`);
+  });
+});
