@@ -9,7 +9,7 @@ import { planReplacement, ReplaceError, replacementDeployment, type Replacement 
 import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { readDeployed } from '../store/deployed.js';
-import { confirmed, playDeployment } from './commands.js';
+import { confirmed, playDeployment } from './run-command.js';
 import { readJournal } from './journal.js';
 import type { Deployment } from './types.js';
 
