@@ -1,26 +1,18 @@
 // A replacement killed with kill -9 in the middle resumes: `status` says how, the same command
 // finishes it, no step completes twice, and the spare ends up in the role.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../src/deploy/journal.js';
 import { loadLab } from '../../src/lab/load.js';
 import { saveAnswers } from '../../src/plan/answers.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { readDeployed } from '../../src/store/deployed.js';
 import { runCaptured } from '../cli/capture.js';
-import { completions, labPlan, simRun } from './helpers.js';
+import { bundleForTests, completions, labPlan, simRun } from './helpers.js';
 
-const ROOT = process.cwd();
-const outDir = join(ROOT, 'dist', `test-replace-crash-${process.pid}`);
-const bundle = join(outDir, 'cloudseed.js');
-
-beforeAll(async () => {
-  const { build } = (await import(join(ROOT, 'scripts', 'build.mjs'))) as { build(o: { entry: string; outfile: string; minify: boolean }): Promise<void> };
-  await build({ entry: join(ROOT, 'screens', 'main.tsx'), outfile: bundle, minify: false });
-});
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+const bundle = bundleForTests('replace-crash');
 
 const journalText = (dir: string) => (existsSync(journalPath(dir)) ? readFileSync(journalPath(dir), 'utf8') : '');
 
