@@ -70,7 +70,7 @@ function TierRows({ view, width }: { view: ProgressView; width: number }) {
   const barWidth = 20;
   return (
     <Box flexDirection="column">
-      {/* A scale-out has overcloud steps only: the tiers it does not touch are not shown. */}
+      {/* A scale-out or a replacement has overcloud steps only: the tiers it does not touch are not shown. */}
       {view.tiers.filter((t) => t.total > 0).map((t) => {
         const runningFraction = view.running.filter((r) => r.tier === t.id).reduce((a, r) => a + (r.fraction ?? 0), 0);
         const fraction = t.total ? (t.done + runningFraction) / t.total : 0;
