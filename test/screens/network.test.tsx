@@ -105,7 +105,8 @@ describe('Network screen', () => {
     r.stdin.write(`${KEY.esc}l`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Layout: flat'));
     expect(r.lastFrame()).not.toContain('InternalApi');
-    expect(r.seen.plan.network.isolated.Storage).toMatchObject({ enabled: false, vlan: 31 });
+    // Kept, unused while flat, for switching back.
+    expect(r.seen.plan.network.isolated.Storage).toMatchObject({ vlan: 31 });
     r.stdin.write('l');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Layout: isolated'));
     expect(r.seen.plan.network.isolated.Storage).toMatchObject({ enabled: true, vlan: 31 });
