@@ -10,7 +10,7 @@ import { topologyLines } from '../src/network/describe.js';
 import { checkField, isOnField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
 import { choose, defaultLayout, manualPaths, suggestNetwork, switchLayout } from '../src/network/suggest.js';
 import { validateNetwork } from '../src/network/validate.js';
-import { FindingList } from './components/finding-list.js';
+import { FindingList, findingLines } from './components/finding-list.js';
 import { wrapLines } from './components/help.js';
 import { unfilled, useHostFacts, useNetworkFollows } from './components/host-network.js';
 import { useKeys } from './components/keys.js';
@@ -238,6 +238,9 @@ function NetworkScreen({ app }: ScreenProps) {
   const layoutWhy = defaultLayout(plan);
   const layoutText = layoutWhy.layout === plan.network.layout ? `layout ${layoutWhy.why}` : `suggested layout: ${layoutWhy.why} (l switches)`;
   const whyText = pane === 'list' ? layoutText : why ? (value === suggested ? `why: ${why}` : `suggested ${suggested || '(empty)'}: ${why}${pane === 'fields' ? ' (s takes it)' : ''}`) : '';
+  // The focused field's own findings in full (what is wrong and how to fix it), in the rows left.
+  const spare = app.bodyRows - 5 - Math.max(sections.length, current.fields.length);
+  const fieldLines = pane === 'fields' ? findingLines(findings.filter((x) => isOnField(x, focused.path)), width, theme.sym).slice(0, Math.max(3, spare)) : [];
   const editError = editing ? (editing.check.problem ?? editing.check.findings[0]?.message) : undefined;
 
   return (
@@ -317,7 +320,15 @@ function NetworkScreen({ app }: ScreenProps) {
               {l}
             </Text>
           ))}
-          <FindingList findings={focusedFindings} compact maxRows={3} empty={`${current.title}: no findings`} />
+          {fieldLines.length ? (
+            fieldLines.map((l, i) => (
+              <Text key={i} color={theme.c(l.tone)}>
+                {l.text}
+              </Text>
+            ))
+          ) : (
+            <FindingList findings={focusedFindings} compact maxRows={3} empty={`${current.title}: no findings`} />
+          )}
         </Box>
       )}
     </Box>

@@ -10,7 +10,9 @@ import { labPlan } from './fixtures.js';
 function defaults(lab: string) {
   const plan = autoAssign(labPlan(lab)).plan;
   const world = loadLab(lab);
-  return { ...plan, seedHost: { hostname: world.seedHost.hostname }, network: suggestNetwork({ plan, hostFacts: hostFactsFromLab(world) }).network };
+  // With the site's name and time servers (none at all is a finding of its own).
+  const network = { ...suggestNetwork({ plan, hostFacts: hostFactsFromLab(world) }).network, dns: ['192.168.1.1'], ntp: ['pool.ntp.org'] };
+  return { ...plan, seedHost: { hostname: world.seedHost.hostname }, network };
 }
 
 describe('the plan in plain words', () => {

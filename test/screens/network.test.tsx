@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { network } from '../../screens/network.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { lab } from '../network/fixtures.js';
-import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
+import { flat, KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
 
 const CLEAR = '\u0015'; // Ctrl-U empties a text field
 
@@ -180,5 +180,29 @@ describe('Network screen', () => {
     await vi.waitFor(() => expect(second.lastFrame()).toContain('Layout: isolated'));
     expect(second.seen.plan.network.isolated.InternalApi).toMatchObject({ enabled: true });
     second.unmount();
+  });
+
+  it('no DNS or NTP server is a finding on its field, with how to fix it, in full at 80 columns', async () => {
+    const { world, plan } = lab('two-machine');
+    plan.network.dns = [];
+    plan.network.ntp = [];
+    const r = renderScreen(network, { plan, app: { lab: world }, ui: { ascii: true } });
+    await ready(r);
+    expect(r.lastFrame()).toContain('0 errors, 2 warnings');
+    expect(r.lastFrame()).toMatch(/DNS\/NTP\/proxy +!! 2/);
+    // Down to DNS/NTP/proxy (flat: the third network), into its fields: the DNS finding in full.
+    r.stdin.write(`${KEY.down.repeat(2)}${KEY.tab}`);
+    await vi.waitFor(() => expect(flat(r.lastFrame())).toContain("set your site's name servers on the Network screen (DNS/NTP/proxy, DNS servers)"));
+    const frame = r.lastFrame()!;
+    expect(flat(frame)).toContain('network.dns: no DNS server is set: the undercloud and the servers get none, so they cannot resolve names');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(nonAscii(frame)).toEqual([]);
+    r.stdin.write(KEY.down);
+    await vi.waitFor(() => expect(flat(r.lastFrame())).toContain("set your site's time servers"));
+    // A DNS server typed in: the finding goes.
+    r.stdin.write(`${KEY.up}${KEY.enter}192.168.1.1${KEY.enter}`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('0 errors, 1 warning'));
+    expect(r.seen.plan.network.dns).toEqual(['192.168.1.1']);
+    r.unmount();
   });
 });
