@@ -7,7 +7,7 @@ import { Box, Text } from 'ink';
 import type { Plan } from '../src/plan/schema.js';
 import { allocate, type NodeAddresses } from '../src/network/allocate.js';
 import { topologyLines } from '../src/network/describe.js';
-import { checkField, isOnField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
+import { checkField, hostNicChoices, isOnField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
 import { choose, defaultLayout, manualPaths, suggestNetwork, switchLayout } from '../src/network/suggest.js';
 import { validateNetwork } from '../src/network/validate.js';
 import { FindingList, findingLines } from './components/finding-list.js';
@@ -15,6 +15,7 @@ import { wrapLines } from './components/help.js';
 import { unfilled, useHostFacts, useNetworkFollows } from './components/host-network.js';
 import { useKeys } from './components/keys.js';
 import { ScrollTable, type Column } from './components/scroll-table.js';
+import { Select } from './components/select.js';
 import { TextField } from './components/text-field.js';
 import { fit, useTheme } from './components/theme.js';
 import type { ScreenDef, ScreenProps } from './types.js';
@@ -37,6 +38,8 @@ function NetworkScreen({ app }: ScreenProps) {
   const [field, setField] = useState(0);
   const [pane, setPane] = useState<'list' | 'fields'>('list');
   const [editing, setEditing] = useState<Editing | undefined>();
+  /** A NIC field: this host's NICs to pick from (or another name to type). */
+  const [pickingNic, setPickingNic] = useState(false);
   const [note, setNote] = useState<string | undefined>();
   const [page, setPage] = useState(0);
   useNetworkFollows(app, facts, ready);
@@ -70,8 +73,22 @@ function NetworkScreen({ app }: ScreenProps) {
       setNote(`${current.title}: ${on ? 'on' : 'off'}`);
       return;
     }
-    const text = focused.get(plan.network);
-    setEditing({ text, check: checkField(plan, focused, text, facts, findings), confirm: false });
+    if (focused.kind === 'nic' && facts?.nics.length) {
+      setPickingNic(true);
+      return;
+    }
+    edit(focused.get(plan.network));
+  };
+
+  const edit = (text: string) => setEditing({ text, check: checkField(plan, focused, text, facts, findings), confirm: false });
+
+  /** A NIC picked from the list is saved like a typed one (a problem asks for a second Enter). */
+  const pickNic = (name: string | undefined) => {
+    setPickingNic(false);
+    if (name === undefined) return edit(focused.get(plan.network));
+    const e: Editing = { text: name, check: checkField(plan, focused, name, facts, findings), confirm: false };
+    if (e.check.findings.some((f) => f.severity === 'error')) setEditing(e);
+    else save(e);
   };
 
   const save = (e: Editing) => {
@@ -99,6 +116,10 @@ function NetworkScreen({ app }: ScreenProps) {
   useKeys(
     (input, key) => {
       if (editing) return false; // the text field has the keyboard
+      if (pickingNic) {
+        if (key.escape) setPickingNic(false);
+        return key.escape; // the list has the keyboard
+      }
       if (input === 'l') {
         const layout = plan.network.layout === 'flat' ? 'isolated' : 'flat';
         setPlan((p) => ({ ...p, network: switchLayout(p, layout, facts) }));
@@ -154,7 +175,7 @@ function NetworkScreen({ app }: ScreenProps) {
       }
       return false;
     },
-    { capture: !!editing },
+    { capture: !!editing || pickingNic },
   );
 
   const errors = findings.filter((f) => f.severity === 'error').length;
@@ -246,7 +267,21 @@ function NetworkScreen({ app }: ScreenProps) {
   return (
     <Box flexDirection="column">
       {header}
-      <Box marginTop={1}>
+      {pickingNic && facts ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>{`${current.title} ${focused.label}: this host's NICs (Enter picks, Esc leaves it)`}</Text>
+          <Select
+            items={[
+              ...hostNicChoices(facts).map((n) => ({ label: n.name.padEnd(16), value: n.name as string | undefined, hint: fit(n.hint, width - 20, theme.sym.ellipsis) })),
+              { label: 'another name...', value: undefined, hint: 'type it' },
+            ]}
+            initialIndex={Math.max(0, facts.nics.findIndex((n) => n.name === focused.get(plan.network)))}
+            limit={Math.max(3, app.bodyRows - 8)}
+            onSelect={(item) => pickNic(item.value)}
+          />
+        </Box>
+      ) : null}
+      <Box marginTop={1} display={pickingNic ? 'none' : 'flex'}>
         <Box flexDirection="column" width={listWidth} flexShrink={0}>
           {sections.map((s, i) => {
             const own = sectionFindings(findings, s);
@@ -350,7 +385,8 @@ export const network: ScreenDef = {
     'this host; External carries the public endpoints and floating IPs; the isolated layout',
     'adds VLANs for InternalApi, Storage, StorageMgmt and Tenant. Values are suggested for',
     'this host and these servers: the line under the fields says why. Up/Down and Tab move;',
-    'Enter on the list goes on, on a field it edits it (an unreadable value is never saved); s takes the suggested value, r resets',
+    'Enter on the list goes on, on a field it edits it (an unreadable value is never saved; a NIC',
+    "field lists this host's NICs, or takes another name); s takes the suggested value, r resets",
     'every network to the suggestion, l switches flat/isolated keeping what it can,',
     'a shows every server\'s addresses (/ filters, c more columns), t draws the wiring.',
   ].join('\n'),

@@ -269,6 +269,8 @@ function hostRules(findings: Finding[], plan: Plan, facts: HostFacts, provisioni
         warn('provisioning-nic-risky', 'network.provisioning.nic', `${p.nic} ${why.join(' and ')}: it is moved into the provisioning bridge and loses its address, which can cut you off from this host`, 'pick another NIC for provisioning, or work from the console'),
       );
   }
+  const ext = plan.network.external.nic;
+  if (ext && !nics.has(ext)) findings.push(err('external-nic-unknown', 'network.external.nic', `this host has no NIC named ${ext}`, `pick one of: ${[...nics].join(', ')}`));
   if (!provisioning?.cidr) return;
   const prov = provisioning.cidr;
   for (const r of facts.routes) {

@@ -93,6 +93,7 @@ const cases: Case[] = [
     fail: (_x, f) => void (f.sessionNic = 'enp65s0f1'),
   },
   { rule: 'provisioning-nic-unknown', where: 'network.provisioning.nic', pass: () => {}, fail: (x) => void (p(x).nic = 'eth9') },
+  { rule: 'external-nic-unknown', where: 'network.external.nic', pass: () => {}, fail: (x) => void (e(x).nic = 'eth9') },
   { rule: 'field-missing', where: 'network.provisioning.nic', pass: () => {}, fail: (x) => void (p(x).nic = undefined) },
   {
     rule: 'provisioning-route-collision',

@@ -205,4 +205,31 @@ describe('Network screen', () => {
     expect(r.seen.plan.network.dns).toEqual(['192.168.1.1']);
     r.unmount();
   });
+
+  it("the host NIC is picked from this host's NICs, or typed; a name the host does not have is a finding", async () => {
+    const r = harness('two-machine');
+    await ready(r);
+    // Into the fields (the NIC is the first), Enter: the lab's seed host's NICs.
+    r.stdin.write(`${KEY.tab}${KEY.enter}`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain("ctlplane NIC (this host): this host's NICs"));
+    const frame = r.lastFrame()!;
+    expect(frame).toMatch(/eno1 +up, 1 Gb\/s, 192\.168\.1\.20\/24, default route, your session$/m);
+    expect(frame).toMatch(/eno2 +up, 10 Gb\/s, no address$/m);
+    expect(frame).toContain('another name...');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(r.seen.shellKeys).toEqual([]);
+    // Up to eno1 (it carries the default route and the session): saved, with its warning.
+    r.stdin.write(`${KEY.up}${KEY.enter}`);
+    await vi.waitFor(() => expect(prov(r.seen.plan).nic).toBe('eno1'));
+    await vi.waitFor(() => expect(flat(r.lastFrame())).toContain('eno1 carries this host\'s default route'));
+    // Another name, typed: one this host does not have is named as a finding.
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('another name...'));
+    r.stdin.write(`${KEY.down.repeat(2)}${KEY.enter}`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('NIC (this host):eno1'));
+    r.stdin.write(`${CLEAR}eth7`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('this host has no NIC named eth7'));
+    expect(prov(r.seen.plan).nic).toBe('eno1');
+    r.unmount();
+  });
 });
