@@ -73,6 +73,11 @@ export interface AppContext {
    * and exits 130, as an interrupted `cloudseed deploy` does.
    */
   setRunning?(running: boolean): void;
+  /**
+   * While a mode changes what the keys do (a deployment running), the help bar names exactly
+   * these (and "? help"); undefined gives the bar back. Moving to another screen resets it.
+   */
+  setModeKeys?(keys: KeyHelp[] | undefined): void;
 }
 
 export interface ScreenProps {

@@ -182,6 +182,43 @@ describe('Deploy screen: failures', () => {
     r.unmount();
   });
 
+  it('while it runs the help bar names what the keys do: Enter and Esc do nothing, q stops (never "Esc back")', async () => {
+    deployScreenOptions.clock = undefined; // real time: it is still running when the bar is read
+    openSessionStore(state.dir).save(planForLab('two-machine'), 'deploy');
+    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
+    r.stdin.write(KEY.enter);
+    const bar = () => r.lastFrame()!.split('\n').at(-1)!;
+    await vi.waitFor(() => expect(bar()).toContain('Enter/Esc nothing while it runs'), { timeout: 20_000 });
+    expect(bar()).toContain('q stop (resume later)');
+    expect(bar()).not.toContain('back');
+    expect(widestLine(r.lastFrame()!)).toBeLessThanOrEqual(80);
+    r.unmount();
+  });
+
+  it('after a failure the help bar offers r/s/a and says Enter/Esc wait for them; after abort: resume or back to the plan', async () => {
+    deployScreenOptions.faults = 'deploy-fail:node-01';
+    openSessionStore(state.dir).save(planForLab('two-machine'), 'deploy');
+    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
+    r.stdin.write(KEY.enter);
+    const bar = () => r.lastFrame()!.split('\n').at(-1)!;
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Deploy node-01'), { timeout: 20_000 });
+    await vi.waitFor(() => expect(bar()).toContain('r/s/a retry/skip/abort'));
+    expect(bar()).toContain('Enter/Esc nothing until r/s/a');
+    expect(bar()).not.toContain('back');
+    r.stdin.write('a');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Abort the deployment?'));
+    r.stdin.write('y');
+    await vi.waitFor(() => expect(bar()).toContain('Enter resume'));
+    expect(bar()).toContain('Esc back to the plan');
+    r.unmount();
+  });
+
   it('the log view scrolls and filters per server', async () => {
     const r = renderScreen(deploy, { plan: planForLab('ha-lab'), ui: { stateDir: state.dir } });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Deployed in'), { timeout: 20_000 });
