@@ -110,6 +110,9 @@ describe('Deploy screen: failures', () => {
     expect(frame).toContain('did not PXE boot during inspection');
     expect(frame).toContain('Try: Put PXE first in its boot order');
     expect(frame).toContain('s skip (not safe here)');
+    // The status line above waits for the person, not for the failed server, and counts no time.
+    expect(frame).toContain('waiting for your decision on the failure below');
+    expect(frame).not.toMatch(/waiting for node-01/);
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     expect(frame.split('\n').length).toBeLessThanOrEqual(19);
     // Skipping is refused where it is not safe; nothing moves on by itself.
