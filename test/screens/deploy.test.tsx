@@ -32,15 +32,20 @@ afterEach(() => {
   deployScreenOptions.clock = undefined;
 });
 
+/** The wizard on a saved plan of `lab`: Resume (the default) opens Review, whose default is Deploy: Enter, Enter. */
+async function deployFromReview(lab: string) {
+  openSessionStore(state.dir).save(planForLab(lab), 'deploy');
+  const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
+  await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
+  r.stdin.write(KEY.enter);
+  await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
+  r.stdin.write(KEY.enter);
+  return r;
+}
+
 describe('Deploy screen, end to end in the wizard', () => {
   it.each(['two-machine', 'ha-lab'])('%s: resume the saved installation, deploy through three tiers to Done', async (lab) => {
-    openSessionStore(state.dir).save(planForLab(lab), 'deploy');
-    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
-    await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
-    // Resume (the default) opens Review, whose default is Deploy: Enter, Enter.
-    r.stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
-    r.stdin.write(KEY.enter);
+    const r = await deployFromReview(lab);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('is deployed'), { timeout: 20_000 });
     const frame = r.lastFrame()!;
     expect(flat(frame)).toContain(`password in ${state.dir}/overcloudrc (mode 0600)`);
@@ -187,12 +192,7 @@ describe('Deploy screen: failures', () => {
 
   it('while it runs the help bar names what the keys do: Enter and Esc do nothing, q stops (never "Esc back")', async () => {
     deployScreenOptions.clock = undefined; // real time: it is still running when the bar is read
-    openSessionStore(state.dir).save(planForLab('two-machine'), 'deploy');
-    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
-    await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
-    r.stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
-    r.stdin.write(KEY.enter);
+    const r = await deployFromReview('two-machine');
     const bar = () => r.lastFrame()!.split('\n').at(-1)!;
     await vi.waitFor(() => expect(bar()).toContain('Enter/Esc nothing while it runs'), { timeout: 20_000 });
     expect(bar()).toContain('q stop (resume later)');
@@ -203,12 +203,7 @@ describe('Deploy screen: failures', () => {
 
   it('after a failure the help bar offers r/s/a and says Enter/Esc wait for them; after abort: resume or back to the plan', async () => {
     deployScreenOptions.faults = 'deploy-fail:node-01';
-    openSessionStore(state.dir).save(planForLab('two-machine'), 'deploy');
-    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
-    await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
-    r.stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
-    r.stdin.write(KEY.enter);
+    const r = await deployFromReview('two-machine');
     const bar = () => r.lastFrame()!.split('\n').at(-1)!;
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Deploy node-01'), { timeout: 20_000 });
     await vi.waitFor(() => expect(bar()).toContain('r/s/a retry/skip/abort'));
