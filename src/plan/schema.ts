@@ -202,6 +202,12 @@ export const NetworkSchema = z.strictObject({
       noProxy: z.array(short).max(1000).default([]),
     })
     .optional(),
+  /**
+   * Field paths the person set (`network.layout`, `network.provisioning.cidr`, ...); every other
+   * value follows the servers, roles and host (src/network/suggest.ts networkFor). Absent: every
+   * value is the person's, as in a hand-written answers file.
+   */
+  manual: z.array(short).max(1000).optional(),
 });
 export type Network = z.infer<typeof NetworkSchema>;
 
