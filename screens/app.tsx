@@ -57,8 +57,6 @@ export interface AppProps {
   screens?: ScreenEntry[];
   /** A cloud is deployed from the state dir (deployed.json): open on "Your cloud". */
   deployed?: boolean;
-  /** "Replace a failed server" on Your cloud (hidden when absent). */
-  onReplace?(): void;
 }
 
 /** The screens after the first deployment: adding servers skips the host and network. */
@@ -82,7 +80,7 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, screens = defaultScreens, command = labName ? `cloudseed --lab ${labName}` : 'cloudseed', deployed, onReplace }: AppProps) {
+export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, screens = defaultScreens, command = labName ? `cloudseed --lab ${labName}` : 'cloudseed', deployed }: AppProps) {
   const theme = useMemo(() => makeTheme(ui), [ui]);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -271,7 +269,6 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
       setScaleOutOf(undefined);
       go(0, () => setDayTwo(false));
     },
-    onReplace,
     setCapture: (on) => {
       captured.current = on;
     },

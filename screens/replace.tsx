@@ -1,6 +1,6 @@
 // Replace a failed server: pick the server, see the spare that takes its role and why, the
 // quorum line for a controller, confirm, then watch the replacement in the deploy panels.
-// Not a wizard step: the "Your cloud" screen opens it (its onReplace), with these props.
+// Not a wizard step: the "Your cloud" screen shows it in its place.
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { prepareReplacement, replacementLines, type PreparedReplacement } from '../src/deploy/replace.js';
