@@ -6,7 +6,7 @@
 // order concurrent steps run in. `--faults` and the lab's own faults play through here.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { bmcClientFor } from '../../../inventory/clients.js';
-import { hostFactsFromLab } from '../../../inventory/probe.js';
+import { hostProbe } from '../../../inventory/probe.js';
 import { FakeIronic, type FakeHardware } from '../../../ironic/fake.js';
 import { nodeCreateFor } from '../../../ironic/provision.js';
 import { isProvisionState, STATES, type ProvisionState } from '../../../ironic/states.js';
@@ -261,8 +261,8 @@ class SimTools implements ToolRunner {
   async run(req: ToolRequest): Promise<{ lines: string[] }> {
     const a = req.step ? this.lab.attachmentOf(req.step) : undefined;
     const dash = req.argv.indexOf('--');
-    // ssh … -- words: the words run on the undercloud.
-    const words = req.argv[0] === 'ssh' && dash >= 0 ? req.argv.slice(dash + 1) : req.argv;
+    // ssh … -- user@host words: the words run on the undercloud.
+    const words = req.argv[0] === 'ssh' && dash >= 0 ? req.argv.slice(dash + 2) : req.argv;
     const answer = this.answer(words, req.argv);
     if (answer === 'fail') throw new StepError('tool-failed', `${words[0]} exited with status 1`);
     const lines = answer;
@@ -405,11 +405,7 @@ export function simWorld(plan: Plan, opts: SimDriverOptions): World {
     clock,
     bmc,
     network: simProbe(opts.world, bmc),
-    host: {
-      facts: async () => hostFactsFromLab(opts.world),
-      // A Debian host: iproute2 and curl come with it, scp with ssh.
-      has: (tool) => opts.world.seedHost.tools.includes(tool === 'scp' ? 'ssh' : tool) || tool === 'ip' || tool === 'curl',
-    },
+    host: hostProbe(opts.world),
     tools: new SimTools(lab),
     ironic(p, tier) {
       let fake = ironics.get(tier);
