@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/assets.js';
 import { runCaptured } from '../cli/capture.js';
+import { planForLab } from '../../src/deploy/lab-plan.js';
+import { saveAnswers } from '../../src/plan/answers.js';
 import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 
@@ -84,6 +86,22 @@ describe('cloudseed import and probe', () => {
     expect(out[0]).toBe('seed-host  (Ubuntu 22.04.4 LTS)');
     expect(out.filter((l) => /^ {2}(WARN|FAIL) /.test(l))).toEqual([]);
     const json = await run(['probe', '--lab', 'ha-lab', '--json']);
-    expect(JSON.parse(json.out[0]).checks).toHaveLength(7);
+    expect(JSON.parse(json.out[0]).checks).toHaveLength(8);
+  });
+
+  it('probe FILE checks the tools that plan runs, on the seed host of its lab, as the Host screen and deploy do', async () => {
+    // ha-lab's seed host has no vbmc: an undercloud VM needs one.
+    const base = planForLab('ha-lab');
+    const nodes = base.nodes.map(({ role, ...n }) => (role === 'Undercloud' ? n : { ...n, role }));
+    const file = join(dir, 'uc-vm.yaml');
+    saveAnswers(file, { ...base, nodes, roles: { ...base.roles, undercloud: { placement: 'vm' } } });
+    const { code, out } = await run(['probe', file]);
+    expect(code).toBe(1);
+    expect(out[0]).toBe('seed-host  (Ubuntu 22.04.4 LTS)');
+    expect(out.filter((l) => /^ {2}(WARN|FAIL) /.test(l))).toEqual(['  FAIL  Plan tools: not installed: vbmc -- sudo apt-get install python3-virtualbmc']);
+    // The same plan deployed stops at its host checks, for the same reason.
+    const deployed = await run(['deploy', file, '--yes', '--speed', 'max', '--state-dir', join(dir, 'uc-vm-state')]);
+    expect(deployed.code).toBe(1);
+    expect([...deployed.out, ...deployed.err].join('\n')).toContain('not installed: vbmc');
   });
 });
