@@ -89,19 +89,21 @@ describe('cloudseed import and probe', () => {
     expect(JSON.parse(json.out[0]).checks).toHaveLength(8);
   });
 
-  it('probe FILE checks the tools that plan runs, on the seed host of its lab, as the Host screen and deploy do', async () => {
-    // ha-lab's seed host has no vbmc: an undercloud VM needs one.
-    const base = planForLab('ha-lab');
-    const nodes = base.nodes.map(({ role, ...n }) => (role === 'Undercloud' ? n : { ...n, role }));
-    const file = join(dir, 'uc-vm.yaml');
-    saveAnswers(file, { ...base, nodes, roles: { ...base.roles, undercloud: { placement: 'vm' } } });
-    const { code, out } = await run(['probe', file]);
-    expect(code).toBe(1);
-    expect(out[0]).toBe('seed-host  (Ubuntu 22.04.4 LTS)');
-    expect(out.filter((l) => /^ {2}(WARN|FAIL) /.test(l))).toEqual(['  FAIL  Plan tools: not installed: vbmc -- sudo apt-get install python3-virtualbmc']);
-    // The same plan deployed stops at its host checks, for the same reason.
-    const deployed = await run(['deploy', file, '--yes', '--speed', 'max', '--state-dir', join(dir, 'uc-vm-state')]);
-    expect(deployed.code).toBe(1);
-    expect([...deployed.out, ...deployed.err].join('\n')).toContain('not installed: vbmc');
+  it('probe FILE checks the tools that plan runs on this machine, as the Host screen and deploy do', async () => {
+    // A real plan on a machine whose PATH holds none of the tools its steps run.
+    const file = join(dir, 'real.yaml');
+    saveAnswers(file, { ...planForLab('two-machine'), driver: 'real', sim: undefined });
+    const empty = mkdtempSync(join(tmpdir(), 'cs-empty-path-'));
+    try {
+      const { code, out } = await run(['probe', file], { PATH: empty });
+      expect(code).toBe(1);
+      const plan = out.find((l) => l.startsWith('  FAIL  Plan tools: '));
+      expect(plan).toMatch(/not installed: .*qemu-img.*virt-install/);
+      expect(plan).toContain('sudo apt-get install');
+      // Without a plan's needs it would pass: the tools check of the minimums only warns.
+      expect(out.filter((l) => /^ {2}FAIL {2}Tools: /.test(l))).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -8,14 +8,11 @@ import { loadLab } from '../../src/lab/load.js';
 import type { LabWorld } from '../../src/lab/world.js';
 import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
 
-/**
- * ha-lab with a seed host of 2 cores (a fail) and no ipmitool (a warning: a plan without
- * servers runs none), with the vbmc a new plan's undercloud VM needs.
- */
+/** ha-lab with a seed host of 2 cores (a fail) and no ipmitool (a warning: a plan without servers runs none). */
 function weakLab(): LabWorld {
   const lab = structuredClone(loadLab('ha-lab'));
   lab.seedHost.cpu.cores = 2;
-  lab.seedHost.tools = [...lab.seedHost.tools.filter((t) => t !== 'ipmitool'), 'vbmc'];
+  lab.seedHost.tools = lab.seedHost.tools.filter((t) => t !== 'ipmitool');
   return lab;
 }
 
@@ -45,16 +42,18 @@ describe('This host screen', () => {
   });
 
   it('a tool the plan runs and the host lacks fails here, as in `cloudseed probe` and the deployment', async () => {
-    // ha-lab's seed host has no vbmc: an undercloud VM needs one.
+    // A seed host without vbmc: an undercloud VM needs one.
+    const lab = structuredClone(loadLab('ha-lab'));
+    lab.seedHost.tools = lab.seedHost.tools.filter((t) => t !== 'vbmc');
     const base = planForLab('ha-lab');
     const nodes = base.nodes.map(({ role, ...n }) => (role === 'Undercloud' ? n : { ...n, role }));
     const plan = { ...base, nodes, roles: { ...base.roles, undercloud: { placement: 'vm' as const } } };
     const blocked: (string | undefined)[] = [];
-    const { lastFrame, unmount } = renderScreen(host, { plan, app: { lab: loadLab('ha-lab'), setBlocked: (r) => blocked.push(r) } });
+    const { lastFrame, unmount } = renderScreen(host, { plan, app: { lab, setBlocked: (r) => blocked.push(r) } });
     await vi.waitFor(() => expect(lastFrame()).toContain('Checks'));
     expect(lastFrame()).toMatch(/✘ Plan tools\s+not installed: vbmc/);
     expect(blocked.at(-1)).toMatch(/1 check failed/);
-    expect(checkPlanHost(plan, hostFactsFromLab(loadLab('ha-lab')), hostProbe(loadLab('ha-lab')).has).filter((c) => c.status === 'fail').map((c) => c.reason)).toEqual([
+    expect(checkPlanHost(plan, hostFactsFromLab(lab), hostProbe(lab).has).filter((c) => c.status === 'fail').map((c) => c.reason)).toEqual([
       'not installed: vbmc',
     ]);
     unmount();
