@@ -9,6 +9,7 @@ import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { compile } from '../deploy/compile.js';
 import { readJournal } from '../deploy/journal.js';
 import { resumeLines } from '../deploy/step-inputs.js';
+import { confirmed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines } from '../deploy/run-command.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
@@ -26,7 +27,6 @@ import { emptyPlan, type Node, type Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { diffLines, unchanged } from '../plan/diff.js';
 import { replan, scaleOutLine, type Replan } from '../plan/scale-out.js';
-import { planReplacement, ReplaceError, type Replacement } from '../plan/replace.js';
 import { readDeployed } from '../store/deployed.js';
 import { upgradeChange, upgradeJson, upgradeLines, type PlannedUpgrade } from '../deploy/upgrade-command.js';
 import { autoAssign } from './assign.js';
@@ -72,6 +72,8 @@ function shellWord(arg: string): string {
 
 interface DeployedChange {
   deployedAt: string;
+  /** The deployed plan the change is measured against. */
+  deployed: Plan;
   replan: Replan;
   lines: string[];
   /** The file names another TripleO release: the upgrade, or why it cannot be made. */
@@ -92,10 +94,10 @@ function deployedChange(ctx: CommandContext, plan: Plan): DeployedChange | { oth
   const upgrade = upgradeChange(deployed.record, plan);
   if (upgrade) {
     const lines = 'refused' in upgrade ? [`the upgrade cannot be made: ${upgrade.refused}`] : upgradeLines(upgrade, ctx.stateDir);
-    return { deployedAt: deployed.record.deployedAt, replan: r, lines, upgrade };
+    return { deployedAt: deployed.record.deployedAt, deployed: deployed.record.plan, replan: r, lines, upgrade };
   }
   const steps = scaleOutLine(r);
-  return { deployedAt: deployed.record.deployedAt, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
+  return { deployedAt: deployed.record.deployedAt, deployed: deployed.record.plan, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
 }
 
 function changeJson(change: DeployedChange | { other: string }, stateDir: string) {
@@ -174,60 +176,35 @@ const exportCommand: Command = {
   },
 };
 
-const addUsage = 'cloudseed add FILE [--json]';
+const addUsage = 'cloudseed add FILE [--yes] [--speed N|max] [--faults SPEC] [--seed N] [--json]';
 const addCommand: Command = {
   name: 'add',
-  summary: 'say what an edited answers file adds to the deployed cloud; refuses what a scale-out cannot do',
+  summary: 'add the servers an edited answers file adds to the deployed cloud (only their steps run); refuses other changes',
   usage: addUsage,
-  options: {},
+  options: RUN_OPTIONS,
   async run(ctx) {
     const file = fileArg(ctx, addUsage);
     const { plan } = loadPlanWithoutErrors(ctx, file, 'adding servers');
     const change = deployedChange(ctx, plan);
     if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
     if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
+    if (change.upgrade) throw new CliError(`${file} names another TripleO release than the deployed cloud's: that is an upgrade (cloudseed upgrade ${file}), not adding servers`, 1);
     const { replan: r } = change;
-    const nothing = unchanged(r.diff);
-    if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));
-    else for (const line of change.lines) ctx.out(line);
-    if (nothing) return 0;
+    if (unchanged(r.diff) || r.beyond.length) {
+      if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));
+      else for (const line of change.lines) ctx.out(line);
+    }
+    if (unchanged(r.diff)) return 0;
     if (r.beyond.length) {
-      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'} yet, so nothing was changed:`);
+      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'}, so nothing was changed:`);
       for (const b of r.beyond) ctx.err(`  ${b}`);
       ctx.err(`put them back as deployed in ${file} to add servers only`);
       return 1;
     }
-    ctx.err('running a scale-out is not built yet (issue 13): nothing was changed');
-    return 1;
-  },
-};
-
-const replaceUsage = 'cloudseed replace SERVER [--spare NAME] [--retired] [--json]';
-const replaceCommand: Command = {
-  name: 'replace',
-  summary: 'plan replacing a failed or retired server of the deployed cloud with a spare (a dry run)',
-  usage: replaceUsage,
-  options: { spare: { type: 'string' }, retired: { type: 'boolean' } },
-  async run(ctx) {
-    const [name, ...extra] = ctx.args;
-    if (!name || extra.length) throw new UsageError(`name the one server to replace: ${replaceUsage}`);
-    const deployed = readDeployed(ctx.stateDir);
-    if (!('record' in deployed)) throw new CliError(`${deployed.missing}: there is no deployed server to replace`, 1);
-    let r: Replacement;
-    try {
-      r = planReplacement(deployed.record.plan, name, { reason: ctx.flags.retired === true ? 'retired' : 'failed', spare: typeof ctx.flags.spare === 'string' ? ctx.flags.spare : undefined });
-    } catch (e) {
-      if (e instanceof ReplaceError) throw new CliError(e.message, 1);
-      throw e;
-    }
-    if (ctx.json) ctx.out(JSON.stringify({ old: r.old, spare: r.spare, quorum: r.quorum, steps: r.steps }, null, 2));
-    else {
-      ctx.out(`${r.old.name} (${r.old.role}, ${r.old.reason}) would be replaced by ${r.spare.name}: ${r.spare.why}`);
-      if (r.quorum) ctx.out(r.quorum.line);
-      r.steps.forEach((s, i) => ctx.out(`  ${i + 1}. ${s}`));
-    }
-    ctx.err('running a replacement is not built yet (issue 13): nothing was changed');
-    return 1;
+    const scale = { of: change.deployed, replan: r };
+    const go = await confirmed(ctx, 'add', () => scaleOutLines(ctx, plan, file, r), 'nothing was changed');
+    if (go !== true) return go;
+    return playDeployment(ctx, plan, { scaleOut: scale, done: scaleOutDone(ctx, r) });
   },
 };
 
@@ -374,4 +351,4 @@ const initCommand: Command = {
   },
 };
 
-export const commands: Command[] = [initCommand, planCommand, addCommand, replaceCommand, exportCommand];
+export const commands: Command[] = [initCommand, planCommand, addCommand, exportCommand];

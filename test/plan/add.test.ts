@@ -49,15 +49,14 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     const r = await runCaptured(['add', file, '--state-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.out).toEqual(['1 server will be enrolled and deployed as Compute (rack2-1)', 'node-04 (Compute) will be undeployed and removed from Ironic']);
-    expect(r.err).toEqual(['add cannot make this change yet, so nothing was changed:', '  removing node-04 (Compute)', `put them back as deployed in ${file} to add servers only`]);
+    expect(r.err).toEqual(['add cannot make this change, so nothing was changed:', '  removing node-04 (Compute)', `put them back as deployed in ${file} to add servers only`]);
   });
 
-  it('add says plainly that running a scale-out is not built yet, and that there is nothing to add', async () => {
+  it('add asks before it runs; without a terminal it needs --yes, and with nothing to add it says so', async () => {
     const { dir, file } = setUp(withComputes(1));
     const r = await runCaptured(['add', file, '--state-dir', dir]);
-    expect(r.code).toBe(1);
-    expect(r.out[0]).toBe('1 server will be enrolled and deployed as Compute (rack2-1); nothing else changes');
-    expect(r.err).toEqual(['running a scale-out is not built yet (issue 13): nothing was changed']);
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toBe('cloudseed: add asks before it starts; without a terminal, confirm with --yes');
 
     const same = setUp(deployed);
     const none = await runCaptured(['add', same.file, '--state-dir', same.dir]);
@@ -83,19 +82,19 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     expect(r.err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`);
   });
 
-  it('replace SERVER plans the replacement from the deployed cloud: the spare, quorum, the work; it runs nothing yet', async () => {
+  it('replace FILE SERVER --dry-run plans the replacement from the deployed cloud: the spare, quorum, the steps; it changes nothing', async () => {
     const spare = { ...withComputes(1).nodes.at(-1)!, role: undefined, roleSource: undefined };
-    const dir = stateDir();
-    recordDeployed(dir, { ...deployed, nodes: [...deployed.nodes, spare] });
-    const r = await runCaptured(['replace', 'node-02', '--state-dir', dir]);
-    expect(r.code).toBe(1);
-    expect(r.out[0]).toMatch(/^node-02 \(Controller, failed\) would be replaced by rack2-1: the smallest unused server that fits Controller \(/);
-    expect(r.out[1]).toBe("node-02 is the only controller: the cloud's APIs are down until the spare is deployed");
-    expect(r.out[2]).toBe("  1. put node-02 in maintenance in the undercloud's Ironic");
-    expect(r.err).toEqual(['running a replacement is not built yet (issue 13): nothing was changed']);
-    const none = await runCaptured(['replace', 'node-03', '--spare', 'node-04', '--state-dir', dir]);
+    const { dir, file } = setUp({ ...deployed, nodes: [...deployed.nodes, spare] });
+    const r = await runCaptured(['replace', file, 'node-02', '--dry-run', '--state-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out[1]).toBe("  node-02 (Controller, failed) leaves the cloud: maintenance on, undeployed, deleted from the undercloud's Ironic");
+    expect(r.out[2]).toMatch(/^ {2}rack2-1 takes its role: enrolled, inspected and deployed as Controller -- the smallest unused server that fits Controller \(/);
+    expect(r.out[4]).toBe("  one controller at a time: node-02 is the only controller: the cloud's APIs are down until the spare is deployed");
+    const none = await runCaptured(['replace', file, 'node-03', '--spare', 'node-04', '--dry-run', '--state-dir', dir]);
     expect(none.err[0]).toBe('cloudseed: node-04 is not a spare: it is already Compute');
     const empty = stateDir();
-    expect((await runCaptured(['replace', 'node-03', '--state-dir', empty])).err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty} (a deployment records it when it finishes): there is no deployed server to replace`);
+    expect((await runCaptured(['replace', file, 'node-03', '--state-dir', empty])).err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty} (a deployment records it when it finishes): there is no deployed server to replace`);
+    const noTerminal = await runCaptured(['replace', file, 'node-03', '--state-dir', dir]);
+    expect(noTerminal.err.at(-1)).toContain('replace asks before it starts; without a terminal, confirm with --yes');
   });
 });
