@@ -38,6 +38,18 @@ export interface FakeIronicOptions {
 const S = 1000;
 const MIN = 60 * S;
 
+/**
+ * A copy of plain API data, as an HTTP answer would be: what the caller changes never reaches
+ * the conductor's node. (structuredClone does the same at many times the cost, per poll.)
+ */
+function apiCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(apiCopy) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = apiCopy(v);
+  return out as T;
+}
+
 export class FakeIronic implements IronicApi {
   readonly url: string;
   private readonly nodes = new Map<string, IronicNode>();
@@ -115,16 +127,16 @@ export class FakeIronic implements IronicApi {
   }
   async getNode(id: string): Promise<IronicNode | undefined> {
     const n = this.find(id);
-    return n && structuredClone(n);
+    return n && apiCopy(n);
   }
   async listNodes(): Promise<IronicNode[]> {
-    return [...this.nodes.values()].map((n) => structuredClone(n));
+    return [...this.nodes.values()].map((n) => apiCopy(n));
   }
   async createNode(spec: NodeCreate): Promise<IronicNode> {
     if (this.find(spec.name)) {
       throw new IronicError('conflict', `Ironic refused POST /v1/nodes: A node with name ${spec.name} already exists.`, { url: this.url, status: 409 });
     }
-    return structuredClone(this.add(spec));
+    return apiCopy(this.add(spec));
   }
   async patchNode(id: string, ops: PatchOp[]): Promise<IronicNode> {
     const n = this.must(id);
@@ -140,7 +152,7 @@ export class FakeIronic implements IronicApi {
         else obj[key] = op.value;
       }
     }
-    return structuredClone(n);
+    return apiCopy(n);
   }
   async clearMaintenance(id: string): Promise<void> {
     const n = this.must(id);
@@ -213,7 +225,7 @@ export class FakeIronic implements IronicApi {
         reject(new IronicError('aborted', 'stopped'));
       };
       const check = () => {
-        const copy = structuredClone(n);
+        const copy = apiCopy(n);
         opts.onChange?.(copy);
         try {
           if (settledOrFailed(copy, settled, opts.inMaintenance)) {

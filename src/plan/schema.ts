@@ -259,7 +259,7 @@ export const CloudTierSchema = z.strictObject({
     .optional(),
   /** Shell access for the real driver's service steps (TripleO CLI over ssh); absent on an adopted tier: provisioning only. */
   ssh: z.strictObject({ host, user: unixUser.default('stack'), port: port.optional(), identityFile: filePath.optional() }).optional(),
-  /** Files Ironic boots the servers with (instance_info kernel/ramdisk, image source). */
+  /** Files this tier's Ironic deploys its servers with (instance_info kernel/ramdisk, image source). */
   images: z
     .strictObject({
       kernel: imageSource.optional(),
@@ -269,6 +269,12 @@ export const CloudTierSchema = z.strictObject({
     .optional(),
 });
 export type CloudTier = z.infer<typeof CloudTierSchema>;
+
+/** The seed tier: a cloud tier whose own VM, when built, boots from `vmImage`. */
+export const SeedTierSchema = CloudTierSchema.extend({
+  /** The seed VM's own disk image (a qcow2 cloud image), not one its Ironic deploys. */
+  vmImage: imageSource.optional(),
+});
 
 export const SimSchema = z.strictObject({
   lab: short.default('two-machine'),
@@ -313,7 +319,7 @@ export const PlanSchema = z.strictObject({
     ntp: [],
   }),
   roles: RolesSchema.default({ undercloud: { placement: 'vm' }, targets: {}, allInOne: false }),
-  seed: CloudTierSchema.default({ mode: 'build' }),
+  seed: SeedTierSchema.default({ mode: 'build' }),
   undercloud: CloudTierSchema.default({ mode: 'build' }),
   options: OptionsSchema.default({ concurrency: 10, acknowledged: [] }),
 });

@@ -143,6 +143,7 @@ function tierRules(plan: Plan): Finding[] {
         ),
       );
     }
+    findings.push(...imageRules(plan, tier));
     if (!ironic) continue;
     if (!isHttpUrl(ironic.url))
       findings.push(
@@ -160,6 +161,33 @@ function tierRules(plan: Plan): Finding[] {
     if (auth.type === 'token') findings.push(...exactlyOne('plan.auth-secret', where, auth.token, auth.tokenFile, 'token', 'tokenFile'));
   }
   return findings;
+}
+
+/** A tier's Ironic deploys with a kernel and a ramdisk: images without both fail at the deploy step. */
+function imageRules(plan: Plan, tier: 'seed' | 'undercloud'): Finding[] {
+  const images = plan[tier].images;
+  if (!images || (images.kernel && images.ramdisk)) return [];
+  // Answers files before seed.vmImage named the seed VM's own image here.
+  if (tier === 'seed' && images.image && !images.kernel && !images.ramdisk && !plan.seed.vmImage)
+    return [
+      error(
+        'plan.seed-vm-image-moved',
+        'seed.images.image',
+        'seed.images is what the seed\'s Ironic deploys the undercloud with; the seed VM\'s own image has its own field now',
+        `if "${images.image}" is the seed VM's image, move it to seed.vmImage; else add seed.images.kernel and seed.images.ramdisk`,
+        'review',
+      ),
+    ];
+  const missing = (['kernel', 'ramdisk'] as const).filter((k) => !images[k]);
+  return missing.map((k) =>
+    error(
+      'plan.images-incomplete',
+      `${tier}.images.${k}`,
+      `${tier}.images has no ${k}: the ${tier}'s Ironic needs a kernel and a ramdisk to deploy its servers`,
+      `set ${tier}.images.${k}: a file:// or http:// URL the ${tier}'s Ironic can read`,
+      'review',
+    ),
+  );
 }
 
 function isHttpUrl(text: string): boolean {

@@ -18,6 +18,7 @@ import { importNodesFile } from '../inventory/nodes-file.js';
 import { hostFactsFromLab, probeHost } from '../inventory/probe.js';
 import { applyBmcChecks, applyInspection, checkBmcs, inspectNodes, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
 import { LabError, loadLab } from '../lab/load.js';
+import { onLab } from '../lab/plan.js';
 import type { LabWorld } from '../lab/world.js';
 import { suggestNetwork } from '../network/suggest.js';
 import { loadAnswers, readSecret, saveAnswers } from '../plan/answers.js';
@@ -299,12 +300,8 @@ async function findServers(ctx: CommandContext): Promise<Found> {
  * auto-assigned, then the network suggested for those servers and roles.
  */
 export function defaultPlan(nodes: Node[], host: HostFacts | undefined, world?: LabWorld): { plan: Plan; why: string[] } {
-  const base = emptyPlan({
-    driver: world ? 'sim' : 'real',
-    ...(world ? { sim: { lab: world.name, speed: 60, seed: 1, faults: [] } } : {}),
-    seedHost: host ? { hostname: host.hostname } : {},
-    nodes,
-  });
+  const empty = emptyPlan({ driver: 'real', seedHost: host ? { hostname: host.hostname } : {}, nodes });
+  const base = world ? onLab(empty, world.name) : empty;
   const assigned = autoAssign(base);
   const network = suggestNetwork({ plan: assigned.plan, hostFacts: host }).network;
   return { plan: { ...assigned.plan, network }, why: assigned.why };

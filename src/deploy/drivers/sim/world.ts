@@ -6,7 +6,7 @@
 // order concurrent steps run in. `--faults` and the lab's own faults play through here.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { bmcClientFor } from '../../../inventory/clients.js';
-import { hostFactsFromLab } from '../../../inventory/probe.js';
+import { hostProbe } from '../../../inventory/probe.js';
 import { FakeIronic, type FakeHardware } from '../../../ironic/fake.js';
 import { nodeCreateFor } from '../../../ironic/provision.js';
 import { isProvisionState, STATES, type ProvisionState } from '../../../ironic/states.js';
@@ -502,11 +502,7 @@ export function simWorld(plan: Plan, opts: SimDriverOptions): World {
     clock,
     bmc,
     network: simProbe(opts.world, bmc),
-    host: {
-      facts: async () => hostFactsFromLab(opts.world),
-      // A Debian host: iproute2 and curl come with it, scp with ssh.
-      has: (tool) => opts.world.seedHost.tools.includes(tool === 'scp' ? 'ssh' : tool) || tool === 'ip' || tool === 'curl',
-    },
+    host: hostProbe(opts.world),
     tools: new SimTools(lab, upgradedHosts(opts.resume, opts.deployment)),
     ironic(p, tier) {
       let fake = ironics.get(tier);
