@@ -2,6 +2,7 @@
 // tiers — one plain line per step transition (or JSON events), the same journal, resume
 // and lock as the screens; exit 0 done, 1 failed, 130 interrupted.
 import { createInterface } from 'node:readline/promises';
+import { lastBackupLine, readBackupHistory } from '../backup/history.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import { LabError } from '../lab/load.js';
 import { loadAnswers, UNREADABLE_RULE } from '../plan/answers.js';
@@ -131,6 +132,7 @@ const deployCommand: Command = {
       session = await startDeploy({
         plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
         stateDir: ctx.stateDir,
+        answersFile: ctx.args[0],
         onFailure: 'abort',
         yes: ctx.flags.yes === true,
         clock,
@@ -197,12 +199,14 @@ const statusCommand: Command = {
           steps: Object.fromEntries([...journal.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }])),
           rerun: pendingReruns(journal),
           torn: journal.torn,
+          lastBackup: readBackupHistory(ctx.stateDir).at(-1) ?? null,
         }),
       );
     } else {
       for (const line of statusLines(journal, liveHolder(ctx.stateDir))) ctx.out(line);
       const again = pendingReruns(journal);
       if (again.length) ctx.out(`on resume, ${rerunLine(again, 10)}`);
+      ctx.out(lastBackupLine(ctx.stateDir));
     }
     if (journal.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir)} is torn (a crash or a full disk while writing); it is skipped, and deploy resumes before it`);
     return 0;

@@ -1,11 +1,12 @@
 // Validation of a plan: the schema check of raw input (answers files, the state store) and
 // the rule sets of each area. Pure: a plan in, findings out.
 import type { z } from 'zod';
+import { parsePlace, placeProblem } from '../backup/remote.js';
 import { closest } from '../suggest.js';
 import { validateRoles } from '../roles/validate.js';
 import { validateNetwork } from '../network/validate.js';
 import { validateNodes } from '../inventory/validate.js';
-import { error, pathToString, type Finding } from './findings.js';
+import { error, pathToString, warning, type Finding } from './findings.js';
 import { PLAN_VERSION, PlanSchema, type Plan } from './schema.js';
 
 /** One area's rules (src/inventory, src/network, src/roles, ...). */
@@ -13,7 +14,7 @@ export type RuleSet = (plan: Plan) => Finding[];
 
 /** Rules about the plan as a whole, owned by src/plan. */
 export function validatePlan(plan: Plan): Finding[] {
-  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan)];
+  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan), ...backupRules(plan)];
 }
 
 /** Every area's rule set, in the order Review lists them. Areas add one entry each. */
@@ -117,6 +118,25 @@ function tierRules(plan: Plan): Finding[] {
     if (auth.type === 'token') findings.push(...exactlyOne('plan.auth-secret', where, auth.token, auth.tokenFile, 'token', 'tokenFile'));
   }
   return findings;
+}
+
+function backupRules(plan: Plan): Finding[] {
+  const to = plan.backups?.to;
+  if (!to) return [];
+  const problem = placeProblem(to);
+  if (problem) return [error('plan.backup-place', 'backups.to', problem, 'write an absolute folder like /srv/cloudseed-backups, or USER@HOST:/DIR for another host over ssh', 'review')];
+  const remote = parsePlace(to);
+  if (remote && plan.driver === 'sim')
+    return [
+      warning(
+        'plan.backup-sim-remote',
+        'backups.to',
+        `the simulated lab plays the copy to ${remote.target.host}: nothing is kept there`,
+        'use a folder on this host to restore from the lab\'s backups',
+        'review',
+      ),
+    ];
+  return [];
 }
 
 function isHttpUrl(text: string): boolean {
