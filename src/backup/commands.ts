@@ -53,7 +53,7 @@ async function list(ctx: CommandContext, plan: Plan | undefined): Promise<number
     return listed.every((b) => b.ok) ? 0 : 1;
   }
   if (!listed.length) ctx.out(`no backups in ${place.text}`);
-  else ctx.out(`backups in ${place.text}${plan ? ` (the plan keeps the last ${place.keep} of "${plan.name}")` : ''}:`);
+  else ctx.out(`backups in ${place.text}${plan && ctx.flags.to === undefined ? ` (the plan keeps the last ${place.keep} of "${plan.name}")` : ''}:`);
   for (const b of listed) {
     const m = b.manifest;
     const what = m ? `  ${m.after ? `after the ${m.after}` : 'on demand'}, ${m.files.length} files, ${size(m.files.reduce((n, f) => n + f.bytes, 0))}` : '';

@@ -28,6 +28,9 @@ export function backupError(err: unknown, place: BackupPlace | undefined): StepE
     const port = place.remote!.target.port ?? 22;
     return new StepError('unreachable', `ssh to ${host} port ${port} is refused or does not answer (backup to ${where})`, `start sshd there (or correct backups.to / backups.sshPort), then retry (${SKIP})`, tail);
   }
+  if (/ENOTDIR|EEXIST/.test(text)) {
+    return new StepError('other', `the backup place ${where} is not a folder (a file is in its way)`, `set backups.to in the answers file to a folder, then retry (${SKIP})`, tail);
+  }
   if (/EACCES|EPERM|EROFS|Permission denied|read-only/i.test(text)) {
     return new StepError('other', `cloudseed may not write the backup in ${where}: ${text.split('\n')[0]}`, `give this user write access there, or set backups.to to another folder, then retry (${SKIP})`, tail);
   }
