@@ -250,14 +250,16 @@ export function compile(plan: Plan): Deployment {
   add('overcloud', { kind: 'overcloud.test-instance', title: 'Boot a test instance', deps: [endpoints], retry: TOOL, skippable: true });
 
   // ---- after each tier: a backup of the seed and undercloud state (src/backup). Nothing waits
-  // for it; a failed one can be retried or skipped, and `cloudseed backup` takes one later.
+  // for it but the next backup (two at once would share a place); a failed one can be retried
+  // or skipped, and `cloudseed backup` takes one later.
+  let previousBackup: string | undefined;
   for (const tier of ['seed', 'undercloud', 'overcloud'] as const) {
     const own = steps.filter((s) => s.tier === tier);
     const needed = new Set(own.flatMap((s) => s.deps));
-    add(tier, {
+    previousBackup = add(tier, {
       kind: `${tier}.backup`,
       title: 'Back up the seed and undercloud state',
-      deps: own.filter((s) => !needed.has(s.id)).map((s) => s.id),
+      deps: [...own.filter((s) => !needed.has(s.id)).map((s) => s.id), ...(previousBackup ? [previousBackup] : [])],
       retry: policy(2, 15 * S, ['timeout', 'unreachable']),
       skippable: true,
       timeoutMs: 60 * MIN,
