@@ -109,7 +109,6 @@ export async function takeBackup(o: TakeOptions): Promise<Taken> {
     after: o.after,
   });
   const bytes = written.manifest.files.reduce((n, f) => n + f.bytes, 0);
-  o.log?.(`wrote ${written.dir} (${written.manifest.files.length} files)`);
   let where = written.dir;
   try {
     // Read back before it counts as a backup: a disk that lies is found now, not at restore.

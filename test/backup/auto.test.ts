@@ -10,11 +10,12 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { backupPlace, takeBackup } from '../../src/backup/take.js';
 import { runCommand } from '../../src/backup/remote.js';
+import { readJournal } from '../../src/deploy/journal.js';
 import { backupError } from '../../src/deploy/steps/backup.js';
 import { saveAnswers } from '../../src/plan/answers.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { runCaptured } from '../cli/capture.js';
-import { labPlan, stateDir } from '../deploy/helpers.js';
+import { labPlan, simRun, stateDir, untilFailureOrEnd } from '../deploy/helpers.js';
 
 const cli = (args: string[]) => runCaptured(args);
 
@@ -140,6 +141,26 @@ describe('a backup that fails or is cut short', () => {
     const again = await deploy(fixed, dir);
     expect(again.code, again.err.join('\n')).toBe(0);
     expect(again.out.some((l) => /seed\.backup +done$/.test(l))).toBe(true);
+  });
+
+  it('on the screens a failed backup waits for a decision and can be skipped: the cloud is deployed without it', async () => {
+    const file = join(stateDir(), 'not-a-folder');
+    writeFileSync(file, 'x');
+    const { session, dir } = await simRun({ plan: { ...labPlan('two-machine'), backups: { to: file, keep: 10 } } });
+    await untilFailureOrEnd(session.run);
+    const [failure] = session.run.failures();
+    expect(failure.step.id).toBe('seed.backup');
+    expect(failure.error.hint).toContain('set backups.to in the answers file to a folder, then retry');
+    // Each tier's backup fails the same way; each is skipped.
+    for (;;) {
+      session.run.decide(session.run.failures()[0].step.id, 'skip');
+      await untilFailureOrEnd(session.run);
+      if (!session.run.failures().length) break;
+    }
+    expect(await session.result).toBe('done');
+    const journal = readJournal(dir);
+    expect(['seed.backup', 'undercloud.backup', 'overcloud.backup'].map((id) => journal.steps.get(id)?.state)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect([...journal.steps.values()].filter((r) => r.state !== 'done' && r.state !== 'skipped')).toEqual([]);
   });
 
   it('a full disk is said as one, with where to make room', async () => {

@@ -57,7 +57,8 @@ export const backupStep: StepModule = {
         log: (line) => ctx.log(line),
         run: async (argv) => (await world.tools.run({ argv, timeoutMs: ctx.step.timeoutMs / world.speed, signal: ctx.signal, step: ctx.step.id, worldMs: 0 })).lines,
       }));
-      ctx.log(`backup: ${taken.where} (${taken.manifest.files.length} files, ${size(taken.bytes)}, verified; restore with: cloudseed restore ${taken.where})`);
+      // What matters first: a log line is cut at the panel's width.
+      ctx.log(`backed up, verified: ${taken.manifest.files.length} files, ${size(taken.bytes)} in ${taken.where}`);
     } catch (e) {
       throw backupError(e, place);
     }
