@@ -17,10 +17,12 @@ import { FaultSpecError } from './drivers/sim/faults.js';
 import { journalPath, readJournal } from './journal.js';
 import { planForLab } from './lab-plan.js';
 import { startDeploy } from './session.js';
+import { upgradeInstead } from './upgrade-guard.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
 import { jsonSink, plainSink, createRedactor } from './sinks.js';
-import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
-import { TIERS } from './types.js';
+import { deployedLines, deploySummary, formatDuration, statusLines, type DeploySummary } from './summary.js';
+import type { ProgressView } from './progress-store.js';
+import { TIERS, type Deployment } from './types.js';
 
 const EXIT_INTERRUPTED = 130;
 
@@ -76,19 +78,15 @@ export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
   return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
 }
 
-/** The person's answer; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
-async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise<'yes' | 'no' | 'interrupted'> {
-  const deployment = compile(plan);
-  ctx.out(`cloudseed will deploy from ${source}:`);
-  for (const line of deployedLines(plan)) ctx.out(`  ${line}`);
-  for (const tier of TIERS) ctx.out(`  ${tier}: ${tierSteps(deployment, tier).length} steps`);
-  if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the servers above');
+/** Says what will happen, then asks; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
+async function confirm(ctx: CommandContext, lines: string[], question: string): Promise<'yes' | 'no' | 'interrupted'> {
+  for (const line of lines) ctx.out(line);
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   // On a terminal readline reads Ctrl-C as a key and emits SIGINT on itself, not the process.
   const interrupted = new AbortController();
   rl.on('SIGINT', () => interrupted.abort());
   try {
-    const answer = await rl.question('Deploy now? [y/N] ', { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
+    const answer = await rl.question(`${question} [y/N] `, { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
     return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no';
   } catch {
     // Otherwise stdin closed (Ctrl-D) before an answer: not a yes.
@@ -96,6 +94,92 @@ async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise
   } finally {
     rl.close();
   }
+}
+
+function deployLines(plan: Plan, source: string): string[] {
+  const deployment = compile(plan);
+  return [
+    `cloudseed will deploy from ${source}:`,
+    ...deployedLines(plan).map((line) => `  ${line}`),
+    ...TIERS.map((tier) => `  ${tier}: ${tierSteps(deployment, tier).length} steps`),
+    ...(plan.driver === 'real' ? ['  the real driver will power, boot and write to the servers above'] : []),
+  ];
+}
+
+/** "Deploy now?" after `lines` (what changes), unless --yes; a number is the exit code of a refusal. */
+export async function confirmed(ctx: CommandContext, verb: string, lines: () => string[], refused: string): Promise<true | number> {
+  if (ctx.flags.yes === true) return true;
+  if (!ctx.interactive) throw new UsageError(`${verb} asks before it starts; without a terminal, confirm with --yes`);
+  const answer = await confirm(ctx, lines(), `${verb[0].toUpperCase()}${verb.slice(1)} now?`);
+  if (answer === 'yes') return true;
+  ctx.err(refused);
+  return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
+}
+
+export interface PlayOptions {
+  /** What to run when not the plan's first deployment (an upgrade). */
+  deployment?: Deployment;
+  /** Prints the result of a run that ended done. */
+  done(s: DeploySummary, view: ProgressView): void;
+}
+
+/**
+ * Runs a deployment (or an upgrade) from the state dir with the flags every run takes
+ * (--speed, --seed, --faults, --yes, --json): plain lines or JSON events, Ctrl-C stops it
+ * with the journal kept; the exit code: 0 done, 1 failed, 130 interrupted.
+ */
+export async function playDeployment(ctx: CommandContext, plan: Plan, opts: PlayOptions): Promise<number> {
+  const { speed, clock } = parseSpeed(ctx.flags.speed);
+  const seed = parseSeed(ctx.flags.seed);
+  const redact = createRedactor(plan);
+  const note = (line: string) => (ctx.json ? ctx.err(line) : ctx.out(line));
+  const deployment = opts.deployment ?? compile(plan);
+  let session;
+  try {
+    session = await startDeploy({
+      plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
+      deployment: opts.deployment,
+      stateDir: ctx.stateDir,
+      // The answers file named on the command line: the backup steps keep it.
+      answersFile: ctx.args[0],
+      onFailure: 'abort',
+      yes: ctx.flags.yes === true,
+      clock,
+      speed,
+      seed,
+      faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
+      sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, deployment, redact)],
+    });
+  } catch (e) {
+    if (e instanceof LockHeldError) throw new CliError(e.message, 1);
+    if (e instanceof FaultSpecError) throw new UsageError(e.message);
+    throw e;
+  }
+  for (const n of session.notes) note(`note: ${n}`);
+  note(`log: ${session.logPath}`);
+  const onAbort = () => session.run.cancel();
+  if (ctx.signal.aborted) onAbort();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  const state = await session.result;
+  ctx.signal.removeEventListener('abort', onAbort);
+  session.store.close();
+  const view = session.store.getSnapshot();
+  if (state === 'done') {
+    if (!ctx.json) opts.done(deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir)), view);
+    return 0;
+  }
+  if (state === 'interrupted') {
+    note('interrupted: the journal is kept; run the same command again to resume');
+    return EXIT_INTERRUPTED;
+  }
+  const journal = readJournal(ctx.stateDir);
+  const failed = [...journal.steps.entries()].filter(([, r]) => r.state === 'failed');
+  for (const [id, r] of failed) {
+    ctx.err(`failed: ${id}: ${redact(r.error?.message ?? 'unknown reason')}`);
+    if (r.error?.hint) ctx.err(`  try: ${r.error.hint}`);
+  }
+  ctx.err('the journal is kept; run the same command again to retry from the failed step');
+  return 1;
 }
 
 const deployCommand: Command = {
@@ -109,75 +193,28 @@ const deployCommand: Command = {
     seed: { type: 'string' },
   },
   async run(ctx) {
-    const { speed, clock } = parseSpeed(ctx.flags.speed);
-    const seed = parseSeed(ctx.flags.seed);
+    // Wrong flags are said before anything is asked.
+    parseSpeed(ctx.flags.speed);
+    parseSeed(ctx.flags.seed);
     const { plan, source } = planFor(ctx);
     const errors = validate(plan).filter((f) => f.severity === 'error');
     if (errors.length) {
       for (const f of errors) ctx.err(formatFinding(f));
       throw new CliError(`the plan from ${source} has ${errors.length} error(s); fix them first`);
     }
-    if (ctx.flags.yes !== true) {
-      if (!ctx.interactive) throw new UsageError('deploy asks before it starts; without a terminal, confirm with --yes');
-      const answer = await confirm(ctx, plan, source);
-      if (answer !== 'yes') {
-        ctx.err('not deployed');
-        return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
-      }
-    }
-    const redact = createRedactor(plan);
-    const note = (line: string) => (ctx.json ? ctx.err(line) : ctx.out(line));
-    let session;
-    try {
-      session = await startDeploy({
-        plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
-        stateDir: ctx.stateDir,
-        answersFile: ctx.args[0],
-        onFailure: 'abort',
-        yes: ctx.flags.yes === true,
-        clock,
-        speed,
-        seed,
-        faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
-        sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, compile(plan), redact)],
-      });
-    } catch (e) {
-      if (e instanceof LockHeldError) throw new CliError(e.message, 1);
-      if (e instanceof FaultSpecError) throw new UsageError(e.message);
-      throw e;
-    }
-    for (const n of session.notes) note(`note: ${n}`);
-    note(`log: ${session.logPath}`);
-    const onAbort = () => session.run.cancel();
-    if (ctx.signal.aborted) onAbort();
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const state = await session.result;
-    ctx.signal.removeEventListener('abort', onAbort);
-    session.store.close();
-    const view = session.store.getSnapshot();
-    if (state === 'done') {
-      const s = deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir));
-      if (!ctx.json) {
+    const upgrade = upgradeInstead(ctx.stateDir, plan, source, ctx.args[0]);
+    if (upgrade) throw new CliError(upgrade);
+    const go = await confirmed(ctx, 'deploy', () => deployLines(plan, source), 'not deployed');
+    if (go !== true) return go;
+    return playDeployment(ctx, plan, {
+      done(s, view) {
         ctx.out(`deployed in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')})`);
         for (const e of s.endpoints) ctx.out(`  ${e.name}: ${e.url}`);
         if (s.servicesNotDone && !view.notDone.length) ctx.out(`  not done: ${s.servicesNotDone}`);
         for (const n of view.notDone) ctx.out(`  not done: ${n.title} -- ${n.why}`);
         if (s.credentialsMode) ctx.out(`  admin credentials: ${s.credentialsPath} (mode ${s.credentialsMode})`);
-      }
-      return 0;
-    }
-    if (state === 'interrupted') {
-      note('interrupted: the journal is kept; run the same command again to resume');
-      return EXIT_INTERRUPTED;
-    }
-    const journal = readJournal(ctx.stateDir);
-    const failed = [...journal.steps.entries()].filter(([, r]) => r.state === 'failed');
-    for (const [id, r] of failed) {
-      ctx.err(`failed: ${id}: ${redact(r.error?.message ?? 'unknown reason')}`);
-      if (r.error?.hint) ctx.err(`  try: ${r.error.hint}`);
-    }
-    ctx.err('the journal is kept; run the same command again to retry from the failed step');
-    return 1;
+      },
+    });
   },
 };
 

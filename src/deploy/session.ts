@@ -75,7 +75,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
   let writer: BufferedWriter | undefined;
   try {
     let previous: JournalSummary = readJournal(opts.stateDir);
-    const deployment = compile(opts.plan);
+    const deployment = opts.deployment ?? compile(opts.plan);
     const inputs = stepInputs(opts.plan, deployment);
     const other = otherDeployment(previous, inputs);
     if (previous.state === 'done' || other) {
@@ -109,7 +109,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     } catch (e) {
       throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
     }
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: resumed ? previous : undefined }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: resumed ? previous : undefined, deployment }));
     journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];

@@ -125,6 +125,9 @@ function reads(step: Step, deployment: Deployment): string[] {
     case 'undercloud.backup':
     case 'overcloud.backup':
       return ['backups'];
+    case 'overcloud.upgrade-run':
+      // A batch is its servers: resumed with another --batch, a step id that now covers other servers runs again.
+      return ['plan', ...servers];
     default:
       return ['plan'];
   }

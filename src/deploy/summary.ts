@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/schema.js';
 import { overcloudNodes, roleRank, undercloudHost } from './compile.js';
+import { isUpgradeStep } from './compile-upgrade.js';
 import type { JournalSummary } from './journal.js';
 import { undercloudShell } from './drivers/real/commands.js';
 import type { ProgressView } from './progress-store.js';
@@ -121,13 +122,14 @@ function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
 export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }): string[] {
   if (journal.state === 'none') return ['no deployment has started from this state directory'];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
-  const started = `deployment of "${journal.plan}" started ${when(journal.startedAt)}`;
+  const upgrade = [...journal.steps.keys()].some(isUpgradeStep);
+  const started = `${upgrade ? 'upgrade' : 'deployment'} of "${journal.plan}" started ${when(journal.startedAt)}`;
   const head =
     journal.state !== 'running'
       ? `${started}: ${journal.state} at ${when(journal.endedAt)}`
       : holder
         ? `${started}: running now (pid ${holder.pid}, since ${holder.since})`
-        : `${started}: stopped without ending (killed?) -- \`cloudseed deploy\` resumes it`;
+        : `${started}: stopped without ending (killed?) -- \`cloudseed ${upgrade ? 'upgrade FILE' : 'deploy'}\` resumes it`;
   const lines = [head];
   for (const tier of TIERS) {
     const count = { done: 0, skipped: 0, running: 0, failed: 0, interrupted: 0, pending: 0 };

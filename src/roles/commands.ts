@@ -28,6 +28,7 @@ import { diffLines, unchanged } from '../plan/diff.js';
 import { replan, scaleOutLine, type Replan } from '../plan/scale-out.js';
 import { planReplacement, ReplaceError, type Replacement } from '../plan/replace.js';
 import { readDeployed } from '../store/deployed.js';
+import { upgradeChange, upgradeJson, upgradeLines, type PlannedUpgrade } from '../deploy/upgrade-command.js';
 import { autoAssign } from './assign.js';
 import { describeLines, describePlan } from './describe.js';
 
@@ -73,6 +74,8 @@ interface DeployedChange {
   deployedAt: string;
   replan: Replan;
   lines: string[];
+  /** The file names another TripleO release: the upgrade, or why it cannot be made. */
+  upgrade?: PlannedUpgrade | { refused: string };
 }
 
 /**
@@ -86,13 +89,19 @@ function deployedChange(ctx: CommandContext, plan: Plan): DeployedChange | { oth
   const name = deployed.record.plan.name;
   if (name !== plan.name) return { other: `the cloud deployed from ${ctx.stateDir} is "${name}", this file describes "${plan.name}"` };
   const r = replan(deployed.record.plan, plan);
+  const upgrade = upgradeChange(deployed.record, plan);
+  if (upgrade) {
+    const lines = 'refused' in upgrade ? [`the upgrade cannot be made: ${upgrade.refused}`] : upgradeLines(upgrade, ctx.stateDir);
+    return { deployedAt: deployed.record.deployedAt, replan: r, lines, upgrade };
+  }
   const steps = scaleOutLine(r);
   return { deployedAt: deployed.record.deployedAt, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
 }
 
-function changeJson(change: DeployedChange | { other: string }) {
+function changeJson(change: DeployedChange | { other: string }, stateDir: string) {
   if ('other' in change) return { other: change.other };
-  return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id) };
+  const upgrade = change.upgrade && ('refused' in change.upgrade ? change.upgrade : upgradeJson(change.upgrade, stateDir));
+  return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id), ...(upgrade ? { upgrade } : {}) };
 }
 
 const planUsage = 'cloudseed plan FILE [--json]';
@@ -105,12 +114,13 @@ const planCommand: Command = {
     const file = fileArg(ctx, planUsage);
     const { plan, findings } = loadPlan(ctx, file);
     const description = describePlan(plan, { findings });
-    // The real driver runs tools: list each command it will run (no secrets on them).
-    const commands = plan.driver === 'real' && !hasErrors(findings) ? commandsFor(plan, ctx.stateDir) : [];
     // A cloud is deployed from this state dir: first what the file changes in it.
     const change = deployedChange(ctx, plan);
+    // The real driver runs tools: list each command it will run (no secrets on them); an upgrade lists its own.
+    const upgrading = change !== undefined && 'upgrade' in change && change.upgrade !== undefined;
+    const commands = plan.driver === 'real' && !hasErrors(findings) && !upgrading ? commandsFor(plan, ctx.stateDir) : [];
     const backups = plannedBackups(plan, ctx.stateDir);
-    if (ctx.json) ctx.out(JSON.stringify({ ...description, backups, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change) } : {}) }, null, 2));
+    if (ctx.json) ctx.out(JSON.stringify({ ...description, backups, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change, ctx.stateDir) } : {}) }, null, 2));
     else {
       if (change && 'other' in change) ctx.out(`note: ${change.other}: planned as a new cloud`);
       else if (change) {
@@ -131,7 +141,8 @@ const planCommand: Command = {
         for (const c of commands) ctx.out(`  [${c.step}] ${c.argv.map(shellWord).join(' ')}`);
       }
     }
-    return hasErrors(findings) ? 1 : 0;
+    // An upgrade the file asks for and cannot be made is an error too.
+    return hasErrors(findings) || (upgrading && 'refused' in change.upgrade!) ? 1 : 0;
   },
 };
 
@@ -183,7 +194,7 @@ const addCommand: Command = {
     if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
     const { replan: r } = change;
     const nothing = unchanged(r.diff);
-    if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change) }, null, 2));
+    if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));
     else for (const line of change.lines) ctx.out(line);
     if (nothing) return 0;
     if (r.beyond.length) {
