@@ -46,7 +46,8 @@ export function backupSources(stateDir: string, plan: Plan | undefined, answersF
   };
   fromState('configuration', STATE_FILE);
   fromState('deployed', DEPLOYED_FILE);
-  for (const f of filesUnder(join(stateDir, 'deploy')).filter((f) => /^journal(-[^/]*)?\.jsonl$/.test(f))) fromState('journal', join('deploy', f));
+  // The deployment's journals and the scale-outs' (journal.jsonl, scale-out.jsonl, the ones kept aside).
+  for (const f of filesUnder(join(stateDir, 'deploy')).filter((f) => /^[^/]+\.jsonl$/.test(f))) fromState('journal', join('deploy', f));
   for (const f of filesUnder(join(stateDir, 'export'))) fromState('export', join('export', f));
   fromState('credentials', 'overcloudrc');
   if (answersFile) {

@@ -1,7 +1,6 @@
 // `cloudseed deploy` and `cloudseed status`: the non-interactive way through the three
 // tiers — one plain line per step transition (or JSON events), the same journal, resume
 // and lock as the screens; exit 0 done, 1 failed, 130 interrupted.
-import { createInterface } from 'node:readline/promises';
 import { lastBackupLine, readBackupHistory } from '../backup/history.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import { LabError } from '../lab/load.js';
@@ -9,42 +8,16 @@ import { loadAnswers, UNREADABLE_RULE } from '../plan/answers.js';
 import { formatFinding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
-import { LockHeldError, liveHolder } from '../store/lock.js';
+import { liveHolder } from '../store/lock.js';
 import { StateStore } from '../store/state.js';
-import { virtualClock, type Clock } from './clock.js';
 import { compile, tierSteps } from './compile.js';
-import { FaultSpecError } from './drivers/sim/faults.js';
-import { journalPath, readJournal } from './journal.js';
+import { journalPath, readJournal, type JournalSummary } from './journal.js';
 import { planForLab } from './lab-plan.js';
-import { startDeploy } from './session.js';
+import { confirmed, parseSeed, parseSpeed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines, scaleOutOf } from './run-command.js';
 import { upgradeInstead } from './upgrade-guard.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
-import { jsonSink, plainSink, createRedactor } from './sinks.js';
-import { deployedLines, deploySummary, formatDuration, statusLines, type DeploySummary } from './summary.js';
-import type { ProgressView } from './progress-store.js';
-import { TIERS, type Deployment } from './types.js';
-
-const EXIT_INTERRUPTED = 130;
-
-/** The sim's time scale, slowest and fastest: beyond them step timeouts overflow Node's timers or race the steps. */
-const SPEED_RANGE = [0.01, 10_000] as const;
-
-/** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
-function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
-  if (value === undefined) return {};
-  if (value === 'max') return { speed: 1, clock: virtualClock() };
-  const n = Number(value);
-  const [slowest, fastest] = SPEED_RANGE;
-  if (typeof value !== 'string' || !(n >= slowest && n <= fastest)) throw new UsageError(`--speed takes a number from ${slowest} to ${fastest} (times real time), or "max", not "${String(value)}"`);
-  return { speed: n };
-}
-
-function parseSeed(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n)) throw new UsageError(`--seed takes a whole number, not "${String(value)}"`);
-  return n;
-}
+import { deployedLines, formatDuration, statusLines } from './summary.js';
+import { TIERS } from './types.js';
 
 /** FILE, else `--lab NAME` (the plan `init --lab` would write), else the plan the wizard saved. */
 export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
@@ -78,24 +51,6 @@ export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
   return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
 }
 
-/** Says what will happen, then asks; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
-async function confirm(ctx: CommandContext, lines: string[], question: string): Promise<'yes' | 'no' | 'interrupted'> {
-  for (const line of lines) ctx.out(line);
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  // On a terminal readline reads Ctrl-C as a key and emits SIGINT on itself, not the process.
-  const interrupted = new AbortController();
-  rl.on('SIGINT', () => interrupted.abort());
-  try {
-    const answer = await rl.question(`${question} [y/N] `, { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
-    return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no';
-  } catch {
-    // Otherwise stdin closed (Ctrl-D) before an answer: not a yes.
-    return ctx.signal.aborted || interrupted.signal.aborted ? 'interrupted' : 'no';
-  } finally {
-    rl.close();
-  }
-}
-
 function deployLines(plan: Plan, source: string): string[] {
   const deployment = compile(plan);
   return [
@@ -106,92 +61,11 @@ function deployLines(plan: Plan, source: string): string[] {
   ];
 }
 
-/** "Deploy now?" after `lines` (what changes), unless --yes; a number is the exit code of a refusal. */
-export async function confirmed(ctx: CommandContext, verb: string, lines: () => string[], refused: string): Promise<true | number> {
-  if (ctx.flags.yes === true) return true;
-  if (!ctx.interactive) throw new UsageError(`${verb} asks before it starts; without a terminal, confirm with --yes`);
-  const answer = await confirm(ctx, lines(), `${verb[0].toUpperCase()}${verb.slice(1)} now?`);
-  if (answer === 'yes') return true;
-  ctx.err(refused);
-  return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
-}
-
-export interface PlayOptions {
-  /** What to run when not the plan's first deployment (an upgrade). */
-  deployment?: Deployment;
-  /** Prints the result of a run that ended done. */
-  done(s: DeploySummary, view: ProgressView): void;
-}
-
-/**
- * Runs a deployment (or an upgrade) from the state dir with the flags every run takes
- * (--speed, --seed, --faults, --yes, --json): plain lines or JSON events, Ctrl-C stops it
- * with the journal kept; the exit code: 0 done, 1 failed, 130 interrupted.
- */
-export async function playDeployment(ctx: CommandContext, plan: Plan, opts: PlayOptions): Promise<number> {
-  const { speed, clock } = parseSpeed(ctx.flags.speed);
-  const seed = parseSeed(ctx.flags.seed);
-  const redact = createRedactor(plan);
-  const note = (line: string) => (ctx.json ? ctx.err(line) : ctx.out(line));
-  const deployment = opts.deployment ?? compile(plan);
-  let session;
-  try {
-    session = await startDeploy({
-      plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
-      deployment: opts.deployment,
-      stateDir: ctx.stateDir,
-      // The answers file named on the command line: the backup steps keep it.
-      answersFile: ctx.args[0],
-      onFailure: 'abort',
-      yes: ctx.flags.yes === true,
-      clock,
-      speed,
-      seed,
-      faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
-      sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, deployment, redact)],
-    });
-  } catch (e) {
-    if (e instanceof LockHeldError) throw new CliError(e.message, 1);
-    if (e instanceof FaultSpecError) throw new UsageError(e.message);
-    throw e;
-  }
-  for (const n of session.notes) note(`note: ${n}`);
-  note(`log: ${session.logPath}`);
-  const onAbort = () => session.run.cancel();
-  if (ctx.signal.aborted) onAbort();
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  const state = await session.result;
-  ctx.signal.removeEventListener('abort', onAbort);
-  session.store.close();
-  const view = session.store.getSnapshot();
-  if (state === 'done') {
-    if (!ctx.json) opts.done(deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir)), view);
-    return 0;
-  }
-  if (state === 'interrupted') {
-    note('interrupted: the journal is kept; run the same command again to resume');
-    return EXIT_INTERRUPTED;
-  }
-  const journal = readJournal(ctx.stateDir);
-  const failed = [...journal.steps.entries()].filter(([, r]) => r.state === 'failed');
-  for (const [id, r] of failed) {
-    ctx.err(`failed: ${id}: ${redact(r.error?.message ?? 'unknown reason')}`);
-    if (r.error?.hint) ctx.err(`  try: ${r.error.hint}`);
-  }
-  ctx.err('the journal is kept; run the same command again to retry from the failed step');
-  return 1;
-}
-
 const deployCommand: Command = {
   name: 'deploy',
-  summary: 'deploy the seed, undercloud and overcloud (resumes an unfinished deployment)',
+  summary: 'deploy the seed, undercloud and overcloud (resumes an unfinished deployment; adds the servers an edited file adds)',
   usage: 'cloudseed deploy FILE|--lab NAME [--yes] [--speed N|max] [--faults SPEC] [--seed N] [--json]',
-  options: {
-    yes: { type: 'boolean', short: 'y' },
-    speed: { type: 'string' },
-    faults: { type: 'string' },
-    seed: { type: 'string' },
-  },
+  options: RUN_OPTIONS,
   async run(ctx) {
     // Wrong flags are said before anything is asked.
     parseSpeed(ctx.flags.speed);
@@ -204,6 +78,13 @@ const deployCommand: Command = {
     }
     const upgrade = upgradeInstead(ctx.stateDir, plan, source, ctx.args[0]);
     if (upgrade) throw new CliError(upgrade);
+    // An edited answers file of the deployed cloud: only what it adds is deployed.
+    const scale = scaleOutOf(ctx, plan, source);
+    if (scale) {
+      const go = await confirmed(ctx, 'add', () => scaleOutLines(ctx, plan, source, scale.replan), 'nothing was changed');
+      if (go !== true) return go;
+      return playDeployment(ctx, plan, { scaleOut: scale, done: scaleOutDone(ctx, scale.replan) });
+    }
     const go = await confirmed(ctx, 'deploy', () => deployLines(plan, source), 'not deployed');
     if (go !== true) return go;
     return playDeployment(ctx, plan, {
@@ -226,26 +107,35 @@ const statusCommand: Command = {
   async run(ctx) {
     if (ctx.args.length) throw new UsageError('status takes no arguments: cloudseed status');
     const journal = readJournal(ctx.stateDir);
+    const scaleOut = readJournal(ctx.stateDir, 'scale-out');
+    const holder = liveHolder(ctx.stateDir);
     if (ctx.json) {
+      const steps = (j: JournalSummary) => Object.fromEntries([...j.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }]));
       ctx.out(
         JSON.stringify({
           state: journal.state,
           plan: journal.plan,
           startedAt: journal.startedAt,
           endedAt: journal.endedAt,
-          steps: Object.fromEntries([...journal.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }])),
+          steps: steps(journal),
           rerun: pendingReruns(journal),
           torn: journal.torn,
           lastBackup: readBackupHistory(ctx.stateDir).at(-1) ?? null,
+          ...(scaleOut.state !== 'none' ? { scaleOut: { state: scaleOut.state, plan: scaleOut.plan, startedAt: scaleOut.startedAt, endedAt: scaleOut.endedAt, steps: steps(scaleOut), torn: scaleOut.torn } } : {}),
         }),
       );
     } else {
-      for (const line of statusLines(journal, liveHolder(ctx.stateDir))) ctx.out(line);
+      // Whichever runs now holds the lock: the other journal is not "running now".
+      const running = holder && scaleOut.state === 'running' ? 'scale-out' : 'deployment';
+      for (const line of statusLines(journal, running === 'deployment' ? holder : undefined)) ctx.out(line);
       const again = pendingReruns(journal);
       if (again.length) ctx.out(`on resume, ${rerunLine(again, 10)}`);
+      if (scaleOut.state !== 'none') for (const line of statusLines(scaleOut, running === 'scale-out' ? holder : undefined, 'scale-out')) ctx.out(line);
       ctx.out(lastBackupLine(ctx.stateDir));
     }
-    if (journal.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir)} is torn (a crash or a full disk while writing); it is skipped, and deploy resumes before it`);
+    for (const [j, name] of [[journal, 'journal'], [scaleOut, 'scale-out']] as const) {
+      if (j.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir, name)} is torn (a crash or a full disk while writing); it is skipped, and the run resumes before it`);
+    }
     return 0;
   },
 };

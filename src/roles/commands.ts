@@ -10,6 +10,7 @@ import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { compile } from '../deploy/compile.js';
 import { readJournal } from '../deploy/journal.js';
 import { resumeLines } from '../deploy/step-inputs.js';
+import { confirmed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines } from '../deploy/run-command.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
@@ -72,6 +73,8 @@ function shellWord(arg: string): string {
 
 interface DeployedChange {
   deployedAt: string;
+  /** The deployed plan the change is measured against. */
+  deployed: Plan;
   replan: Replan;
   lines: string[];
   /** The file names another TripleO release: the upgrade, or why it cannot be made. */
@@ -92,10 +95,10 @@ function deployedChange(ctx: CommandContext, plan: Plan): DeployedChange | { oth
   const upgrade = upgradeChange(deployed.record, plan);
   if (upgrade) {
     const lines = 'refused' in upgrade ? [`the upgrade cannot be made: ${upgrade.refused}`] : upgradeLines(upgrade, ctx.stateDir);
-    return { deployedAt: deployed.record.deployedAt, replan: r, lines, upgrade };
+    return { deployedAt: deployed.record.deployedAt, deployed: deployed.record.plan, replan: r, lines, upgrade };
   }
   const steps = scaleOutLine(r);
-  return { deployedAt: deployed.record.deployedAt, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
+  return { deployedAt: deployed.record.deployedAt, deployed: deployed.record.plan, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
 }
 
 function changeJson(change: DeployedChange | { other: string }, stateDir: string) {
@@ -180,31 +183,35 @@ const exportCommand: Command = {
   },
 };
 
-const addUsage = 'cloudseed add FILE [--json]';
+const addUsage = 'cloudseed add FILE [--yes] [--speed N|max] [--faults SPEC] [--seed N] [--json]';
 const addCommand: Command = {
   name: 'add',
-  summary: 'say what an edited answers file adds to the deployed cloud; refuses what a scale-out cannot do',
+  summary: 'add the servers an edited answers file adds to the deployed cloud (only their steps run); refuses other changes',
   usage: addUsage,
-  options: {},
+  options: RUN_OPTIONS,
   async run(ctx) {
     const file = fileArg(ctx, addUsage);
     const { plan } = loadPlanWithoutErrors(ctx, file, 'adding servers');
     const change = deployedChange(ctx, plan);
     if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
     if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
+    if (change.upgrade) throw new CliError(`${file} names another TripleO release than the deployed cloud's: that is an upgrade (cloudseed upgrade ${file}), not adding servers`, 1);
     const { replan: r } = change;
-    const nothing = unchanged(r.diff);
-    if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));
-    else for (const line of change.lines) ctx.out(line);
-    if (nothing) return 0;
+    if (unchanged(r.diff) || r.beyond.length) {
+      if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));
+      else for (const line of change.lines) ctx.out(line);
+    }
+    if (unchanged(r.diff)) return 0;
     if (r.beyond.length) {
-      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'} yet, so nothing was changed:`);
+      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'}, so nothing was changed:`);
       for (const b of r.beyond) ctx.err(`  ${b}`);
       ctx.err(`put them back as deployed in ${file} to add servers only`);
       return 1;
     }
-    ctx.err('running a scale-out is not built yet (issue 13): nothing was changed');
-    return 1;
+    const scale = { of: change.deployed, replan: r };
+    const go = await confirmed(ctx, 'add', () => scaleOutLines(ctx, plan, file, r), 'nothing was changed');
+    if (go !== true) return go;
+    return playDeployment(ctx, plan, { scaleOut: scale, done: scaleOutDone(ctx, r) });
   },
 };
 
