@@ -51,6 +51,8 @@ export const STEP_KINDS = [
   'overcloud.post-endpoints',
   'overcloud.test-instance',
   'overcloud.backup',
+  // Day two: a server taken out of the cloud (maintenance, undeploy, delete from Ironic).
+  'overcloud.retire',
   // An upgrade to the next TripleO release (src/deploy/compile-upgrade.ts).
   'seed.upgrade',
   'undercloud.upgrade',

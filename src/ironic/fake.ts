@@ -147,6 +147,22 @@ export class FakeIronic implements IronicApi {
     n.maintenance = false;
     n.maintenance_reason = null;
   }
+  async setMaintenance(id: string, reason: string): Promise<void> {
+    const n = this.must(id);
+    n.maintenance = true;
+    n.maintenance_reason = reason;
+  }
+  async deleteNode(id: string): Promise<void> {
+    const n = this.must(id);
+    // As Ironic's conductor: a node in use is removed only in maintenance (or in a safe state).
+    if (!n.maintenance && !['enroll', 'manageable', 'available'].includes(n.provision_state)) {
+      const faultstring = `Can not delete node "${n.uuid}" while it is in provision state "${n.provision_state}". Valid provision states to perform deletion are: "enroll, manageable, available", or set the node into maintenance mode`;
+      throw new IronicError('conflict', `Ironic refused DELETE /v1/nodes/${id}: ${faultstring}`, { url: this.url, status: 409, faultstring });
+    }
+    this.nodes.delete(n.uuid);
+    if (n.name) this.names.delete(n.name);
+    for (const [mac, p] of this.ports) if (p.node_uuid === n.uuid) this.ports.delete(mac);
+  }
   async portsByAddress(mac: string): Promise<IronicPort[]> {
     const port = this.ports.get(mac.toLowerCase());
     return port ? [{ ...port }] : [];
@@ -200,7 +216,7 @@ export class FakeIronic implements IronicApi {
         const copy = structuredClone(n);
         opts.onChange?.(copy);
         try {
-          if (settledOrFailed(copy, settled)) {
+          if (settledOrFailed(copy, settled, opts.inMaintenance)) {
             stop();
             resolve(copy);
           }
@@ -268,6 +284,12 @@ export class FakeIronic implements IronicApi {
       }
       case 'deleting': {
         await hw.sleep(name, 30 * S);
+        // Tear down powers the server off through its BMC; a dead BMC leaves it in "error".
+        const power = hw.powerStatus(name, n.driver_info ?? {});
+        if ('error' in power) {
+          hw.log(name, `${name}: tear down failed: ${power.error}`, 'error');
+          return this.fire(n, 'fail', `Failed to tear down ${n.uuid}: power off: ${power.error}`);
+        }
         n.power_state = 'power off';
         this.fire(n, 'clean');
         await hw.sleep(name, 60 * S);

@@ -88,7 +88,8 @@ function networkChanges(deployed: Plan, edited: Plan): TierChange[] {
   const b = leaves(edited.network, '', new Map());
   const out: TierChange[] = [];
   for (const path of new Set([...a.keys(), ...b.keys()])) {
-    if (!changed(a.get(path), b.get(path))) continue;
+    // Which values the person set is bookkeeping: the values themselves are compared.
+    if (path === 'manual' || !changed(a.get(path), b.get(path))) continue;
     const { what, tier } = networkField(path);
     out.push({ field: `network.${path}`, what, tier, from: show(a.get(path)), to: show(b.get(path)) });
   }

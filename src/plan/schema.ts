@@ -138,6 +138,17 @@ export const NodeSchema = z.strictObject({
   /** Where the server came from: a nodes file, a BMC scan, the form. */
   source: z.enum(['import', 'scan', 'form', 'lab']).optional(),
   discovered: DiscoveredSchema.optional(),
+  /** Out of the cloud: failed or retired, since when and why (a replacement sets it; a person may). */
+  outOfService: z
+    .strictObject({
+      state: z.enum(['failed', 'retired']),
+      /** The day it went out of service (YYYY-MM-DD). */
+      since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04'),
+      reason: short.optional(),
+      /** The role it had (what a replacement moved to a spare). */
+      role: RoleName.optional(),
+    })
+    .optional(),
 });
 export type Node = z.infer<typeof NodeSchema>;
 
@@ -191,6 +202,12 @@ export const NetworkSchema = z.strictObject({
       noProxy: z.array(short).max(1000).default([]),
     })
     .optional(),
+  /**
+   * Field paths the person set (`network.layout`, `network.provisioning.cidr`, ...); every other
+   * value follows the servers, roles and host (src/network/suggest.ts networkFor). Absent: every
+   * value is the person's, as in a hand-written answers file.
+   */
+  manual: z.array(short).max(1000).optional(),
 });
 export type Network = z.infer<typeof NetworkSchema>;
 

@@ -7,6 +7,7 @@ import { validateRoles } from '../roles/validate.js';
 import { validateNetwork } from '../network/validate.js';
 import { validateNodes } from '../inventory/validate.js';
 import { error, pathToString, warning, type Finding } from './findings.js';
+import { controllerQuorum } from './replace.js';
 import { PLAN_VERSION, PlanSchema, type Plan } from './schema.js';
 
 /** One area's rules (src/inventory, src/network, src/roles, ...). */
@@ -14,7 +15,7 @@ export type RuleSet = (plan: Plan) => Finding[];
 
 /** Rules about the plan as a whole, owned by src/plan. */
 export function validatePlan(plan: Plan): Finding[] {
-  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan), ...backupRules(plan)];
+  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan), ...outOfServiceRules(plan), ...backupRules(plan)];
 }
 
 /** Every area's rule set, in the order Review lists them. Areas add one entry each. */
@@ -42,6 +43,48 @@ function nodeNameRules(plan: Plan): Finding[] {
         ),
       );
   });
+  return findings;
+}
+
+/** Servers marked failed or retired: none keeps a role, and controllers go one at a time. */
+function outOfServiceRules(plan: Plan): Finding[] {
+  const findings: Finding[] = [];
+  const pending: string[] = [];
+  plan.nodes.forEach((node, i) => {
+    const out = node.outOfService;
+    if (!out) return;
+    const ucServer = plan.roles.undercloud.placement === 'server' && plan.roles.undercloud.node === node.name;
+    if (node.role || ucServer) {
+      const role = ucServer ? 'the undercloud' : node.role;
+      findings.push(
+        error(
+          'plan.out-of-service-role',
+          `nodes[${i}].role`,
+          `${node.name} is marked ${out.state} (since ${out.since}) but is still ${role}`,
+          ucServer || node.role === 'Undercloud'
+            ? 'rebuild the undercloud from a backup (cloudseed restore) or place it elsewhere'
+            : `move its role to a spare: cloudseed replace FILE ${node.name} (or remove its role)`,
+          'roles',
+        ),
+      );
+      if (node.role === 'Controller') pending.push(node.name);
+    }
+  });
+  const controllers = plan.nodes.filter((n) => n.role === 'Controller').length;
+  if (pending.length) {
+    const q = controllerQuorum(controllers, pending.join(', '), pending.length);
+    if (!q.keeps) {
+      findings.push(
+        warning(
+          'plan.replace-quorum',
+          'nodes',
+          `${pending.length} of ${controllers} controller(s) are out of service: ${q.line}`,
+          controllers === 1 ? 'add controllers (three keep quorum through a replacement), or accept the outage' : 'replace the controllers one at a time, each once the last has joined',
+          'roles',
+        ),
+      );
+    }
+  }
   return findings;
 }
 

@@ -122,7 +122,8 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
   }
   const overcloud: TierPlan = {
     tier: 'overcloud',
-    summary: `overcloud: ${parts.join(', ')}${vip ? `; public endpoint ${vip}` : ''}`,
+    // The endpoint first: a long list of servers may be cut at the screen's edge, an address must not.
+    summary: `overcloud: ${vip ? `public endpoint ${vip}; ` : ''}${parts.join(', ')}`,
     hosts: overcloudHosts,
   };
 

@@ -7,6 +7,7 @@ import { ironicCheck } from './ironic-check.js';
 import { matchRoles } from './match-roles.js';
 import { networkGates } from './network-gates.js';
 import { provisionStep } from './provision.js';
+import { retire } from './retire.js';
 import { credentials, overcloudImages, seedImage, toolStep } from './tools.js';
 import { undercloudVm } from './undercloud-vm.js';
 import { overcloudUpgrade, seedUpgrade, undercloudUpgrade } from './upgrade.js';
@@ -44,6 +45,7 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'overcloud.post-endpoints': toolStep,
   'overcloud.test-instance': toolStep,
   'overcloud.backup': backupStep,
+  'overcloud.retire': retire,
   'seed.upgrade': seedUpgrade,
   'undercloud.upgrade': undercloudUpgrade,
   'overcloud.upgrade-prepare': overcloudUpgrade,
