@@ -5,8 +5,8 @@
 // The change: the second screen here, between Roles and Deploy when adding servers.
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { join } from 'node:path';
-import { backupSources, writeBackup } from '../src/backup/backup.js';
+import { runCommand } from '../src/backup/remote.js';
+import { backupPlace, takeBackup } from '../src/backup/take.js';
 import { cloudView, setAsideDeployed, startOverLine, type CloudView } from '../src/deploy/day-two.js';
 import { nameList } from '../src/inventory/stake.js';
 import { diffLines, unchanged } from '../src/plan/diff.js';
@@ -24,8 +24,6 @@ import type { ScreenDef, ScreenProps } from './types.js';
 
 type Action = 'resume' | 'add' | 'replace' | 'backup' | 'start-over';
 
-/** Where "Back up now" writes: a folder of the state dir (`cloudseed backup --to` goes elsewhere). */
-export const backupsDir = (stateDir: string) => join(stateDir, 'backups');
 
 function YourCloud({ app }: ScreenProps) {
   const theme = useTheme();
@@ -84,7 +82,8 @@ function YourCloud({ app }: ScreenProps) {
     ...(unfinished ? [{ label: `Resume adding ${nameList(unfinished.added, 3)}`, value: 'resume' as const, hint: '(stopped before it finished)' }] : []),
     { label: 'Add servers', value: 'add' },
     { label: 'Replace a failed server', value: 'replace' },
-    { label: 'Back up now', value: 'backup', hint: `(into ${backupsDir(stateDir)})` },
+    // Where the deployment's own backups go: the plan's backups.to, else the state dir's backups folder.
+    { label: 'Back up now', value: 'backup', hint: `(into ${backupPlace(view.plan, stateDir).text})` },
     { label: 'Start over', value: 'start-over', hint: '(asks first)' },
   ];
 
@@ -94,8 +93,9 @@ function YourCloud({ app }: ScreenProps) {
     let lock;
     try {
       lock = acquireLock(stateDir, 'backing up');
-      const result = await writeBackup({ parent: backupsDir(stateDir), sources: backupSources(stateDir, cloud.plan), stateDir, plan: { name: cloud.plan.name, deployedAt: cloud.deployedAt } });
-      setMessage({ tone: 'ok', text: `${theme.sym.ok} Backed up (${result.manifest.files.length} files, checksums): ${result.dir}` });
+      const place = backupPlace(cloud.plan, stateDir);
+      const taken = await takeBackup({ stateDir, plan: cloud.plan, deployedAt: cloud.deployedAt, place, run: (argv) => runCommand(argv), prune: true });
+      setMessage({ tone: 'ok', text: `${theme.sym.ok} Backed up (${taken.manifest.files.length} files, verified): ${taken.where}` });
     } catch (e) {
       setMessage({ tone: 'fail', text: `${theme.sym.fail} Not backed up: ${(e as Error).message}` });
     } finally {

@@ -13,7 +13,7 @@ import { secretFiles } from '../plan/answers.js';
 import type { Plan } from '../plan/schema.js';
 import { DEPLOYED_FILE } from '../store/deployed.js';
 import { STATE_FILE } from '../store/paths.js';
-import { FILE_KINDS, MANIFEST_FILE, sha256File, SUMS_FILE, sumsText, type FileEntry, type FileKind, type Manifest } from './manifest.js';
+import { FILE_KINDS, MANIFEST_FILE, sha256File, SUMS_FILE, sumsText, type BackupTier, type FileEntry, type FileKind, type Manifest } from './manifest.js';
 
 /** One thing to back up: where it is now and where it goes back to. */
 export interface Source {
@@ -46,7 +46,8 @@ export function backupSources(stateDir: string, plan: Plan | undefined, answersF
   };
   fromState('configuration', STATE_FILE);
   fromState('deployed', DEPLOYED_FILE);
-  for (const f of filesUnder(join(stateDir, 'deploy')).filter((f) => /^journal(-[^/]*)?\.jsonl$/.test(f))) fromState('journal', join('deploy', f));
+  // The deployment's journals and the scale-outs' (journal.jsonl, scale-out.jsonl, the ones kept aside).
+  for (const f of filesUnder(join(stateDir, 'deploy')).filter((f) => /^[^/]+\.jsonl$/.test(f))) fromState('journal', join('deploy', f));
   for (const f of filesUnder(join(stateDir, 'export'))) fromState('export', join('export', f));
   fromState('credentials', 'overcloudrc');
   if (answersFile) {
@@ -80,9 +81,17 @@ async function copySqlite(from: string, to: string): Promise<void> {
   }
 }
 
-/** A new folder name for a backup: cloudseed-backup-CLOUD-20261204T193000Z. */
-export function backupName(cloud: string | undefined, now: Date): string {
-  return `cloudseed-backup-${cloud ?? 'state'}-${now.toISOString().replace(/[-:]|\.\d+/g, '')}`;
+/**
+ * A new folder name for a backup: cloudseed-backup-CLOUD-20261204T193000.123Z, and the tier it
+ * was taken after (-seed). Names of one cloud sort in the order they were taken.
+ */
+export function backupName(cloud: string | undefined, now: Date, after?: BackupTier): string {
+  return `cloudseed-backup-${cloud ?? 'state'}-${now.toISOString().replace(/[-:]/g, '')}${after ? `-${after}` : ''}`;
+}
+
+/** Whether a folder name is a (whole) backup of `cloud`, as backupName names them. */
+export function isBackupOf(name: string, cloud: string | undefined): boolean {
+  return new RegExp(`^cloudseed-backup-${cloud ?? 'state'}-\\d{8}T\\d{6}(\\.\\d+)?Z(-[a-z]+)?$`).test(name);
 }
 
 export interface BackupResult {
@@ -94,11 +103,11 @@ export interface BackupResult {
  * Writes a backup into a new folder under `parent`. It is built as `NAME.partial` and renamed
  * when whole, so a folder named like a backup is always a complete one.
  */
-export async function writeBackup(opts: { parent: string; sources: Source[]; stateDir: string; plan?: { name: string; deployedAt?: string }; now?: Date }): Promise<BackupResult> {
+export async function writeBackup(opts: { parent: string; sources: Source[]; stateDir: string; plan?: { name: string; deployedAt?: string }; now?: Date; after?: BackupTier }): Promise<BackupResult> {
   const now = opts.now ?? new Date();
   const missing = opts.sources.filter((s) => !existsSync(s.from));
   if (missing.length) throw new CliError(`cannot back up ${missing.map((s) => `${FILE_KINDS[s.kind]} ${s.from}`).join(', ')}: no such file`, 1);
-  const dir = join(resolve(opts.parent), backupName(opts.plan?.name, now));
+  const dir = join(resolve(opts.parent), backupName(opts.plan?.name, now, opts.after));
   const partial = `${dir}.partial`;
   if (existsSync(dir)) throw new CliError(`${dir} exists already: wait a second and run the backup again`, 1);
   try {
@@ -134,6 +143,7 @@ export async function writeBackup(opts: { parent: string; sources: Source[]; sta
       stateDir: opts.stateDir,
       ...(opts.plan ? { cloud: opts.plan.name } : {}),
       ...(opts.plan?.deployedAt ? { deployedAt: opts.plan.deployedAt } : {}),
+      ...(opts.after ? { after: opts.after } : {}),
       files,
     };
     const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;

@@ -1,16 +1,16 @@
 // `cloudseed backup` and `cloudseed restore`: the control tiers' state (what a lost seed host
 // needs to manage the cloud again) into a folder here or on another host, and back.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
+import type { Plan } from '../plan/schema.js';
 import { readDeployed } from '../store/deployed.js';
 import { acquireLock, LockHeldError, type Lock } from '../store/lock.js';
 import { StateStore } from '../store/state.js';
-import { backupSources, writeBackup } from './backup.js';
+import { recordBackup, size } from './history.js';
 import { FILE_KINDS } from './manifest.js';
-import { fetchBackup, parsePlace, pushBackup } from './remote.js';
+import { fetchBackup, parsePlace, remoteText, runCommand } from './remote.js';
 import { RESTORE_PARTS, restoreBackup, type RestorePart } from './restore.js';
+import { backupPlace, listBackups, takeBackup, type BackupPlace } from './take.js';
 
 const sshOptions = { 'ssh-port': { type: 'string' }, 'ssh-identity': { type: 'string' } } as const;
 
@@ -32,45 +32,63 @@ function lock(ctx: CommandContext, purpose: string): Lock {
   }
 }
 
-function size(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+/** The plan whose state is backed up: the deployed one, else the one being edited (it still names the Ironics). */
+function currentPlan(stateDir: string) {
+  const deployed = readDeployed(stateDir);
+  const record = 'record' in deployed ? deployed.record : undefined;
+  return { plan: record?.plan ?? StateStore.open(stateDir).saved()?.plan, deployedAt: record?.deployedAt };
 }
 
-const backupUsage = 'cloudseed backup --to DIR|USER@HOST:/DIR [--answers FILE] [--ssh-port N] [--ssh-identity FILE] [--json]';
+function placeOf(ctx: CommandContext, plan: Plan | undefined): BackupPlace {
+  const to = ctx.flags.to;
+  if (to !== undefined && (typeof to !== 'string' || !to)) throw new UsageError(`--to takes a folder or USER@HOST:/DIR: ${backupUsage}`);
+  return backupPlace(plan, ctx.stateDir, typeof to === 'string' ? { text: to, ...sshFlags(ctx) } : undefined);
+}
+
+async function list(ctx: CommandContext, plan: Plan | undefined): Promise<number> {
+  const place = placeOf(ctx, plan);
+  const listed = await listBackups(place, (argv) => runCommand(argv, ctx.signal));
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ place: place.text, backups: listed.map((b) => ({ name: b.name, ok: b.ok, check: b.check, createdAt: b.manifest?.createdAt, cloud: b.manifest?.cloud, after: b.manifest?.after })) }));
+    return listed.every((b) => b.ok) ? 0 : 1;
+  }
+  if (!listed.length) ctx.out(`no backups in ${place.text}`);
+  else ctx.out(`backups in ${place.text}${plan && ctx.flags.to === undefined ? ` (the plan keeps the last ${place.keep} of "${plan.name}")` : ''}:`);
+  for (const b of listed) {
+    const m = b.manifest;
+    const what = m ? `  ${m.after ? `after the ${m.after}` : 'on demand'}, ${m.files.length} files, ${size(m.files.reduce((n, f) => n + f.bytes, 0))}` : '';
+    ctx.out(`  ${b.name}${what}: ${b.ok ? b.check : `DAMAGED: ${b.check}`}`);
+  }
+  return listed.every((b) => b.ok) ? 0 : 1;
+}
+
+const backupUsage = 'cloudseed backup [--to DIR|USER@HOST:/DIR] [--list] [--answers FILE] [--ssh-port N] [--ssh-identity FILE] [--json]';
 const backupCommand: Command = {
   name: 'backup',
-  summary: 'back up the seed and undercloud state (Ironic databases, plan, journal, exports) with checksums',
+  summary: 'back up the seed and undercloud state (Ironic databases, plan, journal, exports) with checksums; --list checks them',
   usage: backupUsage,
-  options: { to: { type: 'string' }, answers: { type: 'string' }, ...sshOptions },
+  options: { to: { type: 'string' }, list: { type: 'boolean' }, answers: { type: 'string' }, ...sshOptions },
   async run(ctx) {
     if (ctx.args.length) throw new UsageError(`backup takes no arguments (say where with --to): ${backupUsage}`);
-    const to = ctx.flags.to;
-    if (typeof to !== 'string' || !to) throw new UsageError(`say where the backup goes with --to DIR or --to USER@HOST:/DIR: ${backupUsage}`);
     const answers = typeof ctx.flags.answers === 'string' ? ctx.flags.answers : undefined;
-    const remote = parsePlace(to, sshFlags(ctx));
-    const deployed = readDeployed(ctx.stateDir);
-    const record = 'record' in deployed ? deployed.record : undefined;
-    // Without a finished deployment, the plan being edited still names the Ironics to copy.
-    const plan = record?.plan ?? StateStore.open(ctx.stateDir).saved()?.plan;
+    const { plan, deployedAt } = currentPlan(ctx.stateDir);
+    if (ctx.flags.list === true) return list(ctx, plan);
+    const place = placeOf(ctx, plan);
     const held = lock(ctx, 'backing up');
-    let local: string | undefined;
     try {
-      const sources = backupSources(ctx.stateDir, plan, answers);
-      if (!sources.length) throw new CliError(`nothing to back up in ${ctx.stateDir}: no saved plan, journal or deployed cloud (is --state-dir right?)`, 1);
-      local = remote ? mkdtempSync(join(tmpdir(), 'cloudseed-backup-')) : undefined;
-      const result = await writeBackup({ parent: local ?? to, sources, stateDir: ctx.stateDir, plan: plan ? { name: plan.name, deployedAt: record?.deployedAt } : undefined });
-      const where = remote ? await pushBackup(result.dir, remote, ctx.signal) : result.dir;
-      const bytes = result.manifest.files.reduce((n, f) => n + f.bytes, 0);
-      if (ctx.json) ctx.out(JSON.stringify({ backup: where, manifest: result.manifest }));
+      // The plan's own place keeps its last N; a folder named with --to is left as it is.
+      const taken = await takeBackup({ stateDir: ctx.stateDir, plan, deployedAt, answersFile: answers, place, run: (argv) => runCommand(argv, ctx.signal), prune: ctx.flags.to === undefined });
+      const { manifest } = taken;
+      if (ctx.json) ctx.out(JSON.stringify({ backup: taken.where, manifest, removed: taken.removed }));
       else {
-        for (const f of result.manifest.files) ctx.out(`  ${f.path}  ${FILE_KINDS[f.kind]}${f.tier ? ` (${f.tier})` : ''}, ${size(f.bytes)}`);
+        for (const f of manifest.files) ctx.out(`  ${f.path}  ${FILE_KINDS[f.kind]}${f.tier ? ` (${f.tier})` : ''}, ${size(f.bytes)}`);
         if (!plan?.seed.ironic?.database && !plan?.undercloud.ironic?.database) ctx.out('  no Ironic database: the plan names none (seed.ironic.database, undercloud.ironic.database)');
-        ctx.out(`backup: ${where} (${result.manifest.files.length} files, ${size(bytes)}; manifest.json and SHA256SUMS)`);
-        ctx.out(`restore with: cloudseed restore ${where}`);
+        for (const r of taken.removed) ctx.out(`  removed the older backup ${r} (keeping the last ${place.keep})`);
+        ctx.out(`backup: ${taken.where} (${manifest.files.length} files, ${size(taken.bytes)}; manifest.json and SHA256SUMS, verified)`);
+        ctx.out(`restore with: cloudseed restore ${taken.where}`);
       }
       return 0;
     } finally {
-      if (local) rmSync(local, { recursive: true, force: true });
       held.release();
     }
   },
@@ -103,6 +121,17 @@ const restoreCommand: Command = {
       if (remote) fetched = await fetchBackup(remote, ctx.signal);
       const { manifest, files } = await restoreBackup({ dir: fetched?.dir ?? from, stateDir: ctx.stateDir, replace: ctx.flags.replace === true, only });
       const restored = files.filter((f) => f.outcome === 'restored');
+      // Checked whole just now: the backup `status` names from here on.
+      recordBackup(ctx.stateDir, {
+        at: manifest.createdAt,
+        where: remote ? remoteText(remote) : resolve(from),
+        ...(manifest.cloud ? { cloud: manifest.cloud } : {}),
+        ...(manifest.after ? { after: manifest.after } : {}),
+        files: manifest.files.length,
+        bytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
+        verified: true,
+        restoredAt: new Date().toISOString(),
+      });
       if (ctx.json) ctx.out(JSON.stringify({ backup: from, stateDir: ctx.stateDir, files: files.map((f) => ({ path: f.entry.path, to: f.to, outcome: f.outcome, keptAs: f.keptAs })) }));
       else {
         for (const f of files) {

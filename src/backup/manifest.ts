@@ -37,6 +37,10 @@ const FileEntrySchema = z.strictObject({
 });
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 
+/** The tier whose end an automatic backup followed. */
+export const BACKUP_TIERS = ['seed', 'undercloud', 'overcloud'] as const;
+export type BackupTier = (typeof BACKUP_TIERS)[number];
+
 export const ManifestSchema = z.strictObject({
   format: z.literal('cloudseed-backup'),
   version: z.literal(1),
@@ -47,6 +51,8 @@ export const ManifestSchema = z.strictObject({
   /** The cloud's name and when it was deployed, when a deployed cloud was recorded. */
   cloud: z.string().optional(),
   deployedAt: z.string().optional(),
+  /** Taken by the deployment's step after this tier (absent: on demand). */
+  after: z.enum(BACKUP_TIERS).optional(),
   files: z.array(FileEntrySchema),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;

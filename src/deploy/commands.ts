@@ -1,6 +1,7 @@
 // `cloudseed deploy` and `cloudseed status`: the non-interactive way through the three
 // tiers — one plain line per step transition (or JSON events), the same journal, resume
 // and lock as the screens; exit 0 done, 1 failed, 130 interrupted.
+import { lastBackupLine, readBackupHistory } from '../backup/history.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import { LabError } from '../lab/load.js';
 import { loadAnswers, UNREADABLE_RULE } from '../plan/answers.js';
@@ -119,6 +120,7 @@ const statusCommand: Command = {
           steps: steps(journal),
           rerun: pendingReruns(journal),
           torn: journal.torn,
+          lastBackup: readBackupHistory(ctx.stateDir).at(-1) ?? null,
           ...(scaleOut.state !== 'none' ? { scaleOut: { state: scaleOut.state, plan: scaleOut.plan, startedAt: scaleOut.startedAt, endedAt: scaleOut.endedAt, steps: steps(scaleOut), torn: scaleOut.torn } } : {}),
         }),
       );
@@ -129,6 +131,7 @@ const statusCommand: Command = {
       const again = pendingReruns(journal);
       if (again.length) ctx.out(`on resume, ${rerunLine(again, 10)}`);
       if (scaleOut.state !== 'none') for (const line of statusLines(scaleOut, running === 'scale-out' ? holder : undefined, 'scale-out')) ctx.out(line);
+      ctx.out(lastBackupLine(ctx.stateDir));
     }
     for (const [j, name] of [[journal, 'journal'], [scaleOut, 'scale-out']] as const) {
       if (j.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir, name)} is torn (a crash or a full disk while writing); it is skipped, and the run resumes before it`);

@@ -18,6 +18,7 @@ export const ESTIMATES: Record<StepKind, number> = {
   'seed.adopt-check': 15 * S,
   'seed.undercloud-vm': 40 * S,
   'seed.enrol-undercloud': 30 * S,
+  'seed.backup': 20 * S,
   'undercloud.manage': 30 * S,
   'undercloud.inspect': 8 * MIN,
   'undercloud.provide': 3 * MIN,
@@ -26,6 +27,7 @@ export const ESTIMATES: Record<StepKind, number> = {
   'undercloud.configure': 22 * MIN,
   'undercloud.check-apis': 60 * S,
   'undercloud.adopt-check': 15 * S,
+  'undercloud.backup': 20 * S,
   'overcloud.images': 3 * MIN,
   'overcloud.enrol': 30 * S,
   'overcloud.inspect': 10 * MIN,
@@ -35,6 +37,7 @@ export const ESTIMATES: Record<StepKind, number> = {
   'overcloud.credentials': 5 * S,
   'overcloud.post-endpoints': 60 * S,
   'overcloud.test-instance': 3 * MIN,
+  'overcloud.backup': 20 * S,
   'overcloud.retire': 2 * MIN,
   'seed.upgrade': 10 * MIN,
   'undercloud.upgrade': 45 * MIN,
@@ -251,6 +254,23 @@ export function compile(plan: Plan): Deployment {
     skippable: true,
   });
   add('overcloud', { kind: 'overcloud.test-instance', title: 'Boot a test instance', deps: [endpoints], retry: TOOL, skippable: true });
+
+  // ---- after each tier: a backup of the seed and undercloud state (src/backup). Nothing waits
+  // for it but the next backup (two at once would share a place); a failed one can be retried
+  // or skipped, and `cloudseed backup` takes one later.
+  let previousBackup: string | undefined;
+  for (const tier of ['seed', 'undercloud', 'overcloud'] as const) {
+    const own = steps.filter((s) => s.tier === tier);
+    const needed = new Set(own.flatMap((s) => s.deps));
+    previousBackup = add(tier, {
+      kind: `${tier}.backup`,
+      title: 'Back up the seed and undercloud state',
+      deps: [...own.filter((s) => !needed.has(s.id)).map((s) => s.id), ...(previousBackup ? [previousBackup] : [])],
+      retry: policy(2, 15 * S, ['timeout', 'unreachable']),
+      skippable: true,
+      timeoutMs: 60 * MIN,
+    });
+  }
 
   return { planName: plan.name, steps, nodes };
 }

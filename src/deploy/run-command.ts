@@ -151,6 +151,8 @@ export async function playDeployment(ctx: CommandContext, plan: Plan, opts: Play
       deployed: opts.deployed,
       ...(opts.scaleOut ? { scaleOutOf: opts.scaleOut.of } : {}),
       stateDir: ctx.stateDir,
+      // The answers file named on the command line: the backup steps keep it.
+      answersFile: ctx.args[0],
       onFailure: 'abort',
       yes: ctx.flags.yes === true,
       clock,

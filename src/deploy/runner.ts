@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Per-server steps running at once (tier-wide steps are few and not counted). */
   concurrency?: number;
   stateDir?: string;
+  /** The answers file the plan was read from (the backup steps keep it). */
+  answersFile?: string;
   onEvent(event: DeployEvent): void;
   /** `wait` (screens): a failure waits for decide(); `abort` (non-interactive): the run ends failed. */
   onFailure?: 'wait' | 'abort';
@@ -211,6 +213,7 @@ export function startRun(opts: RunOptions): DeployRun {
       attempt: slot.attempt,
       signal: controller.signal,
       stateDir: opts.stateDir,
+      ...(opts.answersFile ? { answersFile: opts.answersFile } : {}),
       log: (line, o) => emit({ type: 'log', at: clock.now(), step: step.id, node: o?.node, level: o?.level ?? 'info', line }),
       progress: (fraction, note) => emit({ type: 'step-progress', at: clock.now(), step: step.id, fraction, note }),
       nodeState: (node: string, state: NodeState) => emit({ type: 'node-state', at: clock.now(), node, state, step: step.id }),

@@ -23,6 +23,8 @@ import type { DeployDriver, Deployment } from './types.js';
 export interface DeploySessionOptions extends DriverOptions {
   plan: Plan;
   stateDir: string;
+  /** The answers file the plan was read from (the backup steps keep it). */
+  answersFile?: string;
   /** `wait` (screens): failures wait for a decision; `abort` (non-interactive): the run ends failed. */
   onFailure: 'wait' | 'abort';
   /** Reporters besides the log file and the store (plain lines, JSON). */
@@ -160,6 +162,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       resume,
       clock,
       stateDir: opts.stateDir,
+      answersFile: opts.answersFile,
       onFailure: opts.onFailure,
       onEvent(e) {
         store.dispatch(e);

@@ -66,6 +66,7 @@ function facts(plan: Plan): Map<string, unknown> {
   out.set('gates', { provisioning: plan.network.provisioning, bmcs: plan.nodes.map((n) => [n.bmc.type, n.bmc.address, n.bmc.port]), acknowledged: plan.options.acknowledged });
   out.set('roles', { allInOne: plan.roles.allInOne, servers: [...roleOf].sort() });
   out.set('cloud', { name: plan.name, external: plan.network.external });
+  out.set('backups', plan.backups ?? null);
   return out;
 }
 
@@ -120,6 +121,11 @@ function reads(step: Step, deployment: Deployment): string[] {
       return ['undercloud', 'cloud'];
     case 'overcloud.test-instance':
       return ['undercloud', 'cloud', 'network'];
+    // What it copies is the state; a new place or count alone takes a new backup.
+    case 'seed.backup':
+    case 'undercloud.backup':
+    case 'overcloud.backup':
+      return ['backups'];
     case 'overcloud.upgrade-run':
       // A batch is its servers: resumed with another --batch, a step id that now covers other servers runs again.
       return ['plan', ...servers];
@@ -195,6 +201,7 @@ export function factLabel(key: string): string {
     gates: 'the BMC addresses or acknowledged gates',
     roles: 'the role assignment',
     cloud: "the cloud's name or external network",
+    backups: 'where backups go',
     plan: 'the plan',
   };
   return labels[key] ?? key;

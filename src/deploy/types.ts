@@ -31,6 +31,7 @@ export const STEP_KINDS = [
   'seed.adopt-check',
   'seed.undercloud-vm',
   'seed.enrol-undercloud',
+  'seed.backup',
   'undercloud.manage',
   'undercloud.inspect',
   'undercloud.provide',
@@ -39,6 +40,7 @@ export const STEP_KINDS = [
   'undercloud.configure',
   'undercloud.check-apis',
   'undercloud.adopt-check',
+  'undercloud.backup',
   'overcloud.images',
   'overcloud.enrol',
   'overcloud.inspect',
@@ -48,6 +50,7 @@ export const STEP_KINDS = [
   'overcloud.credentials',
   'overcloud.post-endpoints',
   'overcloud.test-instance',
+  'overcloud.backup',
   // Day two: a server taken out of the cloud (maintenance, undeploy, delete from Ironic).
   'overcloud.retire',
   // An upgrade to the next TripleO release (src/deploy/compile-upgrade.ts).
@@ -154,6 +157,8 @@ export interface StepContext {
   stateDir?: string;
   /** The step had nothing to do in this plan: why (shown with the step, not as "done"). */
   ranNothing?(why: string): void;
+  /** The answers file the plan was read from, when it was (a backup keeps it). */
+  answersFile?: string;
 }
 
 export interface DeployDriver {

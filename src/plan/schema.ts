@@ -297,6 +297,18 @@ export const OptionsSchema = z.strictObject({
   tripleoRelease: z.enum(TRIPLEO_RELEASES).optional(),
 });
 
+/** The automatic backups of the seed and undercloud state after each tier (src/backup). */
+export const BackupsSchema = z.strictObject({
+  /** A directory on this host (absolute), or USER@HOST:/DIR over ssh; absent: `backups` in the state directory. */
+  to: filePath.optional(),
+  /** How many backups of this cloud are kept there; older ones are removed after each new one. */
+  keep: z.number().int().min(1).max(1000).default(10),
+  /** ssh to the backup host (with USER@HOST:/DIR). */
+  sshPort: port.optional(),
+  sshIdentity: filePath.optional(),
+});
+export type Backups = z.infer<typeof BackupsSchema>;
+
 export const PlanSchema = z.strictObject({
   version: z.literal(PLAN_VERSION),
   /** The cloud's name; typed by the person to confirm a real deployment. */
@@ -322,6 +334,7 @@ export const PlanSchema = z.strictObject({
   seed: SeedTierSchema.default({ mode: 'build' }),
   undercloud: CloudTierSchema.default({ mode: 'build' }),
   options: OptionsSchema.default({ concurrency: 10, acknowledged: [] }),
+  backups: BackupsSchema.optional(),
 });
 
 export type Plan = z.infer<typeof PlanSchema>;

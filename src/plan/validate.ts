@@ -1,6 +1,7 @@
 // Validation of a plan: the schema check of raw input (answers files, the state store) and
 // the rule sets of each area. Pure: a plan in, findings out.
 import type { z } from 'zod';
+import { parsePlace, placeProblem } from '../backup/remote.js';
 import { closest } from '../suggest.js';
 import { validateRoles } from '../roles/validate.js';
 import { validateNetwork } from '../network/validate.js';
@@ -14,7 +15,7 @@ export type RuleSet = (plan: Plan) => Finding[];
 
 /** Rules about the plan as a whole, owned by src/plan. */
 export function validatePlan(plan: Plan): Finding[] {
-  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan), ...outOfServiceRules(plan)];
+  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan), ...outOfServiceRules(plan), ...backupRules(plan)];
 }
 
 /** Every area's rule set, in the order Review lists them. Areas add one entry each. */
@@ -188,6 +189,25 @@ function imageRules(plan: Plan, tier: 'seed' | 'undercloud'): Finding[] {
       'review',
     ),
   );
+}
+
+function backupRules(plan: Plan): Finding[] {
+  const to = plan.backups?.to;
+  if (!to) return [];
+  const problem = placeProblem(to);
+  if (problem) return [error('plan.backup-place', 'backups.to', problem, 'write an absolute folder like /srv/cloudseed-backups, or USER@HOST:/DIR for another host over ssh', 'review')];
+  const remote = parsePlace(to);
+  if (remote && plan.driver === 'sim')
+    return [
+      warning(
+        'plan.backup-sim-remote',
+        'backups.to',
+        `the simulated lab plays the copy to ${remote.target.host}: nothing is kept there`,
+        'use a folder on this host to restore from the lab\'s backups',
+        'review',
+      ),
+    ];
+  return [];
 }
 
 function isHttpUrl(text: string): boolean {

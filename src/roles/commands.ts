@@ -5,6 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { assetPath } from '../assets.js';
 import { ARTIFACT_NAMES } from '../artifacts/files.js';
 import { writeArtifacts, type Written } from '../artifacts/write.js';
+import { plannedBackups } from '../backup/take.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { compile } from '../deploy/compile.js';
 import { readJournal } from '../deploy/journal.js';
@@ -121,7 +122,8 @@ const planCommand: Command = {
     // The real driver runs tools: list each command it will run (no secrets on them); an upgrade lists its own.
     const upgrading = change !== undefined && 'upgrade' in change && change.upgrade !== undefined;
     const commands = plan.driver === 'real' && !hasErrors(findings) && !upgrading ? commandsFor(plan, ctx.stateDir) : [];
-    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change, ctx.stateDir) } : {}) }, null, 2));
+    const backups = plannedBackups(plan, ctx.stateDir);
+    if (ctx.json) ctx.out(JSON.stringify({ ...description, backups, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change, ctx.stateDir) } : {}) }, null, 2));
     else {
       if (change && 'other' in change) ctx.out(`note: ${change.other}: planned as a new cloud`);
       else if (change) {
@@ -130,6 +132,11 @@ const planCommand: Command = {
         ctx.out('');
       }
       for (const line of describeLines(description)) ctx.out(line);
+      ctx.out(
+        'to' in backups
+          ? `backups: after each tier, of the seed and undercloud state, into ${backups.to} (keeping the last ${backups.keep})`
+          : `backups: none can be taken: ${backups.problem} (backups.to)`,
+      );
       if (!hasErrors(findings)) for (const line of resumeLines(readJournal(ctx.stateDir), plan, compile(plan))) ctx.out(line);
       if (commands.length) {
         ctx.out('');

@@ -59,7 +59,11 @@ describe('cloudseed backup and restore (simulated lab)', () => {
     const r = await cli(['restore', where, '--state-dir', dir]);
     expect(r.code, r.err.join('\n')).toBe(0);
     expect(r.out.at(-1)).toMatch(/^restored \d+ of \d+ files from the backup of .* \(cloud "overcloud"\) into /);
-    expect((await cli(['status', '--state-dir', dir])).out).toEqual(statusBefore);
+    // The same journal; the last backup is now the one restored from.
+    const statusAfter = (await cli(['status', '--state-dir', dir])).out;
+    const journalLines = (lines: string[]) => lines.filter((l) => !l.startsWith('last backup: '));
+    expect(journalLines(statusAfter)).toEqual(journalLines(statusBefore));
+    expect(statusAfter.at(-1)).toMatch(new RegExp(`^last backup: \\S+ restored from it at \\S+, in ${where}, verified \\(\\d+ files, `));
     expect(StateStore.open(dir).saved()?.session.screen).toBe('deploy');
     expect(readFileSync(join(dir, 'overcloudrc'), 'utf8')).toBe(rcBefore);
     expect(statSync(join(dir, 'overcloudrc')).mode & 0o777).toBe(0o600);
@@ -164,7 +168,7 @@ describe('cloudseed backup and restore (simulated lab)', () => {
   });
 
   it('says what is wrong with its arguments', async () => {
-    expect((await cli(['backup', '--state-dir', stateDir()])).err[0]).toContain('say where the backup goes with --to');
+    expect((await cli(['backup', '--to', '', '--state-dir', stateDir()])).err[0]).toContain('--to takes a folder or USER@HOST:/DIR');
     const empty = await cli(['backup', '--to', stateDir(), '--state-dir', stateDir()]);
     expect(empty.code).toBe(1);
     expect(empty.err[0]).toContain('nothing to back up in');

@@ -1,9 +1,10 @@
 // Backup and restore against the real local lab: two standalone Ironics (SQLite) and ipmi_sim
 // BMCs on loopback. Servers are deployed to active, the state is backed up, the undercloud's
 // Ironic is killed and its database wiped, and the restore brings its servers back.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IronicClient } from '../../src/ironic/client.js';
 import { runCaptured } from '../cli/capture.js';
@@ -45,6 +46,17 @@ describe('backup and restore with the real local Ironic lab', () => {
       ['node-01', 'active'],
       ['node-02', 'active'],
     ]);
+
+    // The deployment backed both Ironics up by itself after each tier; the last one, after the
+    // overcloud, holds the undercloud's database with its servers deployed.
+    const auto = readdirSync(join(stateDir, 'backups')).sort();
+    expect(auto.map((n) => n.split('-').at(-1))).toEqual(['seed', 'undercloud', 'overcloud']);
+    const last = join(stateDir, 'backups', auto[2]);
+    const rows = await execa('python3', ['-c', 'import sqlite3,sys\nprint(sorted(sqlite3.connect(sys.argv[1]).execute("select name, provision_state from nodes").fetchall()))', join(last, 'ironic', 'undercloud.db')]);
+    expect(rows.stdout).toBe("[('node-01', 'active'), ('node-02', 'active')]");
+    expect(existsSync(join(last, 'ironic', 'seed.db'))).toBe(true);
+    const status = await runCaptured(['status', '--state-dir', stateDir]);
+    expect(status.out.at(-1)).toMatch(new RegExp(`^last backup: \\S+ after the overcloud, in ${last}, verified `));
 
     const backups = join(scratch, 'backups');
     const b = await runCaptured(['backup', '--to', backups, '--state-dir', stateDir]);

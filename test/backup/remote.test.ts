@@ -20,19 +20,23 @@ describe('backups on another host over ssh', () => {
     expect(() => parsePlace('backup@vault:srv')).toThrow('e.g. backup@vault:/srv/cloudseed-backups');
   });
 
-  it('pushes the backup through tar | ssh into a hidden folder and moves it into place when whole', () => {
+  it('copies the backup with scp into a hidden folder, checks it there and moves it into place when whole', () => {
     const to = parsePlace('backup@vault:/srv/b', { port: 2222 })!;
     const cmds = pushCommands('/tmp/x/cloudseed-backup-lab-20261204T193000Z', to);
     const ssh = [...SSH, '-p', '2222', '--', 'backup@vault'];
     expect(cmds).toEqual([
       { argv: [...ssh, 'mkdir', '-p', '-m', '700', '--', '/srv/b/.cloudseed-backup-lab-20261204T193000Z.partial'] },
       {
-        argv: ['tar', '-C', '/tmp/x', '-cf', '-', '--', 'cloudseed-backup-lab-20261204T193000Z'],
-        into: [...ssh, 'tar', '-C', '/srv/b/.cloudseed-backup-lab-20261204T193000Z.partial', '-xf', '-'],
+        argv: ['scp', '-r', '-p', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new', '-P', '2222', '--', '/tmp/x/cloudseed-backup-lab-20261204T193000Z', 'backup@vault:/srv/b/.cloudseed-backup-lab-20261204T193000Z.partial/'],
       },
+      { argv: [...ssh, 'sh', '-c', `'cd "$1" && exec sha256sum --quiet --strict -c SHA256SUMS'`, 'sh', '/srv/b/.cloudseed-backup-lab-20261204T193000Z.partial/cloudseed-backup-lab-20261204T193000Z'] },
       { argv: [...ssh, 'mv', '--', '/srv/b/.cloudseed-backup-lab-20261204T193000Z.partial/cloudseed-backup-lab-20261204T193000Z', '/srv/b/cloudseed-backup-lab-20261204T193000Z'] },
       { argv: [...ssh, 'rmdir', '--', '/srv/b/.cloudseed-backup-lab-20261204T193000Z.partial'] },
     ]);
+  });
+
+  it('pushes only into a plain folder there (scp hands the path to the remote shell in its legacy mode)', () => {
+    expect(() => pushCommands('/tmp/x/b', parsePlace('backup@vault:/srv/my backups')!)).toThrow('the folder /srv/my backups there must be a plain path (letters, digits, . _ - and /)');
   });
 
   it('fetches a backup by streaming it back; remote words with spaces are quoted for the remote shell', () => {

@@ -33,7 +33,7 @@ describe('cloudseed deploy', () => {
     const { code, out } = await cli(['deploy', '--lab', 'two-machine', '--yes', '--speed', 'max', '--state-dir', dir]);
     expect(code).toBe(0);
     const transitions = out.filter((l) => /^\d\d:\d\d:\d\d (seed|undercloud|overcloud) /.test(l));
-    expect(transitions.length).toBe(2 * 23);
+    expect(transitions.length).toBe(2 * 26);
     expect(out).toContain(out.find((l) => /overcloud\s+node-01\s+overcloud\.deploy\.node-01\s+done/.test(l)));
     // The lab names the seed VM's image (seed.vmImage): every step really runs, none is "not done".
     expect(out.some((l) => /seed\s+-\s+seed\.image\s+done/.test(l))).toBe(true);
@@ -48,8 +48,8 @@ describe('cloudseed deploy', () => {
     const status = await cli(['status', '--state-dir', dir]);
     expect(status.code).toBe(0);
     expect(status.out[0]).toMatch(/deployment of "overcloud" started .*: done at/);
-    expect(status.out).toContain('seed       7 done');
-    expect(status.out).toContain('overcloud  9 done');
+    expect(status.out).toContain('seed       8 done');
+    expect(status.out).toContain('overcloud  10 done');
   });
 
   it('with adopted clouds and no shell on the undercloud, says what was not done and why, and prints no file it did not write', async () => {

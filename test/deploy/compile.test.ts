@@ -6,7 +6,7 @@ import { labPlan } from './helpers.js';
 describe('compile', () => {
   it('turns the two-machine plan into three tiers with the undercloud as a VM', () => {
     const d = compile(labPlan('two-machine'));
-    expect(TIERS.map((t) => tierSteps(d, t).length)).toEqual([7, 7, 9]);
+    expect(TIERS.map((t) => tierSteps(d, t).length)).toEqual([8, 8, 10]);
     const ids = d.steps.map((s) => s.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toContain('seed.undercloud-vm.undercloud');
@@ -40,16 +40,34 @@ describe('compile', () => {
     expect(kinds).toContain('undercloud.adopt-check');
     expect(kinds).not.toContain('seed.vm');
     expect(kinds).not.toContain('undercloud.configure');
-    expect(tierSteps(d, 'undercloud')).toHaveLength(1);
+    expect(tierSteps(d, 'undercloud').map((s) => s.kind)).toEqual(['undercloud.adopt-check', 'undercloud.backup']);
+  });
+
+  it('backs up the seed and undercloud state once each tier is done, without holding up the next', () => {
+    const d = compile(labPlan('two-machine'));
+    const byId = new Map(d.steps.map((s) => [s.id, s]));
+    for (const tier of TIERS) {
+      const backup = byId.get(`${tier}.backup`)!;
+      expect(backup.tier).toBe(tier);
+      // After every other step of its tier (directly or through the ones it waits for).
+      const before = new Set<string>();
+      const visit = (id: string) => byId.get(id)!.deps.forEach((dep) => (before.add(dep), visit(dep)));
+      visit(backup.id);
+      for (const s of tierSteps(d, tier)) if (s.id !== backup.id) expect(before.has(s.id), `${backup.id} after ${s.id}`).toBe(true);
+      // Only the next backup waits for it: two at once would share their place.
+      expect(d.steps.filter((s) => s.deps.includes(backup.id)).map((s) => s.kind)).toEqual(tier === 'overcloud' ? [] : [`${TIERS[TIERS.indexOf(tier) + 1]}.backup`]);
+    }
+    expect(byId.get('seed.backup')!.deps).toEqual(['seed.undercloud-vm.undercloud']);
+    expect(byId.get('undercloud.backup')!.deps).toEqual(['undercloud.check-apis', 'seed.backup']);
   });
 
   it('is stable: the same plan gives the same step ids (the journal relies on it)', () => {
     expect(compile(labPlan('ha-lab')).steps.map((s) => s.id)).toEqual(compile(labPlan('ha-lab')).steps.map((s) => s.id));
   });
 
-  it('marks only checks as safe to skip', () => {
+  it('marks only checks and backups as safe to skip', () => {
     const d = compile(labPlan('two-machine'));
     const skippable = d.steps.filter((s) => s.skippable).map((s) => s.kind);
-    expect(skippable.sort()).toEqual(['overcloud.post-endpoints', 'overcloud.test-instance', 'seed.network-gates']);
+    expect(skippable.sort()).toEqual(['overcloud.backup', 'overcloud.post-endpoints', 'overcloud.test-instance', 'seed.backup', 'seed.network-gates', 'undercloud.backup']);
   });
 });

@@ -26,7 +26,9 @@ describe('deploying the simulated labs at maximum speed', () => {
   });
 
   it('plays the same run for the same seed and faults', async () => {
-    const shape = (r: { events: DeployEvent[]; dir: string }) => r.events.filter((e) => e.type !== 'heartbeat').map((e) => JSON.stringify(e).split(r.dir).join('STATE'));
+    // The backups are this host's real files, named by the real time they were taken.
+    const shape = (r: { events: DeployEvent[]; dir: string }) =>
+      r.events.filter((e) => e.type !== 'heartbeat').map((e) => JSON.stringify(e).split(r.dir).join('STATE').replace(/\d{8}T\d{6}\.\d{3}Z/g, 'TIME'));
     const a = await simRun({ lab: 'ha-lab', faults: 'pxe-fail:node-03:2', seed: 7 });
     await a.session.result;
     const b = await simRun({ lab: 'ha-lab', faults: 'pxe-fail:node-03:2', seed: 7 });

@@ -106,7 +106,7 @@ describe('step inputs', () => {
     const file = `${dir}/answers.yaml`;
     saveAnswers(file, changed);
     const dry = await runCaptured(['plan', file, '--state-dir', dir]);
-    expect(dry.out.join('\n')).toMatch(/deploy resumes the unfinished deployment: \d+ of 30 step\(s\) already done/);
+    expect(dry.out.join('\n')).toMatch(/deploy resumes the unfinished deployment: \d+ of 33 step\(s\) already done/);
     expect(dry.out.join('\n')).toContain('2 step(s) run again, their inputs changed: overcloud.enrol.node-04 (server node-04), overcloud.inspect.node-04 (server node-04)');
     // A resume that is stopped before it reached them: status still lists them.
     expect(changedSteps(readJournal(dir), stepInputs(changed, compile(changed))).map((r) => r.id)).toEqual(['overcloud.enrol.node-04', 'overcloud.inspect.node-04']);

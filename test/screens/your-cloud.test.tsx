@@ -84,7 +84,7 @@ describe('Your cloud', () => {
     expect(r.lastFrame()!.split('\n').length).toBeLessThan(24);
     const change = r.lastFrame()!.replace(/\s*\n\s*/g, ' ');
     expect(change).toContain('1 server will be enrolled and deployed as Compute (node-04); nothing else changes');
-    expect(change).toContain("a scale-out runs 5 of the plan's 30 steps");
+    expect(change).toContain("a scale-out runs 5 of the plan's 33 steps");
     await press(r, KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Add 1 server to "overcloud"?'));
     await press(r, 'y');
@@ -159,9 +159,13 @@ describe('Your cloud', () => {
     const { dir } = await deployedLab();
     const r = renderApp(dir, { deployed: true, ui: { ascii: true } });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('> Add servers'), { timeout: 20_000 });
+    // Beside the ones the deployment took after each tier (named with their tier).
+    const auto = readdirSync(join(dir, 'backups'));
     await press(r, KEY.down, KEY.down, KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Backed up ('), { timeout: 20_000 });
-    const [backup] = readdirSync(join(dir, 'backups'));
+    const [backup, ...more] = readdirSync(join(dir, 'backups')).filter((n) => !auto.includes(n));
+    expect(more).toEqual([]);
+    expect(backup).toMatch(/^cloudseed-backup-overcloud-\d{8}T\d{6}\.\d{3}Z$/);
     expect(readdirSync(join(dir, 'backups', backup))).toEqual(expect.arrayContaining(['manifest.json', 'SHA256SUMS']));
 
     await press(r, KEY.down, KEY.enter);

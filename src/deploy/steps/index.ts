@@ -1,6 +1,7 @@
 // Every step kind's module: the one place a step's meaning is written, for every world.
 import type { StepKind } from '../types.js';
 import type { StepModule } from './common.js';
+import { backupStep } from './backup.js';
 import { hostChecks } from './host-checks.js';
 import { ironicCheck } from './ironic-check.js';
 import { matchRoles } from './match-roles.js';
@@ -23,6 +24,7 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'seed.adopt-check': ironicCheck,
   'seed.undercloud-vm': undercloudVm,
   'seed.enrol-undercloud': provisionStep('enrolled'),
+  'seed.backup': backupStep,
   'undercloud.manage': provisionStep('manageable'),
   'undercloud.inspect': provisionStep('inspected'),
   'undercloud.provide': provisionStep('available'),
@@ -31,6 +33,7 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'undercloud.configure': toolStep,
   'undercloud.check-apis': ironicCheck,
   'undercloud.adopt-check': ironicCheck,
+  'undercloud.backup': backupStep,
   'overcloud.images': overcloudImages,
   // The overcloud's servers are verified at enrolment, and wait in "available" for their role.
   'overcloud.enrol': provisionStep('manageable'),
@@ -41,6 +44,7 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'overcloud.credentials': credentials,
   'overcloud.post-endpoints': toolStep,
   'overcloud.test-instance': toolStep,
+  'overcloud.backup': backupStep,
   'overcloud.retire': retire,
   'seed.upgrade': seedUpgrade,
   'undercloud.upgrade': undercloudUpgrade,
