@@ -428,32 +428,56 @@ export function rmcpPowerStatus(t: BmcTarget, o: BmcCallOptions = {}): Promise<P
   });
 }
 
-/** FRU bytes per Read FRU Data: what ipmitool asks for; ipmi_sim refuses more (0xc8). */
+/** FRU bytes per Read FRU Data to start with: what ipmitool asks for; ipmi_sim refuses more (0xc8). */
 const FRU_CHUNK = 32;
+/**
+ * Completion codes of a Read FRU Data that asked for more than the BMC returns at once
+ * (request data length invalid, response too long, cannot return that many bytes); ipmitool
+ * retries those with a smaller count.
+ */
+const FRU_TOO_BIG = new Set([0xc7, 0xc8, 0xca]);
+
+const readFru = (s: Session, at: number, count: number) => command(s, 0x0a, 0x11, [0, at & 0xff, at >> 8, count]); // Read FRU Data, device 0
 
 /**
  * Power state, FRU (vendor, product, serial), system GUID and the BMC's MAC in one session.
  * A part the BMC does not offer stays empty; only the power state is required.
- * Two round trips after the handshake: the questions, then the FRU reads (and the close).
+ * Two round trips after the handshake: the questions with the FRU's first `fruChunk` bytes,
+ * then the rest of the FRU (and the close). A BMC that takes fewer bytes per read costs a
+ * round trip per halving, down to 8 bytes.
  */
-export function rmcpSurvey(t: BmcTarget, o: BmcCallOptions = {}): Promise<{ power: PowerState; identity: BmcIdentity }> {
+export function rmcpSurvey(t: BmcTarget, o: BmcCallOptions = {}, fruChunk = FRU_CHUNK): Promise<{ power: PowerState; identity: BmcIdentity }> {
   return withSession(t, o, async (s) => {
-    const [power, info, guid, lan] = await Promise.all([
+    let chunk = fruChunk;
+    const [power, info, guid, lan, firstRead] = await Promise.all([
       chassisPower(s),
       command(s, 0x0a, 0x10, [0]), // Get FRU Inventory Area Info
       command(s, 0x06, 0x37), // Get System GUID
       command(s, 0x0c, 0x02, [1, 5, 0, 0]), // LAN parameter 5: MAC address
+      // before the size is known: a BMC returns what there is of a short FRU
+      readFru(s, 0, chunk),
     ]);
     const identity: BmcIdentity = {};
-    if (info[0] === 0 && info.length >= 3) {
+    // bit 0 of the access byte: a FRU addressed in words, which these byte offsets would misread
+    if (info[0] === 0 && info.length >= 4 && !(info[3] & 1)) {
       const size = Math.min(info.readUInt16LE(1), 2048);
-      const reads: Promise<Buffer>[] = [];
-      for (let at = 0; at < size; at += FRU_CHUNK) reads.push(command(s, 0x0a, 0x11, [0, at & 0xff, at >> 8, Math.min(FRU_CHUNK, size - at)])); // Read FRU Data
-      sendClose(s);
+      let first = firstRead;
+      while (FRU_TOO_BIG.has(first[0]) && chunk > 8 && size > 0) {
+        chunk = Math.max(8, chunk >> 1);
+        first = await readFru(s, 0, Math.min(chunk, size));
+      }
       const parts: Buffer[] = [];
-      for (const r of await Promise.all(reads)) {
-        if (r[0] !== 0 || r[1] === 0) break;
-        parts.push(r.subarray(2, 2 + r[1]));
+      let at = 0;
+      if (first[0] === 0 && first[1] > 0) {
+        parts.push(first.subarray(2, 2 + first[1]));
+        at = first[1];
+        const reads: Promise<Buffer>[] = [];
+        for (; at < size; at += chunk) reads.push(readFru(s, at, Math.min(chunk, size - at)));
+        sendClose(s);
+        for (const r of await Promise.all(reads)) {
+          if (r[0] !== 0 || r[1] === 0) break;
+          parts.push(r.subarray(2, 2 + r[1]));
+        }
       }
       Object.assign(identity, parseFruImage(Buffer.concat(parts)));
     }
