@@ -75,12 +75,14 @@ class Channel {
   static open(host: string, port: number, signal?: AbortSignal): Promise<Channel> {
     const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     return new Promise((resolve, reject) => {
-      const failed = (e: Error) => {
-        socket.close();
-        reject(new BmcError('unreachable', `the BMC address cannot be reached (${e.message})`));
+      const failed = (e: NodeJS.ErrnoException) => {
+        socket.removeAllListeners().close();
+        reject(new BmcError('unreachable', e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' ? 'the BMC host name does not resolve' : `the BMC address cannot be reached (${e.message})`));
       };
+      // a failed lookup comes to the callback (node passes it though the types do not say so)
       socket.once('error', failed);
-      socket.connect(port, host, () => {
+      socket.connect(port, host, (e?: NodeJS.ErrnoException) => {
+        if (e) return failed(e);
         socket.removeListener('error', failed);
         resolve(new Channel(socket, signal));
       });
