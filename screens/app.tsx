@@ -55,7 +55,16 @@ export interface AppProps {
   onExit?(code: number): void;
   /** The screen list (tests pass a shorter one). */
   screens?: ScreenEntry[];
+  /** A cloud is deployed from the state dir (deployed.json): open on "Your cloud". */
+  deployed?: boolean;
+  /** "Replace a failed server" on Your cloud (hidden when absent). */
+  onReplace?(): void;
 }
+
+/** The screens after the first deployment: adding servers skips the host and network. */
+const DAY_TWO: ScreenId[] = ['your-cloud', 'servers', 'roles', 'change', 'deploy', 'done'];
+/** Screens only the day-two way goes through. */
+const DAY_TWO_ONLY = new Set<ScreenId>(['your-cloud', 'change']);
 
 type Dialog = 'none' | 'help' | 'quit';
 
@@ -73,7 +82,7 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, screens = defaultScreens, command = labName ? `cloudseed --lab ${labName}` : 'cloudseed' }: AppProps) {
+export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, screens = defaultScreens, command = labName ? `cloudseed --lab ${labName}` : 'cloudseed', deployed, onReplace }: AppProps) {
   const theme = useMemo(() => makeTheme(ui), [ui]);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -85,7 +94,15 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   // does not read it, is shown before.
   const [plan, setPlanState] = useState<Plan | undefined>(() => laterNow() && firstPlan(laterNow()!, labName, sim));
   const [started, setStarted] = useState(false);
-  const [index, setIndex] = useState(0);
+  // Opened on a deployed cloud: its screens, from Your cloud (until Start over).
+  const [dayTwo, setDayTwo] = useState(() => !!deployed && screens.some((s) => s.id === 'your-cloud'));
+  const [scaleOutOf, setScaleOutOf] = useState<Plan | undefined>();
+  const [index, setIndex] = useState(() => (dayTwo ? screens.findIndex((s) => s.id === 'your-cloud') : 0));
+  // The way through the screens (their indices): the wizard's, or the day-two one.
+  const route = useMemo(() => {
+    if (!dayTwo) return screens.flatMap((s, i) => (DAY_TWO_ONLY.has(s.id) ? [] : [i]));
+    return DAY_TWO.map((id) => screens.findIndex((s) => s.id === id)).filter((i) => i >= 0);
+  }, [dayTwo, screens]);
   const [blocked, setBlockedState] = useState<string | undefined>();
   const [flashed, setFlashed] = useState(false);
   const [dialog, setDialog] = useState<Dialog>('none');
@@ -129,7 +146,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   useEffect(() => {
     let live = true;
     const timer = setTimeout(() => {
-      Promise.all([loadLater(), loadScreen(screens[0])]).then(
+      Promise.all([loadLater(), loadScreen(screens[index])]).then(
         ([later]) => live && setPlanState((p) => p ?? firstPlan(later, labName, sim)),
         (e: unknown) => live && setNotice(`Could not load part of cloudseed: ${(e as Error).message}`),
       );
@@ -200,6 +217,12 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   const bodyRows = Math.max(1, rows - 1 - 1 - skipLine - noticeLine - 2);
 
   const indexOf = (id: ScreenId) => screens.findIndex((s) => s.id === id);
+  // Next and back along the route.
+  const position = route.indexOf(index);
+  const step = (by: number) => {
+    const to = route[position + by];
+    if (to !== undefined) go(to);
+  };
   // Begins a session with plan `p`: saving is on from here.
   const startWith = (given: Plan) => () => {
     const p = withSim(given, labName, sim);
@@ -226,14 +249,27 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
     started,
     next: () => {
       if (blocked) setFlashed(true);
-      else go(index + 1);
+      else step(1);
     },
-    back: () => go(index - 1),
+    back: () => step(-1),
     goTo: (id: ScreenId) => {
       const to = indexOf(id);
       if (to >= 0) go(to);
     },
-    screenIds: screens.map((s) => s.id),
+    screenIds: route.map((i) => screens[i].id),
+    dayTwo,
+    scaleOutOf,
+    addServers: (p, edited) => {
+      setScaleOutOf(p);
+      // A copy of the plan, unconfirmed: the change is confirmed on its own.
+      const from = edited ?? p;
+      go(indexOf(edited ? 'change' : 'servers'), startWith({ ...from, options: { ...from.options, confirmedAt: undefined } }));
+    },
+    startOver: () => {
+      setScaleOutOf(undefined);
+      go(0, () => setDayTwo(false));
+    },
+    onReplace,
     setCapture: (on) => {
       captured.current = on;
     },
@@ -293,7 +329,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   const Screen = screen.component;
   // The screen's keys first; a shell key the screen gives another meaning is left out;
   // "? help" always shows (it lists everything the bar has no room for).
-  const useless = (k: KeyHelp) => (k.keys === 'Esc' && index === 0) || (k.keys === 'Enter' && index === screens.length - 1);
+  const useless = (k: KeyHelp) => (k.keys === 'Esc' && position <= 0) || (k.keys === 'Enter' && position === route.length - 1);
   const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && k.keys !== 'Enter' && !useless(k) && !screen.keys.some((s) => s.keys === k.keys))];
   // The key that goes on is always on the bar, however many screen keys it has to drop.
   const pinned = [...goOnKeys(screen, useless, ui.ascii), ...SHELL_KEYS.filter((k) => k.keys === '?')];
@@ -310,7 +346,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
           {/* Hidden, not unmounted, while the terminal is too small: a screen's state (a form
               being filled, a deployment running) survives a resize. */}
           <Box flexDirection="column" width={columns} display={small ? 'none' : 'flex'}>
-            <Header index={index} count={screens.length} title={screen.title} plan={plan} labName={labName} width={columns} showTarget={started || !!labName} />
+            <Header index={Math.max(0, position)} count={route.length} title={screen.title} plan={plan} labName={labName} width={columns} showTarget={started || !!labName} />
             {ui.skipChecks ? (
               <Text color={theme.c('fail')} bold wrap="truncate-end">
                 {theme.sym.fail} --skip-checks: failed host checks do not stop you; the deployment may fail.

@@ -11,6 +11,8 @@ export interface DeployRunEntry {
   session?: DeploySession;
   error?: string;
   starting?: Promise<DeploySession | undefined>;
+  /** A scale-out of this deployed plan. */
+  scaleOutOf?: Plan;
 }
 
 /** Set by tests and benchmarks: a virtual clock, a faster notification interval, faults. */
@@ -22,14 +24,14 @@ export function currentDeploy(stateDir: string): DeployRunEntry | undefined {
   return current?.stateDir === stateDir ? current : undefined;
 }
 
-/** Starts (or resumes, from the journal) the deployment of `plan`, unless one is already under way. */
-export function ensureDeploy(plan: Plan, stateDir: string, world?: LabWorld): DeployRunEntry {
+/** Starts (or resumes, from the journal) the deployment of `plan` (or its scale-out), unless one is already under way. */
+export function ensureDeploy(plan: Plan, stateDir: string, world?: LabWorld, scaleOutOf?: Plan): DeployRunEntry {
   const running = currentDeploy(stateDir);
   // Under way, or finished (Back from Done shows it again): keep it. A failed or interrupted
-  // one starts again, resuming from the journal.
+  // one starts again, resuming from the journal; so does a scale-out after what ran before.
   const state = running?.session?.store.getSnapshot().runState;
-  if (running && (running.starting || state === 'running' || state === 'done')) return running;
-  const entry: DeployRunEntry = { stateDir, plan };
+  if (running && (running.starting || state === 'running' || (state === 'done' && running.scaleOutOf === scaleOutOf))) return running;
+  const entry: DeployRunEntry = { stateDir, plan, ...(scaleOutOf ? { scaleOutOf } : {}) };
   current = entry;
   entry.starting = startDeploy({
     plan,
@@ -40,6 +42,7 @@ export function ensureDeploy(plan: Plan, stateDir: string, world?: LabWorld): De
     faults: deployScreenOptions.faults,
     intervalMs: deployScreenOptions.intervalMs,
     chatty: deployScreenOptions.chatty,
+    scaleOutOf,
   }).then(
     (session) => {
       entry.session = session;

@@ -70,7 +70,8 @@ function TierRows({ view, width }: { view: ProgressView; width: number }) {
   const barWidth = 20;
   return (
     <Box flexDirection="column">
-      {view.tiers.map((t) => {
+      {/* A scale-out has overcloud steps only: the tiers it does not touch are not shown. */}
+      {view.tiers.filter((t) => t.total > 0).map((t) => {
         const runningFraction = view.running.filter((r) => r.tier === t.id).reduce((a, r) => a + (r.fraction ?? 0), 0);
         const fraction = t.total ? (t.done + runningFraction) / t.total : 0;
         const mark = t.state === 'done' ? theme.sym.ok : t.state === 'failed' ? theme.sym.fail : t.state === 'running' ? spinner(theme, view) : ' ';
@@ -552,7 +553,7 @@ function Deploy({ app }: ScreenProps) {
 
   useEffect(() => {
     if (finished) return;
-    const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab);
+    const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab, app.scaleOutOf);
     setEntry(e);
     if (e.starting) void e.starting.then(() => setTick((t) => t + 1));
     // Leaving the screen while it runs means quitting the installer: stop every step (the
@@ -590,7 +591,7 @@ function Deploy({ app }: ScreenProps) {
         if (app.screenIds?.includes('done') ?? true) app.goTo('done');
       }}
       onResume={() => {
-        const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab);
+        const e = ensureDeploy(app.plan, app.ui.stateDir, app.lab, app.scaleOutOf);
         setEntry(e);
         if (e.starting) void e.starting.then(() => setTick((t) => t + 1));
       }}

@@ -86,7 +86,7 @@ function Done({ app }: ScreenProps) {
       {field('  Images', 'openstack image create --disk-format qcow2 --file FILE NAME')}
       {field('  Flavors', 'openstack flavor create --vcpus 2 --ram 4096 --disk 20 NAME')}
       {field('  Networks', 'openstack network create --external public (a subnet, a router)')}
-      {field('  Servers', `more: add them to ${DONE_ANSWERS_FILE}; cloudseed plan FILE shows the change`)}
+      {field('  Servers', `more: cloudseed opens on Your cloud: Add servers (or add them to ${DONE_ANSWERS_FILE}, then cloudseed add FILE)`)}
     </Box>
   );
 }

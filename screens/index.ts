@@ -18,4 +18,7 @@ export const screens: ScreenEntry[] = [
   lazyScreen('review', () => import('./review.js').then((m) => m.review)),
   lazyScreen('deploy', () => import('./deploy.js').then((m) => m.deploy)),
   lazyScreen('done', () => import('./done.js').then((m) => m.done)),
+  // After the first deployment (screens/app.tsx routes them): Your cloud, and the change.
+  lazyScreen('your-cloud', () => import('./your-cloud.js').then((m) => m.yourCloud)),
+  lazyScreen('change', () => import('./your-cloud.js').then((m) => m.change)),
 ];

@@ -6,7 +6,8 @@ import React from 'react';
 import { closeSync, existsSync } from 'node:fs';
 import { render } from 'ink';
 import type { TuiOptions } from '../src/cli-core.js';
-import { stateFile } from '../src/store/paths.js';
+import { join } from 'node:path';
+import { DEPLOYED_FILE, stateFile } from '../src/store/paths.js';
 import { App } from './app.js';
 import { screens } from './index.js';
 import { loadLater, loadScreen, needLater } from './lazy.js';
@@ -17,7 +18,7 @@ export async function openTui(options: TuiOptions): Promise<number> {
   let code = 0;
   const hangUp = terminalGone(signal);
   const instance = render(
-    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} sim={sim} command={command} signal={hangUp.signal} onExit={(c) => (code = c)} />,
+    <App ui={{ ascii, color, skipChecks, stateDir }} store={await sessionStore(stateDir)} labName={labName} sim={sim} command={command} signal={hangUp.signal} onExit={(c) => (code = c)} deployed={existsSync(join(stateDir, DEPLOYED_FILE))} />,
     {
       exitOnCtrlC: false,
       // Stray console output goes above the live area instead of tearing it.

@@ -10,7 +10,7 @@ import type { Plan } from '../src/plan/schema.js';
 import type { LabWorld } from '../src/lab/world.js';
 
 /** Every screen's id, in the wizard's order (a saved session names one of them). */
-export const SCREEN_IDS = ['welcome', 'host', 'servers', 'network', 'roles', 'review', 'deploy', 'done'] as const;
+export const SCREEN_IDS = ['welcome', 'host', 'servers', 'network', 'roles', 'review', 'deploy', 'done', 'your-cloud', 'change'] as const;
 export type ScreenId = (typeof SCREEN_IDS)[number];
 
 export interface KeyHelp {
@@ -73,6 +73,22 @@ export interface AppContext {
    * and exits 130, as an interrupted `cloudseed deploy` does.
    */
   setRunning?(running: boolean): void;
+  /**
+   * A cloud is deployed from the state dir: the installer opened on "Your cloud", and the
+   * screens go Your cloud → Servers → Roles → the change → Deploy → Done.
+   */
+  dayTwo?: boolean;
+  /** Adding servers: the plan of the deployed cloud, which the change is measured against. */
+  scaleOutOf?: Plan;
+  /**
+   * "Add servers": edits a copy of the deployed plan on Servers and Roles. With `edited` (the
+   * plan of an unfinished scale-out), goes straight to the change to resume it.
+   */
+  addServers?(deployed: Plan, edited?: Plan): void;
+  /** "Start over": the wizard from Welcome, as on a state dir without a cloud. */
+  startOver?(): void;
+  /** "Replace a failed server" (wired by the shell's owner; the action is hidden without it). */
+  onReplace?(): void;
 }
 
 export interface ScreenProps {

@@ -25,6 +25,8 @@ const SCREEN_NAMES: Record<ScreenId, string> = {
   review: 'Review',
   deploy: 'Deploy',
   done: 'Done',
+  'your-cloud': 'Your cloud',
+  change: 'The change',
 };
 
 function Tiers() {

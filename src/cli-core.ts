@@ -40,7 +40,7 @@ const SIM_OPTIONS = {
 const SIM_HELP: [string, string][] = [
   ['--speed N', 'simulated lab: play N seconds of work in one (default 60)'],
   ['--seed N', "simulated lab: its randomness' seed (same seed and faults, same run)"],
-  ['--faults SPEC', 'simulated lab: faults to play, comma-separated kind:SERVER[:TIMES] (bmc-timeout, pxe-fail, deploy-fail; e.g. pxe-fail:node-02:2 fails twice) or slow:STEP:FACTOR'],
+  ['--faults SPEC', 'simulated lab: faults to play, comma-separated kind:SERVER[:TIMES] (bmc-timeout, pxe-fail, deploy-fail, upgrade-fail; e.g. pxe-fail:node-02:2 fails twice) or slow:STEP:FACTOR'],
 ];
 
 /** What each command option means, for `cloudseed COMMAND --help` (one table: a name means one thing everywhere). */
@@ -64,6 +64,7 @@ const OPTION_HELP: Record<string, [string, string]> = {
   only: ['--only PARTS', 'restore only these parts, comma-separated'],
   spare: ['--spare NAME', 'the spare server to take the failed one\'s role'],
   retired: ['--retired', 'the failed server is gone for good (not coming back)'],
+  batch: ['--batch N', 'upgrade: servers of a role upgraded at once (a majority stays up)'],
   ...Object.fromEntries(SIM_HELP.map(([flag, text]) => [flag.split(' ')[0].slice(2), [flag, text]])),
 };
 

@@ -1,47 +1,22 @@
 // `cloudseed deploy` and `cloudseed status`: the non-interactive way through the three
 // tiers — one plain line per step transition (or JSON events), the same journal, resume
 // and lock as the screens; exit 0 done, 1 failed, 130 interrupted.
-import { createInterface } from 'node:readline/promises';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import { LabError } from '../lab/load.js';
 import { loadAnswers, UNREADABLE_RULE } from '../plan/answers.js';
 import { formatFinding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
-import { LockHeldError, liveHolder } from '../store/lock.js';
+import { liveHolder } from '../store/lock.js';
 import { StateStore } from '../store/state.js';
-import { virtualClock, type Clock } from './clock.js';
 import { compile, tierSteps } from './compile.js';
-import { FaultSpecError } from './drivers/sim/faults.js';
-import { journalPath, readJournal } from './journal.js';
+import { journalPath, readJournal, type JournalSummary } from './journal.js';
 import { planForLab } from './lab-plan.js';
-import { startDeploy } from './session.js';
+import { confirmed, parseSeed, parseSpeed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines, scaleOutOf } from './run-command.js';
+import { upgradeInstead } from './upgrade-guard.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
-import { jsonSink, plainSink, createRedactor } from './sinks.js';
-import { deployedLines, deploySummary, formatDuration, statusLines } from './summary.js';
+import { deployedLines, formatDuration, statusLines } from './summary.js';
 import { TIERS } from './types.js';
-
-const EXIT_INTERRUPTED = 130;
-
-/** The sim's time scale, slowest and fastest: beyond them step timeouts overflow Node's timers or race the steps. */
-const SPEED_RANGE = [0.01, 10_000] as const;
-
-/** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
-function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
-  if (value === undefined) return {};
-  if (value === 'max') return { speed: 1, clock: virtualClock() };
-  const n = Number(value);
-  const [slowest, fastest] = SPEED_RANGE;
-  if (typeof value !== 'string' || !(n >= slowest && n <= fastest)) throw new UsageError(`--speed takes a number from ${slowest} to ${fastest} (times real time), or "max", not "${String(value)}"`);
-  return { speed: n };
-}
-
-function parseSeed(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n)) throw new UsageError(`--seed takes a whole number, not "${String(value)}"`);
-  return n;
-}
 
 /** FILE, else `--lab NAME` (the plan `init --lab` would write), else the plan the wizard saved. */
 export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
@@ -75,107 +50,51 @@ export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
   return { plan: saved.plan, source: `the plan saved in ${ctx.stateDir}` };
 }
 
-/** The person's answer; `interrupted` on Ctrl-C (or SIGTERM) while asked. */
-async function confirm(ctx: CommandContext, plan: Plan, source: string): Promise<'yes' | 'no' | 'interrupted'> {
+function deployLines(plan: Plan, source: string): string[] {
   const deployment = compile(plan);
-  ctx.out(`cloudseed will deploy from ${source}:`);
-  for (const line of deployedLines(plan)) ctx.out(`  ${line}`);
-  for (const tier of TIERS) ctx.out(`  ${tier}: ${tierSteps(deployment, tier).length} steps`);
-  if (plan.driver === 'real') ctx.out('  the real driver will power, boot and write to the servers above');
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  // On a terminal readline reads Ctrl-C as a key and emits SIGINT on itself, not the process.
-  const interrupted = new AbortController();
-  rl.on('SIGINT', () => interrupted.abort());
-  try {
-    const answer = await rl.question('Deploy now? [y/N] ', { signal: AbortSignal.any([ctx.signal, interrupted.signal]) });
-    return /^y(es)?$/i.test(answer.trim()) ? 'yes' : 'no';
-  } catch {
-    // Otherwise stdin closed (Ctrl-D) before an answer: not a yes.
-    return ctx.signal.aborted || interrupted.signal.aborted ? 'interrupted' : 'no';
-  } finally {
-    rl.close();
-  }
+  return [
+    `cloudseed will deploy from ${source}:`,
+    ...deployedLines(plan).map((line) => `  ${line}`),
+    ...TIERS.map((tier) => `  ${tier}: ${tierSteps(deployment, tier).length} steps`),
+    ...(plan.driver === 'real' ? ['  the real driver will power, boot and write to the servers above'] : []),
+  ];
 }
 
 const deployCommand: Command = {
   name: 'deploy',
-  summary: 'deploy the seed, undercloud and overcloud (resumes an unfinished deployment)',
+  summary: 'deploy the seed, undercloud and overcloud (resumes an unfinished deployment; adds the servers an edited file adds)',
   usage: 'cloudseed deploy FILE|--lab NAME [--yes] [--speed N|max] [--faults SPEC] [--seed N] [--json]',
-  options: {
-    yes: { type: 'boolean', short: 'y' },
-    speed: { type: 'string' },
-    faults: { type: 'string' },
-    seed: { type: 'string' },
-  },
+  options: RUN_OPTIONS,
   async run(ctx) {
-    const { speed, clock } = parseSpeed(ctx.flags.speed);
-    const seed = parseSeed(ctx.flags.seed);
+    // Wrong flags are said before anything is asked.
+    parseSpeed(ctx.flags.speed);
+    parseSeed(ctx.flags.seed);
     const { plan, source } = planFor(ctx);
     const errors = validate(plan).filter((f) => f.severity === 'error');
     if (errors.length) {
       for (const f of errors) ctx.err(formatFinding(f));
       throw new CliError(`the plan from ${source} has ${errors.length} error(s); fix them first`);
     }
-    if (ctx.flags.yes !== true) {
-      if (!ctx.interactive) throw new UsageError('deploy asks before it starts; without a terminal, confirm with --yes');
-      const answer = await confirm(ctx, plan, source);
-      if (answer !== 'yes') {
-        ctx.err('not deployed');
-        return answer === 'interrupted' ? EXIT_INTERRUPTED : 1;
-      }
+    const upgrade = upgradeInstead(ctx.stateDir, plan, source, ctx.args[0]);
+    if (upgrade) throw new CliError(upgrade);
+    // An edited answers file of the deployed cloud: only what it adds is deployed.
+    const scale = scaleOutOf(ctx, plan, source);
+    if (scale) {
+      const go = await confirmed(ctx, 'add', () => scaleOutLines(ctx, plan, source, scale.replan), 'nothing was changed');
+      if (go !== true) return go;
+      return playDeployment(ctx, plan, { scaleOut: scale, done: scaleOutDone(ctx, scale.replan) });
     }
-    const redact = createRedactor(plan);
-    const note = (line: string) => (ctx.json ? ctx.err(line) : ctx.out(line));
-    let session;
-    try {
-      session = await startDeploy({
-        plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
-        stateDir: ctx.stateDir,
-        onFailure: 'abort',
-        yes: ctx.flags.yes === true,
-        clock,
-        speed,
-        seed,
-        faults: typeof ctx.flags.faults === 'string' ? ctx.flags.faults : undefined,
-        sinks: [ctx.json ? jsonSink(ctx.out, redact) : plainSink(ctx.out, compile(plan), redact)],
-      });
-    } catch (e) {
-      if (e instanceof LockHeldError) throw new CliError(e.message, 1);
-      if (e instanceof FaultSpecError) throw new UsageError(e.message);
-      throw e;
-    }
-    for (const n of session.notes) note(`note: ${n}`);
-    note(`log: ${session.logPath}`);
-    const onAbort = () => session.run.cancel();
-    if (ctx.signal.aborted) onAbort();
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const state = await session.result;
-    ctx.signal.removeEventListener('abort', onAbort);
-    session.store.close();
-    const view = session.store.getSnapshot();
-    if (state === 'done') {
-      const s = deploySummary(plan, view, ctx.stateDir, readJournal(ctx.stateDir));
-      if (!ctx.json) {
+    const go = await confirmed(ctx, 'deploy', () => deployLines(plan, source), 'not deployed');
+    if (go !== true) return go;
+    return playDeployment(ctx, plan, {
+      done(s, view) {
         ctx.out(`deployed in ${formatDuration(s.totalMs)} (${s.tierMs.map((t) => `${t.tier} ${formatDuration(t.ms)}`).join(', ')})`);
         for (const e of s.endpoints) ctx.out(`  ${e.name}: ${e.url}`);
         if (s.servicesNotDone && !view.notDone.length) ctx.out(`  not done: ${s.servicesNotDone}`);
         for (const n of view.notDone) ctx.out(`  not done: ${n.title} -- ${n.why}`);
         if (s.credentialsMode) ctx.out(`  admin credentials: ${s.credentialsPath} (mode ${s.credentialsMode})`);
-      }
-      return 0;
-    }
-    if (state === 'interrupted') {
-      note('interrupted: the journal is kept; run the same command again to resume');
-      return EXIT_INTERRUPTED;
-    }
-    const journal = readJournal(ctx.stateDir);
-    const failed = [...journal.steps.entries()].filter(([, r]) => r.state === 'failed');
-    for (const [id, r] of failed) {
-      ctx.err(`failed: ${id}: ${redact(r.error?.message ?? 'unknown reason')}`);
-      if (r.error?.hint) ctx.err(`  try: ${r.error.hint}`);
-    }
-    ctx.err('the journal is kept; run the same command again to retry from the failed step');
-    return 1;
+      },
+    });
   },
 };
 
@@ -187,24 +106,33 @@ const statusCommand: Command = {
   async run(ctx) {
     if (ctx.args.length) throw new UsageError('status takes no arguments: cloudseed status');
     const journal = readJournal(ctx.stateDir);
+    const scaleOut = readJournal(ctx.stateDir, 'scale-out');
+    const holder = liveHolder(ctx.stateDir);
     if (ctx.json) {
+      const steps = (j: JournalSummary) => Object.fromEntries([...j.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }]));
       ctx.out(
         JSON.stringify({
           state: journal.state,
           plan: journal.plan,
           startedAt: journal.startedAt,
           endedAt: journal.endedAt,
-          steps: Object.fromEntries([...journal.steps].map(([id, r]) => [id, { state: r.state, tier: r.tier, attempt: r.attempt, error: r.error }])),
+          steps: steps(journal),
           rerun: pendingReruns(journal),
           torn: journal.torn,
+          ...(scaleOut.state !== 'none' ? { scaleOut: { state: scaleOut.state, plan: scaleOut.plan, startedAt: scaleOut.startedAt, endedAt: scaleOut.endedAt, steps: steps(scaleOut), torn: scaleOut.torn } } : {}),
         }),
       );
     } else {
-      for (const line of statusLines(journal, liveHolder(ctx.stateDir))) ctx.out(line);
+      // Whichever runs now holds the lock: the other journal is not "running now".
+      const running = holder && scaleOut.state === 'running' ? 'scale-out' : 'deployment';
+      for (const line of statusLines(journal, running === 'deployment' ? holder : undefined)) ctx.out(line);
       const again = pendingReruns(journal);
       if (again.length) ctx.out(`on resume, ${rerunLine(again, 10)}`);
+      if (scaleOut.state !== 'none') for (const line of statusLines(scaleOut, running === 'scale-out' ? holder : undefined, 'scale-out')) ctx.out(line);
     }
-    if (journal.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir)} is torn (a crash or a full disk while writing); it is skipped, and deploy resumes before it`);
+    for (const [j, name] of [[journal, 'journal'], [scaleOut, 'scale-out']] as const) {
+      if (j.torn) ctx.err(`note: the last line of ${journalPath(ctx.stateDir, name)} is torn (a crash or a full disk while writing); it is skipped, and the run resumes before it`);
+    }
     return 0;
   },
 };

@@ -5,7 +5,7 @@ import type { Node, Plan } from '../plan/schema.js';
 import type { DeployNode, Deployment, ErrorKind, NodeState, RetryPolicy, Step, StepKind, TierId } from './types.js';
 
 const S = 1000;
-const MIN = 60 * S;
+export const MIN = 60 * S;
 
 /** Durations at speed 1, shaped by tripleo-facts.md (seed VM ~10 min, introspection 5–15 min, ...). */
 const ESTIMATES: Record<StepKind, number> = {
@@ -35,6 +35,11 @@ const ESTIMATES: Record<StepKind, number> = {
   'overcloud.credentials': 5 * S,
   'overcloud.post-endpoints': 60 * S,
   'overcloud.test-instance': 3 * MIN,
+  'seed.upgrade': 10 * MIN,
+  'undercloud.upgrade': 45 * MIN,
+  'overcloud.upgrade-prepare': 20 * MIN,
+  'overcloud.upgrade-run': 25 * MIN,
+  'overcloud.upgrade-converge': 30 * MIN,
 };
 
 /** Services configuration per role takes longer for controllers (Pacemaker, Galera, ...). */
@@ -45,10 +50,10 @@ const ONCE = policy(1, 0, []);
 const BMC = policy(3, 5 * S, ['timeout', 'unreachable']);
 const PXE = policy(3, 10 * S, ['timeout']);
 const DEPLOY = policy(2, 30 * S, ['timeout', 'state']);
-const TOOL = policy(2, 15 * S, ['timeout', 'unreachable', 'tool-failed']);
+export const TOOL = policy(2, 15 * S, ['timeout', 'unreachable', 'tool-failed']);
 const CHECK = policy(3, 10 * S, ['timeout', 'unreachable']);
 
-interface StepSpec {
+export interface StepSpec {
   kind: StepKind;
   id?: string;
   title: string;
@@ -62,7 +67,7 @@ interface StepSpec {
   role?: string;
 }
 
-function step(tier: TierId, spec: StepSpec): Step {
+export function step(tier: TierId, spec: StepSpec): Step {
   const estimateMs = spec.estimateMs ?? ESTIMATES[spec.kind];
   const nodes = spec.nodes ?? [];
   return {

@@ -41,8 +41,11 @@ export interface JournalInputs {
   rerun?: Record<string, string[]>;
 }
 
-export function journalPath(stateDir: string): string {
-  return join(stateDir, 'deploy', 'journal.jsonl');
+/** Each kind of run has its own journal: a first deployment `journal`, a scale-out `scale-out`. */
+export type JournalName = 'journal' | 'scale-out';
+
+export function journalPath(stateDir: string, name: JournalName = 'journal'): string {
+  return join(stateDir, 'deploy', `${name}.jsonl`);
 }
 
 export interface StepRecord {
@@ -187,8 +190,8 @@ function summarize(records: readonly JournalRecord[], torn = false): JournalSumm
 }
 
 /** The journal of `stateDir` (none when there is none); throws CliError when it cannot be read. */
-export function readJournal(stateDir: string): JournalSummary {
-  const path = journalPath(stateDir);
+export function readJournal(stateDir: string, name?: JournalName): JournalSummary {
+  const path = journalPath(stateDir, name);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -208,8 +211,8 @@ export class Journal {
   ) {}
 
   /** Opens (creating) the journal for appending; cuts a torn last line. */
-  static open(stateDir: string): Journal {
-    const path = journalPath(stateDir);
+  static open(stateDir: string, name?: JournalName): Journal {
+    const path = journalPath(stateDir, name);
     let fd: number;
     let fresh: boolean;
     try {
@@ -259,10 +262,10 @@ export class Journal {
 }
 
 /** Moves a finished journal aside (journal-<time>.jsonl) so a new deployment starts fresh. */
-export function archiveJournal(stateDir: string): string | undefined {
-  const path = journalPath(stateDir);
+export function archiveJournal(stateDir: string, name: JournalName = 'journal'): string | undefined {
+  const path = journalPath(stateDir, name);
   if (!existsSync(path)) return undefined;
-  const to = join(dirname(path), `journal-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  const to = join(dirname(path), `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
   renameSync(path, to);
   return to;
 }

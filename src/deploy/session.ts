@@ -1,16 +1,18 @@
 // One deployment from a state directory, as the Deploy screen and `cloudseed deploy` start
 // it: the lock, the journal (resumed when unfinished), the driver, the runner, the log file
-// and the progress store, wired together and torn down together.
+// and the progress store, wired together and torn down together. A scale-out of the cloud
+// deployed from the state dir is one too: only the new servers' steps, in a journal of its own.
 import { setFlagsFromString } from 'node:v8';
 import { CliError } from '../command.js';
 import type { Plan } from '../plan/schema.js';
+import { replan, scaleOutDeployment, type Replan } from '../plan/scale-out.js';
 import { recordDeployed } from '../store/deployed.js';
 import { fsProblem } from '../store/fs-problem.js';
 import { acquireLock, type Lock } from '../store/lock.js';
 import { realClock } from './clock.js';
 import { compile } from './compile.js';
 import { createDriver, type DriverOptions } from './drivers/index.js';
-import { archiveJournal, Journal, journalPath, readJournal, type JournalSummary, type RunState } from './journal.js';
+import { archiveJournal, Journal, journalPath, readJournal, type JournalName, type JournalSummary, type RunState } from './journal.js';
 import { createProgressStore, type ProgressStore } from './progress-store.js';
 import { startRun, type DeployRun } from './runner.js';
 import { BufferedWriter, createRedactor, fileSink, logFilePath, type Sink } from './sinks.js';
@@ -30,6 +32,8 @@ export interface DeploySessionOptions extends DriverOptions {
   /** Store notification interval (ms). */
   intervalMs?: number;
   logCapacity?: number;
+  /** The plan of the cloud deployed from this state dir: the run is a scale-out of it to `plan`. */
+  scaleOutOf?: Plan;
 }
 
 export interface DeploySession {
@@ -47,6 +51,8 @@ export interface DeploySession {
   journalPath: string;
   /** Settles after the run ended and everything is closed (lock released). */
   result: Promise<RunState>;
+  /** A scale-out: the change it makes. */
+  scaleOut?: Replan;
 }
 
 let heapTuned = false;
@@ -64,26 +70,43 @@ function tuneHeapForLongRuns(): void {
   setFlagsFromString('--optimize-for-size');
 }
 
+/**
+ * What the world holds before a scale-out's own steps: the deployed cloud, every step of the
+ * edited plan but the scale-out's done (a simulated lab's Ironics rebuild their nodes from it).
+ */
+function withDeployedCloud(scale: Replan, journal: JournalSummary): JournalSummary {
+  const own = new Set(scale.steps.map((s) => s.id));
+  const steps = new Map(journal.steps);
+  for (const s of scale.deployment.steps) if (!own.has(s.id)) steps.set(s.id, { state: 'done', at: 0, tier: s.tier, completions: 1 });
+  return { ...journal, steps };
+}
+
 /** Starts (or resumes) a deployment. Throws LockHeldError when another cloudseed deploys from this state dir. */
 export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySession> {
   tuneHeapForLongRuns();
-  const lock: Lock = acquireLock(opts.stateDir, `deploying ${opts.plan.name}`);
+  const scale = opts.scaleOutOf ? replan(opts.scaleOutOf, opts.plan) : undefined;
+  if (scale && (scale.beyond.length || !scale.steps.length)) {
+    throw new CliError(scale.beyond.length ? `a scale-out cannot make these changes: ${scale.beyond.join('; ')}` : 'the plan adds no server to the deployed cloud: there is nothing to scale out');
+  }
+  const what = scale ? 'scale-out' : 'deployment';
+  const name: JournalName = scale ? 'scale-out' : 'journal';
+  const lock: Lock = acquireLock(opts.stateDir, scale ? `adding servers to ${opts.plan.name}` : `deploying ${opts.plan.name}`);
   const notes: string[] = [];
   let journal: Journal | undefined;
   let writer: BufferedWriter | undefined;
   try {
-    let previous: JournalSummary = readJournal(opts.stateDir);
-    const deployment = compile(opts.plan);
+    let previous: JournalSummary = readJournal(opts.stateDir, name);
+    const deployment = scale ? scaleOutDeployment(scale) : (opts.deployment ?? compile(opts.plan));
     const inputs = stepInputs(opts.plan, deployment);
     const other = otherDeployment(previous, inputs);
     if (previous.state === 'done' || other) {
-      const to = archiveJournal(opts.stateDir);
+      const to = archiveJournal(opts.stateDir, name);
       notes.push(
         previous.state === 'done'
-          ? `the previous deployment finished; its journal is kept as ${to}`
-          : `the unfinished journal is of another deployment (${other}), not of plan "${inputs.plan}" on ${inputs.target}: it was kept as ${to} and this deployment starts over`,
+          ? `the previous ${what} finished; its journal is kept as ${to}`
+          : `the unfinished journal is of another ${what} (${other}), not of plan "${inputs.plan}" on ${inputs.target}: it was kept as ${to} and this ${what} starts over`,
       );
-      previous = readJournal(opts.stateDir);
+      previous = readJournal(opts.stateDir, name);
     }
     const resumed = previous.state !== 'none';
     const reruns = resumed ? changedSteps(previous, inputs) : [];
@@ -94,20 +117,20 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       // First: the Deploy screen shows the first note.
       if (reruns.length) notes.push(rerunLine(reruns));
       const done = [...resume.steps.values()].filter((s) => s.state === 'done' || s.state === 'skipped').length;
-      notes.push(`resuming the deployment started ${new Date(previous.startedAt ?? Date.now()).toISOString()}: ${done} step(s) already done`);
+      notes.push(`resuming the ${what} started ${new Date(previous.startedAt ?? Date.now()).toISOString()}: ${done} step(s) already done`);
     }
     if (lock.note) notes.push(lock.note);
-    if (previous.torn) notes.push(`the last line of ${journalPath(opts.stateDir)} was torn (a crash or a full disk while writing); it was skipped and the deployment resumes before it`);
+    if (previous.torn) notes.push(`the last line of ${journalPath(opts.stateDir, name)} was torn (a crash or a full disk while writing); it was skipped and the ${what} resumes before it`);
     const clock = opts.clock ?? realClock;
     // The files first: a state dir that cannot hold them stops the run before any driver starts.
-    journal = Journal.open(opts.stateDir);
+    journal = Journal.open(opts.stateDir, name);
     const logPath = logFilePath(opts.stateDir);
     try {
       writer = new BufferedWriter(logPath);
     } catch (e) {
       throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
     }
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: resumed ? previous : undefined }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: scale ? withDeployedCloud(scale, previous) : resumed ? previous : undefined, deployment }));
     journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];
@@ -147,7 +170,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
         lock.release();
         store.flush();
       });
-    return { deployment, run, store, driver, resumed, reruns, notes, logPath, journalPath: journalPath(opts.stateDir), result };
+    return { deployment, run, store, driver, resumed, reruns, notes, logPath, journalPath: journalPath(opts.stateDir, name), result, ...(scale ? { scaleOut: scale } : {}) };
   } catch (e) {
     journal?.close();
     writer?.close();

@@ -158,8 +158,10 @@ export function fileSink(writer: BufferedWriter, deployment: Deployment, redact:
 /** `time tier server step state` for each step transition (non-interactive `deploy`). */
 export function plainSink(out: (line: string) => void, deployment: Deployment, redact: (s: string) => string): Sink {
   const steps = new Map(deployment.steps.map((s) => [s.id, s]));
+  // A step on many servers (an upgrade batch) names its first: its title names them all.
+  const nodes = (step: Step | undefined) => (!step?.nodes.length ? '-' : step.nodes.length === 1 ? step.nodes[0] : `${step.nodes[0]} +${step.nodes.length - 1}`);
   const line = (at: number, step: Step | undefined, id: string, state: string, extra = '') =>
-    out(redact(`${clockTime(at)} ${(step?.tier ?? '-').padEnd(10)} ${(step?.nodes.join(',') || '-').padEnd(12)} ${id.padEnd(40)} ${state}${extra}`));
+    out(redact(`${clockTime(at)} ${(step?.tier ?? '-').padEnd(10)} ${nodes(step).padEnd(12)} ${id.padEnd(40)} ${state}${extra}`));
   return (e) => {
     switch (e.type) {
       case 'step-started':

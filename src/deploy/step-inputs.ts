@@ -119,6 +119,9 @@ function reads(step: Step, deployment: Deployment): string[] {
       return ['undercloud', 'cloud'];
     case 'overcloud.test-instance':
       return ['undercloud', 'cloud', 'network'];
+    case 'overcloud.upgrade-run':
+      // A batch is its servers: resumed with another --batch, a step id that now covers other servers runs again.
+      return ['plan', ...servers];
     default:
       return ['plan'];
   }

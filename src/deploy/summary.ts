@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/schema.js';
 import { overcloudNodes, roleRank, undercloudHost } from './compile.js';
+import { isUpgradeStep } from './compile-upgrade.js';
 import type { JournalSummary } from './journal.js';
 import { undercloudShell } from './drivers/real/commands.js';
 import type { ProgressView } from './progress-store.js';
@@ -117,19 +118,23 @@ function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
   return total + (to > from ? to - from : 0);
 }
 
-/** `cloudseed status`: the journal per tier, with the reason of each failure. */
-export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }): string[] {
-  if (journal.state === 'none') return ['no deployment has started from this state directory'];
+/** `cloudseed status`: the journal per tier, with the reason of each failure (a scale-out: its one tier). */
+export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }, run: 'deployment' | 'scale-out' = 'deployment'): string[] {
+  if (journal.state === 'none') return [`no ${run} has started from this state directory`];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
-  const started = `deployment of "${journal.plan}" started ${when(journal.startedAt)}`;
+  const upgrade = [...journal.steps.keys()].some(isUpgradeStep);
+  const started = `${upgrade ? 'upgrade' : run} of "${journal.plan}" started ${when(journal.startedAt)}`;
+  const resume = run === 'scale-out' ? '`cloudseed add FILE` (the edited answers file) resumes it' : `\`cloudseed ${upgrade ? 'upgrade FILE' : 'deploy'}\` resumes it`;
   const head =
     journal.state !== 'running'
       ? `${started}: ${journal.state} at ${when(journal.endedAt)}`
       : holder
         ? `${started}: running now (pid ${holder.pid}, since ${holder.since})`
-        : `${started}: stopped without ending (killed?) -- \`cloudseed deploy\` resumes it`;
+        : `${started}: stopped without ending (killed?) -- ${resume}`;
   const lines = [head];
+  const tiers = new Set([...journal.steps].map(([id, r]) => r.tier ?? id.split('.')[0]));
   for (const tier of TIERS) {
+    if (run === 'scale-out' && !tiers.has(tier)) continue;
     const count = { done: 0, skipped: 0, running: 0, failed: 0, interrupted: 0, pending: 0 };
     const problems: string[] = [];
     for (const [id, r] of journal.steps) {

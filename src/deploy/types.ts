@@ -48,6 +48,12 @@ export const STEP_KINDS = [
   'overcloud.credentials',
   'overcloud.post-endpoints',
   'overcloud.test-instance',
+  // An upgrade to the next TripleO release (src/deploy/compile-upgrade.ts).
+  'seed.upgrade',
+  'undercloud.upgrade',
+  'overcloud.upgrade-prepare',
+  'overcloud.upgrade-run',
+  'overcloud.upgrade-converge',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 

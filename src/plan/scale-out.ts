@@ -25,6 +25,36 @@ export function scaleOutSteps(deployment: Deployment, added: ReadonlySet<string>
   );
 }
 
+/**
+ * The scale-out as a deployment of its own: only its steps, each depending on the nearest of
+ * them it waited for through the steps that stay done (a new Compute's deploy waits for the
+ * matching of roles, as it did through the Controllers' configuration), matching only the new
+ * servers, and the panels showing only them.
+ */
+export function scaleOutDeployment(r: Replan): Deployment {
+  const { deployment, steps } = r;
+  const added = new Set(r.diff.added.map((a) => a.name));
+  const chosen = new Set(steps.map((s) => s.id));
+  const byId = new Map(deployment.steps.map((s) => [s.id, s]));
+  // For a step that stays done: the chosen steps it (transitively) waited for.
+  const through = new Map<string, string[]>();
+  const nearest = (id: string): string[] => {
+    if (chosen.has(id)) return [id];
+    let found = through.get(id);
+    if (!found) through.set(id, (found = [...new Set(byId.get(id)!.deps.flatMap(nearest))]));
+    return found;
+  };
+  return {
+    planName: deployment.planName,
+    steps: steps.map((s) => ({
+      ...s,
+      deps: [...new Set(s.deps.flatMap(nearest))],
+      ...(s.kind === 'overcloud.match-roles' ? { nodes: [...added] } : {}),
+    })),
+    nodes: (deployment.nodes ?? []).filter((n) => added.has(n.name)),
+  };
+}
+
 export function replan(deployed: Plan, edited: Plan): Replan {
   const diff = diffPlans(deployed, edited);
   const deployment = compile(edited);

@@ -13,6 +13,12 @@ export type RoleName = z.infer<typeof RoleName>;
 /** Overcloud roles a server can be given (the undercloud is placed separately). */
 export const OVERCLOUD_ROLES = ['Controller', 'Compute', 'BlockStorage', 'ObjectStorage', 'CephStorage'] as const;
 
+/** TripleO releases cloudseed knows, oldest first: an upgrade goes from one to the next. */
+export const TRIPLEO_RELEASES = ['train', 'ussuri', 'victoria', 'wallaby'] as const;
+export type TripleoRelease = (typeof TRIPLEO_RELEASES)[number];
+/** The release of a plan that names none. */
+export const DEFAULT_RELEASE: TripleoRelease = 'wallaby';
+
 export const ISOLATED_NETWORKS = ['InternalApi', 'Storage', 'StorageMgmt', 'Tenant', 'Management'] as const;
 export const IsolatedNetworkName = z.enum(ISOLATED_NETWORKS);
 export type IsolatedNetworkName = z.infer<typeof IsolatedNetworkName>;
@@ -264,8 +270,8 @@ export const OptionsSchema = z.strictObject({
   acknowledged: z.array(short).max(1000).default([]),
   /** Set when the person confirmed the plan on Review (or `--yes`). */
   confirmedAt: short.optional(),
-  /** The TripleO release the exported files are written for; absent: wallaby (the only one so far). */
-  tripleoRelease: z.enum(['wallaby']).optional(),
+  /** The TripleO release the cloud runs (and the exported files are written for); absent: wallaby. Raising it on a deployed cloud is an upgrade. */
+  tripleoRelease: z.enum(TRIPLEO_RELEASES).optional(),
 });
 
 export const PlanSchema = z.strictObject({
@@ -298,6 +304,9 @@ export const PlanSchema = z.strictObject({
 export type Plan = z.infer<typeof PlanSchema>;
 /** What an answers file may hold before defaults are filled in. */
 export type PlanInput = z.input<typeof PlanSchema>;
+
+/** The TripleO release a plan's cloud runs. */
+export const releaseOf = (plan: Plan): TripleoRelease => plan.options.tripleoRelease ?? DEFAULT_RELEASE;
 
 /** A new, empty plan with every default filled in. */
 export function emptyPlan(overrides: Partial<PlanInput> = {}): Plan {

@@ -9,6 +9,7 @@ import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { compile } from '../deploy/compile.js';
 import { readJournal } from '../deploy/journal.js';
 import { resumeLines } from '../deploy/step-inputs.js';
+import { confirmed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines } from '../deploy/run-command.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import type { HostFacts } from '../inventory/host-facts.js';
 import { bmcClientFor } from '../inventory/clients.js';
@@ -27,6 +28,7 @@ import { diffLines, unchanged } from '../plan/diff.js';
 import { replan, scaleOutLine, type Replan } from '../plan/scale-out.js';
 import { planReplacement, ReplaceError, type Replacement } from '../plan/replace.js';
 import { readDeployed } from '../store/deployed.js';
+import { upgradeChange, upgradeJson, upgradeLines, type PlannedUpgrade } from '../deploy/upgrade-command.js';
 import { autoAssign } from './assign.js';
 import { describeLines, describePlan } from './describe.js';
 
@@ -70,8 +72,12 @@ function shellWord(arg: string): string {
 
 interface DeployedChange {
   deployedAt: string;
+  /** The deployed plan the change is measured against. */
+  deployed: Plan;
   replan: Replan;
   lines: string[];
+  /** The file names another TripleO release: the upgrade, or why it cannot be made. */
+  upgrade?: PlannedUpgrade | { refused: string };
 }
 
 /**
@@ -85,13 +91,19 @@ function deployedChange(ctx: CommandContext, plan: Plan): DeployedChange | { oth
   const name = deployed.record.plan.name;
   if (name !== plan.name) return { other: `the cloud deployed from ${ctx.stateDir} is "${name}", this file describes "${plan.name}"` };
   const r = replan(deployed.record.plan, plan);
+  const upgrade = upgradeChange(deployed.record, plan);
+  if (upgrade) {
+    const lines = 'refused' in upgrade ? [`the upgrade cannot be made: ${upgrade.refused}`] : upgradeLines(upgrade, ctx.stateDir);
+    return { deployedAt: deployed.record.deployedAt, deployed: deployed.record.plan, replan: r, lines, upgrade };
+  }
   const steps = scaleOutLine(r);
-  return { deployedAt: deployed.record.deployedAt, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
+  return { deployedAt: deployed.record.deployedAt, deployed: deployed.record.plan, replan: r, lines: [...diffLines(r.diff), ...(steps ? [steps] : [])] };
 }
 
-function changeJson(change: DeployedChange | { other: string }) {
+function changeJson(change: DeployedChange | { other: string }, stateDir: string) {
   if ('other' in change) return { other: change.other };
-  return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id) };
+  const upgrade = change.upgrade && ('refused' in change.upgrade ? change.upgrade : upgradeJson(change.upgrade, stateDir));
+  return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id), ...(upgrade ? { upgrade } : {}) };
 }
 
 const planUsage = 'cloudseed plan FILE [--json]';
@@ -104,11 +116,12 @@ const planCommand: Command = {
     const file = fileArg(ctx, planUsage);
     const { plan, findings } = loadPlan(ctx, file);
     const description = describePlan(plan, { findings });
-    // The real driver runs tools: list each command it will run (no secrets on them).
-    const commands = plan.driver === 'real' && !hasErrors(findings) ? commandsFor(plan, ctx.stateDir) : [];
     // A cloud is deployed from this state dir: first what the file changes in it.
     const change = deployedChange(ctx, plan);
-    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change) } : {}) }, null, 2));
+    // The real driver runs tools: list each command it will run (no secrets on them); an upgrade lists its own.
+    const upgrading = change !== undefined && 'upgrade' in change && change.upgrade !== undefined;
+    const commands = plan.driver === 'real' && !hasErrors(findings) && !upgrading ? commandsFor(plan, ctx.stateDir) : [];
+    if (ctx.json) ctx.out(JSON.stringify({ ...description, ...(plan.driver === 'real' ? { commands } : {}), ...(change ? { change: changeJson(change, ctx.stateDir) } : {}) }, null, 2));
     else {
       if (change && 'other' in change) ctx.out(`note: ${change.other}: planned as a new cloud`);
       else if (change) {
@@ -124,7 +137,8 @@ const planCommand: Command = {
         for (const c of commands) ctx.out(`  [${c.step}] ${c.argv.map(shellWord).join(' ')}`);
       }
     }
-    return hasErrors(findings) ? 1 : 0;
+    // An upgrade the file asks for and cannot be made is an error too.
+    return hasErrors(findings) || (upgrading && 'refused' in change.upgrade!) ? 1 : 0;
   },
 };
 
@@ -162,31 +176,35 @@ const exportCommand: Command = {
   },
 };
 
-const addUsage = 'cloudseed add FILE [--json]';
+const addUsage = 'cloudseed add FILE [--yes] [--speed N|max] [--faults SPEC] [--seed N] [--json]';
 const addCommand: Command = {
   name: 'add',
-  summary: 'say what an edited answers file adds to the deployed cloud; refuses what a scale-out cannot do',
+  summary: 'add the servers an edited answers file adds to the deployed cloud (only their steps run); refuses other changes',
   usage: addUsage,
-  options: {},
+  options: RUN_OPTIONS,
   async run(ctx) {
     const file = fileArg(ctx, addUsage);
     const { plan } = loadPlanWithoutErrors(ctx, file, 'adding servers');
     const change = deployedChange(ctx, plan);
     if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
     if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
+    if (change.upgrade) throw new CliError(`${file} names another TripleO release than the deployed cloud's: that is an upgrade (cloudseed upgrade ${file}), not adding servers`, 1);
     const { replan: r } = change;
-    const nothing = unchanged(r.diff);
-    if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change) }, null, 2));
-    else for (const line of change.lines) ctx.out(line);
-    if (nothing) return 0;
+    if (unchanged(r.diff) || r.beyond.length) {
+      if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));
+      else for (const line of change.lines) ctx.out(line);
+    }
+    if (unchanged(r.diff)) return 0;
     if (r.beyond.length) {
-      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'} yet, so nothing was changed:`);
+      ctx.err(`add cannot make ${r.beyond.length === 1 ? 'this change' : 'these changes'}, so nothing was changed:`);
       for (const b of r.beyond) ctx.err(`  ${b}`);
       ctx.err(`put them back as deployed in ${file} to add servers only`);
       return 1;
     }
-    ctx.err('running a scale-out is not built yet (issue 13): nothing was changed');
-    return 1;
+    const scale = { of: change.deployed, replan: r };
+    const go = await confirmed(ctx, 'add', () => scaleOutLines(ctx, plan, file, r), 'nothing was changed');
+    if (go !== true) return go;
+    return playDeployment(ctx, plan, { scaleOut: scale, done: scaleOutDone(ctx, r) });
   },
 };
 

@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../plan/answers.js';
 import { PlanSchema, type Plan } from '../plan/schema.js';
+import { DEPLOYED_FILE } from './paths.js';
 
-export const DEPLOYED_FILE = 'deployed.json';
+export { DEPLOYED_FILE };
 
 export interface DeployedRecord {
   plan: Plan;

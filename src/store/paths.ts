@@ -27,3 +27,6 @@ export const STATE_FILE = 'config.json';
 export function stateFile(stateDir: string): string {
   return join(stateDir, STATE_FILE);
 }
+
+/** The plan of the last finished deployment (src/store/deployed.ts): the installer opens on "Your cloud" when it is there. */
+export const DEPLOYED_FILE = 'deployed.json';

@@ -49,15 +49,14 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     const r = await runCaptured(['add', file, '--state-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.out).toEqual(['1 server will be enrolled and deployed as Compute (rack2-1)', 'node-04 (Compute) will be undeployed and removed from Ironic']);
-    expect(r.err).toEqual(['add cannot make this change yet, so nothing was changed:', '  removing node-04 (Compute)', `put them back as deployed in ${file} to add servers only`]);
+    expect(r.err).toEqual(['add cannot make this change, so nothing was changed:', '  removing node-04 (Compute)', `put them back as deployed in ${file} to add servers only`]);
   });
 
-  it('add says plainly that running a scale-out is not built yet, and that there is nothing to add', async () => {
+  it('add asks before it runs; without a terminal it needs --yes, and with nothing to add it says so', async () => {
     const { dir, file } = setUp(withComputes(1));
     const r = await runCaptured(['add', file, '--state-dir', dir]);
-    expect(r.code).toBe(1);
-    expect(r.out[0]).toBe('1 server will be enrolled and deployed as Compute (rack2-1); nothing else changes');
-    expect(r.err).toEqual(['running a scale-out is not built yet (issue 13): nothing was changed']);
+    expect(r.code).toBe(2);
+    expect(r.err[0]).toBe('cloudseed: add asks before it starts; without a terminal, confirm with --yes');
 
     const same = setUp(deployed);
     const none = await runCaptured(['add', same.file, '--state-dir', same.dir]);

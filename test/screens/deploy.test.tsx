@@ -93,7 +93,7 @@ describe('Done screen', () => {
     expect(frame).toContain(answers);
     expect(statSync(answers).mode & 0o777).toBe(0o600);
     expect(readFileSync(answers, 'utf8')).toMatch(/^name: overcloud$/m);
-    for (const next of ['openstack image create', 'openstack flavor create', 'openstack network create', 'cloudseed plan FILE']) expect(frame).toContain(next);
+    for (const next of ['openstack image create', 'openstack flavor create', 'openstack network create', 'cloudseed add FILE']) expect(frame).toContain(next);
     expect(nonAscii(frame)).toEqual([]);
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     r.unmount();

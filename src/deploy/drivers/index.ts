@@ -5,7 +5,7 @@ import type { LabWorld } from '../../lab/world.js';
 import type { Plan } from '../../plan/schema.js';
 import type { Clock } from '../clock.js';
 import type { JournalSummary } from '../journal.js';
-import type { DeployDriver } from '../types.js';
+import type { DeployDriver, Deployment } from '../types.js';
 import { createRealDriver } from './real/index.js';
 import { createSimDriver } from './sim/world.js';
 import { parseFaults } from './sim/faults.js';
@@ -25,6 +25,8 @@ export interface DriverOptions {
   yes?: boolean;
   /** Sim: the journal of the run being resumed (the lab's Ironics remember it). */
   resume?: JournalSummary;
+  /** What runs, when not the plan's first deployment (an upgrade: src/deploy/compile-upgrade.ts). */
+  deployment?: Deployment;
 }
 
 export async function createDriver(plan: Plan, opts: DriverOptions = {}): Promise<DeployDriver> {
@@ -38,5 +40,6 @@ export async function createDriver(plan: Plan, opts: DriverOptions = {}): Promis
     clock: opts.clock,
     chatty: opts.chatty,
     resume: opts.resume,
+    deployment: opts.deployment,
   });
 }

@@ -39,7 +39,7 @@ export function planNode(plan: Plan, name: string): Node {
 
 /** The Ironic a step talks to: the seed's for the undercloud server, the undercloud's for the overcloud. */
 export function ironicTierFor(kind: StepKind): IronicTier {
-  return kind.startsWith('overcloud.') || kind === 'undercloud.check-apis' || kind === 'undercloud.adopt-check' ? 'undercloud' : 'seed';
+  return kind.startsWith('overcloud.') || kind === 'undercloud.check-apis' || kind === 'undercloud.adopt-check' || kind === 'undercloud.upgrade' ? 'undercloud' : 'seed';
 }
 
 /** The tier's Ironic endpoint: from the plan, or where the built seed/undercloud serves it. */

@@ -8,6 +8,7 @@ import { networkGates } from './network-gates.js';
 import { provisionStep } from './provision.js';
 import { credentials, overcloudImages, seedImage, toolStep } from './tools.js';
 import { undercloudVm } from './undercloud-vm.js';
+import { overcloudUpgrade, seedUpgrade, undercloudUpgrade } from './upgrade.js';
 
 export type { StepModule } from './common.js';
 
@@ -39,4 +40,9 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'overcloud.credentials': credentials,
   'overcloud.post-endpoints': toolStep,
   'overcloud.test-instance': toolStep,
+  'seed.upgrade': seedUpgrade,
+  'undercloud.upgrade': undercloudUpgrade,
+  'overcloud.upgrade-prepare': overcloudUpgrade,
+  'overcloud.upgrade-run': overcloudUpgrade,
+  'overcloud.upgrade-converge': overcloudUpgrade,
 };

@@ -16,9 +16,9 @@ export const ironicCheck: StepModule = {
     const ep = ironicEndpoint(ctx.plan, tier);
     ctx.waitingFor(`the ${tier}'s Ironic at ${ep.url}`);
     const client = world.ironic(ctx.plan, tier);
-    // A cloud cloudseed just built may still be starting: wait for it (the step's timeout bounds
-    // the wait). An adopted one should answer now: fail fast with the reason.
-    const building = ctx.step.kind === 'seed.ironic' || ctx.step.kind === 'undercloud.check-apis';
+    // A cloud cloudseed just built (or upgraded) may still be starting: wait for it (the step's
+    // timeout bounds the wait). An adopted one should answer now: fail fast with the reason.
+    const building = ['seed.ironic', 'undercloud.check-apis', 'seed.upgrade', 'undercloud.upgrade'].includes(ctx.step.kind);
     let pause = 1_000;
     let v: { min: string; max: string };
     for (;;) {

@@ -1,6 +1,6 @@
 // overcloud.match-roles: tags every overcloud server with its role's profile (TripleO's
 // `openstack overcloud profiles match`), and warns where introspection found less disk than
-// the plan declares.
+// the plan declares. A scale-out's matching names its new servers: only they are tagged.
 import { findEnrolled, roleProfile } from '../../ironic/provision.js';
 import { overcloudNodes } from '../compile.js';
 import { StepError } from '../types.js';
@@ -9,7 +9,8 @@ import type { StepModule } from './common.js';
 export const matchRoles: StepModule = {
   async run(ctx, world) {
     const client = world.ironic(ctx.plan, 'undercloud');
-    const servers = overcloudNodes(ctx.plan);
+    const only = new Set(ctx.step.nodes);
+    const servers = overcloudNodes(ctx.plan).filter(({ node }) => !only.size || only.has(node.name));
     let done = 0;
     for (const { node, role } of servers) {
       const ironic = await findEnrolled(client, node, ctx.signal);

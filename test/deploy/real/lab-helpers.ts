@@ -8,6 +8,7 @@ import { startDeploy } from '../../../src/deploy/session.js';
 import type { DeployEvent } from '../../../src/deploy/types.js';
 import type { RunState } from '../../../src/deploy/journal.js';
 import { IronicClient, type IronicNode } from '../../../src/ironic/client.js';
+import { FakeIronic } from '../../../src/ironic/fake.js';
 import { PlanSchema, type Plan, type PlanInput } from '../../../src/plan/schema.js';
 import { labPlanInput, type IronicLab } from '../../lab/ironic-lab.js';
 
@@ -49,4 +50,24 @@ export function statesOf(events: DeployEvent[], node: string): string[] {
 
 export async function ironicNodes(url: string): Promise<IronicNode[]> {
   return new IronicClient({ url }).listNodes();
+}
+
+/** The simulated lab's Ironic with hardware that answers at once (a real world's other ports around it). */
+export function instantIronic(): FakeIronic {
+  return new FakeIronic({
+    url: 'http://fake-ironic',
+    inspectMs: 0,
+    writeImageMs: 0,
+    image: 'overcloud-full.qcow2',
+    hardware: {
+      // A macrotask per stretch of work, so each state is there to be seen, as on a real conductor.
+      sleep: () => new Promise<void>((r) => setImmediate(r)),
+      log: () => undefined,
+      powerStatus: () => ({ power: 'power off' }),
+      pxeBoots: () => true,
+      deployFails: () => undefined,
+      inspect: () => ({ properties: { cpus: 8, memory_mb: 16384, local_gb: 100 }, line: 'inspected' }),
+      pxeAddress: () => ({ mac: '52:54:00:aa:01:01', ip: '192.0.2.10' }),
+    },
+  });
 }

@@ -8,12 +8,11 @@ import { realWorld } from '../../../src/deploy/drivers/real/driver.js';
 import { WorldDriver } from '../../../src/deploy/drivers/world-driver.js';
 import type { StepContext } from '../../../src/deploy/types.js';
 import type { World } from '../../../src/deploy/world.js';
-import { FakeIronic } from '../../../src/ironic/fake.js';
 import { isProvisionState, PROVISION_STATES } from '../../../src/ironic/states.js';
 import type { Plan } from '../../../src/plan/schema.js';
 import { startIronicLab, type IronicLab } from '../../lab/ironic-lab.js';
 import { labNet } from '../../lab/test-net.js';
-import { planFor } from './lab-helpers.js';
+import { instantIronic, planFor } from './lab-helpers.js';
 
 let lab: IronicLab;
 beforeAll(async () => {
@@ -25,22 +24,7 @@ afterAll(async () => {
 
 /** The simulated lab's Ironic behind the real world's other ports: hardware that answers at once. */
 function fakeWorld(): World {
-  const fake = new FakeIronic({
-    url: 'http://fake-ironic',
-    inspectMs: 0,
-    writeImageMs: 0,
-    image: 'overcloud-full.qcow2',
-    hardware: {
-      // A macrotask per stretch of work, so each state is there to be seen, as on a real conductor.
-      sleep: () => new Promise<void>((r) => setImmediate(r)),
-      log: () => undefined,
-      powerStatus: () => ({ power: 'power off' }),
-      pxeBoots: () => true,
-      deployFails: () => undefined,
-      inspect: () => ({ properties: { cpus: 8, memory_mb: 16384, local_gb: 100 }, line: 'inspected' }),
-      pxeAddress: () => ({ mac: '52:54:00:aa:01:01', ip: '192.0.2.10' }),
-    },
-  });
+  const fake = instantIronic();
   return { ...realWorld(), ironic: () => fake };
 }
 

@@ -4,7 +4,7 @@
 // services: the TripleO CLI over ssh on the undercloud. No command ever holds a password.
 import { join } from 'node:path';
 import { overcloudDeployFiles, type ArtifactName } from '../../../artifacts/files.js';
-import type { Plan } from '../../../plan/schema.js';
+import { releaseOf, type Plan } from '../../../plan/schema.js';
 import { compile } from '../../compile.js';
 import type { Step } from '../../types.js';
 import { shellQuote } from './tools.js';
@@ -53,6 +53,23 @@ export function undercloudShell(plan: Plan): ShellTarget | undefined {
   if (plan.undercloud.mode === 'build' && ip) return { host: ip, user: 'stack' };
   return undefined;
 }
+
+/** Where the seed's services are upgraded: the plan's `seed.ssh`, or the seed VM cloudseed builds. */
+export function seedShell(plan: Plan): ShellTarget | undefined {
+  if (plan.seed.ssh) return plan.seed.ssh;
+  const ip = stripPrefix(plan.network.provisioning.seedIp);
+  if (plan.seed.mode === 'build' && ip) return { host: ip, user: 'stack' };
+  return undefined;
+}
+
+/** The RDO repositories of a release on CentOS (centos-release-openstack-<release>). */
+const releaseRepos = (plan: Plan): ToolCommand => ({
+  what: `enable the OpenStack ${releaseOf(plan)} repositories`,
+  argv: ['sudo', 'dnf', '-y', 'install', `centos-release-openstack-${releaseOf(plan)}`],
+});
+
+/** The arguments naming the overcloud's files, as `openstack overcloud deploy` gets them. */
+const overcloudArgs = (plan: Plan) => ['--stack', plan.name, '--templates', '--deployed-server', ...OVERCLOUD_DEPLOY.args];
 
 /**
  * `ssh … -- user@host words…`: local arguments stay an array; the remote words are quoted.
@@ -171,6 +188,33 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
         },
       ];
     }
+    case 'seed.upgrade': {
+      // A standalone Ironic: its packages, its database schema, then its services restarted.
+      const seed = seedShell(plan);
+      if (!seed) return [];
+      return [releaseRepos(plan), { what: "upgrade the seed's Ironic packages", argv: ['sudo', 'dnf', '-y', 'upgrade', 'openstack-ironic-*'] }, { what: "migrate the seed's Ironic database", argv: ['sudo', 'ironic-dbsync', '--config-file', '/etc/ironic/ironic.conf', 'upgrade'] }, { what: "restart the seed's Ironic", argv: ['sudo', 'systemctl', 'restart', 'openstack-ironic-api', 'openstack-ironic-conductor'] }].map((c) => ({ ...c, argv: sshArgv(seed, c.argv) }));
+    }
+    case 'undercloud.upgrade':
+      return uc
+        ? [
+            { ...releaseRepos(plan), argv: remote(releaseRepos(plan).argv)! },
+            { what: 'upgrade the TripleO client', argv: remote(['sudo', 'dnf', '-y', 'upgrade', 'python3-tripleoclient', 'tripleo-ansible'])! },
+            { what: 'copy undercloud.conf', argv: scpArgv(uc, [join(stateDir, 'export', 'undercloud.conf')], `${uc.user}@${uc.host}:`), writes: ['undercloud.conf'] },
+            { what: 'upgrade the undercloud', argv: remote(['openstack', 'undercloud', 'upgrade', '--yes'])! },
+          ]
+        : [];
+    case 'overcloud.upgrade-prepare':
+      return uc
+        ? [
+            { what: 'copy the overcloud files', argv: scpArgv(uc, OVERCLOUD_FILES.map((f) => join(stateDir, 'export', f)), `${uc.user}@${uc.host}:`), writes: OVERCLOUD_FILES },
+            { what: 'prepare the upgrade', argv: remote(['openstack', 'overcloud', 'upgrade', 'prepare', ...overcloudArgs(plan), '--yes'])! },
+          ]
+        : [];
+    case 'overcloud.upgrade-run':
+      // Only this batch's servers (Ansible's --limit); `all`: upgrade, deploy and post-upgrade playbooks.
+      return uc ? [{ what: `upgrade ${step.nodes.join(', ')}`, argv: remote(['openstack', 'overcloud', 'upgrade', 'run', '--stack', plan.name, '--limit', step.nodes.join(','), '--playbook', 'all', '--yes'])! }] : [];
+    case 'overcloud.upgrade-converge':
+      return uc ? [{ what: 'converge the overcloud', argv: remote(['openstack', 'overcloud', 'upgrade', 'converge', ...overcloudArgs(plan), '--yes'])! }] : [];
     case 'overcloud.credentials':
       return uc ? [{ what: 'fetch overcloudrc', argv: scpArgv(uc, [`${uc.user}@${uc.host}:${plan.name}rc`], join(stateDir, 'overcloudrc')) }] : [];
     case 'overcloud.post-endpoints':

@@ -1,7 +1,8 @@
 // Faults the sim driver plays, from `--faults`: `bmc-timeout:node-02`, `pxe-fail:node-05:2`
-// (fails twice, then works), `deploy-fail:node-07`, `slow:overcloud.deploy:3` (three times slower).
+// (fails twice, then works), `deploy-fail:node-07`, `upgrade-fail:node-04` (its upgrade batch
+// fails), `slow:overcloud.deploy:3` (three times slower).
 
-const FAULT_KINDS = ['bmc-timeout', 'pxe-fail', 'deploy-fail', 'slow'] as const;
+const FAULT_KINDS = ['bmc-timeout', 'pxe-fail', 'deploy-fail', 'upgrade-fail', 'slow'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {

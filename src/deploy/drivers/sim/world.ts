@@ -14,13 +14,13 @@ import type { LabServer, LabWorld } from '../../../lab/world.js';
 import { seededRandom } from '../../../lab/random.js';
 import { allocate, type Allocation } from '../../../network/allocate.js';
 import { simProbe } from '../../../network/probes.js';
-import type { Plan } from '../../../plan/schema.js';
+import { releaseOf, type Plan } from '../../../plan/schema.js';
 import { realClock, type Clock } from '../../clock.js';
 import { compile, overcloudNodes, UNDERCLOUD_VM } from '../../compile.js';
 import type { JournalSummary } from '../../journal.js';
 import { ironicEndpoint, ironicTierFor, undercloudVmNode } from '../../steps/common.js';
 import { publicVip } from '../../summary.js';
-import { StepError, type DeployDriver, type StepContext } from '../../types.js';
+import { StepError, type DeployDriver, type Deployment, type StepContext } from '../../types.js';
 import type { IronicTier, ToolRequest, ToolRunner, World } from '../../world.js';
 import { VBMC } from '../real/commands.js';
 import { WorldDriver } from '../world-driver.js';
@@ -37,6 +37,8 @@ export interface SimDriverOptions {
   chatty?: number;
   /** The journal of the run being resumed: the lab's Ironics remember what it did. */
   resume?: JournalSummary;
+  /** The steps being run when not the plan's first deployment (an upgrade). */
+  deployment?: Deployment;
 }
 
 const S = 1000;
@@ -74,6 +76,20 @@ const TASKS: Record<string, string[]> = {
     'tripleo_haproxy : Configure haproxy',
   ],
   Compute: ['tripleo_nova_compute : Start nova_compute', 'tripleo_libvirt : Start nova_libvirt', 'tripleo_ovn_controller : Start ovn_controller'],
+  Upgrade: [
+    'tripleo_upgrade_hiera : set upgrade hiera',
+    'Run upgrade_tasks step 0 (stop services, update repositories)',
+    'Run upgrade_tasks step 1 (leave the cluster)',
+    'Run upgrade_tasks step 2 (upgrade packages and container images)',
+    'Run deploy_steps_tasks: start containers for steps 1 to 5',
+    'Run post_upgrade_tasks (rejoin the cluster)',
+  ],
+  UndercloudUpgrade: [
+    'Run upgrade_tasks on the undercloud (stop services)',
+    'Upgrade undercloud packages and container images',
+    'Run ironic-dbsync, nova-manage db sync, keystone-manage db_sync',
+    'Start ironic_conductor, ironic_api, ironic_pxe_tftp',
+  ],
   Undercloud: [
     'Install undercloud packages',
     'Configure ironic, ironic-inspector, neutron, glance, keystone',
@@ -247,12 +263,31 @@ function remembered(plan: Plan, resume: JournalSummary | undefined): Map<IronicT
   return out;
 }
 
+/**
+ * The hosts (`seed`, `undercloud`, overcloud servers) already on the plan's release when a
+ * resumed upgrade starts: those its finished steps upgraded (the lab is rebuilt from the journal).
+ */
+function upgradedHosts(resume: JournalSummary | undefined, deployment: Deployment | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const step of deployment?.steps ?? []) {
+    if (resume?.steps.get(step.id)?.state !== 'done') continue;
+    if (step.kind === 'seed.upgrade') out.add('seed');
+    if (step.kind === 'undercloud.upgrade') out.add('undercloud');
+    if (step.kind === 'overcloud.upgrade-run') for (const n of step.nodes) out.add(n);
+  }
+  return out;
+}
+
 /** Answers commands with the lines the real tools print, remembering what they made. */
 class SimTools implements ToolRunner {
   /** Files, links, domains and virtual BMCs the commands made. */
   private readonly made = new Set<string>();
 
-  constructor(private readonly lab: SimLab) {}
+  constructor(
+    private readonly lab: SimLab,
+    /** Hosts on the plan's release (an upgrade's seed, undercloud and overcloud servers). */
+    private readonly upgraded: Set<string>,
+  ) {}
 
   stopAll(): void {
     // No child processes in the simulated world.
@@ -261,9 +296,16 @@ class SimTools implements ToolRunner {
   async run(req: ToolRequest): Promise<{ lines: string[] }> {
     const a = req.step ? this.lab.attachmentOf(req.step) : undefined;
     const dash = req.argv.indexOf('--');
-    // ssh … -- words: the words run on the undercloud.
-    const words = req.argv[0] === 'ssh' && dash >= 0 ? req.argv.slice(dash + 1) : req.argv;
-    const answer = this.answer(words, req.argv);
+    // ssh … -- user@host words: the words run on that host.
+    const words = req.argv[0] === 'ssh' && dash >= 0 ? req.argv.slice(dash + 2) : req.argv;
+    let answer: Lines | 'fail';
+    try {
+      answer = this.answer(words, req.argv);
+    } catch (e) {
+      // A run that breaks halfway (an Ansible task on one server) does so after its first half.
+      if (req.worldMs) await this.lab.wait(a, req.worldMs / 2, req.signal);
+      throw e;
+    }
     if (answer === 'fail') throw new StepError('tool-failed', `${words[0]} exited with status 1`);
     const lines = answer;
     const n = Math.max(1, lines.length);
@@ -341,9 +383,23 @@ class SimTools implements ToolRunner {
       }
       case 'openstack':
         return this.openstack(w);
+      case 'sudo':
+        return this.sudo(w.slice(1));
       default:
         return list([]);
     }
+  }
+
+  /** Package and service commands of an upgrade, as dnf, ironic-dbsync and systemctl print them. */
+  private sudo(w: string[]): Lines {
+    const release = releaseOf(this.lab.plan);
+    if (w[0] === 'dnf' && w.includes('install')) return list([`Installed: ${w[w.length - 1]}`, 'Complete!']);
+    if (w[0] === 'dnf') return list([...w.slice(3).map((p) => `Upgraded: ${p.replace('*', 'api')} (${release})`), 'Complete!']);
+    if (w[0] === 'ironic-dbsync') {
+      this.upgraded.add('seed');
+      return list([`INFO [alembic.runtime.migration] Running upgrade to the ${release} schema`]);
+    }
+    return list([]);
   }
 
   private openstack(w: string[]): Lines {
@@ -351,6 +407,36 @@ class SimTools implements ToolRunner {
     const chatty = Math.max(1, Math.round(lab.opts.chatty ?? 1));
     const words = w.join(' ');
     if (words.startsWith('openstack undercloud install')) return ansible(TASKS.Undercloud, ['undercloud'], chatty);
+    if (words.startsWith('openstack undercloud upgrade')) {
+      this.upgraded.add('undercloud');
+      return ansible(TASKS.UndercloudUpgrade, ['undercloud'], chatty);
+    }
+    if (words.startsWith('openstack overcloud upgrade prepare')) {
+      return list([`Stack ${lab.plan.name} UPDATE_COMPLETE`, 'Enabling ssh admin (tripleo-admin) for hosts', `Completed Overcloud Upgrade Prepare for stack ${lab.plan.name}`]);
+    }
+    if (words.startsWith('openstack overcloud upgrade run')) {
+      const hosts = (this.flag(w, '--limit') ?? '').split(',').filter(Boolean);
+      // The overcloud's playbooks come from the undercloud: an old undercloud has none for the new release.
+      if (!this.upgraded.has('undercloud')) throw new StepError('tool-failed', `openstack overcloud upgrade run: the undercloud does not run ${releaseOf(lab.plan)} yet`, 'upgrade the undercloud first');
+      // A batch fails when one of its servers does: the Ansible run stops, the next batch never starts.
+      const failed = hosts.find((h) => lab.faults.fire('upgrade-fail', h));
+      if (failed) {
+        throw new StepError('tool-failed', `openstack overcloud upgrade run exited with status 2: ${failed} failed`, `look at ${failed} (its console, /var/log/containers); retry to run the batch again (the upgrade playbooks are idempotent)`, [
+          'TASK [Run upgrade_tasks step 2 (upgrade packages and container images)] ****',
+          `fatal: [${failed}]: FAILED! => {"changed": false, "msg": "Failed to download metadata for repo 'openstack-${releaseOf(lab.plan)}'"}`,
+          `PLAY RECAP ${failed} : ok=41 changed=12 unreachable=0 failed=1`,
+        ]);
+      }
+      for (const h of hosts) this.upgraded.add(h);
+      return ansible(TASKS.Upgrade, hosts, chatty);
+    }
+    if (words.startsWith('openstack overcloud upgrade converge')) {
+      const servers = overcloudNodes(lab.plan).map((o) => o.node.name);
+      // Converging with a server still on the old release fails, as the stack update does.
+      const old = servers.filter((n) => !this.upgraded.has(n));
+      if (old.length) throw new StepError('tool-failed', `openstack overcloud upgrade converge exited with status 1: ${old.join(', ')} still run${old.length === 1 ? 's' : ''} the old release`, 'run their upgrade batches (openstack overcloud upgrade run --limit), then converge again');
+      return ansible(TASKS.common, servers, chatty);
+    }
     if (words.startsWith('openstack overcloud image upload')) {
       return list(['Image "overcloud-full-vmlinuz" was uploaded.', 'Image "overcloud-full-initrd" was uploaded.', 'Image "overcloud-full" was uploaded.', 'Image "ironic-python-agent" was uploaded.']);
     }
@@ -410,7 +496,7 @@ export function simWorld(plan: Plan, opts: SimDriverOptions): World {
       // A Debian host: iproute2 and curl come with it, scp with ssh.
       has: (tool) => opts.world.seedHost.tools.includes(tool === 'scp' ? 'ssh' : tool) || tool === 'ip' || tool === 'curl',
     },
-    tools: new SimTools(lab),
+    tools: new SimTools(lab, upgradedHosts(opts.resume, opts.deployment)),
     ironic(p, tier) {
       let fake = ironics.get(tier);
       if (!fake) {
