@@ -57,8 +57,6 @@ export interface AppProps {
   screens?: ScreenEntry[];
   /** A cloud is deployed from the state dir (deployed.json): open on "Your cloud". */
   deployed?: boolean;
-  /** "Replace a failed server" on Your cloud (hidden when absent). */
-  onReplace?(): void;
 }
 
 /** The screens after the first deployment: adding servers skips the host and network. */
@@ -82,7 +80,7 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
-export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, screens = defaultScreens, command = labName ? `cloudseed --lab ${labName}` : 'cloudseed', deployed, onReplace }: AppProps) {
+export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, screens = defaultScreens, command = labName ? `cloudseed --lab ${labName}` : 'cloudseed', deployed }: AppProps) {
   const theme = useMemo(() => makeTheme(ui), [ui]);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
@@ -106,6 +104,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   const [blocked, setBlockedState] = useState<string | undefined>();
   const [flashed, setFlashed] = useState(false);
   const [dialog, setDialog] = useState<Dialog>('none');
+  const [modeKeys, setModeKeys] = useState<KeyHelp[] | undefined>();
   const [exitCode, setExitCode] = useState<number | undefined>();
   // A screen's own modes (a form, a running scan) claim the keyboard with setCapture;
   // widgets do it with useKeys({ capture }). Either way the shell keeps only Ctrl-C.
@@ -189,6 +188,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
         if (move !== moves.current) return;
         apply?.();
         setBlockedState(undefined);
+        setModeKeys(undefined);
         setFlashed(false);
         setNotice(undefined);
         captured.current = false;
@@ -269,7 +269,6 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
       setScaleOutOf(undefined);
       go(0, () => setDayTwo(false));
     },
-    onReplace,
     setCapture: (on) => {
       captured.current = on;
     },
@@ -278,6 +277,7 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
     setRunning: (on) => {
       running.current = on;
     },
+    setModeKeys,
     begin: (p, at) => {
       const to = at ? indexOf(at) : -1;
       go(to >= 0 ? to : index + 1, startWith(p));
@@ -330,9 +330,9 @@ export function App({ ui, store, labName, lab: labGiven, sim, signal, onExit, sc
   // The screen's keys first; a shell key the screen gives another meaning is left out;
   // "? help" always shows (it lists everything the bar has no room for).
   const useless = (k: KeyHelp) => (k.keys === 'Esc' && position <= 0) || (k.keys === 'Enter' && position === route.length - 1);
-  const keys = [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && k.keys !== 'Enter' && !useless(k) && !screen.keys.some((s) => s.keys === k.keys))];
+  const keys = modeKeys ?? [...screen.keys, ...SHELL_KEYS.filter((k) => k.keys !== '?' && k.keys !== 'Enter' && !useless(k) && !screen.keys.some((s) => s.keys === k.keys))];
   // The key that goes on is always on the bar, however many screen keys it has to drop.
-  const pinned = [...goOnKeys(screen, useless, ui.ascii), ...SHELL_KEYS.filter((k) => k.keys === '?')];
+  const pinned = [...(modeKeys ? [] : goOnKeys(screen, useless, ui.ascii)), ...SHELL_KEYS.filter((k) => k.keys === '?')];
   return (
     <ThemeContext.Provider value={theme}>
       <KeyRouter onKey={onKey} isActive={isRawModeSupported}>

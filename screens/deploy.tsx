@@ -18,7 +18,7 @@ import { wordWrap } from './components/help.js';
 import { useKeys } from './components/keys.js';
 import { fit, useTheme, type ColorRole, type Theme } from './components/theme.js';
 import { currentDeploy, ensureDeploy, stopDeploy, type DeployRunEntry } from './deploy-run.js';
-import type { AppContext, ScreenDef, ScreenProps } from './types.js';
+import type { AppContext, KeyHelp, ScreenDef, ScreenProps } from './types.js';
 
 const TIER_TITLES = { seed: 'Seed', undercloud: 'Undercloud', overcloud: 'Overcloud' } as const;
 
@@ -70,7 +70,7 @@ function TierRows({ view, width }: { view: ProgressView; width: number }) {
   const barWidth = 20;
   return (
     <Box flexDirection="column">
-      {/* A scale-out has overcloud steps only: the tiers it does not touch are not shown. */}
+      {/* A scale-out or a replacement has overcloud steps only: the tiers it does not touch are not shown. */}
       {view.tiers.filter((t) => t.total > 0).map((t) => {
         const runningFraction = view.running.filter((r) => r.tier === t.id).reduce((a, r) => a + (r.fraction ?? 0), 0);
         const fraction = t.total ? (t.done + runningFraction) / t.total : 0;
@@ -349,7 +349,7 @@ function LogView({ store, rows, width, filter, offset }: { store: ProgressStore;
 }
 
 export interface DeployPanelsProps {
-  app: Pick<AppContext, 'columns' | 'bodyRows' | 'goTo' | 'next' | 'setRunning'>;
+  app: Pick<AppContext, 'columns' | 'bodyRows' | 'goTo' | 'next' | 'setRunning' | 'setModeKeys'>;
   store: ProgressStore;
   run: DeployRun;
   logPath: string;
@@ -384,6 +384,12 @@ export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onS
     app.setRunning?.(view.runState === 'running');
   }, [view.runState]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => () => app.setRunning?.(false), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // The help bar says what each key does now: while it runs Enter and Esc do nothing (they say so).
+  const mode = view.runState === 'running' ? (failure ? 'failed' : 'running') : stopped ? 'stopped' : undefined;
+  useEffect(() => {
+    app.setModeKeys?.(mode ? MODE_KEYS[mode] : undefined);
+  }, [mode]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => () => app.setModeKeys?.(undefined), []); // eslint-disable-line react-hooks/exhaustive-deps
   const tierNodes = view.nodes.filter((n) => n.tier === focusTier(view));
 
   // On to Done when the run finishes here; coming back from Done shows the finished panels.
@@ -603,6 +609,27 @@ function Deploy({ app }: ScreenProps) {
     />
   );
 }
+
+/** The help bar's keys in each state of a run (the screen's keys otherwise). */
+const MODE_KEYS: Record<'running' | 'failed' | 'stopped', KeyHelp[]> = {
+  running: [
+    { keys: 'Enter/Esc', action: 'nothing while it runs' },
+    { keys: 'q', action: 'stop (resume later)' },
+    { keys: 'l', action: 'log' },
+    { keys: 'Up/Down', action: 'server' },
+  ],
+  failed: [
+    { keys: 'r/s/a', action: 'retry/skip/abort' },
+    { keys: 'Enter/Esc', action: 'nothing until r/s/a' },
+    { keys: 'l', action: 'log' },
+  ],
+  stopped: [
+    { keys: 'Enter', action: 'resume' },
+    { keys: 'Esc', action: 'back to the plan' },
+    { keys: 'l', action: 'log' },
+    { keys: 'q', action: 'quit' },
+  ],
+};
 
 export const deploy: ScreenDef = {
   id: 'deploy',

@@ -3,14 +3,13 @@
 // cloudseed was started with --skip-checks. The checks themselves live in src/inventory.
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { checkHost, loadHostMinimums, type HostCheck, type HostMinimums } from '../src/inventory/host-checks.js';
+import { checkPlanHost } from '../src/deploy/steps/host-checks.js';
+import type { HostCheck } from '../src/inventory/host-checks.js';
 import type { HostFacts } from '../src/inventory/host-facts.js';
-import { hostFactsFromLab, probeHost } from '../src/inventory/probe.js';
+import { hostFactsFromLab, hostProbe } from '../src/inventory/probe.js';
 import { useKeys } from './components/keys.js';
 import { fit, useTheme } from './components/theme.js';
 import type { ScreenDef, ScreenProps } from './types.js';
-
-let minimums: HostMinimums | undefined;
 
 const speed = (mbps?: number) => (mbps ? (mbps >= 1000 ? `${mbps / 1000} Gb/s` : `${mbps} Mb/s`) : '');
 
@@ -18,6 +17,7 @@ function Host({ app }: ScreenProps) {
   const theme = useTheme();
   const { lab, plan, setPlan, ui } = app;
   // a lab's seed host is known at once; this machine is probed (again with p)
+  const host = useMemo(() => hostProbe(lab), [lab]);
   const labFacts = useMemo(() => (lab ? hostFactsFromLab(lab) : undefined), [lab]);
   const [probed, setProbed] = useState<HostFacts | undefined>();
   const facts = labFacts ?? probed;
@@ -28,7 +28,7 @@ function Host({ app }: ScreenProps) {
   useEffect(() => {
     if (lab) return;
     let live = true;
-    probeHost().then(
+    host.facts().then(
       (f) => live && setProbed(f),
       (e: Error) => live && setProbeError(e.message),
     );
@@ -37,7 +37,8 @@ function Host({ app }: ScreenProps) {
     };
   }, [lab, probes]);
 
-  const checks = useMemo(() => (facts ? checkHost(facts, (minimums ??= loadHostMinimums())) : []), [facts]);
+  // The same checks as `cloudseed probe` and the deployment's first step: the plan's tools too.
+  const checks = useMemo(() => (facts ? checkPlanHost(plan, facts, host.has) : []), [facts, plan, host]);
   const acknowledged = new Set(plan.options.acknowledged);
   const failed = checks.filter((c) => c.status === 'fail');
   const warnings = checks.filter((c) => c.status === 'warning');

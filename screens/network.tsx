@@ -4,70 +4,23 @@
 // of which NIC carries what. Suggestions, rules and allocation live in src/network.
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import type { HostFacts } from '../src/inventory/host-facts.js';
-import { hostFactsFromLab, probeHost } from '../src/inventory/probe.js';
-import type { LabWorld } from '../src/lab/world.js';
-import type { Network } from '../src/plan/schema.js';
+import type { Plan } from '../src/plan/schema.js';
 import { allocate, type NodeAddresses } from '../src/network/allocate.js';
 import { topologyLines } from '../src/network/describe.js';
-import { checkField, isOnField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
-import { defaultLayout, suggestNetwork, switchLayout } from '../src/network/suggest.js';
+import { checkField, hostNicChoices, isOnField, networkSections, readField, sectionEnabled, sectionFindings, type FieldCheck } from '../src/network/fields.js';
+import { choose, defaultLayout, manualPaths, suggestNetwork, switchLayout } from '../src/network/suggest.js';
 import { validateNetwork } from '../src/network/validate.js';
-import { FindingList } from './components/finding-list.js';
+import { FindingList, findingLines } from './components/finding-list.js';
+import { wrapLines } from './components/help.js';
+import { unfilled, useHostFacts, useNetworkFollows } from './components/host-network.js';
 import { useKeys } from './components/keys.js';
 import { ScrollTable, type Column } from './components/scroll-table.js';
+import { Select } from './components/select.js';
 import { TextField } from './components/text-field.js';
 import { fit, useTheme } from './components/theme.js';
 import type { ScreenDef, ScreenProps } from './types.js';
 
 type View = 'networks' | 'addresses' | 'topology';
-
-/** The seed host's facts: the lab's seed host (worked out once per lab), or this machine probed. */
-function useHostFacts(lab: LabWorld | undefined): { facts?: HostFacts; ready: boolean } {
-  const labFacts = useMemo(() => (lab ? hostFactsFromLab(lab) : undefined), [lab]);
-  const [probed, setProbed] = useState<{ facts?: HostFacts; ready: boolean }>({ ready: false });
-  useEffect(() => {
-    if (lab) return;
-    let live = true;
-    probeHost().then(
-      (facts) => live && setProbed({ facts, ready: true }),
-      () => live && setProbed({ ready: true }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [lab]);
-  return lab ? { facts: labFacts, ready: true } : probed;
-}
-
-/** Words into at most `max` lines of `width` columns; the last is cut with the ellipsis. */
-function wrapLines(text: string, width: number, max: number, ellipsis: string): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  const kept = lines.slice(0, max);
-  if (lines.length > max) kept[max - 1] = fit(`${kept[max - 1]} ${lines.slice(max).join(' ')}`, width, ellipsis);
-  return kept.map((l) => fit(l, width, ellipsis));
-}
-
-/** A network section nobody filled in yet (a new plan): suggest it without asking. */
-function unfilled(n: Network): boolean {
-  const p = n.provisioning;
-  return p.seedIp === undefined && p.dhcpStart === undefined && p.nic === undefined;
-}
-
-/**
- * The last suggestion this screen applied on its own. If the network is still exactly that
- * when the screen opens again (nobody edited it) but the servers changed, it is suggested
- * again, so that going back to add servers does not leave ranges sized for fewer.
- */
-let autoSuggested: string | undefined;
 
 interface Editing {
   text: string;
@@ -85,38 +38,57 @@ function NetworkScreen({ app }: ScreenProps) {
   const [field, setField] = useState(0);
   const [pane, setPane] = useState<'list' | 'fields'>('list');
   const [editing, setEditing] = useState<Editing | undefined>();
+  /** A NIC field: this host's NICs to pick from (or another name to type). */
+  const [pickingNic, setPickingNic] = useState(false);
   const [note, setNote] = useState<string | undefined>();
   const [page, setPage] = useState(0);
-
+  useNetworkFollows(app, facts, ready);
+  // A new plan's networks were just suggested whole: say so once.
+  const [fresh, setFresh] = useState(() => unfilled(plan.network));
   useEffect(() => {
-    if (!ready) return;
-    const untouched = unfilled(plan.network) || JSON.stringify(plan.network) === autoSuggested;
-    if (!untouched) return;
-    const next = suggestNetwork({ plan, hostFacts: facts }).network;
-    autoSuggested = JSON.stringify(next);
-    if (JSON.stringify(plan.network) === autoSuggested) return;
-    setPlan((p) => ({ ...p, network: next }));
+    if (!fresh || unfilled(plan.network)) return;
+    setFresh(false);
     setNote('networks suggested for this host and these servers; change what you like');
-  }, [ready]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [fresh, plan.network]);
 
   const findings = useMemo(() => validateNetwork(plan, facts), [plan, facts]);
-  const suggestion = useMemo(() => suggestNetwork({ plan, hostFacts: facts, layout: plan.network.layout }), [plan.nodes, plan.roles, plan.network.layout, facts]); // eslint-disable-line react-hooks/exhaustive-deps
   const sections = networkSections(plan.network);
   const sIndex = Math.min(section, sections.length - 1);
   const current = sections[sIndex];
   const fIndex = Math.min(field, current.fields.length - 1);
   const focused = current.fields[fIndex];
+  // What the focused field would be if the person had not set it (the rest as it is).
+  const suggestion = useMemo(
+    () => suggestNetwork({ plan, hostFacts: facts, keep: unfilled(plan.network) ? [] : manualPaths(plan.network).filter((p) => p !== focused.path) }),
+    [plan, facts, focused.path],
+  );
+  // DNS, NTP and proxy are always the person's; other fields they set stop following the servers.
+  const chosen = current.id === 'services' ? [] : [focused.path];
   const allocation = useMemo(() => (view === 'addresses' ? allocate(plan) : undefined), [plan, view]);
 
   const startEdit = () => {
     if (focused.kind === 'toggle') {
       const on = focused.get(plan.network) !== 'on';
-      setPlan((p) => ({ ...p, network: focused.put(p.network, on) }));
+      setPlan((p) => ({ ...p, network: choose(p, focused.put(p.network, on), chosen, facts) }));
       setNote(`${current.title}: ${on ? 'on' : 'off'}`);
       return;
     }
-    const text = focused.get(plan.network);
-    setEditing({ text, check: checkField(plan, focused, text, facts, findings), confirm: false });
+    if (focused.kind === 'nic' && facts?.nics.length) {
+      setPickingNic(true);
+      return;
+    }
+    edit(focused.get(plan.network));
+  };
+
+  const edit = (text: string) => setEditing({ text, check: checkField(plan, focused, text, facts, findings), confirm: false });
+
+  /** A NIC picked from the list is saved like a typed one (a problem asks for a second Enter). */
+  const pickNic = (name: string | undefined) => {
+    setPickingNic(false);
+    if (name === undefined) return edit(focused.get(plan.network));
+    const e: Editing = { text: name, check: checkField(plan, focused, name, facts, findings), confirm: false };
+    if (e.check.findings.some((f) => f.severity === 'error')) setEditing(e);
+    else save(e);
   };
 
   const save = (e: Editing) => {
@@ -127,7 +99,7 @@ function NetworkScreen({ app }: ScreenProps) {
       return;
     }
     const next = e.check.plan;
-    setPlan((p) => ({ ...p, network: next.network }));
+    setPlan((p) => ({ ...p, network: choose(p, next.network, chosen, facts) }));
     setNote(`${focused.label}: ${e.text.trim() || '(empty)'}${errors.length ? ' -- kept with a problem, see below' : ''}`);
     setEditing(undefined);
   };
@@ -136,16 +108,21 @@ function NetworkScreen({ app }: ScreenProps) {
     const value = focused.get(suggestion.network);
     const read = readField(focused, value);
     if ('problem' in read && value !== '') return;
-    setPlan((p) => ({ ...p, network: focused.put(p.network, 'problem' in read ? undefined : read.value) }));
+    const network = (p: Plan) => focused.put(p.network, 'problem' in read ? undefined : read.value);
+    setPlan((p) => ({ ...p, network: choose(p, network(p), [], facts, chosen) }));
     setNote(`${focused.label}: the suggested ${value || '(empty)'}`);
   };
 
   useKeys(
     (input, key) => {
       if (editing) return false; // the text field has the keyboard
+      if (pickingNic) {
+        if (key.escape) setPickingNic(false);
+        return key.escape; // the list has the keyboard
+      }
       if (input === 'l') {
         const layout = plan.network.layout === 'flat' ? 'isolated' : 'flat';
-        setPlan((p) => ({ ...p, network: switchLayout(p, layout, facts).network }));
+        setPlan((p) => ({ ...p, network: switchLayout(p, layout, facts) }));
         setNote(layout === 'isolated' ? 'layout: isolated -- VLANs for InternalApi, Storage, StorageMgmt, Tenant; the rest kept' : 'layout: flat -- isolated networks off (kept for switching back)');
         setSection(0);
         return true;
@@ -166,7 +143,7 @@ function NetworkScreen({ app }: ScreenProps) {
         return false;
       }
       if (input === 'r') {
-        setPlan((p) => ({ ...p, network: suggestNetwork({ plan: p, hostFacts: facts, layout: p.network.layout }).network }));
+        setPlan((p) => ({ ...p, network: choose(p, p.network, [], facts, manualPaths(p.network).filter((x) => x !== 'network.layout')) }));
         setNote('every network set to the suggestion again');
         return true;
       }
@@ -198,7 +175,7 @@ function NetworkScreen({ app }: ScreenProps) {
       }
       return false;
     },
-    { capture: !!editing },
+    { capture: !!editing || pickingNic },
   );
 
   const errors = findings.filter((f) => f.severity === 'error').length;
@@ -282,12 +259,29 @@ function NetworkScreen({ app }: ScreenProps) {
   const layoutWhy = defaultLayout(plan);
   const layoutText = layoutWhy.layout === plan.network.layout ? `layout ${layoutWhy.why}` : `suggested layout: ${layoutWhy.why} (l switches)`;
   const whyText = pane === 'list' ? layoutText : why ? (value === suggested ? `why: ${why}` : `suggested ${suggested || '(empty)'}: ${why}${pane === 'fields' ? ' (s takes it)' : ''}`) : '';
+  // The focused field's own findings in full (what is wrong and how to fix it), in the rows left.
+  const spare = app.bodyRows - 5 - Math.max(sections.length, current.fields.length);
+  const fieldLines = pane === 'fields' ? findingLines(findings.filter((x) => isOnField(x, focused.path)), width, theme.sym).slice(0, Math.max(3, spare)) : [];
   const editError = editing ? (editing.check.problem ?? editing.check.findings[0]?.message) : undefined;
 
   return (
     <Box flexDirection="column">
       {header}
-      <Box marginTop={1}>
+      {pickingNic && facts ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text bold>{`${current.title} ${focused.label}: this host's NICs (Enter picks, Esc leaves it)`}</Text>
+          <Select
+            items={[
+              ...hostNicChoices(facts).map((n) => ({ label: n.name.padEnd(16), value: n.name as string | undefined, hint: fit(n.hint, width - 20, theme.sym.ellipsis) })),
+              { label: 'another name...', value: undefined, hint: 'type it' },
+            ]}
+            initialIndex={Math.max(0, facts.nics.findIndex((n) => n.name === focused.get(plan.network)))}
+            limit={Math.max(3, app.bodyRows - 8)}
+            onSelect={(item) => pickNic(item.value)}
+          />
+        </Box>
+      ) : null}
+      <Box marginTop={1} display={pickingNic ? 'none' : 'flex'}>
         <Box flexDirection="column" width={listWidth} flexShrink={0}>
           {sections.map((s, i) => {
             const own = sectionFindings(findings, s);
@@ -361,7 +355,15 @@ function NetworkScreen({ app }: ScreenProps) {
               {l}
             </Text>
           ))}
-          <FindingList findings={focusedFindings} compact maxRows={3} empty={`${current.title}: no findings`} />
+          {fieldLines.length ? (
+            fieldLines.map((l, i) => (
+              <Text key={i} color={theme.c(l.tone)}>
+                {l.text}
+              </Text>
+            ))
+          ) : (
+            <FindingList findings={focusedFindings} compact maxRows={3} empty={`${current.title}: no findings`} />
+          )}
         </Box>
       )}
     </Box>
@@ -383,7 +385,8 @@ export const network: ScreenDef = {
     'this host; External carries the public endpoints and floating IPs; the isolated layout',
     'adds VLANs for InternalApi, Storage, StorageMgmt and Tenant. Values are suggested for',
     'this host and these servers: the line under the fields says why. Up/Down and Tab move;',
-    'Enter on the list goes on, on a field it edits it (an unreadable value is never saved); s takes the suggested value, r resets',
+    'Enter on the list goes on, on a field it edits it (an unreadable value is never saved; a NIC',
+    "field lists this host's NICs, or takes another name); s takes the suggested value, r resets",
     'every network to the suggestion, l switches flat/isolated keeping what it can,',
     'a shows every server\'s addresses (/ filters, c more columns), t draws the wiring.',
   ].join('\n'),

@@ -152,10 +152,11 @@ function Review({ app }: ScreenProps) {
       return { label: a.label(app), value: { kind: 'action', index } as Item, hint: reason ? `(${reason})` : a.hint?.(app), disabled: reason !== undefined };
     }),
   ];
-  // One way forward: on a clean plan, or once it is saved, the cursor starts on the first
-  // action that can run (Deploy); with findings, on the first group to fix.
+  // One way forward: without errors (warnings are listed under the menu), or once it is
+  // saved, the cursor starts on the first action that can run (Deploy); with errors, on the
+  // first group to fix.
   const firstAction = items.findIndex((i) => i.value.kind === 'action' && !i.disabled);
-  const initialIndex = firstAction >= 0 && (app.findings.length === 0 || savedTo) ? firstAction : 0;
+  const initialIndex = firstAction >= 0 && (errors === 0 || savedTo) ? firstAction : 0;
   const current = highlight ?? items[initialIndex].value;
   const shownFindings = current.kind === 'group' ? byScreen(current.screen) : app.findings;
 

@@ -10,6 +10,8 @@ import { roleSpec } from '../src/roles/catalog.js';
 import { fit, gib, nodeFacts } from '../src/roles/fit.js';
 import { parseTargets, targetFields, type TargetFields } from '../src/roles/targets.js';
 import { FindingList } from './components/finding-list.js';
+import { wordWrap, wrapLines } from './components/help.js';
+import { useHostFacts, useNetworkFollows } from './components/host-network.js';
 import { Frame } from './components/frame.js';
 import { useKeys } from './components/keys.js';
 import { matchRows, ScrollTable, type Column } from './components/scroll-table.js';
@@ -173,6 +175,10 @@ function Roles({ app }: ScreenProps) {
   const [editingTargets, setEditingTargets] = useState(false);
 
   const assignment = useMemo(() => autoAssign(plan), [plan]);
+  // The networks follow the roles (three controllers: isolated VLANs), not the order of edits;
+  // a network without a list of what the person set is theirs (nothing to probe for).
+  const { facts, ready } = useHostFacts(app.lab, plan.network.manual !== undefined);
+  useNetworkFollows(app, facts, ready);
 
   // Servers without a role (a first visit, servers added since): assign by default, so the
   // defaults need no input; the person's own choices are kept.
@@ -188,6 +194,12 @@ function Roles({ app }: ScreenProps) {
   }, []);
 
   const rows = useMemo(() => roleRows(plan, assignment), [plan, assignment]);
+  // Rows for the reason under the table: the most any server's reason needs (2 to 3; notes get 2), so
+  // the table keeps its height while the cursor moves.
+  const whyRows = useMemo(
+    () => Math.min(3, Math.max(2, ...rows.slice(0, 2000).map((r) => wordWrap(plainText(r.why, app.ui.ascii), app.columns).length))),
+    [rows, app.columns, app.ui.ascii],
+  );
   const counts = roleCounts(plan);
   const findings = useMemo(() => app.findings.filter((f) => f.screen === 'roles'), [app.findings]);
   // The rows the table shows now: its filter (by the table's rule) over the current rows, so a
@@ -267,8 +279,12 @@ function Roles({ app }: ScreenProps) {
         `not used ${counts.unused}`,
       ].join(theme.sym.sep);
   const findingRows = findings.length ? Math.min(3, findings.length + (findings.length > 3 ? 1 : 0)) : 1;
-  const height = Math.max(3, app.bodyRows - 7 - findingRows);
   const current = rows.find((r) => r.name === cursor) ?? rows[0];
+  // The reasons wrap (never cut at the edge); the table gives up the rows they take.
+  const width = app.columns;
+  const targetsWhy = wrapLines(plainText(assignment.why[1] ?? '', theme.ascii), width, 2, theme.sym.ellipsis);
+  const whyLines = wrapLines(plainText(note ?? current?.why ?? '', theme.ascii), width, whyRows, theme.sym.ellipsis);
+  const height = Math.max(3, app.bodyRows - 5 - findingRows - targetsWhy.length - whyRows);
   const targets = picking ?? [];
 
   return (
@@ -279,9 +295,11 @@ function Roles({ app }: ScreenProps) {
         <Text color={theme.c('muted')}>{uc.source === 'manual' ? ' (your choice)' : ''}</Text>
       </Text>
       <Text wrap="truncate-end">{countText}</Text>
-      <Text wrap="truncate-end" color={theme.c('muted')}>
-        {plainText(assignment.why[1] ?? '', theme.ascii)}
-      </Text>
+      {targetsWhy.map((l, i) => (
+        <Text key={i} color={theme.c('muted')}>
+          {l}
+        </Text>
+      ))}
       {editingTargets ? (
         <TargetsForm
           plan={plan}
@@ -327,9 +345,13 @@ function Roles({ app }: ScreenProps) {
           onSelect={() => app.next()}
         />
       </Box>
-      <Text wrap="truncate-end" color={theme.c('muted')}>
-        {plainText(note ?? current?.why ?? '', theme.ascii)}
-      </Text>
+      <Box flexDirection="column" height={whyRows}>
+        {whyLines.map((l, i) => (
+          <Text key={i} color={theme.c('muted')}>
+            {l}
+          </Text>
+        ))}
+      </Box>
       <FindingList findings={findings} compact maxRows={findingRows} empty="roles: no findings" />
     </Box>
   );

@@ -14,11 +14,10 @@ import { explainBmcError } from '../src/inventory/bmc.js';
 import { bmcClientFor } from '../src/inventory/clients.js';
 import { checkNodeForm, NODE_FORM_FIELDS, NODE_FORM_LABELS, nodeForm, nodeFromForm, type NodeForm, type NodeFormField } from '../src/inventory/form.js';
 import { importNodesFile } from '../src/inventory/nodes-file.js';
-import { applyBmcChecks, applyInspection, checkBmcs, DEFAULT_SCAN_CONCURRENCY, inspectNodes, mergeNodes, mergeScan, scanRange, type ScanProgress } from '../src/inventory/scan.js';
+import { applyBmcChecks, applyInspection, checkBmcs, DEFAULT_SCAN_CONCURRENCY, inspectNodes, mergeNodes, mergeScan, scanRange, type ImportChange, type ScanProgress } from '../src/inventory/scan.js';
 import { inventoryRow, type InventoryColumn } from '../src/inventory/table.js';
 import { FindingList } from './components/finding-list.js';
 import { Frame } from './components/frame.js';
-import { YesNo } from './components/yes-no.js';
 import { useKeys } from './components/keys.js';
 import { ScrollTable, type Column } from './components/scroll-table.js';
 import { TextField } from './components/text-field.js';
@@ -226,27 +225,31 @@ function Servers({ app }: ScreenProps) {
     setMode('table');
   };
 
-  // An import that changes servers already known waits for y, having said what changes and what is kept.
-  const [importing, setImporting] = useState<{ question: string; apply(): void } | undefined>();
+  // An import that changes servers already known waits, having shown field by field what
+  // changes and what of the person's own is kept: y imports keeping it, o takes the file's.
+  const [importing, setImporting] = useState<{ preview: ImportChange[]; added: number; apply(takeFile: boolean): void } | undefined>();
   const doImport = async (file: string) => {
     if (!file.trim()) return setPathError('the path of an instackenv.json/.yaml or baremetal.csv file');
     try {
       const r = await importNodesFile(file.trim().replace(/^~(?=\/)/, homedir()));
       // merged as a scan is (above): the counts come from the merge, not from an updater React may run later
-      const { nodes, added, updated, kept, changes } = mergeNodes(nodesNow.current, r.nodes);
-      const apply = () => {
-        setPlan((p) => ({ ...p, nodes }));
+      const before = nodesNow.current;
+      const merge = (takeFile: boolean) => mergeNodes(before, r.nodes, { takeFile });
+      const { preview, added } = merge(false);
+      const apply = (takeFile: boolean) => {
+        const m = merge(takeFile);
+        setPlan((p) => ({ ...p, nodes: m.nodes }));
         setLastFindings(r.findings);
         const errors = r.findings.filter((f) => f.severity === 'error').length;
+        const kept = m.preview.filter((c) => c.outcome === 'kept').map((c) => `${c.server}: your ${c.field}`);
         const keptText = kept.length ? `; kept ${kept.join(', ')}` : '';
-        setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${added} new, ${updated} updated), ${errors} lines with errors${keptText}`, tone: errors ? 'warn' : 'ok' });
+        setNote({ text: `${file.trim().split('/').pop()}: ${r.nodes.length} servers read (${m.added} new, ${m.updated} updated), ${errors} lines with errors${keptText}`, tone: errors ? 'warn' : 'ok' });
         setPathError(undefined);
         setImporting(undefined);
         setMode('table');
       };
-      if (!changes.length && !kept.length) return apply();
-      const said = [changes.length ? `It changes ${changes.join('; ')}.` : 'It changes nothing you have.', kept.length ? `It keeps ${kept.join('; ')}.` : ''];
-      setImporting({ question: `${said.join(' ')} ${added ? `${added} new servers are added. ` : ''}Import? y/n`, apply });
+      if (!preview.length) return apply(false);
+      setImporting({ preview, added, apply });
     } catch (e) {
       setPathError(`cannot read it: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }
@@ -359,18 +362,17 @@ function Servers({ app }: ScreenProps) {
     body = (
       <Frame title="Import a nodes file (instackenv.json / .yaml, Helion baremetal.csv)" height={tableHeight + 2}>
         {importing ? (
-          <YesNo
-            question={importing.question}
-            onAnswer={(yes) => {
-              if (yes) importing.apply();
-              else setImporting(undefined);
-            }}
+          <ImportPreview
+            changes={importing.preview}
+            added={importing.added}
+            height={tableHeight}
+            onAnswer={(answer) => (answer === 'cancel' ? setImporting(undefined) : importing.apply(answer === 'file'))}
           />
         ) : (
           <>
             <TextField label="File" value={path} onChange={setPath} onSubmit={(v) => void doImport(v)} onCancel={() => setMode('table')} error={pathError} />
             <Text color={theme.c('muted')} wrap="wrap">
-              Enter reads it; for servers already known (same BMC or name) it says what changes first, and keeps your BMC passwords and roles. Esc: back.
+              Enter reads it; for servers already known (same BMC or name) it shows field by field what changes first; your own BMC passwords and roles are kept unless you take the file's. Esc: back.
             </Text>
           </>
         )}
@@ -510,6 +512,42 @@ function Servers({ app }: ScreenProps) {
           <FindingList findings={shownFindings} compact maxRows={findingRows} empty={rows.length ? 'servers: no findings' : undefined} />
         </>
       ) : null}
+    </Box>
+  );
+}
+
+const CHANGE_COLUMNS: Column<ImportChange>[] = [
+  { header: 'Server', width: 10, get: (c) => c.server },
+  { header: 'Field', width: 13, get: (c) => c.field },
+  { header: 'Yours', width: 12, get: (c) => c.yours },
+  { header: 'The file', width: 20, get: (c) => c.file },
+  { header: 'Import', width: 12, get: (c) => (c.outcome === 'kept' ? 'keeps yours' : "takes file's"), tone: (c) => (c.outcome === 'kept' ? 'ok' : 'warn') },
+];
+
+/** What an import would change, field by field, and the three answers (it takes every key). */
+function ImportPreview({ changes, added, height, onAnswer }: { changes: ImportChange[]; added: number; height: number; onAnswer(a: 'keep' | 'file' | 'cancel'): void }) {
+  const theme = useTheme();
+  const kept = changes.filter((c) => c.outcome === 'kept').length;
+  useKeys(
+    (input, key) => {
+      if (input === 'y' || input === 'Y') onAnswer('keep');
+      else if ((input === 'o' || input === 'O') && kept) onAnswer('file');
+      else if (input === 'n' || input === 'N' || key.escape) onAnswer('cancel');
+      else return key.upArrow || key.downArrow || key.pageUp || key.pageDown ? false : true;
+      return true;
+    },
+    { capture: true },
+  );
+  const servers = new Set(changes.map((c) => c.server)).size;
+  return (
+    <Box flexDirection="column">
+      <Text wrap="wrap">
+        {`It changes ${changes.length - kept} and keeps ${kept} field${kept === 1 ? '' : 's'} of ${servers} server${servers === 1 ? '' : 's'} you have${added ? `, and adds ${added} new` : ''}:`}
+      </Text>
+      <ScrollTable rows={changes} columns={CHANGE_COLUMNS} rowKey={(c) => `${c.server} ${c.field}`} height={Math.max(2, height - 6)} />
+      <Text bold color={theme.c('warn')} wrap="wrap">
+        {`y: import${kept ? ', keeping yours' : ''}${theme.sym.sep}${kept ? `o: import, taking the file's${theme.sym.sep}` : ''}n: cancel`}
+      </Text>
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 // The shell's view of the state store (src/store/state.ts): the saved plan and the screen
 // the person was on, plus what to tell them about the state file.
 import { StateStore } from '../src/store/state.js';
+import { onLab } from '../src/lab/plan.js';
 import { emptyPlan, type Plan } from '../src/plan/schema.js';
 import { SCREEN_IDS, type ScreenId } from './types.js';
 
@@ -40,5 +41,5 @@ export function openSessionStore(dir: string): SessionStore {
 
 /** A new plan on the simulated lab `name` (discovery fills the servers in later). */
 export function labPlan(name: string, base: Plan = emptyPlan()): Plan {
-  return { ...base, driver: 'sim', sim: { lab: name, speed: base.sim?.speed ?? 60, seed: base.sim?.seed ?? 1, faults: base.sim?.faults ?? [] } };
+  return onLab(base, name);
 }

@@ -87,8 +87,11 @@ export interface AppContext {
   addServers?(deployed: Plan, edited?: Plan): void;
   /** "Start over": the wizard from Welcome, as on a state dir without a cloud. */
   startOver?(): void;
-  /** "Replace a failed server" (wired by the shell's owner; the action is hidden without it). */
-  onReplace?(): void;
+  /**
+   * While a mode changes what the keys do (a deployment running), the help bar names exactly
+   * these (and "? help"); undefined gives the bar back. Moving to another screen resets it.
+   */
+  setModeKeys?(keys: KeyHelp[] | undefined): void;
 }
 
 export interface ScreenProps {

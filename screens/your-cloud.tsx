@@ -1,7 +1,7 @@
 // Your cloud: where cloudseed opens on a state dir with a deployed cloud. Its tiers, its
 // servers per role and its health (what the state dir knows), and what to do next: add
 // servers (Servers, Roles, then the change alone and the deploy panels running only it),
-// replace a failed server (when the shell wires it), back up now, or start over.
+// replace a failed server (the Replace screen, in place), back up now, or start over.
 // The change: the second screen here, between Roles and Deploy when adding servers.
 import React, { useEffect, useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
@@ -19,6 +19,7 @@ import { Select, type SelectItem } from './components/select.js';
 import { fit, useTheme, type ColorRole } from './components/theme.js';
 import { shortDate } from './components/time.js';
 import { YesNo } from './components/yes-no.js';
+import { ReplaceScreen } from './replace.js';
 import type { ScreenDef, ScreenProps } from './types.js';
 
 type Action = 'resume' | 'add' | 'replace' | 'backup' | 'start-over';
@@ -37,6 +38,7 @@ function YourCloud({ app }: ScreenProps) {
   const [busy, setBusy] = useState(false);
   // After a question, the cursor is back where it was.
   const [last, setLast] = useState<Action>('resume');
+  const [replacing, setReplacing] = useState(false);
 
   useEffect(() => {
     app.setBlocked('Pick one of the actions.');
@@ -50,6 +52,22 @@ function YourCloud({ app }: ScreenProps) {
     const added = replan(view.plan, saved).diff.added.map((a) => a.name);
     return added.length ? { plan: saved, added } : undefined;
   }, [view, stateDir]);
+
+  if (replacing) {
+    return (
+      <ReplaceScreen
+        app={app}
+        onDone={(plan) => {
+          setReplacing(false);
+          setVersion((v) => v + 1);
+          const before = 'missing' in view ? [] : view.plan.nodes;
+          const spare = plan.nodes.find((n) => n.role && !before.some((o) => o.name === n.name && o.role === n.role));
+          setMessage({ tone: 'ok', text: `${theme.sym.ok} Replaced${spare ? `: ${spare.name} is ${spare.role} now` : ''}` });
+        }}
+        onCancel={() => setReplacing(false)}
+      />
+    );
+  }
 
   if ('missing' in view) {
     return (
@@ -65,7 +83,7 @@ function YourCloud({ app }: ScreenProps) {
   const items: SelectItem<Action>[] = [
     ...(unfinished ? [{ label: `Resume adding ${nameList(unfinished.added, 3)}`, value: 'resume' as const, hint: '(stopped before it finished)' }] : []),
     { label: 'Add servers', value: 'add' },
-    ...(app.onReplace ? [{ label: 'Replace a failed server', value: 'replace' as const }] : []),
+    { label: 'Replace a failed server', value: 'replace' },
     { label: 'Back up now', value: 'backup', hint: `(into ${backupsDir(stateDir)})` },
     { label: 'Start over', value: 'start-over', hint: '(asks first)' },
   ];
@@ -92,7 +110,7 @@ function YourCloud({ app }: ScreenProps) {
     setMessage(undefined);
     if (action === 'resume' && unfinished) app.addServers?.(view.plan, unfinished.plan);
     else if (action === 'add') app.addServers?.(view.plan);
-    else if (action === 'replace') app.onReplace?.();
+    else if (action === 'replace') setReplacing(true);
     else if (action === 'backup') void backUp(view);
     else setAsking(true);
   };
@@ -176,6 +194,7 @@ export const yourCloud: ScreenDef = {
     'The cloud deployed from this state directory: its tiers, its servers per role, and what cloudseed knows of its health ' +
     '(the last deployment and scale-out, failed steps, what the BMCs answered when last asked). ' +
     'Add servers goes through Servers and Roles, then shows only the change before it runs only the new servers\' steps. ' +
+    'Replace a failed server picks the spare that takes its role, says why and what changes, and asks before it runs. ' +
     'Back up now writes the seed and undercloud state with checksums. Start over forgets this cloud (it asks first).',
 };
 

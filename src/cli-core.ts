@@ -63,7 +63,9 @@ const OPTION_HELP: Record<string, [string, string]> = {
   replace: ['--replace', 'replace the state that is there now (without it, restore stops)'],
   only: ['--only PARTS', 'restore only these parts, comma-separated'],
   spare: ['--spare NAME', 'the spare server to take the failed one\'s role'],
-  retired: ['--retired', 'the failed server is gone for good (not coming back)'],
+  retired: ['--retired', 'the server is retired (healthy, taken out on purpose), not failed'],
+  reason: ['--reason TEXT', 'why the server is out of service (kept in the answers file and in Ironic)'],
+  'dry-run': ['--dry-run', 'only say what would change; change nothing'],
   batch: ['--batch N', 'upgrade: servers of a role upgraded at once (a majority stays up)'],
   ...Object.fromEntries(SIM_HELP.map(([flag, text]) => [flag.split(' ')[0].slice(2), [flag, text]])),
 };

@@ -5,6 +5,7 @@
 import type { Command } from './command.js';
 import { commands as planCommands } from './plan/commands.js';
 import { commands as deployCommands } from './deploy/commands.js';
+import { commands as replaceCommands } from './deploy/replace.js';
 import { commands as upgradeCommands } from './deploy/upgrade-command.js';
 import { commands as rolesCommands } from './roles/commands.js';
 import { commands as inventoryCommands } from './inventory/commands.js';
@@ -12,6 +13,6 @@ import { commands as networkCommands } from './network/commands.js';
 import { commands as backupCommands } from './backup/commands.js';
 
 /** Every sub-command, in the order --help lists them. Areas add one line each. */
-export const commands: Command[] = [...planCommands, ...inventoryCommands, ...rolesCommands, ...networkCommands, ...deployCommands, ...upgradeCommands, ...backupCommands];
+export const commands: Command[] = [...planCommands, ...inventoryCommands, ...rolesCommands, ...networkCommands, ...deployCommands, ...replaceCommands, ...upgradeCommands, ...backupCommands];
 
 export { runCli, uiOptionsFrom, VERSION, type CliHooks, type TuiOptions } from './cli-core.js';

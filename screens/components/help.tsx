@@ -3,7 +3,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { KeyHelp } from '../types.js';
 import { Frame } from './frame.js';
-import { useTheme } from './theme.js';
+import { fit, useTheme } from './theme.js';
 
 export interface HelpBarProps {
   /** Keys in the order shown; the last ones that do not fit are dropped. */
@@ -121,4 +121,13 @@ export function wordWrap(text: string, width: number): string[] {
     if (line) lines.push(line);
   }
   return lines;
+}
+
+/** Words into at most `max` lines of `width` columns; the last is cut with the ellipsis. */
+export function wrapLines(text: string, width: number, max: number, ellipsis: string): string[] {
+  const lines = wordWrap(text, width);
+  if (lines.length <= max) return lines;
+  const kept = lines.slice(0, max);
+  kept[max - 1] = fit(`${kept[max - 1]} ${lines.slice(max).join(' ')}`, width, ellipsis);
+  return kept;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readSecret, writeFileAtomic } from '../plan/answers.js';
 import { formatFinding, type Finding } from '../plan/findings.js';
 import type { Plan } from '../plan/schema.js';
-import { buildArtifacts, type ArtifactName, type SecretSource } from './files.js';
+import { buildArtifacts, SECRET_ARTIFACTS, type Artifact, type ArtifactName, type SecretSource } from './files.js';
 
 /**
  * Passwords for the files: inline, or the first line of the password file. Servers usually
@@ -47,11 +47,26 @@ export class ExportRefused extends Error {
 }
 
 /**
+ * Files without passwords, built once per plan: every role's configure step of a deployment
+ * writes the same overcloud files, and a data centre's take a second to build. Plans are
+ * never changed in place (a change makes a new plan), so the plan object is the key.
+ */
+const built = new WeakMap<Plan, Map<string, Artifact[]>>();
+function builtOnce(plan: Plan, only: readonly ArtifactName[]): Artifact[] {
+  let byFiles = built.get(plan);
+  if (!byFiles) built.set(plan, (byFiles = new Map()));
+  const key = only.join(' ');
+  let files = byFiles.get(key);
+  if (!files) byFiles.set(key, (files = buildArtifacts(plan, { secrets: () => undefined, only })));
+  return files;
+}
+
+/**
  * Writes the files of `plan` into `dir`: every file but the refused ones, or, with `only`,
  * exactly the files named (an ExportRefused error, before anything is written, if one is refused).
  */
 export function writeArtifacts(plan: Plan, dir: string, only?: readonly ArtifactName[]): Written[] {
-  const files = buildArtifacts(plan, { secrets: planSecrets(), only });
+  const files = only && !only.some((n) => SECRET_ARTIFACTS.has(n)) ? builtOnce(plan, only) : buildArtifacts(plan, { secrets: planSecrets(), only });
   const refused = files.filter((a) => a.refused);
   if (only && refused.length) throw new ExportRefused(refused.flatMap((a) => a.findings));
   mkdirSync(dir, { recursive: true });

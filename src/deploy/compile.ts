@@ -8,7 +8,7 @@ const S = 1000;
 export const MIN = 60 * S;
 
 /** Durations at speed 1, shaped by tripleo-facts.md (seed VM ~10 min, introspection 5–15 min, ...). */
-const ESTIMATES: Record<StepKind, number> = {
+export const ESTIMATES: Record<StepKind, number> = {
   'seed.host-checks': 20 * S,
   'seed.network-gates': 30 * S,
   'seed.bridge': 10 * S,
@@ -35,6 +35,7 @@ const ESTIMATES: Record<StepKind, number> = {
   'overcloud.credentials': 5 * S,
   'overcloud.post-endpoints': 60 * S,
   'overcloud.test-instance': 3 * MIN,
+  'overcloud.retire': 2 * MIN,
   'seed.upgrade': 10 * MIN,
   'undercloud.upgrade': 45 * MIN,
   'overcloud.upgrade-prepare': 20 * MIN,

@@ -121,8 +121,10 @@ export async function confirmed(ctx: CommandContext, verb: string, lines: () => 
 }
 
 export interface PlayOptions {
-  /** What to run when not the plan's first deployment (an upgrade). */
+  /** What to run when not the plan's first deployment (an upgrade, a replacement). */
   deployment?: Deployment;
+  /** The cloud as deployed before this run (a replacement: the sim's Ironics hold its servers). */
+  deployed?: Plan;
   /** A scale-out of the deployed cloud (its own steps and journal: src/deploy/session.ts). */
   scaleOut?: { of: Plan; replan: Replan };
   /** Prints the result of a run that ended done. */
@@ -146,6 +148,7 @@ export async function playDeployment(ctx: CommandContext, plan: Plan, opts: Play
     session = await startDeploy({
       plan: { ...plan, options: { ...plan.options, confirmedAt: plan.options.confirmedAt ?? new Date().toISOString() } },
       deployment: opts.deployment,
+      deployed: opts.deployed,
       ...(opts.scaleOut ? { scaleOutOf: opts.scaleOut.of } : {}),
       stateDir: ctx.stateDir,
       onFailure: 'abort',

@@ -27,6 +27,8 @@ export interface DeploySessionOptions extends DriverOptions {
   onFailure: 'wait' | 'abort';
   /** Reporters besides the log file and the store (plain lines, JSON). */
   sinks?: Sink[];
+  /** The steps to run when not the plan's whole deployment (a replacement: src/plan/replace.ts). */
+  deployment?: Deployment;
   /** A driver built by the caller (tests); otherwise createDriver(plan). */
   driver?: DeployDriver;
   /** Store notification interval (ms). */
@@ -108,6 +110,12 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       );
       previous = readJournal(opts.stateDir, name);
     }
+    // An unfinished replacement resumes only as one (its plan moves a role the answers file may still hold).
+    const replacing = !opts.deployment && previous.state !== 'none' && previous.state !== 'done' ? [...previous.steps.keys()].find((id) => id.startsWith('overcloud.retire.')) : undefined;
+    if (replacing) {
+      const server = replacing.slice('overcloud.retire.'.length);
+      throw new CliError(`the replacement of ${server} has not finished: resume it first (cloudseed replace FILE ${server})`);
+    }
     const resumed = previous.state !== 'none';
     const reruns = resumed ? changedSteps(previous, inputs) : [];
     // The runner and the panels see the steps to do again as never done.
@@ -130,7 +138,7 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
     } catch (e) {
       throw new CliError(`cannot write the log: ${fsProblem(e, logPath)}`);
     }
-    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: scale ? withDeployedCloud(scale, previous) : resumed ? previous : undefined, deployment }));
+    const driver = opts.driver ?? (await createDriver(opts.plan, { clock, speed: opts.speed, seed: opts.seed, faults: opts.faults, world: opts.world, chatty: opts.chatty, stateDir: opts.stateDir, yes: opts.yes, resume: scale ? withDeployedCloud(scale, previous) : resumed ? previous : undefined, deployed: opts.deployed, deployment }));
     journal.append([inputsRecord(previous, inputs, reruns, clock.now())]);
     const redact = createRedactor(opts.plan);
     const sinks = [fileSink(writer, deployment, redact), ...(opts.sinks ?? [])];

@@ -103,6 +103,7 @@ function reads(step: Step, deployment: Deployment): string[] {
       return ['undercloud'];
     case 'overcloud.enrol':
     case 'overcloud.inspect':
+    case 'overcloud.retire':
       return ['undercloud', 'provisioning', ...servers];
     case 'overcloud.match-roles':
       return ['undercloud', 'roles'];

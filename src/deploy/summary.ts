@@ -122,9 +122,11 @@ function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
 export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }, run: 'deployment' | 'scale-out' = 'deployment'): string[] {
   if (journal.state === 'none') return [`no ${run} has started from this state directory`];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
+  // A replacement's journal holds its retire step (src/deploy/replace.ts); an upgrade's, upgrade steps.
+  const retired = [...journal.steps.keys()].find((id) => id.startsWith('overcloud.retire.'))?.slice('overcloud.retire.'.length);
   const upgrade = [...journal.steps.keys()].some(isUpgradeStep);
-  const started = `${upgrade ? 'upgrade' : run} of "${journal.plan}" started ${when(journal.startedAt)}`;
-  const resume = run === 'scale-out' ? '`cloudseed add FILE` (the edited answers file) resumes it' : `\`cloudseed ${upgrade ? 'upgrade FILE' : 'deploy'}\` resumes it`;
+  const started = `${retired ? `replacement of ${retired} in` : upgrade ? 'upgrade of' : `${run} of`} "${journal.plan}" started ${when(journal.startedAt)}`;
+  const resume = retired ? `\`cloudseed replace FILE ${retired}\` resumes it` : run === 'scale-out' ? '`cloudseed add FILE` (the edited answers file) resumes it' : `\`cloudseed ${upgrade ? 'upgrade FILE' : 'deploy'}\` resumes it`;
   const head =
     journal.state !== 'running'
       ? `${started}: ${journal.state} at ${when(journal.endedAt)}`
@@ -134,7 +136,7 @@ export function statusLines(journal: JournalSummary, holder?: { pid: number; sin
   const lines = [head];
   const tiers = new Set([...journal.steps].map(([id, r]) => r.tier ?? id.split('.')[0]));
   for (const tier of TIERS) {
-    if (run === 'scale-out' && !tiers.has(tier)) continue;
+    if ((run === 'scale-out' || retired) && !tiers.has(tier)) continue;
     const count = { done: 0, skipped: 0, running: 0, failed: 0, interrupted: 0, pending: 0 };
     const problems: string[] = [];
     for (const [id, r] of journal.steps) {

@@ -48,6 +48,8 @@ export const STEP_KINDS = [
   'overcloud.credentials',
   'overcloud.post-endpoints',
   'overcloud.test-instance',
+  // Day two: a server taken out of the cloud (maintenance, undeploy, delete from Ironic).
+  'overcloud.retire',
   // An upgrade to the next TripleO release (src/deploy/compile-upgrade.ts).
   'seed.upgrade',
   'undercloud.upgrade',

@@ -3,21 +3,14 @@
 // moved by src/ironic/states.ts, the lab's BMCs, network facts and tool output), the real
 // driver the real ones (Ironic's REST API, IPMI/Redfish, the netns-capable probes, execa).
 import type { BmcClient } from '../inventory/bmc.js';
-import type { HostFacts } from '../inventory/host-facts.js';
+import type { HostProbe } from '../inventory/probe.js';
 import type { IronicApi } from '../ironic/client.js';
 import type { NetworkProbe } from '../network/gates.js';
 import type { Plan } from '../plan/schema.js';
 import type { Clock } from './clock.js';
 import type { StepContext } from './types.js';
 
-export type { BmcClient, IronicApi, NetworkProbe, Clock };
-
-/** This host, as the host checks see it. */
-export interface HostProbe {
-  facts(signal?: AbortSignal): Promise<HostFacts>;
-  /** The tool is installed (on PATH). */
-  has(tool: string): boolean;
-}
+export type { BmcClient, HostProbe, IronicApi, NetworkProbe, Clock };
 
 export interface ToolRequest {
   argv: string[];

@@ -2,20 +2,27 @@
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
 import { LabError, loadLab } from '../lab/load.js';
 import type { LabWorld } from '../lab/world.js';
-import { readSecret } from '../plan/answers.js';
+import { loadAnswers, readSecret } from '../plan/answers.js';
+import { emptyPlan, type Plan } from '../plan/schema.js';
+import { planForLab } from '../deploy/lab-plan.js';
+import { checkPlanHost } from '../deploy/steps/host-checks.js';
+import { StateStore } from '../store/state.js';
 import { formatFinding, hasErrors } from '../plan/findings.js';
 import { ScanRangeError } from './addresses.js';
 import { bmcClientFor } from './clients.js';
-import { checkHost, loadHostMinimums, type HostCheck } from './host-checks.js';
+import type { HostCheck } from './host-checks.js';
 import type { HostFacts } from './host-facts.js';
 import { importNodesFile } from './nodes-file.js';
-import { hostFactsFromLab, probeHost } from './probe.js';
+import { hostProbe } from './probe.js';
 import { DEFAULT_SCAN_CONCURRENCY, mergeScan, scanRange, type ScanProgress } from './scan.js';
 import { formatInventory, publicNode } from './table.js';
 
 function labOf(ctx: CommandContext): LabWorld | undefined {
   const name = ctx.flags.lab;
-  if (typeof name !== 'string') return undefined;
+  return typeof name === 'string' ? labNamed(name) : undefined;
+}
+
+function labNamed(name: string): LabWorld {
   try {
     return loadLab(name);
   } catch (e) {
@@ -43,16 +50,38 @@ function formatHost(facts: HostFacts, checks: readonly HostCheck[]): string[] {
   return lines;
 }
 
+/**
+ * The plan whose needs `probe` checks, as `deploy` would take it: FILE, else the lab's plan,
+ * else the plan the wizard saved, else a new plan (what a default deployment runs).
+ */
+function probedPlan(ctx: CommandContext, file: string | undefined, lab: LabWorld | undefined): Plan {
+  if (file) {
+    const { plan, findings } = loadAnswers(file);
+    if (!plan) {
+      for (const f of findings) ctx.err(formatFinding(f));
+      throw new CliError(`${file}: cannot check this host for it (cloudseed validate ${file})`, 2);
+    }
+    return plan;
+  }
+  if (lab) return planForLab(lab.name, 1, lab);
+  return StateStore.open(ctx.stateDir).saved()?.plan ?? emptyPlan({ driver: 'real' });
+}
+
+const probeUsage = 'cloudseed probe [FILE] [--lab NAME] [--json]';
 const probeCommand: Command = {
   name: 'probe',
-  summary: 'show this machine (the seed host) and check it against the minimums',
-  usage: 'cloudseed probe [--lab NAME] [--json]',
+  summary: 'show this machine (the seed host) and check it against the minimums and the tools the plan runs',
+  usage: probeUsage,
   options: {},
   async run(ctx) {
-    if (ctx.args.length) throw new UsageError('probe takes no arguments: cloudseed probe [--json]');
-    const lab = labOf(ctx);
-    const facts = lab ? hostFactsFromLab(lab) : await probeHost(ctx.env);
-    const checks = checkHost(facts, loadHostMinimums());
+    const [file, ...extra] = ctx.args;
+    if (extra.length) throw new UsageError(`probe takes at most one answers file: ${probeUsage}`);
+    const flagLab = labOf(ctx);
+    const plan = probedPlan(ctx, file, flagLab);
+    const lab = flagLab ?? (plan.driver === 'sim' && plan.sim ? labNamed(plan.sim.lab) : undefined);
+    const host = hostProbe(lab, ctx.env);
+    const facts = await host.facts();
+    const checks = checkPlanHost(plan, facts, host.has);
     if (ctx.json) ctx.out(JSON.stringify({ facts, checks }));
     else for (const line of formatHost(facts, checks)) ctx.out(line);
     return checks.some((c) => c.status === 'fail') ? 1 : 0;

@@ -54,8 +54,9 @@ export interface HostNeeds {
 }
 
 /**
- * Checks the facts against the minimums; pure. The Host screen, `cloudseed probe` and the
- * deployment's host-checks step all read these (the deployment with its plan's needs).
+ * Checks the facts against the minimums, and against a plan's needs when given; pure. The
+ * Host screen, `cloudseed probe` and the deployment call it with their plan's needs through
+ * checkPlanHost (src/deploy/steps/host-checks.ts).
  */
 export function checkHost(facts: HostFacts, min: HostMinimums, needs?: HostNeeds): HostCheck[] {
   const checks: HostCheck[] = [];
@@ -139,7 +140,7 @@ export function checkHost(facts: HostFacts, min: HostMinimums, needs?: HostNeeds
   const lacking = required.filter((t) => !needs.has(t));
   checks.push({
     id: 'host.plan-tools',
-    label: 'Tools the plan runs',
+    label: 'Plan tools',
     status: lacking.length ? 'fail' : 'pass',
     reason: lacking.length ? `not installed: ${lacking.join(', ')}` : required.length ? `found: ${required.join(', ')}` : 'the plan runs no tool on this host',
     fix: lacking.length ? `sudo apt-get install ${[...new Set(lacking.map((t) => needs.required[t]))].join(' ')}` : '',

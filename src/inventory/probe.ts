@@ -1,6 +1,7 @@
 // Probing the seed host for real (/proc, /sys, lsblk, ip) or reading it from a lab world.
 // The parsers are pure so they can be tested on captured output; probeHost does the I/O.
-import { access, readFile, constants } from 'node:fs/promises';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { hostname as osHostname } from 'node:os';
 import type { HostFacts, HostNic, HostRoute } from './host-facts.js';
@@ -97,10 +98,12 @@ export function sessionNicFor(sshConnection: string | undefined, nics: readonly 
   return nics.find((n) => n.addresses.some((a) => a.split('/')[0] === serverIp))?.name;
 }
 
-async function onPath(tool: string, path: string): Promise<boolean> {
+/** The tool is an executable on `path` (or, given as a path, exists). */
+function onPath(tool: string, path: string): boolean {
+  if (tool.includes('/')) return existsSync(tool);
   for (const dir of path.split(delimiter).filter(Boolean)) {
     try {
-      await access(join(dir, tool), constants.X_OK);
+      accessSync(join(dir, tool), constants.X_OK);
       return true;
     } catch {
       // not in this directory
@@ -148,7 +151,7 @@ export async function probeHost(env: NodeJS.ProcessEnv = process.env): Promise<H
   );
   const routes = ipRoute ? parseIpRoute(ipRoute) : [];
   const tools: Record<string, boolean> = {};
-  for (const tool of HOST_TOOLS) tools[tool] = await onPath(tool, path);
+  for (const tool of HOST_TOOLS) tools[tool] = onPath(tool, path);
   return {
     hostname: hostname?.trim() || osHostname(),
     os: osRelease ? parseOsRelease(osRelease) : 'unknown',
@@ -192,3 +195,24 @@ export function hostFactsFromLab(world: LabWorld): HostFacts {
   };
 }
 
+
+/** A seed host as the deployment, the Host screen and `cloudseed probe` read it. */
+export interface HostProbe {
+  facts(signal?: AbortSignal): Promise<HostFacts>;
+  /** The tool is installed (on PATH). */
+  has(tool: string): boolean;
+}
+
+/**
+ * The lab's seed host (a Debian host: iproute2 and curl come with it, scp with ssh), or
+ * without a lab this machine, its tools looked up on `env`'s PATH.
+ */
+export function hostProbe(lab: LabWorld | undefined, env: NodeJS.ProcessEnv = process.env): HostProbe {
+  if (lab) {
+    return {
+      facts: async () => hostFactsFromLab(lab),
+      has: (tool) => lab.seedHost.tools.includes(tool === 'scp' ? 'ssh' : tool) || tool === 'ip' || tool === 'curl',
+    };
+  }
+  return { facts: () => probeHost(env), has: (tool) => onPath(tool, env.PATH ?? '') };
+}

@@ -209,35 +209,49 @@ export function mergeScan(
 }
 
 /** Merges imported (or hand-made) nodes: same BMC address+port or same name replaces the old entry's declared facts. */
+/** One field of a known server that a nodes file would change, and what the import does with it. */
+export interface ImportChange {
+  server: string;
+  field: string;
+  /** The plan's value now; a password shows as ****** (or "none"), never itself. */
+  yours: string;
+  /** The file's value, shown the same way ("******, another one" when passwords differ). */
+  file: string;
+  /** `changed`: the file's value is taken; `kept`: the person's own value stays. */
+  outcome: 'changed' | 'kept';
+}
+
+export interface MergeOptions {
+  /** Take the file's BMC credentials and roles too, over the ones the person set. */
+  takeFile?: boolean;
+}
+
 /**
  * A nodes file merged into the servers known: new ones added, known ones (same BMC or name)
  * updated from the file, except what the person set in the plan: BMC credentials that differ
- * from the file's, and roles chosen by hand, are kept (`kept` says which). `changes` lists,
- * per known server, what the file changes (for the question asked before importing).
+ * from the file's, and roles chosen by hand, are kept unless `takeFile`. `preview` lists,
+ * per known server and field, what the file changes and what is kept (asked before importing).
  */
-export function mergeNodes(nodes: readonly Node[], incoming: readonly Node[]): { nodes: Node[]; added: number; updated: number; kept: string[]; changes: string[] } {
+export function mergeNodes(nodes: readonly Node[], incoming: readonly Node[], o: MergeOptions = {}): { nodes: Node[]; added: number; updated: number; preview: ImportChange[] } {
   const out = nodes.map((n) => ({ ...n }));
   let added = 0;
   let updated = 0;
-  const kept: string[] = [];
-  const changes: string[] = [];
+  const preview: ImportChange[] = [];
   for (const n of incoming) {
     const port = bmcPort(n.bmc);
     const i = out.findIndex((o) => (o.bmc.address === n.bmc.address && bmcPort(o.bmc) === port) || o.name === n.name);
     if (i >= 0) {
       const mine = out[i];
-      const ownCredentials = mine.bmc.user !== n.bmc.user || mine.bmc.password !== n.bmc.password || mine.bmc.passwordFile !== n.bmc.passwordFile;
-      if (ownCredentials) kept.push(`${mine.name}: your BMC ${mine.bmc.user !== n.bmc.user ? 'user and password' : 'password'}`);
-      if (mine.roleSource === 'manual' && mine.role !== n.role) kept.push(`${mine.name}: your role ${mine.role}`);
+      const ownCredentials = !o.takeFile && (mine.bmc.user !== n.bmc.user || mine.bmc.password !== n.bmc.password || mine.bmc.passwordFile !== n.bmc.passwordFile);
+      const ownRole = !o.takeFile && mine.roleSource === 'manual';
       const merged: Node = {
         ...n,
         name: mine.name,
         bmc: ownCredentials ? { ...n.bmc, user: mine.bmc.user, password: mine.bmc.password, passwordFile: mine.bmc.passwordFile } : n.bmc,
-        ...(mine.roleSource === 'manual' ? { role: mine.role, roleSource: mine.roleSource } : {}),
+        ...(ownRole ? { role: mine.role, roleSource: mine.roleSource } : {}),
         ...(mine.discovered ? { discovered: mine.discovered } : {}),
       };
-      const changed = nodeChanges(mine, merged);
-      if (changed.length) changes.push(`${mine.name}: ${changed.join(', ')}`);
+      preview.push(...nodeChanges(mine, n, merged));
       out[i] = merged;
       updated++;
     } else {
@@ -245,22 +259,36 @@ export function mergeNodes(nodes: readonly Node[], incoming: readonly Node[]): {
       added++;
     }
   }
-  return { nodes: out, added, updated, kept, changes };
+  return { nodes: out, added, updated, preview };
 }
 
-/** "BMC 10.0.0.5 -> 10.0.0.6", "disk 500 -> 240 GiB": what differs between two versions of a server. */
-function nodeChanges(before: Node, after: Node): string[] {
-  const out: string[] = [];
-  const field = (what: string, a: unknown, b: unknown, unit = '') => {
-    if (String(a ?? '') !== String(b ?? '')) out.push(`${what} ${a ?? 'none'} -> ${b ?? 'none'}${unit}`);
+const MASK = '******';
+
+/** Field by field, where the file differs from a known server, and what the merge kept. */
+function nodeChanges(before: Node, file: Node, after: Node): ImportChange[] {
+  const out: ImportChange[] = [];
+  const field = (what: string, get: (n: Node) => unknown, unit = '', secret = false) => {
+    const text = (v: unknown) => (v === undefined || v === '' ? 'none' : secret ? MASK : `${String(v)}${unit}`);
+    const [a, b, c] = [get(before), get(file), get(after)];
+    if (String(a ?? '') === String(b ?? '')) return;
+    out.push({
+      server: before.name,
+      field: what,
+      yours: text(a),
+      file: secret && a !== undefined && b !== undefined ? `${MASK}, another one` : text(b),
+      outcome: String(c ?? '') === String(a ?? '') ? 'kept' : 'changed',
+    });
   };
-  field('BMC', before.bmc.address, after.bmc.address);
-  field('BMC port', before.bmc.port, after.bmc.port);
-  field('PXE MAC', before.macs.join(' '), after.macs.join(' '));
-  field('CPUs', before.cpu, after.cpu);
-  field('RAM', before.memoryMiB && before.memoryMiB / 1024, after.memoryMiB && after.memoryMiB / 1024, ' GiB');
-  field('disk', before.diskGiB, after.diskGiB, ' GiB');
-  field('role', before.role, after.role);
+  field('BMC address', (n) => n.bmc.address);
+  field('BMC port', (n) => n.bmc.port);
+  field('BMC user', (n) => n.bmc.user);
+  field('BMC password', (n) => n.bmc.password, '', true);
+  field('password file', (n) => n.bmc.passwordFile);
+  field('PXE MAC', (n) => n.macs.join(' '));
+  field('CPUs', (n) => n.cpu);
+  field('RAM', (n) => n.memoryMiB && n.memoryMiB / 1024, ' GiB');
+  field('disk', (n) => n.diskGiB, ' GiB');
+  field('role', (n) => n.role);
   return out;
 }
 

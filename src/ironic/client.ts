@@ -79,6 +79,8 @@ export interface WaitOptions {
   maxIntervalMs?: number;
   /** Called whenever provision_state or power_state changes. */
   onChange?(node: IronicNode): void;
+  /** The node was put in maintenance on purpose (a retirement): that is not a failure of the wait. */
+  inMaintenance?: boolean;
 }
 
 const DEFAULT_API_VERSION = '1.82';
@@ -159,6 +161,9 @@ export interface IronicApi {
   createNode(spec: NodeCreate, signal?: AbortSignal): Promise<IronicNode>;
   patchNode(id: string, ops: PatchOp[], signal?: AbortSignal): Promise<IronicNode>;
   clearMaintenance(id: string, signal?: AbortSignal): Promise<void>;
+  setMaintenance(id: string, reason: string, signal?: AbortSignal): Promise<void>;
+  /** Removes the node (and its ports); Ironic allows it in maintenance, or when enroll/manageable/available. */
+  deleteNode(id: string, signal?: AbortSignal): Promise<void>;
   portsByAddress(mac: string, signal?: AbortSignal): Promise<IronicPort[]>;
   nodePorts(nodeUuid: string, signal?: AbortSignal): Promise<IronicPort[]>;
   createPort(nodeUuid: string, mac: string, signal?: AbortSignal): Promise<IronicPort>;
@@ -170,7 +175,7 @@ export interface IronicApi {
  * Where a wait stands once `node` is read: true when `settled`, false to keep waiting; throws
  * when the node landed in a failure state or went into maintenance with a reason.
  */
-export function settledOrFailed(node: IronicNode, settled: (node: IronicNode) => boolean): boolean {
+export function settledOrFailed(node: IronicNode, settled: (node: IronicNode) => boolean, inMaintenance = false): boolean {
   if (settled(node)) return true;
   const name = node.name ?? node.uuid;
   // A failure state keeps its target (deploy failed → active): it has settled all the same.
@@ -180,7 +185,7 @@ export function settledOrFailed(node: IronicNode, settled: (node: IronicNode) =>
       lastError: node.last_error ?? undefined,
     });
   }
-  if (node.maintenance && node.maintenance_reason) {
+  if (node.maintenance && node.maintenance_reason && !inMaintenance) {
     throw new IronicError('state', `${name} went into maintenance: ${node.maintenance_reason}`, { node: name, lastError: node.maintenance_reason });
   }
   return false;
@@ -304,6 +309,14 @@ export class IronicClient implements IronicApi {
     await this.request('DELETE', `/v1/nodes/${encodeURIComponent(id)}/maintenance`, undefined, signal);
   }
 
+  async setMaintenance(id: string, reason: string, signal?: AbortSignal): Promise<void> {
+    await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/maintenance`, { reason }, signal);
+  }
+
+  async deleteNode(id: string, signal?: AbortSignal): Promise<void> {
+    await this.request('DELETE', `/v1/nodes/${encodeURIComponent(id)}`, undefined, signal);
+  }
+
   async setProvisionState(id: string, target: ProvisionTarget, signal?: AbortSignal): Promise<void> {
     await this.request('PUT', `/v1/nodes/${encodeURIComponent(id)}/states/provision`, { target }, signal);
   }
@@ -338,7 +351,7 @@ export class IronicClient implements IronicApi {
         opts.onChange?.(node);
       }
       last = node;
-      if (settledOrFailed(node, settled)) return node;
+      if (settledOrFailed(node, settled, opts.inMaintenance)) return node;
       const left = deadline - Date.now();
       if (left <= 0) {
         const name = node.name ?? id;

@@ -78,7 +78,7 @@ export function generateDatacenter(size: number, seed = 1): LabWorld {
         { dst: 'default', via: '172.20.0.1', dev: 'eno1' },
         { dst: '172.20.0.0/24', dev: 'eno1' },
       ],
-      tools: ['ipmitool', 'virsh', 'virt-install', 'qemu-img', 'ssh'],
+      tools: ['ipmitool', 'virsh', 'virt-install', 'qemu-img', 'ssh', 'vbmc'],
       sessionNic: 'eno1',
     },
     servers,

@@ -197,11 +197,13 @@ export function offset(c: Cidr, n: bigint | number): Address | undefined {
   return { family: c.family, value };
 }
 
-/** `offset` as text; throws when outside (for suggestions, whose offsets are known to fit). */
-export function offsetText(c: Cidr, n: bigint | number): string {
+/**
+ * `offset` as text, or undefined when outside: a subnet the person chose may be too small
+ * for a suggested range, which is then left unset (validation names it).
+ */
+export function offsetText(c: Cidr, n: bigint | number): string | undefined {
   const a = offset(c, n);
-  if (!a) throw new RangeError(`offset ${n} is outside ${formatCidr(c)}`);
-  return formatAddress(a);
+  return a && formatAddress(a);
 }
 
 /** Smallest prefix length (largest subnet) needed to hold `count` addresses. */

@@ -242,3 +242,15 @@ export function sectionEnabled(network: Network, section: NetworkSection): boole
   if (section.id === 'services') return true;
   return networkViews(network).find((v) => v.id === section.id)?.enabled ?? false;
 }
+
+/** This host's NICs as choices for a NIC field: name, and what the person needs to pick one. */
+export function hostNicChoices(facts: HostFacts): { name: string; hint: string }[] {
+  return facts.nics.map((n) => {
+    const parts: string[] = [n.state === 'unknown' ? 'link unknown' : n.state];
+    if (n.speedMbps) parts.push(n.speedMbps >= 1000 ? `${n.speedMbps / 1000} Gb/s` : `${n.speedMbps} Mb/s`);
+    parts.push(n.addresses.length ? n.addresses.join(' ') : 'no address');
+    if (n.name === facts.defaultRouteNic) parts.push('default route');
+    if (n.name === facts.sessionNic) parts.push('your session');
+    return { name: n.name, hint: parts.join(', ') };
+  });
+}

@@ -25,6 +25,11 @@ export interface SuggestInput {
   hostFacts?: HostFacts;
   /** Absent: flat below three controllers, isolated from three up. */
   layout?: Layout;
+  /**
+   * Field paths whose values the plan's network keeps (the person's); the rest is suggested
+   * around them: a kept subnet is taken as it is and its ranges are placed in it.
+   */
+  keep?: readonly string[];
 }
 
 export interface Suggestion {
@@ -115,6 +120,8 @@ function roundUp(n: number, step: number): number {
 interface Ctx {
   facts?: HostFacts;
   taken: Cidr[];
+  /** Section path (`network.external`) → the subnet the person set for it. */
+  pinned: Record<string, Cidr>;
   why: Record<string, string>;
   servers: number;
   controllers: number;
@@ -145,7 +152,7 @@ function suggestProvisioning(ctx: Ctx, nic: { nic?: string; why: string }): Netw
   const inspectionStart = Math.max(100, roundUp(dhcpEnd + 11, 10));
   const inspectionEnd = inspectionStart + inspection - 1;
   const prefix = Math.min(24, prefixFor(4, inspectionEnd + 2));
-  const cidr = freeSubnet('192.168.24.0', prefix, ctx.taken, PRIVATE_BLOCKS);
+  const cidr = ctx.pinned['network.provisioning'] ?? freeSubnet('192.168.24.0', prefix, ctx.taken, PRIVATE_BLOCKS);
   why['network.provisioning.nic'] = nic.why;
   if (!cidr) {
     why['network.provisioning.cidr'] = 'no free private subnet was found; enter one that this host does not use';
@@ -191,7 +198,8 @@ function suggestExternal(ctx: Ctx, provisioningNic: string | undefined): Network
   const drNic = facts?.nics.find((n) => n.name === dr);
   const drAddr = drNic?.addresses.map(parseInterfaceAddress).find((a) => a && a.address.family === 4 && a.cidr.prefix <= 24);
   const drGateway = facts?.routes.find((r) => r.dst === 'default' && r.dev === dr)?.via;
-  if (drNic && drAddr && dr !== provisioningNic) {
+  const pinned = ctx.pinned['network.external'];
+  if (drNic && drAddr && dr !== provisioningNic && (!pinned || formatCidr(pinned) === formatCidr(drAddr.cidr))) {
     const cidr = drAddr.cidr;
     const size = Number(cidrSize(cidr) > 1n << 20n ? 1n << 20n : cidrSize(cidr));
     // Upper half of the LAN: VIP, then the controllers' pool, then floating IPs.
@@ -222,7 +230,7 @@ function suggestExternal(ctx: Ctx, provisioningNic: string | undefined): Network
     }
   }
   const prefix = Math.min(24, prefixFor(4, 4 + pool + 10 + 100 + 2));
-  const cidr = freeSubnet('10.0.0.0', prefix, ctx.taken, ['10.0.0.0/8', '172.16.0.0/12']);
+  const cidr = pinned ?? freeSubnet('10.0.0.0', prefix, ctx.taken, ['10.0.0.0/8', '172.16.0.0/12']);
   const reason = !dr
     ? 'this host has no default route'
     : dr === provisioningNic
@@ -263,7 +271,7 @@ function suggestIsolated(ctx: Ctx, id: (typeof ISOLATED_NETWORKS)[number]): Isol
   const path = `network.isolated.${id}`;
   const pool = withRoom(ctx.servers);
   const prefix = Math.min(24, prefixFor(4, 10 + pool + 2));
-  const cidr = freeSubnet(DEFAULT_CIDRS[id].split('/')[0], prefix, ctx.taken, id === 'Management' ? ['10.0.0.0/8', '172.16.0.0/12'] : ['172.16.0.0/12', '10.0.0.0/8']);
+  const cidr = ctx.pinned[path] ?? freeSubnet(DEFAULT_CIDRS[id].split('/')[0], prefix, ctx.taken, id === 'Management' ? ['10.0.0.0/8', '172.16.0.0/12'] : ['172.16.0.0/12', '10.0.0.0/8']);
   const enabled = id !== 'Management';
   why[`${path}.enabled`] = enabled ? `${id} is on in TripleO network isolation` : 'Management is off by default upstream';
   why[`${path}.vlan`] = `VLAN ${DEFAULT_VLANS[id]}, the upstream default for ${id}, unique on the trunk`;
@@ -288,58 +296,117 @@ function suggestIsolated(ctx: Ctx, id: (typeof ISOLATED_NETWORKS)[number]): Isol
   };
 }
 
-function context(plan: Plan, facts: HostFacts | undefined): Ctx {
+/** Sections with a subnet, in the fixed order suggestions are made (and pins are taken). */
+const SUBNET_SECTIONS = ['network.provisioning', 'network.external', ...ISOLATED_NETWORKS.map((id) => `network.isolated.${id}`)];
+
+function context(plan: Plan, facts: HostFacts | undefined, keep: ReadonlySet<string>): Ctx {
   const taken = hostSubnets(facts);
   // BMC addresses are on a management LAN of their own: keep the new subnets off them.
   for (const n of plan.nodes) {
     const a = parseAddress(n.bmc.address);
     if (a) taken.push({ family: a.family, network: a.value, prefix: a.family === 4 ? 32 : 128 });
   }
-  return { facts, taken, why: {}, servers: overcloudNodes(plan).length, controllers: expectedControllers(plan).count };
+  // The person's subnets first, in a fixed order: suggestions go around them.
+  const pinned: Record<string, Cidr> = {};
+  for (const section of SUBNET_SECTIONS) {
+    const cidr = keep.has(`${section}.cidr`) ? valueAt(plan.network, `${section}.cidr`) : undefined;
+    const parsed = typeof cidr === 'string' ? parseCidr(cidr) : undefined;
+    if (parsed) {
+      pinned[section] = parsed;
+      taken.push(parsed);
+    }
+  }
+  return { facts, taken, pinned, why: {}, servers: overcloudNodes(plan).length, controllers: expectedControllers(plan).count };
+}
+
+/** The value at a field path (`network.isolated.Storage.vlan`). */
+function valueAt(network: Network, path: string): unknown {
+  let at: unknown = network;
+  for (const key of path.split('.').slice(1)) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+  return at;
+}
+
+/** The network with the value at a field path set (objects on the way copied, or made). */
+function withValue(network: Network, path: string, value: unknown): Network {
+  const put = (at: unknown, keys: string[]): unknown => {
+    const obj = at && typeof at === 'object' ? (at as Record<string, unknown>) : {};
+    const [key, ...rest] = keys;
+    return { ...obj, [key]: rest.length ? put(obj[key], rest) : value };
+  };
+  return put(network, path.split('.').slice(1)) as Network;
 }
 
 /** A complete Network section for the plan, with a reason for every value. */
 export function suggestNetwork(input: SuggestInput): Suggestion {
   const { plan, hostFacts } = input;
-  const ctx = context(plan, hostFacts);
+  const keep = new Set(input.keep ?? []);
+  const ctx = context(plan, hostFacts, keep);
   const dl = defaultLayout(plan);
-  const layout = input.layout ?? dl.layout;
-  ctx.why['network.layout'] = input.layout ? `${layout}: chosen` : dl.why;
-  const nic = pickProvisioningNic(hostFacts);
+  const layout = input.layout ?? (keep.has('network.layout') ? plan.network.layout : dl.layout);
+  ctx.why['network.layout'] = input.layout || keep.has('network.layout') ? `${layout}: chosen` : dl.why;
+  const picked = pickProvisioningNic(hostFacts);
+  const nic = keep.has('network.provisioning.nic') ? { nic: plan.network.provisioning.nic, why: 'chosen by you' } : picked;
   const provisioning = suggestProvisioning(ctx, nic);
   const external = suggestExternal(ctx, nic.nic);
   const isolated: Network['isolated'] = {};
-  if (layout === 'isolated') for (const id of ISOLATED_NETWORKS) isolated[id] = suggestIsolated(ctx, id);
+  for (const id of ISOLATED_NETWORKS) {
+    if (layout === 'isolated') isolated[id] = suggestIsolated(ctx, id);
+    else {
+      // Flat: an isolated network the person set something on stays (unused) for switching back.
+      const have = plan.network.isolated[id];
+      if (have && [...keep].some((p) => p.startsWith(`network.isolated.${id}.`))) isolated[id] = have;
+    }
+  }
   // DNS, NTP and proxy are the person's: kept as they are.
   const { dns, ntp, proxy } = plan.network;
-  return {
-    network: { layout, provisioning, external, isolated, dns, ntp, ...(proxy ? { proxy } : {}) },
-    why: ctx.why,
+  let network: Network = { layout, provisioning, external, isolated, dns, ntp, ...(proxy ? { proxy } : {}) };
+  for (const path of keep) {
+    if (path === 'network.layout' || (layout === 'flat' && path.startsWith('network.isolated.'))) continue;
+    network = withValue(network, path, valueAt(plan.network, path));
+  }
+  if (input.keep) network.manual = [...input.keep];
+  return { network, why: ctx.why };
+}
+
+/** Every field path holding a value: what a hand-written network (no `manual` list) keeps. */
+function presentPaths(network: Network): string[] {
+  const out = ['network.layout'];
+  const walk = (v: unknown, path: string) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
+    else if (v !== undefined) out.push(path);
   };
+  walk(network.provisioning, 'network.provisioning');
+  walk(network.external, 'network.external');
+  walk(network.isolated, 'network.isolated');
+  return out;
+}
+
+/** The paths the person set: the `manual` list, or every value of a hand-written network. */
+export function manualPaths(network: Network): string[] {
+  return network.manual ?? presentPaths(network);
 }
 
 /**
- * Switches the layout and keeps what can be kept: the provisioning and external networks,
- * DNS, NTP and proxy stay as they are; isolated networks already filled in are switched on
- * again (flat only turns them off, so switching back restores them); missing ones are
- * suggested around what exists.
+ * The network for this plan: the values the person set (`network.manual`) as they are, every
+ * other one suggested for these servers, roles and host. A pure function: the same servers,
+ * roles and choices give the same networks, subnets, VLANs and ranges however they were
+ * reached. A network without a `manual` list (hand-written) is the person's and returned as is.
  */
-export function switchLayout(plan: Plan, layout: Layout, hostFacts?: HostFacts): Suggestion {
-  const current = plan.network;
-  const ctx = context(plan, hostFacts);
-  ctx.why['network.layout'] = `${layout}: chosen`;
-  for (const c of [current.provisioning.cidr, current.external.cidr, ...Object.values(current.isolated).map((n) => n?.cidr)]) {
-    const parsed = c ? parseCidr(c) : undefined;
-    if (parsed) ctx.taken.push(parsed);
-  }
-  const isolated: Network['isolated'] = {};
-  for (const id of ISOLATED_NETWORKS) {
-    const have = current.isolated[id];
-    if (layout === 'flat') {
-      if (have) isolated[id] = { ...have, enabled: false };
-    } else {
-      isolated[id] = have ? { ...have, enabled: id === 'Management' ? have.enabled : true } : suggestIsolated(ctx, id);
-    }
-  }
-  return { network: { ...current, layout, isolated }, why: ctx.why };
+export function networkFor(plan: Plan, hostFacts?: HostFacts): Network {
+  if (!plan.network.manual) return plan.network;
+  return suggestNetwork({ plan, hostFacts, keep: plan.network.manual }).network;
+}
+
+/**
+ * The network after the person set (or, with `release`, gave back to the suggestion) some
+ * field paths; everything they did not set follows again.
+ */
+export function choose(plan: Plan, network: Network, set: readonly string[], hostFacts?: HostFacts, release: readonly string[] = []): Network {
+  const manual = [...new Set([...manualPaths(plan.network), ...set])].filter((p) => !release.includes(p));
+  return networkFor({ ...plan, network: { ...network, manual } }, hostFacts);
+}
+
+/** Switches the layout as the person's choice; their other values stay, the rest follows. */
+export function switchLayout(plan: Plan, layout: Layout, hostFacts?: HostFacts): Network {
+  return choose(plan, { ...plan.network, layout }, ['network.layout'], hostFacts);
 }

@@ -269,6 +269,8 @@ function hostRules(findings: Finding[], plan: Plan, facts: HostFacts, provisioni
         warn('provisioning-nic-risky', 'network.provisioning.nic', `${p.nic} ${why.join(' and ')}: it is moved into the provisioning bridge and loses its address, which can cut you off from this host`, 'pick another NIC for provisioning, or work from the console'),
       );
   }
+  const ext = plan.network.external.nic;
+  if (ext && !nics.has(ext)) findings.push(err('external-nic-unknown', 'network.external.nic', `this host has no NIC named ${ext}`, `pick one of: ${[...nics].join(', ')}`));
   if (!provisioning?.cidr) return;
   const prov = provisioning.cidr;
   for (const r of facts.routes) {
@@ -288,6 +290,25 @@ function hostRules(findings: Finding[], plan: Plan, facts: HostFacts, provisioni
 }
 
 function serviceRules(findings: Finding[], plan: Plan): void {
+  // Empty lists are not wrong, but the servers then have no name service and no agreed time.
+  if (plan.network.dns.length === 0)
+    findings.push(
+      warn(
+        'dns-none',
+        'network.dns',
+        "no DNS server is set: the undercloud and the servers get none, so they cannot resolve names (package mirrors, container registries, the NTP pool)",
+        "set your site's name servers on the Network screen (DNS/NTP/proxy, DNS servers), e.g. 192.168.1.1, or network.dns in the answers file",
+      ),
+    );
+  if (plan.network.ntp.length === 0)
+    findings.push(
+      warn(
+        'ntp-none',
+        'network.ntp',
+        'no NTP server is set: the servers fall back to pool.ntp.org, reachable only with DNS and a way out; clocks that drift break the database cluster, the message queue and Keystone tokens',
+        "set your site's time servers on the Network screen (DNS/NTP/proxy, NTP servers), e.g. pool.ntp.org, or network.ntp in the answers file",
+      ),
+    );
   plan.network.dns.forEach((d, i) => {
     const r = parseAddressResult(d);
     if (!r.ok) findings.push(err('dns-invalid', `network.dns[${i}]`, `DNS server ${r.problem}`, 'write the IP address of a name server, e.g. 1.1.1.1'));

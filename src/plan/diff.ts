@@ -88,7 +88,8 @@ function networkChanges(deployed: Plan, edited: Plan): TierChange[] {
   const b = leaves(edited.network, '', new Map());
   const out: TierChange[] = [];
   for (const path of new Set([...a.keys(), ...b.keys()])) {
-    if (!changed(a.get(path), b.get(path))) continue;
+    // Which values the person set is bookkeeping: the values themselves are compared.
+    if (path === 'manual' || !changed(a.get(path), b.get(path))) continue;
     const { what, tier } = networkField(path);
     out.push({ field: `network.${path}`, what, tier, from: show(a.get(path)), to: show(b.get(path)) });
   }
@@ -101,10 +102,11 @@ function tierChanges(deployed: Plan, edited: Plan): TierChange[] {
     { field: 'driver', what: 'the driver', tier: 'seed', get: (p) => p.driver },
     { field: 'seed.mode', what: 'how the seed comes to be', tier: 'seed', get: (p) => p.seed.mode },
     { field: 'seed.ironic.url', what: "the seed's Ironic", tier: 'seed', get: (p) => p.seed.ironic?.url },
-    { field: 'seed.images', what: "the seed's boot images", tier: 'seed', get: (p) => p.seed.images },
+    { field: 'seed.vmImage', what: "the seed VM's image", tier: 'seed', get: (p) => p.seed.vmImage },
+    { field: 'seed.images', what: "the images the seed's Ironic deploys", tier: 'seed', get: (p) => p.seed.images },
     { field: 'undercloud.mode', what: 'how the undercloud comes to be', tier: 'undercloud', get: (p) => p.undercloud.mode },
     { field: 'undercloud.ironic.url', what: "the undercloud's Ironic", tier: 'undercloud', get: (p) => p.undercloud.ironic?.url },
-    { field: 'undercloud.images', what: "the undercloud's boot images", tier: 'undercloud', get: (p) => p.undercloud.images },
+    { field: 'undercloud.images', what: "the images the undercloud's Ironic deploys", tier: 'undercloud', get: (p) => p.undercloud.images },
     { field: 'roles.undercloud.placement', what: "the undercloud's placement", tier: 'undercloud', get: (p) => p.roles.undercloud.placement },
     { field: 'roles.undercloud.node', what: "the undercloud's server", tier: 'undercloud', get: (p) => p.roles.undercloud.node },
     { field: 'roles.allInOne', what: 'controller and compute on one server', tier: 'overcloud', get: (p) => p.roles.allInOne },

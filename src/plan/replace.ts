@@ -5,6 +5,8 @@
 import { roleCatalog, type Catalog } from '../roles/catalog.js';
 import { BMC_TROUBLE, roleFloor } from '../roles/assign.js';
 import { compareSize, describeFacts, factsUnknown, fit, nodeFacts } from '../roles/fit.js';
+import { compile, ESTIMATES } from '../deploy/compile.js';
+import type { Deployment, Step } from '../deploy/types.js';
 import type { Node, Plan, RoleName } from './schema.js';
 
 export type RetireReason = 'failed' | 'retired';
@@ -43,16 +45,16 @@ function unfit(node: Node, old: Node, role: RoleName, plan: Plan, catalog: Catal
   return f.fits ? undefined : f.short.join(', ');
 }
 
-/** Quorum of a controller cluster of `n` with one down: a majority must stay up. */
-export function controllerQuorum(n: number, name: string): Quorum {
-  const up = n - 1;
+/** Quorum of a controller cluster of `n` with `name` down (one server, or a list of them): a majority must stay up. */
+export function controllerQuorum(n: number, name: string, down = 1): Quorum {
+  const up = n - down;
   const majority = Math.floor(n / 2) + 1;
   const keeps = up >= majority;
   const line =
     n === 1
       ? `${name} is the only controller: the cloud's APIs are down until the spare is deployed`
       : keeps
-        ? `the control plane keeps quorum: ${up} of ${n} controllers stay up while ${name} is replaced (a majority is ${majority})`
+        ? `the control plane keeps quorum: ${up} of ${n} controllers stay up while ${name} ${down === 1 ? 'is' : 'are'} replaced, one at a time (a majority is ${majority})`
         : `the control plane has lost quorum: ${up} of ${n} controllers up, a majority is ${majority}; the APIs answer again once the spare has joined`;
   return { controllers: n, up, majority, keeps, line };
 }
@@ -80,17 +82,22 @@ function work(old: string, spare: string, role: RoleName, reason: RetireReason):
  * unused server that fits the role's floor — as auto-assignment fills roles, so the large
  * servers stay free for Compute. Throws ReplaceError saying why it cannot.
  */
-export function planReplacement(deployed: Plan, name: string, opts: { reason?: RetireReason; spare?: string; catalog?: Catalog } = {}): Replacement {
+export function planReplacement(
+  deployed: Plan,
+  name: string,
+  opts: { reason?: RetireReason; spare?: string; catalog?: Catalog; /** YYYY-MM-DD it went out of service (today when absent). */ since?: string } = {},
+): Replacement {
   const catalog = opts.catalog ?? roleCatalog();
-  const reason = opts.reason ?? 'failed';
   const old = deployed.nodes.find((n) => n.name === name);
   if (!old) throw new ReplaceError(`there is no server ${name} in the deployed cloud`);
+  const reason = opts.reason ?? old.outOfService?.state ?? 'failed';
   const ucServer = deployed.roles.undercloud.placement === 'server' ? deployed.roles.undercloud.node : undefined;
   if (old.role === 'Undercloud' || ucServer === name) throw new ReplaceError(`${name} is the undercloud: rebuild it from a backup (cloudseed restore), it is not replaced by a spare`);
   if (!old.role) throw new ReplaceError(`${name} has no role in the deployed cloud: there is nothing to replace`);
   const role = old.role;
 
-  const unused = deployed.nodes.filter((n) => !n.role && n.name !== name && n.name !== ucServer);
+  // A server out of service is no spare.
+  const unused = deployed.nodes.filter((n) => !n.role && !n.outOfService && n.name !== name && n.name !== ucServer);
   let spare: Node;
   let why: string;
   if (opts.spare !== undefined) {
@@ -119,7 +126,10 @@ export function planReplacement(deployed: Plan, name: string, opts: { reason?: R
     ...deployed,
     nodes: deployed.nodes.map((n) => {
       // Out of service by hand: auto-assignment keeps a manual "no role".
-      if (n.name === name) return { ...n, role: undefined, roleSource: 'manual' as const };
+      if (n.name === name) {
+        const since = opts.since ?? old.outOfService?.since ?? new Date().toISOString().slice(0, 10);
+        return { ...n, role: undefined, roleSource: 'manual' as const, outOfService: { ...old.outOfService, state: reason, since, role } };
+      }
       if (n.name === spare.name) return { ...n, role, roleSource: 'manual' as const };
       return n;
     }),
@@ -131,5 +141,46 @@ export function planReplacement(deployed: Plan, name: string, opts: { reason?: R
     spare: { name: spare.name, why },
     ...(role === 'Controller' ? { quorum: controllerQuorum(controllers, name) } : {}),
     steps: work(name, spare.name, role, reason),
+  };
+}
+
+/**
+ * The steps a replacement runs, out of the edited plan's whole deployment: the old server
+ * retired (maintenance, undeploy, delete), the spare enrolled and inspected meanwhile, then
+ * deployed once the old one is gone — so a controller cluster is never short of more than one
+ * member — and its role's services configured with it. Step ids are compile's (the journal's).
+ */
+export function replacementDeployment(r: Replacement): Deployment {
+  const full = compile(r.plan);
+  const byId = new Map(full.steps.map((s) => [s.id, s]));
+  const spare = r.spare.name;
+  const pick = (id: string, deps: string[]): Step => {
+    const s = byId.get(id);
+    if (!s) throw new ReplaceError(`the edited plan has no step ${id}: ${spare} is not an overcloud server in it`);
+    return { ...s, deps };
+  };
+  const retireId = `overcloud.retire.${r.old.name}`;
+  const retire: Step = {
+    id: retireId,
+    tier: 'overcloud',
+    kind: 'overcloud.retire',
+    title: `Take ${r.old.name} out: maintenance, undeploy, delete from Ironic`,
+    nodes: [r.old.name],
+    deps: [],
+    timeoutMs: 30 * 60_000,
+    retry: { attempts: 2, backoffMs: 30_000, retryOn: ['timeout', 'unreachable'] },
+    skippable: false,
+    estimateMs: ESTIMATES['overcloud.retire'],
+  };
+  const enrol = pick(`overcloud.enrol.${spare}`, []);
+  const inspect = pick(`overcloud.inspect.${spare}`, [enrol.id]);
+  const deploy = pick(`overcloud.deploy.${spare}`, [retireId, inspect.id]);
+  const configure = full.steps.find((s) => s.kind === 'overcloud.configure' && s.deps.includes(deploy.id));
+  if (!configure) throw new ReplaceError(`the edited plan configures no role with ${spare}`);
+  const role = (full.nodes ?? []).find((n) => n.name === spare)?.role ?? r.old.role;
+  return {
+    planName: full.planName,
+    steps: [retire, enrol, inspect, deploy, { ...configure, deps: [deploy.id] }],
+    nodes: [{ name: r.old.name, role: r.old.role, tier: 'overcloud' }, { name: spare, role, tier: 'overcloud' }],
   };
 }

@@ -138,6 +138,17 @@ export const NodeSchema = z.strictObject({
   /** Where the server came from: a nodes file, a BMC scan, the form. */
   source: z.enum(['import', 'scan', 'form', 'lab']).optional(),
   discovered: DiscoveredSchema.optional(),
+  /** Out of the cloud: failed or retired, since when and why (a replacement sets it; a person may). */
+  outOfService: z
+    .strictObject({
+      state: z.enum(['failed', 'retired']),
+      /** The day it went out of service (YYYY-MM-DD). */
+      since: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-12-04'),
+      reason: short.optional(),
+      /** The role it had (what a replacement moved to a spare). */
+      role: RoleName.optional(),
+    })
+    .optional(),
 });
 export type Node = z.infer<typeof NodeSchema>;
 
@@ -191,6 +202,12 @@ export const NetworkSchema = z.strictObject({
       noProxy: z.array(short).max(1000).default([]),
     })
     .optional(),
+  /**
+   * Field paths the person set (`network.layout`, `network.provisioning.cidr`, ...); every other
+   * value follows the servers, roles and host (src/network/suggest.ts networkFor). Absent: every
+   * value is the person's, as in a hand-written answers file.
+   */
+  manual: z.array(short).max(1000).optional(),
 });
 export type Network = z.infer<typeof NetworkSchema>;
 
@@ -242,7 +259,7 @@ export const CloudTierSchema = z.strictObject({
     .optional(),
   /** Shell access for the real driver's service steps (TripleO CLI over ssh); absent on an adopted tier: provisioning only. */
   ssh: z.strictObject({ host, user: unixUser.default('stack'), port: port.optional(), identityFile: filePath.optional() }).optional(),
-  /** Files Ironic boots the servers with (instance_info kernel/ramdisk, image source). */
+  /** Files this tier's Ironic deploys its servers with (instance_info kernel/ramdisk, image source). */
   images: z
     .strictObject({
       kernel: imageSource.optional(),
@@ -252,6 +269,12 @@ export const CloudTierSchema = z.strictObject({
     .optional(),
 });
 export type CloudTier = z.infer<typeof CloudTierSchema>;
+
+/** The seed tier: a cloud tier whose own VM, when built, boots from `vmImage`. */
+export const SeedTierSchema = CloudTierSchema.extend({
+  /** The seed VM's own disk image (a qcow2 cloud image), not one its Ironic deploys. */
+  vmImage: imageSource.optional(),
+});
 
 export const SimSchema = z.strictObject({
   lab: short.default('two-machine'),
@@ -296,7 +319,7 @@ export const PlanSchema = z.strictObject({
     ntp: [],
   }),
   roles: RolesSchema.default({ undercloud: { placement: 'vm' }, targets: {}, allInOne: false }),
-  seed: CloudTierSchema.default({ mode: 'build' }),
+  seed: SeedTierSchema.default({ mode: 'build' }),
   undercloud: CloudTierSchema.default({ mode: 'build' }),
   options: OptionsSchema.default({ concurrency: 10, acknowledged: [] }),
 });

@@ -5,7 +5,8 @@ import { closest } from '../suggest.js';
 import { validateRoles } from '../roles/validate.js';
 import { validateNetwork } from '../network/validate.js';
 import { validateNodes } from '../inventory/validate.js';
-import { error, pathToString, type Finding } from './findings.js';
+import { error, pathToString, warning, type Finding } from './findings.js';
+import { controllerQuorum } from './replace.js';
 import { PLAN_VERSION, PlanSchema, type Plan } from './schema.js';
 
 /** One area's rules (src/inventory, src/network, src/roles, ...). */
@@ -13,7 +14,7 @@ export type RuleSet = (plan: Plan) => Finding[];
 
 /** Rules about the plan as a whole, owned by src/plan. */
 export function validatePlan(plan: Plan): Finding[] {
-  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan)];
+  return [...nodeNameRules(plan), ...bmcSecretRules(plan), ...driverRules(plan), ...tierRules(plan), ...outOfServiceRules(plan)];
 }
 
 /** Every area's rule set, in the order Review lists them. Areas add one entry each. */
@@ -41,6 +42,48 @@ function nodeNameRules(plan: Plan): Finding[] {
         ),
       );
   });
+  return findings;
+}
+
+/** Servers marked failed or retired: none keeps a role, and controllers go one at a time. */
+function outOfServiceRules(plan: Plan): Finding[] {
+  const findings: Finding[] = [];
+  const pending: string[] = [];
+  plan.nodes.forEach((node, i) => {
+    const out = node.outOfService;
+    if (!out) return;
+    const ucServer = plan.roles.undercloud.placement === 'server' && plan.roles.undercloud.node === node.name;
+    if (node.role || ucServer) {
+      const role = ucServer ? 'the undercloud' : node.role;
+      findings.push(
+        error(
+          'plan.out-of-service-role',
+          `nodes[${i}].role`,
+          `${node.name} is marked ${out.state} (since ${out.since}) but is still ${role}`,
+          ucServer || node.role === 'Undercloud'
+            ? 'rebuild the undercloud from a backup (cloudseed restore) or place it elsewhere'
+            : `move its role to a spare: cloudseed replace FILE ${node.name} (or remove its role)`,
+          'roles',
+        ),
+      );
+      if (node.role === 'Controller') pending.push(node.name);
+    }
+  });
+  const controllers = plan.nodes.filter((n) => n.role === 'Controller').length;
+  if (pending.length) {
+    const q = controllerQuorum(controllers, pending.join(', '), pending.length);
+    if (!q.keeps) {
+      findings.push(
+        warning(
+          'plan.replace-quorum',
+          'nodes',
+          `${pending.length} of ${controllers} controller(s) are out of service: ${q.line}`,
+          controllers === 1 ? 'add controllers (three keep quorum through a replacement), or accept the outage' : 'replace the controllers one at a time, each once the last has joined',
+          'roles',
+        ),
+      );
+    }
+  }
   return findings;
 }
 
@@ -100,6 +143,7 @@ function tierRules(plan: Plan): Finding[] {
         ),
       );
     }
+    findings.push(...imageRules(plan, tier));
     if (!ironic) continue;
     if (!isHttpUrl(ironic.url))
       findings.push(
@@ -117,6 +161,33 @@ function tierRules(plan: Plan): Finding[] {
     if (auth.type === 'token') findings.push(...exactlyOne('plan.auth-secret', where, auth.token, auth.tokenFile, 'token', 'tokenFile'));
   }
   return findings;
+}
+
+/** A tier's Ironic deploys with a kernel and a ramdisk: images without both fail at the deploy step. */
+function imageRules(plan: Plan, tier: 'seed' | 'undercloud'): Finding[] {
+  const images = plan[tier].images;
+  if (!images || (images.kernel && images.ramdisk)) return [];
+  // Answers files before seed.vmImage named the seed VM's own image here.
+  if (tier === 'seed' && images.image && !images.kernel && !images.ramdisk && !plan.seed.vmImage)
+    return [
+      error(
+        'plan.seed-vm-image-moved',
+        'seed.images.image',
+        'seed.images is what the seed\'s Ironic deploys the undercloud with; the seed VM\'s own image has its own field now',
+        `if "${images.image}" is the seed VM's image, move it to seed.vmImage; else add seed.images.kernel and seed.images.ramdisk`,
+        'review',
+      ),
+    ];
+  const missing = (['kernel', 'ramdisk'] as const).filter((k) => !images[k]);
+  return missing.map((k) =>
+    error(
+      'plan.images-incomplete',
+      `${tier}.images.${k}`,
+      `${tier}.images has no ${k}: the ${tier}'s Ironic needs a kernel and a ramdisk to deploy its servers`,
+      `set ${tier}.images.${k}: a file:// or http:// URL the ${tier}'s Ironic can read`,
+      'review',
+    ),
+  );
 }
 
 function isHttpUrl(text: string): boolean {

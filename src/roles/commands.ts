@@ -18,6 +18,7 @@ import { importNodesFile } from '../inventory/nodes-file.js';
 import { hostFactsFromLab, probeHost } from '../inventory/probe.js';
 import { applyBmcChecks, applyInspection, checkBmcs, inspectNodes, mergeScan, scanRange, type ScanResult } from '../inventory/scan.js';
 import { LabError, loadLab } from '../lab/load.js';
+import { onLab } from '../lab/plan.js';
 import type { LabWorld } from '../lab/world.js';
 import { suggestNetwork } from '../network/suggest.js';
 import { loadAnswers, readSecret, saveAnswers } from '../plan/answers.js';
@@ -26,7 +27,6 @@ import { emptyPlan, type Node, type Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { diffLines, unchanged } from '../plan/diff.js';
 import { replan, scaleOutLine, type Replan } from '../plan/scale-out.js';
-import { planReplacement, ReplaceError, type Replacement } from '../plan/replace.js';
 import { readDeployed } from '../store/deployed.js';
 import { upgradeChange, upgradeJson, upgradeLines, type PlannedUpgrade } from '../deploy/upgrade-command.js';
 import { autoAssign } from './assign.js';
@@ -208,35 +208,6 @@ const addCommand: Command = {
   },
 };
 
-const replaceUsage = 'cloudseed replace SERVER [--spare NAME] [--retired] [--json]';
-const replaceCommand: Command = {
-  name: 'replace',
-  summary: 'plan replacing a failed or retired server of the deployed cloud with a spare (a dry run)',
-  usage: replaceUsage,
-  options: { spare: { type: 'string' }, retired: { type: 'boolean' } },
-  async run(ctx) {
-    const [name, ...extra] = ctx.args;
-    if (!name || extra.length) throw new UsageError(`name the one server to replace: ${replaceUsage}`);
-    const deployed = readDeployed(ctx.stateDir);
-    if (!('record' in deployed)) throw new CliError(`${deployed.missing}: there is no deployed server to replace`, 1);
-    let r: Replacement;
-    try {
-      r = planReplacement(deployed.record.plan, name, { reason: ctx.flags.retired === true ? 'retired' : 'failed', spare: typeof ctx.flags.spare === 'string' ? ctx.flags.spare : undefined });
-    } catch (e) {
-      if (e instanceof ReplaceError) throw new CliError(e.message, 1);
-      throw e;
-    }
-    if (ctx.json) ctx.out(JSON.stringify({ old: r.old, spare: r.spare, quorum: r.quorum, steps: r.steps }, null, 2));
-    else {
-      ctx.out(`${r.old.name} (${r.old.role}, ${r.old.reason}) would be replaced by ${r.spare.name}: ${r.spare.why}`);
-      if (r.quorum) ctx.out(r.quorum.line);
-      r.steps.forEach((s, i) => ctx.out(`  ${i + 1}. ${s}`));
-    }
-    ctx.err('running a replacement is not built yet (issue 13): nothing was changed');
-    return 1;
-  },
-};
-
 /** Where `init` writes when no --out is given (the file Review saves by default). */
 export const DEFAULT_ANSWERS_FILE = 'cloudseed-answers.yaml';
 
@@ -329,12 +300,8 @@ async function findServers(ctx: CommandContext): Promise<Found> {
  * auto-assigned, then the network suggested for those servers and roles.
  */
 export function defaultPlan(nodes: Node[], host: HostFacts | undefined, world?: LabWorld): { plan: Plan; why: string[] } {
-  const base = emptyPlan({
-    driver: world ? 'sim' : 'real',
-    ...(world ? { sim: { lab: world.name, speed: 60, seed: 1, faults: [] } } : {}),
-    seedHost: host ? { hostname: host.hostname } : {},
-    nodes,
-  });
+  const empty = emptyPlan({ driver: 'real', seedHost: host ? { hostname: host.hostname } : {}, nodes });
+  const base = world ? onLab(empty, world.name) : empty;
   const assigned = autoAssign(base);
   const network = suggestNetwork({ plan: assigned.plan, hostFacts: host }).network;
   return { plan: { ...assigned.plan, network }, why: assigned.why };
@@ -384,4 +351,4 @@ const initCommand: Command = {
   },
 };
 
-export const commands: Command[] = [initCommand, planCommand, addCommand, replaceCommand, exportCommand];
+export const commands: Command[] = [initCommand, planCommand, addCommand, exportCommand];

@@ -26,6 +26,8 @@ export interface HostPlan {
   bmc?: string;
   /** Its size in words. */
   size?: string;
+  /** The disk image it boots from, when the plan names one (the seed VM's). */
+  image?: string;
   addresses: HostAddress[];
 }
 
@@ -75,7 +77,7 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
   const seed: TierPlan = {
     tier: 'seed',
     summary: seedAdopted ? `seed: ${seedAdopted}` : `seed: VM on ${host}${p.seedIp ? `, ${p.seedIp}` : ''}${nic}`,
-    hosts: [{ host: 'this host', role: 'seed VM', addresses: p.seedIp ? [{ network: 'ctlplane', address: p.seedIp }] : [] }],
+    hosts: [{ host: 'this host', role: 'seed VM', ...(plan.seed.vmImage ? { image: plan.seed.vmImage } : {}), addresses: p.seedIp ? [{ network: 'ctlplane', address: p.seedIp }] : [] }],
   };
 
   const uc = plan.roles.undercloud;
@@ -122,7 +124,8 @@ export function describePlan(plan: Plan, input: DescribeInput): PlanDescription 
   }
   const overcloud: TierPlan = {
     tier: 'overcloud',
-    summary: `overcloud: ${parts.join(', ')}${vip ? `; public endpoint ${vip}` : ''}`,
+    // The endpoint first: a long list of servers may be cut at the screen's edge, an address must not.
+    summary: `overcloud: ${vip ? `public endpoint ${vip}; ` : ''}${parts.join(', ')}`,
     hosts: overcloudHosts,
   };
 
@@ -156,6 +159,7 @@ function bmcText(n: Plan['nodes'][number]): string {
  */
 function hostLines(h: HostPlan): string[] {
   const lines = [[h.host, h.role, h.bmc, h.size].filter(Boolean).join('  ')];
+  if (h.image) lines.push(`    image ${h.image}`);
   for (let i = 0; i < h.addresses.length; i += 3) {
     lines.push(`    ${h.addresses.slice(i, i + 3).map((a) => `${a.network} ${a.address}`).join(', ')}`);
   }

@@ -51,6 +51,16 @@ describe('dist bundle', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it('a reader that is gone (`cloudseed plan FILE | head -1`): no stack trace, exit 0', async () => {
+    const sub = execa(bundle, ['plan', fixture('good.yaml')], { reject: false, stdin: 'ignore', buffer: { stdout: false }, env: { CLOUDSEED_STATE_DIR: stateDir, CI: 'true' }, extendEnv: true });
+    // The reading end of the pipe closes before cloudseed writes: every write of the plan meets EPIPE.
+    sub.stdout.destroy();
+    const r = await sub;
+    expect(r.signal).toBeUndefined();
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
   it('an unknown flag: one line on stderr, exit 2, no stack trace', async () => {
     const r = await cloudseed('validate', fixture('good.yaml'), '--strict');
     expect(r.exitCode).toBe(2);

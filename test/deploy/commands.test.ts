@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runCaptured } from '../cli/capture.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import { acquireLock } from '../../src/store/lock.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveAnswers } from '../../src/plan/answers.js';
 import { StateStore } from '../../src/store/state.js';
@@ -34,6 +35,13 @@ describe('cloudseed deploy', () => {
     const transitions = out.filter((l) => /^\d\d:\d\d:\d\d (seed|undercloud|overcloud) /.test(l));
     expect(transitions.length).toBe(2 * 23);
     expect(out).toContain(out.find((l) => /overcloud\s+node-01\s+overcloud\.deploy\.node-01\s+done/.test(l)));
+    // The lab names the seed VM's image (seed.vmImage): every step really runs, none is "not done".
+    expect(out.some((l) => /seed\s+-\s+seed\.image\s+done/.test(l))).toBe(true);
+    expect(out.filter((l) => l.includes('not done'))).toEqual([]);
+    // The TripleO CLI runs on the undercloud over ssh; the lab answers it with Ansible's lines.
+    const log = readFileSync(join(dir, 'deploy', 'deploy.log'), 'utf8');
+    expect(log).toMatch(/\[undercloud\.configure\] PLAY RECAP/);
+    expect(log).toContain('[overcloud.configure.controller-compute] changed: [node-01]');
     expect(out.some((l) => l.startsWith('deployed in '))).toBe(true);
     expect(out.some((l) => l.includes(`${dir}/overcloudrc (mode 0600)`))).toBe(true);
 

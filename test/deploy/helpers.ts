@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { virtualClock } from '../../src/deploy/clock.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import { planForLab } from '../../src/deploy/lab-plan.js';
@@ -49,4 +49,19 @@ export async function untilFailureOrEnd(run: { failures(): unknown[]; result: Pr
 export function completions(dir: string): Map<string, number> {
   const j = readJournal(dir);
   return new Map([...j.steps].map(([id, r]) => [id, r.completions]));
+}
+
+/**
+ * The bundled installer, built once for this test file (so each restart of a kill -9 test
+ * takes a fraction of a second; inside the project: assets are found) and removed after it.
+ */
+export function bundleForTests(name: string): string {
+  const root = process.cwd();
+  const outDir = join(root, 'dist', `test-${name}-${process.pid}`);
+  beforeAll(async () => {
+    const { build } = (await import(join(root, 'scripts', 'build.mjs'))) as { build(o: { entry: string; outfile: string; minify: boolean }): Promise<void> };
+    await build({ entry: join(root, 'screens', 'main.tsx'), outfile: join(outDir, 'cloudseed.js'), minify: false });
+  });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+  return join(outDir, 'cloudseed.js');
 }

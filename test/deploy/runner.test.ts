@@ -86,6 +86,8 @@ describe('failures wait for a decision', () => {
     expect(f.step.id).toBe('overcloud.enrol.node-06');
     expect(f.error.kind).toBe('auth');
     expect(f.error.message).toContain('rejected the credentials');
+    // Named by its address, as `cloudseed gates` names it.
+    expect(f.error.message).toContain(node06.bmc.address);
     session.run.decide(f.step.id, 'abort');
     await session.result;
   });

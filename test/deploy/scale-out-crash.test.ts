@@ -2,24 +2,16 @@
 // again: it finishes, runs no finished step twice, and leaves the first deployment's journal
 // as it was.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../src/deploy/journal.js';
 import { replan } from '../../src/plan/scale-out.js';
 import { readDeployed } from '../../src/store/deployed.js';
 import { runCaptured } from '../cli/capture.js';
+import { bundleForTests } from './helpers.js';
 import { after, before, deployedLab } from './scale-out-lab.js';
 
-const ROOT = process.cwd();
-const outDir = join(ROOT, 'dist', `test-scale-crash-${process.pid}`);
-const bundle = join(outDir, 'cloudseed.js');
-
-beforeAll(async () => {
-  const { build } = (await import(join(ROOT, 'scripts', 'build.mjs'))) as { build(o: { entry: string; outfile: string; minify: boolean }): Promise<void> };
-  await build({ entry: join(ROOT, 'screens', 'main.tsx'), outfile: bundle, minify: false });
-});
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+const bundle = bundleForTests('scale-crash');
 
 const lines = (dir: string) => (existsSync(journalPath(dir, 'scale-out')) ? readFileSync(journalPath(dir, 'scale-out'), 'utf8').split('\n').length - 1 : 0);
 const done = (dir: string) => [...readJournal(dir, 'scale-out').steps.values()].filter((r) => r.state === 'done').length;

@@ -2,24 +2,16 @@
 // resumes from the journal, finishes, runs every step to completion once, `status` calls it
 // an upgrade, and deployed.json records the new release only at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { journalPath, readJournal } from '../../src/deploy/journal.js';
 import { saveAnswers } from '../../src/plan/answers.js';
 import { releaseOf } from '../../src/plan/schema.js';
 import { readDeployed, recordDeployed } from '../../src/store/deployed.js';
-import { completions, labPlan, stateDir } from './helpers.js';
+import { bundleForTests, completions, labPlan, stateDir } from './helpers.js';
 
-const ROOT = process.cwd();
-const outDir = join(ROOT, 'dist', `test-upgrade-crash-${process.pid}`);
-const bundle = join(outDir, 'cloudseed.js');
-
-beforeAll(async () => {
-  const { build } = (await import(join(ROOT, 'scripts', 'build.mjs'))) as { build(o: { entry: string; outfile: string; minify: boolean }): Promise<void> };
-  await build({ entry: join(ROOT, 'screens', 'main.tsx'), outfile: bundle, minify: false });
-});
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+const bundle = bundleForTests('upgrade-crash');
 
 const journalText = (dir: string) => (existsSync(journalPath(dir)) ? readFileSync(journalPath(dir), 'utf8') : '');
 

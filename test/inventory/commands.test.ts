@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetPath } from '../../src/assets.js';
 import { runCaptured } from '../cli/capture.js';
+import { planForLab } from '../../src/deploy/lab-plan.js';
+import { saveAnswers } from '../../src/plan/answers.js';
 import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 
@@ -84,6 +86,24 @@ describe('cloudseed import and probe', () => {
     expect(out[0]).toBe('seed-host  (Ubuntu 22.04.4 LTS)');
     expect(out.filter((l) => /^ {2}(WARN|FAIL) /.test(l))).toEqual([]);
     const json = await run(['probe', '--lab', 'ha-lab', '--json']);
-    expect(JSON.parse(json.out[0]).checks).toHaveLength(7);
+    expect(JSON.parse(json.out[0]).checks).toHaveLength(8);
+  });
+
+  it('probe FILE checks the tools that plan runs on this machine, as the Host screen and deploy do', async () => {
+    // A real plan on a machine whose PATH holds none of the tools its steps run.
+    const file = join(dir, 'real.yaml');
+    saveAnswers(file, { ...planForLab('two-machine'), driver: 'real', sim: undefined });
+    const empty = mkdtempSync(join(tmpdir(), 'cs-empty-path-'));
+    try {
+      const { code, out } = await run(['probe', file], { PATH: empty });
+      expect(code).toBe(1);
+      const plan = out.find((l) => l.startsWith('  FAIL  Plan tools: '));
+      expect(plan).toMatch(/not installed: .*qemu-img.*virt-install/);
+      expect(plan).toContain('sudo apt-get install');
+      // Without a plan's needs it would pass: the tools check of the minimums only warns.
+      expect(out.filter((l) => /^ {2}FAIL {2}Tools: /.test(l))).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -7,7 +7,7 @@ import { emptyPlan, type Plan, type RoleName } from '../../src/plan/schema.js';
 
 /** A plan holding the lab's servers, as discovery would fill it (roles optional). */
 export function planOf(world: LabWorld, roles: (i: number) => RoleName | undefined = () => undefined): Plan {
-  return emptyPlan({
+  const plan = emptyPlan({
     nodes: world.servers.map((s, i) => ({
       name: s.name,
       bmc: { type: s.bmc.type, address: s.bmc.address, user: s.bmc.user, password: s.bmc.password },
@@ -15,6 +15,10 @@ export function planOf(world: LabWorld, roles: (i: number) => RoleName | undefin
       role: roles(i),
     })),
   });
+  // A site's name and time servers (none at all is a finding of its own).
+  plan.network.dns = ['192.168.1.1'];
+  plan.network.ntp = ['pool.ntp.org'];
+  return plan;
 }
 
 export function lab(name: string): { world: LabWorld; facts: HostFacts; plan: Plan } {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddress, parseCidr, rangeSize, parseRange } from '../../src/network/address.js';
-import { suggestNetwork, switchLayout, withRoom } from '../../src/network/suggest.js';
+import { enabledNetworks } from '../../src/network/networks.js';
+import { choose, networkFor, suggestNetwork, switchLayout, withRoom } from '../../src/network/suggest.js';
+import type { Plan } from '../../src/plan/schema.js';
 import { validateNetwork } from '../../src/network/validate.js';
 import { lab } from './fixtures.js';
 
@@ -103,7 +105,7 @@ describe('switchLayout', () => {
     plan.network = suggestNetwork({ plan, hostFacts: facts }).network;
     plan.network.provisioning.dhcpEnd = '192.168.24.60';
     plan.network.dns = ['1.1.1.1'];
-    const { network } = switchLayout(plan, 'isolated', facts);
+    const network = switchLayout(plan, 'isolated', facts);
     expect(network.layout).toBe('isolated');
     expect(network.provisioning.dhcpEnd).toBe('192.168.24.60');
     expect(network.dns).toEqual(['1.1.1.1']);
@@ -115,11 +117,65 @@ describe('switchLayout', () => {
     const { plan, facts } = lab('ha-lab');
     plan.network = suggestNetwork({ plan, hostFacts: facts }).network;
     plan.network.isolated.Storage!.vlan = 33;
-    const flat = switchLayout(plan, 'flat', facts).network;
+    const flat = switchLayout(plan, 'flat', facts);
     expect(flat.layout).toBe('flat');
-    expect(flat.isolated.Storage!.enabled).toBe(false);
-    const back = switchLayout({ ...plan, network: flat }, 'isolated', facts).network;
+    expect(enabledNetworks(flat).map((v) => v.id)).toEqual(['ctlplane', 'External']);
+    const back = switchLayout({ ...plan, network: flat }, 'isolated', facts);
     expect(back.isolated.Storage).toMatchObject({ enabled: true, vlan: 33 });
     expect(back.isolated.Management!.enabled).toBe(false);
+  });
+});
+
+describe('networkFor: the networks are a function of the servers, roles and what the person set', () => {
+  /** A wizard plan: the network suggested whole, nothing set by the person yet. */
+  const wizard = (name: string) => {
+    const { plan, facts } = lab(name);
+    plan.network = networkFor({ ...plan, network: { ...plan.network, manual: [] } }, facts);
+    return { plan, facts };
+  };
+
+  it('the same roles give the same networks however the person got there', () => {
+    const { plan, facts } = wizard('ha-lab');
+    expect(plan.network.layout).toBe('isolated');
+    // Path A: one controller asked for straight away.
+    const a = networkFor({ ...plan, roles: { ...plan.roles, targets: { Controller: 1 } } }, facts);
+    // Path B: two controllers first, the layout flipped twice, a DHCP end typed and given back to the suggestion, then one controller.
+    let b: Plan = { ...plan, roles: { ...plan.roles, targets: { Controller: 3 } } };
+    b = { ...b, network: networkFor(b, facts) };
+    b = { ...b, network: switchLayout(b, 'flat', facts) };
+    b = { ...b, network: choose(b, { ...b.network, provisioning: { ...b.network.provisioning, dhcpEnd: '192.168.24.90' } }, ['network.provisioning.dhcpEnd'], facts) };
+    b = { ...b, network: choose(b, b.network, [], facts, ['network.layout', 'network.provisioning.dhcpEnd']) };
+    b = { ...b, roles: { ...b.roles, targets: { Controller: 1 } } };
+    b = { ...b, network: networkFor(b, facts) };
+    expect(b.network).toEqual(a);
+    expect(a.layout).toBe('flat');
+    expect(Object.keys(a.isolated)).toEqual([]);
+  });
+
+  it('follows the roles: three controllers make the layout isolated, with the upstream VLANs in a fixed order', () => {
+    const { plan, facts } = wizard('two-machine');
+    expect(plan.network.layout).toBe('flat');
+    const nodes = [...plan.nodes, ...plan.nodes.map((n, i) => ({ ...n, name: `extra-${i}`, bmc: { ...n.bmc, address: `127.0.9.${i + 1}` } }))];
+    const grown: Plan = { ...plan, nodes, roles: { ...plan.roles, targets: { Controller: 3 } } };
+    const network = networkFor(grown, facts);
+    expect(network.layout).toBe('isolated');
+    expect(Object.entries(network.isolated).map(([id, n]) => `${id}:${n!.vlan}`)).toEqual(['InternalApi:20', 'Storage:30', 'StorageMgmt:40', 'Tenant:50', 'Management:60']);
+  });
+
+  it('keeps what the person set: a chosen layout and subnet stay, the ranges move into the subnet', () => {
+    const { plan, facts } = wizard('ha-lab');
+    let p: Plan = { ...plan, network: switchLayout(plan, 'flat', facts) };
+    p = { ...p, network: choose(p, { ...p.network, provisioning: { ...p.network.provisioning, cidr: '10.20.0.0/24' } }, ['network.provisioning.cidr'], facts) };
+    const later = networkFor({ ...p, roles: { ...p.roles, targets: { Controller: 3 } } }, facts);
+    expect(later.layout).toBe('flat');
+    expect(later.provisioning).toMatchObject({ cidr: '10.20.0.0/24', seedIp: '10.20.0.1', dhcpStart: '10.20.0.5' });
+    expect(later.manual).toEqual(['network.layout', 'network.provisioning.cidr']);
+    expect(validateNetwork({ ...p, network: later }, facts)).toEqual([]);
+  });
+
+  it('a hand-written network (no list of what the person set) is kept as it is', () => {
+    const { plan, facts } = lab('ha-lab');
+    plan.network = suggestNetwork({ plan, hostFacts: facts, layout: 'flat' }).network;
+    expect(networkFor({ ...plan, roles: { ...plan.roles, targets: { Controller: 3 } } }, facts)).toBe(plan.network);
   });
 });

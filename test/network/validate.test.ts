@@ -93,6 +93,7 @@ const cases: Case[] = [
     fail: (_x, f) => void (f.sessionNic = 'enp65s0f1'),
   },
   { rule: 'provisioning-nic-unknown', where: 'network.provisioning.nic', pass: () => {}, fail: (x) => void (p(x).nic = 'eth9') },
+  { rule: 'external-nic-unknown', where: 'network.external.nic', pass: () => {}, fail: (x) => void (e(x).nic = 'eth9') },
   { rule: 'field-missing', where: 'network.provisioning.nic', pass: () => {}, fail: (x) => void (p(x).nic = undefined) },
   {
     rule: 'provisioning-route-collision',
@@ -108,6 +109,8 @@ const cases: Case[] = [
   },
   { rule: 'dns-invalid', where: 'network.dns[1]', pass: (x) => void (x.network.dns = ['1.1.1.1', '2606:4700:4700::1111']), fail: (x) => void (x.network.dns = ['1.1.1.1', 'one.one']) },
   { rule: 'ntp-invalid', where: 'network.ntp[0]', pass: (x) => void (x.network.ntp = ['pool.ntp.org']), fail: (x) => void (x.network.ntp = ['pool ntp org']) },
+  { rule: 'dns-none', where: 'network.dns', severity: 'warning', pass: (x) => void (x.network.dns = ['192.168.1.1']), fail: (x) => void (x.network.dns = []) },
+  { rule: 'ntp-none', where: 'network.ntp', severity: 'warning', pass: (x) => void (x.network.ntp = ['192.168.1.1']), fail: (x) => void (x.network.ntp = []) },
   { rule: 'proxy-invalid', where: 'network.proxy.http', pass: (x) => void (x.network.proxy = { http: 'http://proxy:3128', noProxy: [] }), fail: (x) => void (x.network.proxy = { http: 'proxy:3128x', noProxy: [] }) },
 ];
 

@@ -82,19 +82,19 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     expect(r.err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`);
   });
 
-  it('replace SERVER plans the replacement from the deployed cloud: the spare, quorum, the work; it runs nothing yet', async () => {
+  it('replace FILE SERVER --dry-run plans the replacement from the deployed cloud: the spare, quorum, the steps; it changes nothing', async () => {
     const spare = { ...withComputes(1).nodes.at(-1)!, role: undefined, roleSource: undefined };
-    const dir = stateDir();
-    recordDeployed(dir, { ...deployed, nodes: [...deployed.nodes, spare] });
-    const r = await runCaptured(['replace', 'node-02', '--state-dir', dir]);
-    expect(r.code).toBe(1);
-    expect(r.out[0]).toMatch(/^node-02 \(Controller, failed\) would be replaced by rack2-1: the smallest unused server that fits Controller \(/);
-    expect(r.out[1]).toBe("node-02 is the only controller: the cloud's APIs are down until the spare is deployed");
-    expect(r.out[2]).toBe("  1. put node-02 in maintenance in the undercloud's Ironic");
-    expect(r.err).toEqual(['running a replacement is not built yet (issue 13): nothing was changed']);
-    const none = await runCaptured(['replace', 'node-03', '--spare', 'node-04', '--state-dir', dir]);
+    const { dir, file } = setUp({ ...deployed, nodes: [...deployed.nodes, spare] });
+    const r = await runCaptured(['replace', file, 'node-02', '--dry-run', '--state-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.out[1]).toBe("  node-02 (Controller, failed) leaves the cloud: maintenance on, undeployed, deleted from the undercloud's Ironic");
+    expect(r.out[2]).toMatch(/^ {2}rack2-1 takes its role: enrolled, inspected and deployed as Controller -- the smallest unused server that fits Controller \(/);
+    expect(r.out[4]).toBe("  one controller at a time: node-02 is the only controller: the cloud's APIs are down until the spare is deployed");
+    const none = await runCaptured(['replace', file, 'node-03', '--spare', 'node-04', '--dry-run', '--state-dir', dir]);
     expect(none.err[0]).toBe('cloudseed: node-04 is not a spare: it is already Compute');
     const empty = stateDir();
-    expect((await runCaptured(['replace', 'node-03', '--state-dir', empty])).err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty} (a deployment records it when it finishes): there is no deployed server to replace`);
+    expect((await runCaptured(['replace', file, 'node-03', '--state-dir', empty])).err[0]).toBe(`cloudseed: no deployed cloud is recorded in ${empty} (a deployment records it when it finishes): there is no deployed server to replace`);
+    const noTerminal = await runCaptured(['replace', file, 'node-03', '--state-dir', dir]);
+    expect(noTerminal.err.at(-1)).toContain('replace asks before it starts; without a terminal, confirm with --yes');
   });
 });

@@ -27,7 +27,7 @@ describe('planning the replacement of a failed server', () => {
   it('a failed controller: the smallest spare that fits takes its role, and quorum is kept (2 of 3)', () => {
     const r = planReplacement(cloud(), 'node-03');
     expect(r.spare).toEqual({ name: 'node-09', why: 'the smallest unused server that fits Controller (48 GiB, 16 CPUs, 500 GiB disk)' });
-    expect(r.quorum?.line).toBe('the control plane keeps quorum: 2 of 3 controllers stay up while node-03 is replaced (a majority is 2)');
+    expect(r.quorum?.line).toBe('the control plane keeps quorum: 2 of 3 controllers stay up while node-03 is replaced, one at a time (a majority is 2)');
     expect(r.steps).toEqual([
       "put node-03 in maintenance in the undercloud's Ironic",
       "remove node-03 from the controllers' cluster (pacemaker, galera, rabbitmq)",

@@ -41,6 +41,25 @@ describe('plan rules', () => {
     expect(validatePlan(simPlan({ seed: { mode: 'adopt', ironic: { url: 'http://127.0.0.1:6385', auth: { type: 'token', token: 't' } } } }))).toEqual([]);
   });
 
+  it("an answers file from before seed.vmImage (the seed VM's image in seed.images.image) gets a finding naming both fields", () => {
+    const old = checkPlanInput({ version: 1, driver: 'real', seed: { images: { image: 'https://mirror.example.org/seed.qcow2' } } });
+    expect(old.plan).toBeDefined();
+    expect(validatePlan(old.plan!)).toEqual([
+      expect.objectContaining({ rule: 'plan.seed-vm-image-moved', severity: 'error', where: 'seed.images.image', fix: expect.stringContaining('move it to seed.vmImage') }),
+    ]);
+    const moved = checkPlanInput({ version: 1, driver: 'real', seed: { vmImage: 'https://mirror.example.org/seed.qcow2' } });
+    expect(validatePlan(moved.plan!)).toEqual([]);
+  });
+
+  it("a tier's images without a kernel or a ramdisk are a finding on the missing field (its Ironic could not deploy)", () => {
+    const findings = validatePlan(emptyPlan({ driver: 'real', seed: { vmImage: '/srv/seed.qcow2', images: { image: 'undercloud.qcow2' } }, undercloud: { images: { kernel: 'file:///k' } } }));
+    expect(findings.map((f) => [f.rule, f.where])).toEqual([
+      ['plan.images-incomplete', 'seed.images.kernel'],
+      ['plan.images-incomplete', 'seed.images.ramdisk'],
+      ['plan.images-incomplete', 'undercloud.images.ramdisk'],
+    ]);
+  });
+
   it('validate() includes the plan rules', () => {
     expect(validate(emptyPlan({ driver: 'sim' })).map((f) => f.rule)).toContain('plan.sim-missing');
   });

@@ -12,6 +12,7 @@ import { nodeFacts } from '../../src/roles/fit.js';
 import { defaultPlan } from '../../src/roles/commands.js';
 import { hostFactsFromLab } from '../../src/inventory/probe.js';
 import { loadLab } from '../../src/lab/load.js';
+import { LAB_SEED_IMAGE } from '../../src/lab/plan.js';
 
 let dir: string;
 beforeAll(() => {
@@ -42,6 +43,10 @@ describe('cloudseed init', () => {
     expect(plan.roles).toMatchObject({ allInOne: true, undercloud: { placement: 'vm' } });
     expect(plan.network.provisioning.nic).toBeDefined();
     expect(plan.sim?.lab).toBe('two-machine');
+    // The lab's mirror serves the seed VM's image; `plan` shows it on the seed VM.
+    expect(plan.seed.vmImage).toBe(LAB_SEED_IMAGE);
+    const shown = await cli('plan', file);
+    expect(shown.out.split('\n').slice(2, 6)).toEqual([expect.stringMatching(/^seed: VM on this host/), '  this host  seed VM', `      image ${LAB_SEED_IMAGE}`, expect.stringMatching(/^      ctlplane /)]);
   });
 
   it('--lab two-machine: the lab inspects what IPMI cannot tell, so the export writes instackenv.json', async () => {

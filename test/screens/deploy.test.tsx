@@ -32,15 +32,20 @@ afterEach(() => {
   deployScreenOptions.clock = undefined;
 });
 
+/** The wizard on a saved plan of `lab`: Resume (the default) opens Review, whose default is Deploy: Enter, Enter. */
+async function deployFromReview(lab: string) {
+  openSessionStore(state.dir).save(planForLab(lab), 'deploy');
+  const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
+  await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
+  r.stdin.write(KEY.enter);
+  await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
+  r.stdin.write(KEY.enter);
+  return r;
+}
+
 describe('Deploy screen, end to end in the wizard', () => {
   it.each(['two-machine', 'ha-lab'])('%s: resume the saved installation, deploy through three tiers to Done', async (lab) => {
-    openSessionStore(state.dir).save(planForLab(lab), 'deploy');
-    const r = renderApp(state.dir, { screens: [welcome, review, deploy, done] });
-    await vi.waitFor(() => expect(r.lastFrame()).toContain('Resume the saved installation'));
-    // Resume (the default) opens Review, whose default is Deploy: Enter, Enter.
-    r.stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(r.lastFrame()).toMatch(/❯ Deploy/));
-    r.stdin.write(KEY.enter);
+    const r = await deployFromReview(lab);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('is deployed'), { timeout: 20_000 });
     const frame = r.lastFrame()!;
     expect(flat(frame)).toContain(`password in ${state.dir}/overcloudrc (mode 0600)`);
@@ -110,6 +115,9 @@ describe('Deploy screen: failures', () => {
     expect(frame).toContain('did not PXE boot during inspection');
     expect(frame).toContain('Try: Put PXE first in its boot order');
     expect(frame).toContain('s skip (not safe here)');
+    // The status line above waits for the person, not for the failed server, and counts no time.
+    expect(frame).toContain('waiting for your decision on the failure below');
+    expect(frame).not.toMatch(/waiting for node-01/);
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     expect(frame.split('\n').length).toBeLessThanOrEqual(19);
     // Skipping is refused where it is not safe; nothing moves on by itself.
@@ -179,6 +187,33 @@ describe('Deploy screen: failures', () => {
     r.stdin.write('r');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('r, s and a answer a failure; nothing has failed.'));
     expect(r.seen.shellKeys).toEqual([]);
+    r.unmount();
+  });
+
+  it('while it runs the help bar names what the keys do: Enter and Esc do nothing, q stops (never "Esc back")', async () => {
+    deployScreenOptions.clock = undefined; // real time: it is still running when the bar is read
+    const r = await deployFromReview('two-machine');
+    const bar = () => r.lastFrame()!.split('\n').at(-1)!;
+    await vi.waitFor(() => expect(bar()).toContain('Enter/Esc nothing while it runs'), { timeout: 20_000 });
+    expect(bar()).toContain('q stop (resume later)');
+    expect(bar()).not.toContain('back');
+    expect(widestLine(r.lastFrame()!)).toBeLessThanOrEqual(80);
+    r.unmount();
+  });
+
+  it('after a failure the help bar offers r/s/a and says Enter/Esc wait for them; after abort: resume or back to the plan', async () => {
+    deployScreenOptions.faults = 'deploy-fail:node-01';
+    const r = await deployFromReview('two-machine');
+    const bar = () => r.lastFrame()!.split('\n').at(-1)!;
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Failed: Deploy node-01'), { timeout: 20_000 });
+    await vi.waitFor(() => expect(bar()).toContain('r/s/a retry/skip/abort'));
+    expect(bar()).toContain('Enter/Esc nothing until r/s/a');
+    expect(bar()).not.toContain('back');
+    r.stdin.write('a');
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Abort the deployment?'));
+    r.stdin.write('y');
+    await vi.waitFor(() => expect(bar()).toContain('Enter resume'));
+    expect(bar()).toContain('Esc back to the plan');
     r.unmount();
   });
 

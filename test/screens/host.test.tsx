@@ -1,15 +1,18 @@
 import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
 import { host } from '../../screens/host.js';
+import { planForLab } from '../../src/deploy/lab-plan.js';
+import { checkPlanHost } from '../../src/deploy/steps/host-checks.js';
+import { hostFactsFromLab, hostProbe } from '../../src/inventory/probe.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { LabWorld } from '../../src/lab/world.js';
 import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
 
-/** ha-lab with a seed host of 2 cores (a fail) and no virt-install (a warning). */
+/** ha-lab with a seed host of 2 cores (a fail) and no ipmitool (a warning: a plan without servers runs none). */
 function weakLab(): LabWorld {
   const lab = structuredClone(loadLab('ha-lab'));
   lab.seedHost.cpu.cores = 2;
-  lab.seedHost.tools = lab.seedHost.tools.filter((t) => t !== 'virt-install');
+  lab.seedHost.tools = lab.seedHost.tools.filter((t) => t !== 'ipmitool');
   return lab;
 }
 
@@ -23,18 +26,36 @@ describe('This host screen', () => {
     expect(frame).toContain('enp65s0f0');
     expect(frame).toContain('your session');
     expect(frame).toMatch(/✘ CPU cores\s+2 cores/);
-    expect(frame).toMatch(/▲ Tools\s+missing: virt-install/);
+    expect(frame).toMatch(/▲ Tools\s+missing: ipmitool/);
     expect(frame).toContain('1 failed: fix them to go on, or start with --skip-checks');
     expect(blocked.at(-1)).toMatch(/1 check failed/);
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
 
     // the cursor starts on the first check; the tools warning is the last
     stdin.write(KEY.down.repeat(6));
-    await vi.waitFor(() => expect(lastFrame()).toContain('sudo apt-get install virtinst'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('sudo apt-get install ipmitool'));
     stdin.write('a');
     await vi.waitFor(() => expect(lastFrame()).toContain('(acknowledged)'));
     expect(seen.plan.options.acknowledged).toEqual(['host.tools']);
     expect(seen.plan.seedHost.hostname).toBe('seed-host');
+    unmount();
+  });
+
+  it('a tool the plan runs and the host lacks fails here, as in `cloudseed probe` and the deployment', async () => {
+    // A seed host without vbmc: an undercloud VM needs one.
+    const lab = structuredClone(loadLab('ha-lab'));
+    lab.seedHost.tools = lab.seedHost.tools.filter((t) => t !== 'vbmc');
+    const base = planForLab('ha-lab');
+    const nodes = base.nodes.map(({ role, ...n }) => (role === 'Undercloud' ? n : { ...n, role }));
+    const plan = { ...base, nodes, roles: { ...base.roles, undercloud: { placement: 'vm' as const } } };
+    const blocked: (string | undefined)[] = [];
+    const { lastFrame, unmount } = renderScreen(host, { plan, app: { lab, setBlocked: (r) => blocked.push(r) } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Checks'));
+    expect(lastFrame()).toMatch(/✘ Plan tools\s+not installed: vbmc/);
+    expect(blocked.at(-1)).toMatch(/1 check failed/);
+    expect(checkPlanHost(plan, hostFactsFromLab(lab), hostProbe(lab).has).filter((c) => c.status === 'fail').map((c) => c.reason)).toEqual([
+      'not installed: vbmc',
+    ]);
     unmount();
   });
 

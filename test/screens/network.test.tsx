@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { network } from '../../screens/network.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { lab } from '../network/fixtures.js';
-import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
+import { flat, KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
 
 const CLEAR = '\u0015'; // Ctrl-U empties a text field
 
@@ -105,7 +105,8 @@ describe('Network screen', () => {
     r.stdin.write(`${KEY.esc}l`);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Layout: flat'));
     expect(r.lastFrame()).not.toContain('InternalApi');
-    expect(r.seen.plan.network.isolated.Storage).toMatchObject({ enabled: false, vlan: 31 });
+    // Kept, unused while flat, for switching back.
+    expect(r.seen.plan.network.isolated.Storage).toMatchObject({ vlan: 31 });
     r.stdin.write('l');
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Layout: isolated'));
     expect(r.seen.plan.network.isolated.Storage).toMatchObject({ enabled: true, vlan: 31 });
@@ -179,5 +180,56 @@ describe('Network screen', () => {
     await vi.waitFor(() => expect(second.lastFrame()).toContain('Layout: isolated'));
     expect(second.seen.plan.network.isolated.InternalApi).toMatchObject({ enabled: true });
     second.unmount();
+  });
+
+  it('no DNS or NTP server is a finding on its field, with how to fix it, in full at 80 columns', async () => {
+    const { world, plan } = lab('two-machine');
+    plan.network.dns = [];
+    plan.network.ntp = [];
+    const r = renderScreen(network, { plan, app: { lab: world }, ui: { ascii: true } });
+    await ready(r);
+    expect(r.lastFrame()).toContain('0 errors, 2 warnings');
+    expect(r.lastFrame()).toMatch(/DNS\/NTP\/proxy +!! 2/);
+    // Down to DNS/NTP/proxy (flat: the third network), into its fields: the DNS finding in full.
+    r.stdin.write(`${KEY.down.repeat(2)}${KEY.tab}`);
+    await vi.waitFor(() => expect(flat(r.lastFrame())).toContain("set your site's name servers on the Network screen (DNS/NTP/proxy, DNS servers)"));
+    const frame = r.lastFrame()!;
+    expect(flat(frame)).toContain('network.dns: no DNS server is set: the undercloud and the servers get none, so they cannot resolve names');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(nonAscii(frame)).toEqual([]);
+    r.stdin.write(KEY.down);
+    await vi.waitFor(() => expect(flat(r.lastFrame())).toContain("set your site's time servers"));
+    // A DNS server typed in: the finding goes.
+    r.stdin.write(`${KEY.up}${KEY.enter}192.168.1.1${KEY.enter}`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('0 errors, 1 warning'));
+    expect(r.seen.plan.network.dns).toEqual(['192.168.1.1']);
+    r.unmount();
+  });
+
+  it("the host NIC is picked from this host's NICs, or typed; a name the host does not have is a finding", async () => {
+    const r = harness('two-machine');
+    await ready(r);
+    // Into the fields (the NIC is the first), Enter: the lab's seed host's NICs.
+    r.stdin.write(`${KEY.tab}${KEY.enter}`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain("ctlplane NIC (this host): this host's NICs"));
+    const frame = r.lastFrame()!;
+    expect(frame).toMatch(/eno1 +up, 1 Gb\/s, 192\.168\.1\.20\/24, default route, your session$/m);
+    expect(frame).toMatch(/eno2 +up, 10 Gb\/s, no address$/m);
+    expect(frame).toContain('another name...');
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
+    expect(r.seen.shellKeys).toEqual([]);
+    // Up to eno1 (it carries the default route and the session): saved, with its warning.
+    r.stdin.write(`${KEY.up}${KEY.enter}`);
+    await vi.waitFor(() => expect(prov(r.seen.plan).nic).toBe('eno1'));
+    await vi.waitFor(() => expect(flat(r.lastFrame())).toContain('eno1 carries this host\'s default route'));
+    // Another name, typed: one this host does not have is named as a finding.
+    r.stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('another name...'));
+    r.stdin.write(`${KEY.down.repeat(2)}${KEY.enter}`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('NIC (this host):eno1'));
+    r.stdin.write(`${CLEAR}eth7`);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('this host has no NIC named eth7'));
+    expect(prov(r.seen.plan).nic).toBe('eno1');
+    r.unmount();
   });
 });

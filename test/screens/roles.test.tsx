@@ -3,7 +3,10 @@ import type { Plan } from '../../src/plan/schema.js';
 import { autoAssign, setRoles } from '../../src/roles/assign.js';
 import { roles } from '../../screens/roles.js';
 import { labPlan } from '../roles/fixtures.js';
-import { KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
+import { hostFactsFromLab } from '../../src/inventory/probe.js';
+import { loadLab } from '../../src/lab/load.js';
+import { networkFor } from '../../src/network/suggest.js';
+import { flat, KEY, nonAscii, renderScreen, widestLine } from './helpers.js';
 
 const DOWN = KEY.down;
 const ENTER = KEY.enter;
@@ -177,9 +180,36 @@ describe('Roles screen', () => {
     // Ink's own truncation ellipsis is rewritten by the shell's AsciiBox, not by the screen.
     expect(nonAscii(frame).filter((ch) => ch !== '\u2026')).toEqual([]);
     expect(frame).toContain('->');
+    // The reasons wrap at 80 columns: nothing of them is cut off.
+    expect(flat(frame)).toContain('node-02 -> Controller: 64 GiB >= 8 GiB, smallest of 5 that fit; advised for a real cloud: 480 GiB disk < 512 GiB');
+    expect(flat(frame)).toContain('3 controllers for high availability: 5 overcloud servers allow it (quorum survives one failure)');
+    expect(frame).not.toContain('...');
     // The table, with ASCII check boxes ("[ ]"), ends within column 80: no row is cut.
     expect(frame).toMatch(/Disk Fit\s*$/m);
     expect(frame).not.toMatch(/^[> ] \[.\] node-0\d.*\u2026$/m);
+    unmount();
+  });
+
+  it('the networks follow the roles, not the way there: one controller makes the ha-lab flat, as for a plan that asked for one at once', async () => {
+    const world = loadLab('ha-lab');
+    const facts = hostFactsFromLab(world);
+    const assigned = autoAssign(labPlan('ha-lab')).plan;
+    // The wizard suggested the networks for three controllers (isolated) and the person set a DNS server.
+    const suggested = networkFor({ ...assigned, network: { ...assigned.network, manual: [] } }, facts);
+    expect(suggested.layout).toBe('isolated');
+    const plan: Plan = { ...assigned, network: { ...suggested, dns: ['192.0.2.53'] } };
+    const { lastFrame, stdin, seen, unmount } = renderScreen(roles, { plan, app: { lab: world } });
+    await vi.waitFor(() => expect(lastFrame()).toContain('Controller 3/3'));
+    stdin.write('t');
+    await vi.waitFor(() => expect(lastFrame()).toContain('Target counts (empty: as suggested)'));
+    stdin.write(`1${ENTER}`);
+    await vi.waitFor(() => expect(seen.plan.network.layout).toBe('flat'));
+    expect(seen.plan.network.isolated).toEqual({});
+    expect(seen.plan.network.dns).toEqual(['192.0.2.53']);
+    // The same roles reached directly: the same networks, subnets and ranges.
+    const direct = autoAssign({ ...labPlan('ha-lab'), roles: { ...assigned.roles, targets: { Controller: 1 } } }).plan;
+    const fresh = networkFor({ ...direct, network: { ...direct.network, manual: [], dns: ['192.0.2.53'] } }, facts);
+    expect(seen.plan.network).toEqual(fresh);
     unmount();
   });
 });

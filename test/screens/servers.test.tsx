@@ -122,7 +122,7 @@ describe('Servers screen', () => {
     unmount();
   });
 
-  it('an import says what it would change and keeps the BMC password the person fixed', async () => {
+  it('an import shows field by field what it would change (passwords masked) and keeps the BMC password the person fixed', async () => {
     const { lastFrame, stdin, seen, unmount } = renderScreen(servers, { app: { lab: haLab() } });
     stdin.write('i');
     await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
@@ -138,16 +138,31 @@ describe('Servers screen', () => {
     stdin.write('i');
     await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
     stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(flat(lastFrame()?.replace(/│/g, ''))).toContain('It changes node-04: disk 240 -> 500 GiB. It keeps node-06: your BMC password.'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('It changes 1 and keeps 1 field of 2 servers you have:'));
+    const frame = lastFrame()!;
+    expect(frame).toMatch(/node-04 +disk +240 GiB +500 GiB +takes file's/);
+    expect(frame).toMatch(/node-06 +BMC password +\*{6} +\*{6}, another one +keeps yours/);
+    expect(frame).not.toContain('calvin');
+    expect(frame).toContain("y: import, keeping yours");
+    expect(frame).toContain("o: import, taking the file's");
+    expect(widestLine(frame)).toBeLessThanOrEqual(80);
     stdin.write('n');
     await vi.waitFor(() => expect(lastFrame()).toContain('File:'));
     expect(seen.plan.nodes[3].diskGiB).toBe(240);
     stdin.write(KEY.enter);
-    await vi.waitFor(() => expect(lastFrame()).toContain('Import? y/n'));
+    await vi.waitFor(() => expect(lastFrame()).toContain('y: import, keeping yours'));
     stdin.write('y');
     await vi.waitFor(() => expect(flat(lastFrame())).toContain('kept node-06: your BMC password'));
     expect(seen.plan.nodes[5].bmc.password).toBe('calvin');
     expect(seen.plan.nodes[3].diskGiB).toBe(500);
+    // Asked for, the file's own values win: the password is the file's again.
+    stdin.write('i');
+    await vi.waitFor(() => expect(lastFrame()).toContain('ha-lab.instackenv.json'));
+    stdin.write(KEY.enter);
+    await vi.waitFor(() => expect(lastFrame()).toContain("o: import, taking the file's"));
+    stdin.write('o');
+    await vi.waitFor(() => expect(seen.plan.nodes[5].bmc.password).not.toBe('calvin'));
+    await vi.waitFor(() => expect(flat(lastFrame())).not.toContain('kept node-06'));
     unmount();
   });
 

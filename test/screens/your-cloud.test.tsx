@@ -45,8 +45,7 @@ describe('Your cloud', () => {
     expect(frame).toContain('> Add servers');
     expect(frame).toContain('Back up now');
     expect(frame).toContain('Start over (asks first)');
-    // No replace screen wired: no action for it.
-    expect(frame).not.toContain('Replace');
+    expect(frame).toContain('Replace a failed server');
     expect(widestLine(frame)).toBeLessThanOrEqual(80);
     expect(nonAscii(frame)).toEqual([]);
     expect(frame.split('\n').length).toBeLessThan(24);
@@ -57,13 +56,14 @@ describe('Your cloud', () => {
     r.unmount();
   });
 
-  it('shows "Replace a failed server" when the shell wires it, and calls it', async () => {
+  it('Replace a failed server opens the Replace screen in place; Esc there is back on Your cloud', async () => {
     const { dir } = await deployedLab();
-    const onReplace = vi.fn();
-    const r = renderApp(dir, { deployed: true, onReplace });
+    const r = renderApp(dir, { deployed: true });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Replace a failed server'), { timeout: 20_000 });
     await press(r, KEY.down, KEY.enter);
-    await vi.waitFor(() => expect(onReplace).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Which server failed'));
+    await press(r, KEY.esc);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Add servers'));
     r.unmount();
   });
 
@@ -159,7 +159,7 @@ describe('Your cloud', () => {
     const { dir } = await deployedLab();
     const r = renderApp(dir, { deployed: true, ui: { ascii: true } });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('> Add servers'), { timeout: 20_000 });
-    await press(r, KEY.down, KEY.enter);
+    await press(r, KEY.down, KEY.down, KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Backed up ('), { timeout: 20_000 });
     const [backup] = readdirSync(join(dir, 'backups'));
     expect(readdirSync(join(dir, 'backups', backup))).toEqual(expect.arrayContaining(['manifest.json', 'SHA256SUMS']));

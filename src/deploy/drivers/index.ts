@@ -25,6 +25,8 @@ export interface DriverOptions {
   yes?: boolean;
   /** Sim: the journal of the run being resumed (the lab's Ironics remember it). */
   resume?: JournalSummary;
+  /** Sim: the cloud deployed before this run (day two): its servers are active in the lab's Ironics. */
+  deployed?: Plan;
   /** What runs, when not the plan's first deployment (an upgrade: src/deploy/compile-upgrade.ts). */
   deployment?: Deployment;
 }
@@ -40,6 +42,7 @@ export async function createDriver(plan: Plan, opts: DriverOptions = {}): Promis
     clock: opts.clock,
     chatty: opts.chatty,
     resume: opts.resume,
+    deployed: opts.deployed,
     deployment: opts.deployment,
   });
 }

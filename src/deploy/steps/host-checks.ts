@@ -1,23 +1,33 @@
 // seed.host-checks: this host against the minimums (assets/seed-host-minimums.yaml) and the
-// tools the plan's steps will run — the same checks the Host screen and `cloudseed probe` show.
-import { checkHost, loadHostMinimums, type HostCheck } from '../../inventory/host-checks.js';
+// tools the plan's steps will run. checkPlanHost is the one call the Host screen and
+// `cloudseed probe` make too, so all of them check exactly the same things.
+import { checkHost, loadHostMinimums, type HostCheck, type HostMinimums } from '../../inventory/host-checks.js';
+import type { HostFacts } from '../../inventory/host-facts.js';
+import type { Plan } from '../../plan/schema.js';
 import { commandsFor } from '../drivers/real/commands.js';
 import { TOOL_PACKAGES } from '../drivers/real/tools.js';
 import { undercloudHost } from '../compile.js';
 import { StepError } from '../types.js';
 import type { StepModule } from './common.js';
 
+let minimums: HostMinimums | undefined;
+
+/** The checks of this host for `plan`: the minimums, and every tool the plan's steps run. */
+export function checkPlanHost(plan: Plan, facts: HostFacts, has: (tool: string) => boolean): HostCheck[] {
+  const tools = new Set(commandsFor(plan).map((c) => c.argv[0]));
+  if (plan.nodes.some((n) => n.bmc.type === 'ipmi')) tools.add('ipmitool');
+  const required = Object.fromEntries([...tools].map((t) => [t, TOOL_PACKAGES[t] ?? t]));
+  // Memory, cores, VT and KVM matter to the VMs cloudseed builds on this host, and only then.
+  const vms = plan.seed.mode === 'build' || (plan.undercloud.mode === 'build' && undercloudHost(plan).vm);
+  return checkHost(facts, (minimums ??= loadHostMinimums()), { required, has, vms });
+}
+
 export const hostChecks: StepModule = {
   async run(ctx, world) {
     const { plan } = ctx;
     ctx.waitingFor('the host checks');
     const facts = await world.clock.hold(world.host.facts(ctx.signal));
-    const tools = new Set(commandsFor(plan).map((c) => c.argv[0]));
-    if (plan.nodes.some((n) => n.bmc.type === 'ipmi')) tools.add('ipmitool');
-    const required = Object.fromEntries([...tools].map((t) => [t, TOOL_PACKAGES[t] ?? t]));
-    // Memory, cores, VT and KVM matter to the VMs cloudseed builds on this host, and only then.
-    const vms = plan.seed.mode === 'build' || (plan.undercloud.mode === 'build' && undercloudHost(plan).vm);
-    const checks = checkHost(facts, loadHostMinimums(), { required, has: (t) => world.host.has(t), vms });
+    const checks = checkPlanHost(plan, facts, (t) => world.host.has(t));
     const acknowledged = new Set(plan.options.acknowledged);
     for (const c of checks) {
       const ack = c.status === 'warning' && acknowledged.has(c.id) ? ' (acknowledged)' : '';

@@ -6,6 +6,7 @@ import { ironicCheck } from './ironic-check.js';
 import { matchRoles } from './match-roles.js';
 import { networkGates } from './network-gates.js';
 import { provisionStep } from './provision.js';
+import { retire } from './retire.js';
 import { credentials, overcloudImages, seedImage, toolStep } from './tools.js';
 import { undercloudVm } from './undercloud-vm.js';
 import { overcloudUpgrade, seedUpgrade, undercloudUpgrade } from './upgrade.js';
@@ -40,6 +41,7 @@ export const STEP_MODULES: Record<StepKind, StepModule> = {
   'overcloud.credentials': credentials,
   'overcloud.post-endpoints': toolStep,
   'overcloud.test-instance': toolStep,
+  'overcloud.retire': retire,
   'seed.upgrade': seedUpgrade,
   'undercloud.upgrade': undercloudUpgrade,
   'overcloud.upgrade-prepare': overcloudUpgrade,

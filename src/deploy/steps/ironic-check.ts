@@ -36,6 +36,6 @@ export const ironicCheck: StepModule = {
       throw new StepError('state', `the ${tier}'s Ironic at ${ep.url} speaks API ${v.min}–${v.max}, older than the ${ep.apiVersion} the plan expects`, `upgrade it, or set ${tier}.ironic.apiVersion to ${v.max}`);
     }
     await world.clock.hold(client.listNodes(ctx.signal)); // auth works too, not only the public root
-    ctx.log(`the ${tier}'s Ironic at ${ep.url} answers (API ${v.min}–${v.max})`);
+    ctx.log(`the ${tier}'s Ironic at ${ep.url} answers (API ${v.min} to ${v.max})`);
   },
 };

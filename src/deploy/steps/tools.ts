@@ -59,7 +59,7 @@ function nothingToRun(ctx: StepContext): string {
   if ((ctx.step.tier === 'undercloud' || ctx.step.tier === 'overcloud') && !undercloudShell(ctx.plan)) {
     return 'the adopted undercloud gives no shell (set undercloud.ssh to let cloudseed run the TripleO CLI there)';
   }
-  if (ctx.step.kind === 'seed.image') return 'the plan names no seed image (seed.images.image)';
+  if (ctx.step.kind === 'seed.image') return 'the plan names no image for the seed VM (seed.vmImage)';
   if (ctx.step.kind === 'seed.bridge') return 'the plan names no provisioning NIC (network.provisioning.nic)';
   return 'the plan asks for nothing here';
 }

@@ -24,7 +24,7 @@ function hostilePlan(change: (p: Plan) => void): Plan {
     driver: 'real',
     nodes: [{ name: 'node-01', bmc: { address: '127.0.1.1', user: 'admin', password: 's3cret' }, macs: ['52:54:00:aa:01:01'], role: 'Controller' }],
     network: { provisioning: { nic: 'eno2', cidr: '192.168.24.0/24', undercloudIp: '192.168.24.2/24' } },
-    seed: { mode: 'build', images: { image: 'https://images.example.org/seed.qcow2' } },
+    seed: { mode: 'build', vmImage: 'https://images.example.org/seed.qcow2' },
     undercloud: { mode: 'build', ssh: { host: '192.0.2.10', user: 'stack' } },
   });
   change(plan);
@@ -74,10 +74,10 @@ describe('command builders with hostile values', () => {
   });
 
   it('curl and qemu-img: the image location comes after --', () => {
-    const url = hostilePlan((p) => (p.seed.images!.image = 'https://x/-o/etc/passwd'));
+    const url = hostilePlan((p) => (p.seed.vmImage = 'https://x/-o/etc/passwd'));
     const curl = argvsOf(url, 'seed.image').find((a) => a[0] === 'curl')!;
     expect(placement(curl, 'https://x/', [])).toEqual(['after --']);
-    const path = hostilePlan((p) => (p.seed.images!.image = '--help'));
+    const path = hostilePlan((p) => (p.seed.vmImage = '--help'));
     const convert = argvsOf(path, 'seed.image').find((a) => a[1] === 'convert')!;
     expect(placement(convert, '--help', [])).toEqual(['after --']);
     const create = argvsOf(path, 'seed.vm').find((a) => a[1] === 'create')!;

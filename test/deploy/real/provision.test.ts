@@ -124,6 +124,7 @@ describe('real driver, local Ironic lab', () => {
     expect(error?.kind).toBe('state');
     expect(error?.message).toContain('node-04');
     expect(error?.message).toMatch(/IPMI call failed|power state/i);
+    expect(error?.message).toContain(`BMC ${wrong.nodes[0].bmc.address}`);
     expect(error?.hint).toMatch(/BMC address, user and password of node-04/);
     // The person fixes the password and deploys again from the same state dir: it resumes.
     const fixed = planFor(lab, [3]);

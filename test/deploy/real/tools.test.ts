@@ -22,7 +22,7 @@ function buildPlan(extra: Partial<PlanInput> = {}): Plan {
       { name: 'node-02', bmc: { address: '127.0.1.2', user: 'admin', password: 's3cret' }, macs: ['52:54:00:aa:01:02'], role: 'Compute' },
     ],
     network: { provisioning: { nic: 'eno2', cidr: '192.168.24.0/24', seedIp: '192.168.24.1', undercloudIp: '192.168.24.2/24' } },
-    seed: { mode: 'build', images: { image: 'https://images.example.org/seed.qcow2' } },
+    seed: { mode: 'build', vmImage: 'https://images.example.org/seed.qcow2' },
     undercloud: { mode: 'build' },
     options: { confirmedAt: '2026-01-01T00:00:00Z' },
     ...extra,

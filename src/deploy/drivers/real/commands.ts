@@ -117,7 +117,7 @@ export function toolCommands(plan: Plan, step: Step, stateDir: string): ToolComm
       ];
     }
     case 'seed.image': {
-      const src = plan.seed.images?.image;
+      const src = plan.seed.vmImage;
       if (!src) return [];
       const fetch: ToolCommand[] = isUrl(src)
         ? [{ what: 'download the seed image', argv: ['curl', '-fL', '--retry', '3', '--progress-bar', '-o', seedBase, '--', src], unless: ['qemu-img', 'check', seedBase] }]

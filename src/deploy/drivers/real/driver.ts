@@ -4,11 +4,9 @@
 // (optionally inside a network namespace), the seed VM through libvirt's tools and services
 // through the TripleO CLI over ssh. Safety: it acts only on servers in the plan, and only
 // once the plan is confirmed (Review or --yes).
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { BmcClient } from '../../../inventory/bmc.js';
 import { RealBmcClient } from '../../../inventory/clients.js';
-import { probeHost } from '../../../inventory/probe.js';
+import { hostProbe } from '../../../inventory/probe.js';
 import { IronicClient } from '../../../ironic/client.js';
 import type { NetworkProbe } from '../../../network/gates.js';
 import { realProbe } from '../../../network/probes.js';
@@ -38,20 +36,6 @@ export interface RealDriverOptions {
   pollMaxMs?: number;
 }
 
-function onPath(tool: string, env: NodeJS.ProcessEnv): boolean {
-  if (tool.includes('/')) return existsSync(tool);
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, tool), constants.X_OK);
-      return true;
-    } catch {
-      // not here
-    }
-  }
-  return false;
-}
-
 /** The real world's adapters. */
 export function realWorld(opts: RealDriverOptions = {}): World {
   const env = opts.env ?? process.env;
@@ -64,7 +48,7 @@ export function realWorld(opts: RealDriverOptions = {}): World {
     clock: realClock,
     bmc,
     network: opts.probe ?? realProbe({ bmc, env, netns: opts.netns }),
-    host: { facts: () => probeHost(env), has: (tool) => onPath(tool, env) },
+    host: hostProbe(undefined, env),
     tools: {
       run: (req) => runTool(running, { ...req, env }),
       stopAll: () => running.stopAll(),

@@ -6,7 +6,7 @@
 // order concurrent steps run in. `--faults` and the lab's own faults play through here.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { bmcClientFor } from '../../../inventory/clients.js';
-import { hostFactsFromLab } from '../../../inventory/probe.js';
+import { hostProbe } from '../../../inventory/probe.js';
 import { FakeIronic, type FakeHardware } from '../../../ironic/fake.js';
 import { nodeCreateFor } from '../../../ironic/provision.js';
 import { isProvisionState, STATES, type ProvisionState } from '../../../ironic/states.js';
@@ -37,6 +37,8 @@ export interface SimDriverOptions {
   chatty?: number;
   /** The journal of the run being resumed: the lab's Ironics remember what it did. */
   resume?: JournalSummary;
+  /** The cloud deployed before this run (day two): the lab's Ironics hold its servers, deployed. */
+  deployed?: Plan;
   /** The steps being run when not the plan's first deployment (an upgrade). */
   deployment?: Deployment;
 }
@@ -240,13 +242,22 @@ class SimLab {
  * left somewhere, in the state it left it (Ironic's database outlives cloudseed; the lab's
  * is rebuilt from the journal). A state still moving settles where it was heading.
  */
-function remembered(plan: Plan, resume: JournalSummary | undefined): Map<IronicTier, ConstructorParameters<typeof FakeIronic>[0]['nodes']> {
+function remembered(plan: Plan, opts: Pick<SimDriverOptions, 'resume' | 'deployed' | 'deployment'>): Map<IronicTier, ConstructorParameters<typeof FakeIronic>[0]['nodes']> {
   const out = new Map<IronicTier, NonNullable<ConstructorParameters<typeof FakeIronic>[0]['nodes']>>();
-  if (!resume) return out;
   const last = new Map<string, { tier: IronicTier; state: ProvisionState; inspected: boolean }>();
-  for (const step of compile(plan).steps) {
-    const r = resume.steps.get(step.id);
-    if (!step.nodeStateAfter || !r || r.state !== 'done') continue;
+  // A cloud deployed before: every server its deployment ended with, where it ended.
+  if (opts.deployed) {
+    for (const step of compile(opts.deployed).steps) {
+      for (const n of step.nodes) if (step.nodeStateAfter) last.set(n, { tier: ironicTierFor(step.kind), state: step.nodeStateAfter === 'wait call-back' ? 'active' : step.nodeStateAfter, inspected: true });
+    }
+  }
+  const { resume } = opts;
+  for (const step of resume ? (opts.deployment ?? compile(plan)).steps : []) {
+    const r = resume!.steps.get(step.id);
+    if (!r || r.state !== 'done') continue;
+    // A retired server is gone from Ironic.
+    if (step.kind === 'overcloud.retire') for (const n of step.nodes) last.delete(n);
+    if (!step.nodeStateAfter) continue;
     const state = STATES[step.nodeStateAfter].stable || STATES[step.nodeStateAfter].failed ? step.nodeStateAfter : (STATES[step.nodeStateAfter].target ?? step.nodeStateAfter);
     for (const n of step.nodes) {
       const inspected = (last.get(n)?.inspected ?? false) || step.kind.endsWith('.inspect');
@@ -254,7 +265,7 @@ function remembered(plan: Plan, resume: JournalSummary | undefined): Map<IronicT
     }
   }
   for (const [name, { tier, state, inspected }] of last) {
-    const node = name === UNDERCLOUD_VM ? undercloudVmNode() : plan.nodes.find((n) => n.name === name);
+    const node = name === UNDERCLOUD_VM ? undercloudVmNode() : (plan.nodes.find((n) => n.name === name) ?? opts.deployed?.nodes.find((n) => n.name === name));
     if (!node) continue;
     const list = out.get(tier) ?? [];
     list.push({ spec: nodeCreateFor(node, plan.name), macs: node.macs, state, inspected });
@@ -482,7 +493,7 @@ class SimTools implements ToolRunner {
 export function simWorld(plan: Plan, opts: SimDriverOptions): World {
   const clock = opts.clock ?? realClock;
   const lab = new SimLab(plan, opts, clock);
-  const memory = remembered(plan, opts.resume);
+  const memory = remembered(plan, opts);
   const ironics = new Map<IronicTier, FakeIronic>();
   const bmc = bmcClientFor(opts.world, { scale: clock.virtual ? 0 : 1 / lab.speed });
   return {
@@ -491,11 +502,7 @@ export function simWorld(plan: Plan, opts: SimDriverOptions): World {
     clock,
     bmc,
     network: simProbe(opts.world, bmc),
-    host: {
-      facts: async () => hostFactsFromLab(opts.world),
-      // A Debian host: iproute2 and curl come with it, scp with ssh.
-      has: (tool) => opts.world.seedHost.tools.includes(tool === 'scp' ? 'ssh' : tool) || tool === 'ip' || tool === 'curl',
-    },
+    host: hostProbe(opts.world),
     tools: new SimTools(lab, upgradedHosts(opts.resume, opts.deployment)),
     ironic(p, tier) {
       let fake = ironics.get(tier);
