@@ -11,6 +11,7 @@ import { readDeployed } from '../../src/store/deployed.js';
 import { startDeploy } from '../../src/deploy/session.js';
 import { StateStore } from '../../src/store/state.js';
 import { after, before, deployedLab } from '../deploy/scale-out-lab.js';
+import { labPlan, simRun } from '../deploy/helpers.js';
 import { KEY, flat, nonAscii, renderApp, widestLine } from './helpers.js';
 
 beforeEach(() => {
@@ -53,6 +54,15 @@ describe('Your cloud', () => {
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Help: Your cloud'));
     expect(widestLine(r.lastFrame()!)).toBeLessThanOrEqual(80);
     expect(nonAscii(r.lastFrame()!)).toEqual([]);
+    r.unmount();
+  });
+
+  it('an all-in-one server\'s role and its name stay apart (Controller+Compute is longer than the other roles)', async () => {
+    const { session, dir } = await simRun({ plan: labPlan('two-machine'), onFailure: 'abort' });
+    expect(await session.result).toBe('done');
+    const r = renderApp(dir, { deployed: true, ui: { ascii: true } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('1/6 Your cloud'), { timeout: 20_000 });
+    expect(r.lastFrame()).toMatch(/Servers +Controller\+Compute +node-01/);
     r.unmount();
   });
 
