@@ -54,7 +54,8 @@ function YourCloud({ app }: ScreenProps) {
   if (replacing) {
     return (
       <ReplaceScreen
-        app={app}
+        // The deployed cloud, not the session's plan (which may be a new one): its spares are its servers without a role.
+        app={'missing' in view ? app : { ...app, plan: view.plan }}
         onDone={(plan) => {
           setReplacing(false);
           setVersion((v) => v + 1);

@@ -66,11 +66,16 @@ describe('Your cloud', () => {
     r.unmount();
   });
 
-  it('Replace a failed server opens the Replace screen in place; Esc there is back on Your cloud', async () => {
+  it('Replace a failed server opens the Replace screen in place on the deployed cloud\'s servers; Esc there is back on Your cloud', async () => {
     const { dir } = await deployedLab();
     const r = renderApp(dir, { deployed: true });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Replace a failed server'), { timeout: 20_000 });
     await press(r, KEY.down, KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Which server failed'));
+    // The deployed cloud's servers, whatever plan the session holds: node-04 was left unused, so it is the spare.
+    await press(r, KEY.down, KEY.down, KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Replace node-03 (Compute) with node-04'));
+    await press(r, KEY.esc);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Which server failed'));
     await press(r, KEY.esc);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Add servers'));
