@@ -5,7 +5,7 @@ import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { isUpgradeStep } from '../src/deploy/compile-upgrade.js';
 import { readJournal } from '../src/deploy/journal.js';
-import { startDeploy, type DeploySession } from '../src/deploy/session.js';
+import type { DeploySession } from '../src/deploy/session.js';
 import { plannedUpgrade, type PlannedUpgrade } from '../src/deploy/upgrade-command.js';
 import { releaseOf, type Plan } from '../src/plan/schema.js';
 import { nextRelease, UpgradeError } from '../src/plan/upgrade.js';
@@ -14,7 +14,7 @@ import { wordWrap } from './components/help.js';
 import { useKeys } from './components/keys.js';
 import { useTheme, type ColorRole } from './components/theme.js';
 import { DeployPanels } from './deploy.js';
-import { deployScreenOptions } from './deploy-run.js';
+import { startScreenRun } from './deploy-run.js';
 import type { AppContext } from './types.js';
 
 export interface UpgradeScreenProps {
@@ -55,15 +55,7 @@ export function UpgradeScreen({ app, onDone, onCancel }: UpgradeScreenProps) {
 
   const start = (p: PlannedUpgrade) => {
     setRun({});
-    startDeploy({
-      plan: { ...p.upgrade.plan, options: { ...p.upgrade.plan.options, confirmedAt: new Date().toISOString() } },
-      deployment: p.deployment,
-      stateDir: app.ui.stateDir,
-      onFailure: 'wait',
-      world: app.lab,
-      clock: deployScreenOptions.clock,
-      intervalMs: deployScreenOptions.intervalMs,
-    }).then(
+    startScreenRun({ plan: p.upgrade.plan, deployment: p.deployment, stateDir: app.ui.stateDir, world: app.lab }).then(
       (session) => setRun({ session }),
       (e: unknown) => setRun({ error: e instanceof Error ? e.message : String(e) }),
     );

@@ -7,7 +7,7 @@ import { virtualClock } from '../../src/deploy/clock.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import { readDeployed } from '../../src/store/deployed.js';
 import { labPlan, simRun } from '../deploy/helpers.js';
-import { KEY, flat, nonAscii, renderApp, widestLine } from './helpers.js';
+import { KEY, flat, nonAscii, press, renderApp, widestLine } from './helpers.js';
 
 beforeEach(() => {
   resetDeploy();
@@ -16,13 +16,6 @@ beforeEach(() => {
 afterEach(() => {
   deployScreenOptions.clock = undefined;
 });
-
-const press = async (r: { stdin: { write(s: string): void } }, ...keys: string[]) => {
-  for (const k of keys) {
-    r.stdin.write(k);
-    await new Promise((res) => setTimeout(res, 20));
-  }
-};
 
 async function deployedAt(release: 'victoria' | 'wallaby'): Promise<string> {
   const plan = labPlan('ha-lab');
