@@ -6,7 +6,7 @@ import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
 import { virtualClock } from '../../src/deploy/clock.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import { readDeployed } from '../../src/store/deployed.js';
-import { labPlan, simRun } from '../deploy/helpers.js';
+import { completions, labPlan, simRun } from '../deploy/helpers.js';
 import { KEY, flat, nonAscii, press, renderApp, widestLine } from './helpers.js';
 
 beforeEach(() => {
@@ -70,6 +70,40 @@ describe('Upgrade from Your cloud', () => {
     expect('record' in deployed && deployed.record.plan.options.tripleoRelease).toBe('wallaby');
     expect(readJournal(dir).steps.get('undercloud.upgrade')?.state).toBe('done');
     r.unmount();
+  });
+
+  it('a failed batch stops the upgrade; aborted, Enter resumes it from that batch to wallaby', async () => {
+    const dir = await deployedAt('victoria');
+    deployScreenOptions.faults = 'upgrade-fail:node-03';
+    try {
+      const r = renderApp(dir, { deployed: true, ui: { ascii: true } });
+      await vi.waitFor(() => expect(r.lastFrame()).toContain('Upgrade to wallaby'), { timeout: 20_000 });
+      await press(r, KEY.down, KEY.down, KEY.enter);
+      await vi.waitFor(() => expect(r.lastFrame()).toContain('Upgrade to wallaby now?'));
+      await press(r, 'y');
+      await vi.waitFor(() => expect(r.lastFrame()).toMatch(/Failed: Upgrade node-03/), { timeout: 30_000 });
+      within80x24Ascii(r.lastFrame()!);
+      await press(r, 'a');
+      await vi.waitFor(() => expect(r.lastFrame()).toContain('Abort the deployment?'));
+      await press(r, 'y');
+      await vi.waitFor(() => expect(r.lastFrame()).toContain('Enter: resume'));
+      const stopped = readJournal(dir);
+      expect(stopped.state).toBe('failed');
+      expect(stopped.steps.get('undercloud.upgrade')?.state).toBe('done');
+      const deployed = readDeployed(dir);
+      expect('record' in deployed && deployed.record.plan.options.tripleoRelease).toBe('victoria');
+
+      deployScreenOptions.faults = undefined;
+      await press(r, KEY.enter);
+      await vi.waitFor(() => expect(r.lastFrame()).toContain('Upgraded to TripleO wallaby'), { timeout: 60_000 });
+      expect(readJournal(dir).state).toBe('done');
+      // Resumed, not started again: the seed and the undercloud were upgraded once.
+      const done = completions(dir);
+      expect([done.get('seed.upgrade'), done.get('undercloud.upgrade')]).toEqual([1, 1]);
+      r.unmount();
+    } finally {
+      deployScreenOptions.faults = undefined;
+    }
   });
 
   it('wallaby, the newest release: no upgrade action', async () => {
