@@ -9,6 +9,7 @@ import { plannedBackups } from '../backup/take.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { compile } from '../deploy/compile.js';
 import { readJournal } from '../deploy/journal.js';
+import { unfinishedRefusal } from '../deploy/operation.js';
 import { resumeLines } from '../deploy/step-inputs.js';
 import { confirmed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines } from '../deploy/run-command.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
@@ -196,6 +197,8 @@ const addCommand: Command = {
     if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
     if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
     if (change.upgrade) throw new CliError(`${file} names another TripleO release than the deployed cloud's: that is an upgrade (cloudseed upgrade ${file}), not adding servers`, 1);
+    const other = unfinishedRefusal(ctx.stateDir, ['scale-out'], 'add servers', file);
+    if (other) throw new CliError(other, 1);
     const { replan: r } = change;
     if (unchanged(r.diff) || r.beyond.length) {
       if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));

@@ -109,4 +109,22 @@ describe('scale-out on the simulated lab', () => {
     expect(readJournal(dir, 'scale-out').state).toBe('done');
     expect(readJournal(dir).runs).toBe(1);
   });
+  it('an unfinished scale-out is resumed before a replacement or an upgrade starts: both refuse, naming add FILE', async () => {
+    const { dir, file } = await deployedLab();
+    const failed = await runCaptured(['add', file, '--yes', '--speed', 'max', '--faults', 'deploy-fail:node-06', '--state-dir', dir]);
+    expect(failed.code).toBe(1);
+    expect(readJournal(dir, 'scale-out').state).toBe('failed');
+    const refusal = (verb: string) => [`cloudseed: a scale-out of "overcloud" is unfinished in ${dir} (failed): resume it first (cloudseed add ${file}), then ${verb}`];
+    const replace = await runCaptured(['replace', file, 'node-03', '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(replace.code).toBe(1);
+    expect(replace.err).toEqual(refusal('replace'));
+    const upgrade = await runCaptured(['upgrade', file, '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(upgrade.code).toBe(1);
+    expect(upgrade.err).toEqual(refusal('upgrade'));
+    expect(readJournal(dir).runs).toBe(1);
+
+    const resumed = await runCaptured(['add', file, '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(resumed.code).toBe(0);
+    expect(readJournal(dir, 'scale-out').state).toBe('done');
+  });
 });

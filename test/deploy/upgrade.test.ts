@@ -153,7 +153,7 @@ describe('cloudseed plan and upgrade on an edited release', () => {
     expect(failed.code).toBe(1);
     expect(failed.err[0]).toBe(`failed: overcloud.upgrade-run.compute.1: openstack overcloud upgrade run exited with status 2: ${compute} failed`);
     expect((await runCaptured(['status', '--state-dir', dir])).out[0]).toMatch(/^upgrade of "overcloud" started .*: failed at /);
-    expect((await runCaptured(['deploy', file, '--yes', '--state-dir', dir])).err).toEqual([`cloudseed: an upgrade of "overcloud" is unfinished in ${dir}: resume it with cloudseed upgrade ${file}`]);
+    expect((await runCaptured(['deploy', file, '--yes', '--state-dir', dir])).err).toEqual([`cloudseed: an upgrade of "overcloud" is unfinished in ${dir} (failed): resume it first (cloudseed upgrade ${file}), then deploy`]);
     const resumed = await runCaptured(['upgrade', file, '--yes', '--speed', 'max', '--state-dir', dir]);
     expect(resumed.code).toBe(0);
     expect(resumed.out.at(-2)).toMatch(/^upgraded "overcloud" from victoria to wallaby in /);
