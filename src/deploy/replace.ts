@@ -22,6 +22,7 @@ export function replacementLines(r: Replacement, plan: Plan): string[] {
     `then ${role.toLowerCase()} services are configured again, with ${r.spare.name} in place of ${r.old.name}`,
     ...(r.quorum ? [`one controller at a time: ${r.quorum.line}`] : []),
     ...(plan.driver === 'real' ? [`the real driver will power off and undeploy ${r.old.name}, and power, boot and write to ${r.spare.name}`] : []),
+    'then the seed and undercloud state is backed up, with the new server in its role',
     'no other server changes',
   ];
 }

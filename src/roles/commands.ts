@@ -108,6 +108,13 @@ function changeJson(change: DeployedChange | { other: string }, stateDir: string
   return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id), ...(upgrade ? { upgrade } : {}) };
 }
 
+/** When the run the file asks for takes its backups: an upgrade first, a scale-out last, a deployment after each tier. */
+function backupsWhen(change: DeployedChange | { other: string } | undefined): string {
+  if (!change || 'other' in change) return 'after each tier';
+  if (change.upgrade && !('refused' in change.upgrade)) return 'before the upgrade starts';
+  return change.replan.steps.length && !change.replan.beyond.length ? 'once the servers are added' : 'after each tier';
+}
+
 const planUsage = 'cloudseed plan FILE [--json]';
 const planCommand: Command = {
   name: 'plan',
@@ -135,7 +142,7 @@ const planCommand: Command = {
       for (const line of describeLines(description)) ctx.out(line);
       ctx.out(
         'to' in backups
-          ? `backups: after each tier, of the seed and undercloud state, into ${backups.to} (keeping the last ${backups.keep})`
+          ? `backups: ${backupsWhen(change)}, of the seed and undercloud state, into ${backups.to} (keeping the last ${backups.keep})`
           : `backups: none can be taken: ${backups.problem} (backups.to)`,
       );
       if (!hasErrors(findings)) for (const line of resumeLines(readJournal(ctx.stateDir), plan, compile(plan))) ctx.out(line);

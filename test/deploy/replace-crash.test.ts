@@ -64,7 +64,7 @@ describe('kill -9 in the middle of a replacement', () => {
     expect(resumed.code).toBe(0);
     expect(readJournal(dir).state).toBe('done');
     expect([...completions(dir).values()].every((n) => n === 1)).toBe(true);
-    expect(completions(dir).size).toBe(5);
+    expect(completions(dir).size).toBe(6);
     const record = readDeployed(dir);
     if (!('record' in record)) throw new Error(record.missing);
     expect(record.record.plan.nodes.find((n) => n.name === 'node-06')?.role).toBe('Compute');
