@@ -14,17 +14,20 @@ export interface Operation {
   resume: string;
 }
 
-/** What `journal` (of `name`) holds; a replacement's journal has its retire step, an upgrade's its upgrade steps. */
-export function journalOperation(journal: JournalSummary, name: JournalName = 'journal', file = 'FILE'): Operation {
+/** What a run of these steps (in the journal `name`) is; a replacement's has its retire step, an upgrade's its upgrade steps. */
+export function stepsOperation(ids: string[], name: JournalName = 'journal', file = 'FILE'): Operation {
   if (name === 'scale-out') return { kind: 'scale-out', resume: `cloudseed add ${file}` };
-  const retire = [...journal.steps.keys()].find((id) => id.startsWith('overcloud.retire.'));
+  const retire = ids.find((id) => id.startsWith('overcloud.retire.'));
   if (retire) {
     const server = retire.slice('overcloud.retire.'.length);
     return { kind: 'replacement', server, resume: `cloudseed replace ${file} ${server}` };
   }
-  if ([...journal.steps.keys()].some(isUpgradeStep)) return { kind: 'upgrade', resume: `cloudseed upgrade ${file}` };
+  if (ids.some(isUpgradeStep)) return { kind: 'upgrade', resume: `cloudseed upgrade ${file}` };
   return { kind: 'deployment', resume: `cloudseed deploy ${file}` };
 }
+
+/** What each operation is called after "then" in a refusal. */
+export const OPERATION_VERB: Record<OperationKind, string> = { deployment: 'deploy', 'scale-out': 'add servers', replacement: 'replace', upgrade: 'upgrade' };
 
 export interface Unfinished extends Operation {
   state: JournalSummary['state'];
@@ -36,7 +39,7 @@ export function unfinishedOperation(stateDir: string, file?: string): Unfinished
   for (const name of ['journal', 'scale-out'] as const) {
     const journal = readJournal(stateDir, name);
     if (journal.state === 'none' || journal.state === 'done') continue;
-    return { ...journalOperation(journal, name, file), state: journal.state, plan: journal.plan };
+    return { ...stepsOperation([...journal.steps.keys()], name, file), state: journal.state, plan: journal.plan };
   }
   return undefined;
 }
