@@ -5,8 +5,11 @@
 // through the native client and through its fallback, ipmitool processes.
 // Targets: power status <= 1.0x FreeIPMI's time; the full scan (+FRU/LAN/GUID) <= 1.5x
 // FreeIPMI's power-only time. The load average at start and end says how busy the machine was.
+// Where the time goes: each way's CPU on the BMC side (the ipmi_sim processes and the chassis
+// and LAN scripts they run) and on the client side, so a ratio can be read against the work
+// each way makes the BMCs do.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePackages } from '../test/lab/ensure-packages.js';
@@ -30,6 +33,13 @@ const loadAtStart = load();
 ensurePackages();
 const lab = await startBmcLab(labSpecs(COUNT, '127.0.9', 10));
 const addresses = lab.bmcs.map((b) => b.address);
+/** CPU ms of processes `pids` and of their children they waited for (/proc/PID/stat utime, stime, cutime, cstime). */
+const ticks = (pids: (number | 'self')[], children: boolean) =>
+  pids.reduce<number>((sum, pid) => {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + (children ? 0 : +f[11] + +f[12]) + +f[13] + +f[14];
+  }, 0) * 10;
+const simPids = lab.bmcs.map((b) => b.pid);
 const targets: BmcTarget[] = addresses.map((address) => ({ type: 'ipmi', address, user: USER, password: PASSWORD }));
 const dir = mkdtempSync(join(tmpdir(), 'cs-bench-scan-'));
 // FreeIPMI reads the credentials from a config file, so the password stays off the command line
@@ -66,8 +76,12 @@ try {
     const t = performance.now();
     // ipmi-power exits 1 when a host did not answer; what it printed still counts
     let out: string;
+    // Retransmissions after 5 s, as the native client's tries (10 s limit): FreeIPMI's default
+    // 0.4 s re-ran each BMC's chassis script faster than a loaded machine ran it, a storm that
+    // took the lab down (0 of 50 answered in 20 s, 10 s of script CPU). On a quiet machine no
+    // answer takes 0.4 s, so its time is the same.
     try {
-      out = execFileSync('ipmi-power', ['--config-file', conf, '-D', 'LAN_2_0', '-I', '3', '-W', 'opensesspriv', '-h', addresses.join(','), '--stat'], { encoding: 'utf8' });
+      out = execFileSync('ipmi-power', ['--config-file', conf, '-D', 'LAN_2_0', '-I', '3', '-W', 'opensesspriv', '--retransmission-timeout', '5000', '-h', addresses.join(','), '--stat'], { encoding: 'utf8' });
     } catch (e) {
       out = String((e as { stdout?: string }).stdout ?? '');
     }
@@ -93,6 +107,20 @@ try {
     return took;
   };
 
+  /** BMC-side and client-side CPU of each measured way (ms, per run). */
+  const cpu: Record<string, { bmc: number[]; client: number[] }> = {};
+  const measured = async (name: string, run: () => number | Promise<number>): Promise<number> => {
+    const sim0 = ticks(simPids, false);
+    const own0 = process.cpuUsage();
+    // what this process's children (ipmitool, ipmi-power) used, once they were waited for
+    const kids0 = ticks(['self'], true);
+    const took = await run();
+    const own = process.cpuUsage(own0);
+    (cpu[name] ??= { bmc: [], client: [] }).bmc.push(ticks(simPids, false) - sim0);
+    cpu[name].client.push((own.user + own.system) / 1000 + ticks(['self'], true) - kids0);
+    return took;
+  };
+
   const C = DEFAULT_SCAN_CONCURRENCY;
   // warm-up: page cache, ipmi_sim first sessions
   await cloudseed(native, C, false);
@@ -114,13 +142,13 @@ try {
   const changes: Record<string, number[]> = {};
   const record = (name: string, took: number) => (changes[name] ??= []).push(took);
   for (let i = 0; i < ROUNDS; i++) {
-    results.serial.push(serial());
-    results.freeipmi.push(freeipmi());
-    results[NATIVE].push(await cloudseed(native, C, false));
-    results['cloudseed, RMCP+ sessions c=16'].push(await cloudseed(native, 16, false));
-    results['cloudseed, ipmitool procs c=8'].push(await cloudseed(viaIpmitool, 8, false));
-    results['cloudseed, ipmitool procs c=16'].push(await cloudseed(viaIpmitool, 16, false));
-    results[FULL].push(await cloudseed(native, C, true));
+    results.serial.push(await measured('serial', serial));
+    results.freeipmi.push(await measured('freeipmi', freeipmi));
+    results[NATIVE].push(await measured(NATIVE, () => cloudseed(native, C, false)));
+    results['cloudseed, RMCP+ sessions c=16'].push(await measured('cloudseed, RMCP+ sessions c=16', () => cloudseed(native, 16, false)));
+    results['cloudseed, ipmitool procs c=8'].push(await measured('cloudseed, ipmitool procs c=8', () => cloudseed(viaIpmitool, 8, false)));
+    results['cloudseed, ipmitool procs c=16'].push(await measured('cloudseed, ipmitool procs c=16', () => cloudseed(viaIpmitool, 16, false)));
+    results[FULL].push(await measured(FULL, () => cloudseed(native, C, true)));
     for (const [how, client, c] of [
       [`RMCP+ sessions c=${C}`, native, C],
       ['ipmitool procs c=8 (fallback)', viaIpmitool, 8],
@@ -138,6 +166,8 @@ try {
     const m = median(xs);
     console.log(`  ${name.padEnd(42)} ${ms(m)}   ${(base / m).toFixed(2).padStart(5)}x serial   ${(m / fi).toFixed(2)}x FreeIPMI's time   (${(COUNT / (m / 1000)).toFixed(0)} BMC/s)`);
   }
+  console.log(`CPU per scan, median of ${ROUNDS} rounds: BMC side (ipmi_sim and the scripts it runs) and client side`);
+  for (const [name, c] of Object.entries(cpu)) console.log(`  ${name.padEnd(42)} BMCs ${ms(median(c.bmc))}   client ${ms(median(c.client))}`);
   console.log(`changes to ${COUNT} BMCs (each checked on the BMCs afterwards); median of ${ROUNDS} rounds`);
   for (const [name, xs] of Object.entries(changes)) {
     const m = median(xs);

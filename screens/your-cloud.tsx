@@ -54,7 +54,8 @@ function YourCloud({ app }: ScreenProps) {
   if (replacing) {
     return (
       <ReplaceScreen
-        app={app}
+        // The deployed cloud, not the session's plan (which may be a new one): its spares are its servers without a role.
+        app={'missing' in view ? app : { ...app, plan: view.plan }}
         onDone={(plan) => {
           setReplacing(false);
           setVersion((v) => v + 1);
@@ -124,8 +125,10 @@ function YourCloud({ app }: ScreenProps) {
   const fixed = 1 + view.tiers.length + health.length + (question ? wordWrap(question, width).length : items.length) + messageLines.length;
   const room = Math.max(1, app.bodyRows - fixed);
   const roles = view.roles.length <= room ? view.roles : view.roles.slice(0, room - 1);
+  // "Controller+Compute" (all-in-one) is longer than the usual role names.
+  const roleWidth = Math.max(12, ...roles.map((r) => r.role.length)) + 1;
   const serverLines = [
-    ...roles.map((r) => `${r.role.padEnd(13)}${nameList(r.servers, 6)}`),
+    ...roles.map((r) => `${r.role.padEnd(roleWidth)}${nameList(r.servers, 6)}`),
     ...(roles.length < view.roles.length ? [`${view.roles.length - roles.length} more roles: cloudseed plan FILE lists them`] : []),
   ];
   const row = (key: string, title: string, i: number, body: React.ReactNode) => (

@@ -9,7 +9,7 @@ import { labNet } from '../lab/test-net.js';
 import { labSpecs, startBmcLab, type BmcLab } from '../lab/bmc-lab.js';
 import { IpmitoolClient } from '../../src/inventory/ipmi.js';
 import { BmcError, type BmcTarget } from '../../src/inventory/bmc.js';
-import { bootDeviceOf, bootFlags, parseFruImage } from '../../src/inventory/rmcp.js';
+import { bootDeviceOf, bootFlags, parseFruImage, rmcpSurvey } from '../../src/inventory/rmcp.js';
 import { fruImage } from '../lab/fru.js';
 import { checkBmcs, mergeScan, scanRange, type ScanProgress } from '../../src/inventory/scan.js';
 import { emptyPlan } from '../../src/plan/schema.js';
@@ -62,6 +62,13 @@ describe('IPMI client against ipmi_sim', () => {
     expect(id.guid).toMatch(/^[0-9a-f-]{36}$/);
     // the native session reads the same, in the same form
     expect(await client.survey(target(2))).toEqual({ power: 'off', identity: id });
+  });
+
+  it('reads the whole FRU from a BMC that refuses the first read size: smaller reads, same identity', async () => {
+    // ipmi_sim answers 0xc8 to a 64-byte Read FRU Data (it returns at most 32 at once)
+    const whole = await rmcpSurvey(target(3));
+    expect(whole.identity).toMatchObject({ vendor: 'Supermicro', product: 'SYS-1029P-WTR', serial: lab.bmcs[3].serial, bmcMac: lab.bmcs[3].bmcMac });
+    expect(await rmcpSurvey(target(3), {}, 64)).toEqual(whole);
   });
 
   it('tells a refused password from an address with nothing behind it', async () => {

@@ -11,6 +11,7 @@ import { readDeployed } from '../../src/store/deployed.js';
 import { startDeploy } from '../../src/deploy/session.js';
 import { StateStore } from '../../src/store/state.js';
 import { after, before, deployedLab } from '../deploy/scale-out-lab.js';
+import { labPlan, simRun } from '../deploy/helpers.js';
 import { KEY, flat, nonAscii, renderApp, widestLine } from './helpers.js';
 
 beforeEach(() => {
@@ -56,11 +57,25 @@ describe('Your cloud', () => {
     r.unmount();
   });
 
-  it('Replace a failed server opens the Replace screen in place; Esc there is back on Your cloud', async () => {
+  it('an all-in-one server\'s role and its name stay apart (Controller+Compute is longer than the other roles)', async () => {
+    const { session, dir } = await simRun({ plan: labPlan('two-machine'), onFailure: 'abort' });
+    expect(await session.result).toBe('done');
+    const r = renderApp(dir, { deployed: true, ui: { ascii: true } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('1/6 Your cloud'), { timeout: 20_000 });
+    expect(r.lastFrame()).toMatch(/Servers +Controller\+Compute +node-01/);
+    r.unmount();
+  });
+
+  it('Replace a failed server opens the Replace screen in place on the deployed cloud\'s servers; Esc there is back on Your cloud', async () => {
     const { dir } = await deployedLab();
     const r = renderApp(dir, { deployed: true });
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Replace a failed server'), { timeout: 20_000 });
     await press(r, KEY.down, KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Which server failed'));
+    // The deployed cloud's servers, whatever plan the session holds: node-04 was left unused, so it is the spare.
+    await press(r, KEY.down, KEY.down, KEY.enter);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Replace node-03 (Compute) with node-04'));
+    await press(r, KEY.esc);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Which server failed'));
     await press(r, KEY.esc);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Add servers'));

@@ -33,7 +33,7 @@ export const ironicCheck: StepModule = {
       }
     }
     if (!versionAtLeast(v.max, ep.apiVersion)) {
-      throw new StepError('state', `the ${tier}'s Ironic at ${ep.url} speaks API ${v.min}–${v.max}, older than the ${ep.apiVersion} the plan expects`, `upgrade it, or set ${tier}.ironic.apiVersion to ${v.max}`);
+      throw new StepError('state', `the ${tier}'s Ironic at ${ep.url} speaks API ${v.min} to ${v.max}, older than the ${ep.apiVersion} the plan expects`, `upgrade it, or set ${tier}.ironic.apiVersion to ${v.max}`);
     }
     await world.clock.hold(client.listNodes(ctx.signal)); // auth works too, not only the public root
     ctx.log(`the ${tier}'s Ironic at ${ep.url} answers (API ${v.min} to ${v.max})`);
