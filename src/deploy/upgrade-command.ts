@@ -94,6 +94,7 @@ const upgradeCommand: Command = {
       'upgrade',
       () => [
         ...p.upgrade.lines,
+        `first the seed and undercloud state is backed up as it is on ${p.upgrade.from}`,
         ...(unfinished ? ['the unfinished upgrade resumes: the steps the journal shows done are not run again'] : []),
         ...(plan.driver === 'real' ? ['the real driver will run the TripleO upgrade on the seed, the undercloud and every server above (cloudseed plan FILE lists each command)'] : []),
       ],
