@@ -82,8 +82,8 @@ async function copySqlite(from: string, to: string): Promise<void> {
 }
 
 /**
- * A new folder name for a backup: cloudseed-backup-CLOUD-20261204T193000.123Z, and the tier it
- * was taken after (-seed). Names of one cloud sort in the order they were taken.
+ * A new folder name for a backup: cloudseed-backup-CLOUD-20261204T193000.123Z, and when it
+ * was taken (-seed: after the seed; -pre-upgrade). Names of one cloud sort in the order they were taken.
  */
 export function backupName(cloud: string | undefined, now: Date, after?: BackupTier): string {
   return `cloudseed-backup-${cloud ?? 'state'}-${now.toISOString().replace(/[-:]/g, '')}${after ? `-${after}` : ''}`;
@@ -91,7 +91,7 @@ export function backupName(cloud: string | undefined, now: Date, after?: BackupT
 
 /** Whether a folder name is a (whole) backup of `cloud`, as backupName names them. */
 export function isBackupOf(name: string, cloud: string | undefined): boolean {
-  return new RegExp(`^cloudseed-backup-${cloud ?? 'state'}-\\d{8}T\\d{6}(\\.\\d+)?Z(-[a-z]+)?$`).test(name);
+  return new RegExp(`^cloudseed-backup-${cloud ?? 'state'}-\\d{8}T\\d{6}(\\.\\d+)?Z(-[a-z-]+)?$`).test(name);
 }
 
 export interface BackupResult {

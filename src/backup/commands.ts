@@ -7,7 +7,7 @@ import { readDeployed } from '../store/deployed.js';
 import { acquireLock, LockHeldError, type Lock } from '../store/lock.js';
 import { StateStore } from '../store/state.js';
 import { recordBackup, size } from './history.js';
-import { FILE_KINDS } from './manifest.js';
+import { backupWhen, FILE_KINDS } from './manifest.js';
 import { fetchBackup, parsePlace, remoteText, runCommand } from './remote.js';
 import { RESTORE_PARTS, restoreBackup, type RestorePart } from './restore.js';
 import { backupPlace, listBackups, takeBackup, type BackupPlace } from './take.js';
@@ -56,7 +56,7 @@ async function list(ctx: CommandContext, plan: Plan | undefined): Promise<number
   else ctx.out(`backups in ${place.text}${plan && ctx.flags.to === undefined ? ` (the plan keeps the last ${place.keep} of "${plan.name}")` : ''}:`);
   for (const b of listed) {
     const m = b.manifest;
-    const what = m ? `  ${m.after ? `after the ${m.after}` : 'on demand'}, ${m.files.length} files, ${size(m.files.reduce((n, f) => n + f.bytes, 0))}` : '';
+    const what = m ? `  ${m.after ? backupWhen(m.after) : 'on demand'}, ${m.files.length} files, ${size(m.files.reduce((n, f) => n + f.bytes, 0))}` : '';
     ctx.out(`  ${b.name}${what}: ${b.ok ? b.check : `DAMAGED: ${b.check}`}`);
   }
   return listed.every((b) => b.ok) ? 0 : 1;

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../plan/answers.js';
-import { BACKUP_TIERS } from './manifest.js';
+import { BACKUP_TIERS, backupWhen } from './manifest.js';
 
 export const HISTORY_FILE = 'backups.json';
 /** Enough to say what happened lately; the place itself holds the backups. */
@@ -52,7 +52,7 @@ export function size(bytes: number): string {
 
 /** "2026-12-04T19:30:00.123Z after the undercloud, in /srv/b/NAME, verified (9 files, 120.0 KiB)". */
 export function backupLine(r: BackupRecord): string {
-  const how = r.restoredAt ? `restored from it at ${r.restoredAt}` : r.after ? `after the ${r.after}` : 'on demand';
+  const how = r.restoredAt ? `restored from it at ${r.restoredAt}` : r.after ? backupWhen(r.after) : 'on demand';
   // A local folder can be looked at now; another host's is said as it was.
   const gone = r.where.startsWith('/') && !existsSync(r.where) ? ' (no longer there)' : '';
   return `${r.at} ${how}, in ${r.where}${gone}, ${r.verified ? 'verified' : 'NOT verified'} (${r.files} files, ${size(r.bytes)})`;

@@ -37,9 +37,14 @@ const FileEntrySchema = z.strictObject({
 });
 export type FileEntry = z.infer<typeof FileEntrySchema>;
 
-/** The tier whose end an automatic backup followed. */
-export const BACKUP_TIERS = ['seed', 'undercloud', 'overcloud'] as const;
+/** When an automatic backup was taken: after a tier, after a scale-out or a replacement, or before an upgrade. */
+export const BACKUP_TIERS = ['seed', 'undercloud', 'overcloud', 'scale-out', 'replacement', 'pre-upgrade'] as const;
 export type BackupTier = (typeof BACKUP_TIERS)[number];
+
+/** "after the undercloud", "before the upgrade". */
+export function backupWhen(after: BackupTier): string {
+  return after === 'pre-upgrade' ? 'before the upgrade' : `after the ${after}`;
+}
 
 export const ManifestSchema = z.strictObject({
   format: z.literal('cloudseed-backup'),
@@ -51,7 +56,7 @@ export const ManifestSchema = z.strictObject({
   /** The cloud's name and when it was deployed, when a deployed cloud was recorded. */
   cloud: z.string().optional(),
   deployedAt: z.string().optional(),
-  /** Taken by the deployment's step after this tier (absent: on demand). */
+  /** Taken by a backup step of a deployment (after this tier) or of a day-two operation (absent: on demand). */
   after: z.enum(BACKUP_TIERS).optional(),
   files: z.array(FileEntrySchema),
 });

@@ -14,6 +14,7 @@ import { compile, tierSteps } from './compile.js';
 import { journalPath, readJournal, type JournalSummary } from './journal.js';
 import { planForLab } from './lab-plan.js';
 import { confirmed, parseSeed, parseSpeed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines, scaleOutOf } from './run-command.js';
+import { unfinishedRefusal } from './operation.js';
 import { upgradeInstead } from './upgrade-guard.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
 import { deployedLines, formatDuration, statusLines } from './summary.js';
@@ -76,10 +77,15 @@ const deployCommand: Command = {
       for (const f of errors) ctx.err(formatFinding(f));
       throw new CliError(`the plan from ${source} has ${errors.length} error(s); fix them first`);
     }
+    // A replacement or an upgrade left unfinished resumes only as one.
+    const other = unfinishedRefusal(ctx.stateDir, ['deployment', 'scale-out'], 'deploy', ctx.args[0]);
+    if (other) throw new CliError(other);
     const upgrade = upgradeInstead(ctx.stateDir, plan, source, ctx.args[0]);
     if (upgrade) throw new CliError(upgrade);
     // An edited answers file of the deployed cloud: only what it adds is deployed.
     const scale = scaleOutOf(ctx, plan, source);
+    const mixed = unfinishedRefusal(ctx.stateDir, [scale ? 'scale-out' : 'deployment'], scale ? 'add servers' : 'deploy', ctx.args[0]);
+    if (mixed) throw new CliError(mixed);
     if (scale) {
       const go = await confirmed(ctx, 'add', () => scaleOutLines(ctx, plan, source, scale.replan), 'nothing was changed');
       if (go !== true) return go;

@@ -1,9 +1,9 @@
 // Compile for an upgrade: the planned upgrade (src/plan/upgrade.ts) becomes a Deployment the
-// same runner plays — the seed, then the undercloud, then the overcloud: prepare, one step per
+// same runner plays — a backup first, then the seed, then the undercloud, then the overcloud: prepare, one step per
 // rolling batch (each after the one before, so a failed batch stops the rollout there), converge.
 // Pure; step ids are stable for the same batches, so a killed upgrade resumes from its journal.
 import type { UpgradePlan } from '../plan/upgrade.js';
-import { MIN, step, TOOL, type StepSpec } from './compile.js';
+import { DAY_TWO_BACKUP, dayTwoBackup, MIN, step, TOOL, type StepSpec } from './compile.js';
 import type { Deployment, Step, TierId } from './types.js';
 
 /** A controller's batch takes longer (Pacemaker, Galera and the APIs stop and start). */
@@ -21,7 +21,10 @@ export function compileUpgrade(u: UpgradePlan): Deployment {
     steps.push(s);
     return s.id;
   };
-  const seed = add('seed', { kind: 'seed.upgrade', title: `Upgrade the seed's Ironic to ${u.to}`, deps: [], timeoutMs: 60 * MIN });
+  // First a backup of the seed and undercloud state as they are on the old release.
+  const backup = dayTwoBackup('seed', 'pre-upgrade', []);
+  steps.push(backup);
+  const seed = add('seed', { kind: 'seed.upgrade', title: `Upgrade the seed's Ironic to ${u.to}`, deps: [backup.id], timeoutMs: 60 * MIN });
   const undercloud = add('undercloud', { kind: 'undercloud.upgrade', title: `Upgrade the undercloud to ${u.to}`, deps: [seed], timeoutMs: 180 * MIN });
   let previous = add('overcloud', { kind: 'overcloud.upgrade-prepare', title: `Prepare the overcloud's upgrade to ${u.to}`, deps: [undercloud], timeoutMs: 120 * MIN });
   for (const b of u.batches) {
@@ -46,5 +49,5 @@ export function compileUpgrade(u: UpgradePlan): Deployment {
 
 /** The journal holds an upgrade's steps (not a first deployment's). */
 export function isUpgradeStep(id: string): boolean {
-  return /^(seed\.upgrade|undercloud\.upgrade|overcloud\.upgrade-)/.test(id);
+  return id === DAY_TWO_BACKUP['pre-upgrade'] || /^(seed\.upgrade|undercloud\.upgrade|overcloud\.upgrade-)/.test(id);
 }

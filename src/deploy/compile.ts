@@ -1,6 +1,7 @@
 // Compile: a plan becomes a Deployment — three tiers of steps with dependencies, timeouts,
 // retry policies and estimates. Pure; step ids are stable across compiles of one plan, so
 // a journal written by one run is read by the next.
+import { backupWhen } from '../backup/manifest.js';
 import type { Node, Plan } from '../plan/schema.js';
 import type { DeployNode, Deployment, ErrorKind, NodeState, RetryPolicy, Step, StepKind, TierId } from './types.js';
 
@@ -56,6 +57,7 @@ const PXE = policy(3, 10 * S, ['timeout']);
 const DEPLOY = policy(2, 30 * S, ['timeout', 'state']);
 export const TOOL = policy(2, 15 * S, ['timeout', 'unreachable', 'tool-failed']);
 const CHECK = policy(3, 10 * S, ['timeout', 'unreachable']);
+const BACKUP_RETRY = policy(2, 15 * S, ['timeout', 'unreachable']);
 
 export interface StepSpec {
   kind: StepKind;
@@ -266,13 +268,22 @@ export function compile(plan: Plan): Deployment {
       kind: `${tier}.backup`,
       title: 'Back up the seed and undercloud state',
       deps: [...own.filter((s) => !needed.has(s.id)).map((s) => s.id), ...(previousBackup ? [previousBackup] : [])],
-      retry: policy(2, 15 * S, ['timeout', 'unreachable']),
+      retry: BACKUP_RETRY,
       skippable: true,
       timeoutMs: 60 * MIN,
     });
   }
 
   return { planName: plan.name, steps, nodes };
+}
+
+/** The backup step of each day-two operation: an upgrade's first, a scale-out's and a replacement's last. */
+export const DAY_TWO_BACKUP = { 'pre-upgrade': 'seed.backup-upgrade', 'scale-out': 'overcloud.backup-scale-out', replacement: 'overcloud.backup-replacement' } as const;
+
+/** The backup step of a day-two operation, after `deps`, through the same step module as a deployment's. */
+export function dayTwoBackup(tier: TierId, moment: keyof typeof DAY_TWO_BACKUP, deps: string[]): Step {
+  const title = `Back up the seed and undercloud state ${backupWhen(moment)}`;
+  return step(tier, { kind: `${tier}.backup`, id: DAY_TWO_BACKUP[moment], title, deps, retry: BACKUP_RETRY, skippable: true, timeoutMs: 60 * MIN });
 }
 
 /** Steps of one tier, in compile order. */

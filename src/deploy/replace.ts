@@ -10,7 +10,7 @@ import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { readDeployed } from '../store/deployed.js';
 import { confirmed, playDeployment } from './run-command.js';
-import { readJournal } from './journal.js';
+import { unfinishedOperation, unfinishedRefusal } from './operation.js';
 import type { Deployment } from './types.js';
 
 /** What a replacement changes, in the words the confirmation (and the Replace screen) uses. */
@@ -22,16 +22,9 @@ export function replacementLines(r: Replacement, plan: Plan): string[] {
     `then ${role.toLowerCase()} services are configured again, with ${r.spare.name} in place of ${r.old.name}`,
     ...(r.quorum ? [`one controller at a time: ${r.quorum.line}`] : []),
     ...(plan.driver === 'real' ? [`the real driver will power off and undeploy ${r.old.name}, and power, boot and write to ${r.spare.name}`] : []),
+    'then the seed and undercloud state is backed up, with the new server in its role',
     'no other server changes',
   ];
-}
-
-/** The replacement a journal holds unfinished (its retire step names the server), if any. */
-export function unfinishedReplacement(stateDir: string): { server: string; state: string } | undefined {
-  const journal = readJournal(stateDir);
-  if (journal.state === 'none' || journal.state === 'done') return undefined;
-  const id = [...journal.steps.keys()].find((k) => k.startsWith('overcloud.retire.'));
-  return id ? { server: id.slice('overcloud.retire.'.length), state: journal.state } : undefined;
 }
 
 export interface PreparedReplacement {
@@ -45,19 +38,18 @@ export interface PreparedReplacement {
  * Plans replacing `server` of the answers file's cloud, checking that cloud is the one deployed
  * from this state directory. Throws ReplaceError saying why not (the CLI and the screen say it).
  */
-export function prepareReplacement(plan: Plan, stateDir: string, server: string, opts: { spare?: string; retired?: boolean; reason?: string } = {}): PreparedReplacement {
+export function prepareReplacement(plan: Plan, stateDir: string, server: string, opts: { spare?: string; retired?: boolean; reason?: string; file?: string } = {}): PreparedReplacement {
+  const file = opts.file;
   const deployed = readDeployed(stateDir);
   if (!('record' in deployed)) throw new ReplaceError(`${deployed.missing}: there is no deployed server to replace`);
   const cloud = deployed.record.plan;
   if (cloud.name !== plan.name) throw new ReplaceError(`the cloud deployed from ${stateDir} is "${cloud.name}", not "${plan.name}": give the --state-dir this one was deployed from`);
   const was = cloud.nodes.find((n) => n.name === server);
   if (!was?.role) throw new ReplaceError(`${server} is not a server of the deployed cloud "${cloud.name}"${was ? ' (it has no role there)' : ''}`);
-  const other = unfinishedReplacement(stateDir);
-  const journal = readJournal(stateDir).state;
-  if (!other && journal !== 'none' && journal !== 'done') {
-    throw new ReplaceError(`a deployment from this state directory has not finished (${journal}): finish it first (cloudseed deploy), then replace`);
-  }
-  if (other && other.server !== server) throw new ReplaceError(`the replacement of ${other.server} has not finished: finish it first (cloudseed replace FILE ${other.server})`);
+  const refused = unfinishedRefusal(stateDir, ['replacement'], 'replace', file);
+  if (refused) throw new ReplaceError(refused);
+  const other = unfinishedOperation(stateDir, file);
+  if (other?.server && other.server !== server) throw new ReplaceError(`the replacement of ${other.server} has not finished: finish it first (${other.resume})`);
   const today = new Date().toISOString().slice(0, 10);
   // The file may mark the server already (and even take its role away): it still has the role it was deployed with.
   const base: Plan = {
@@ -104,6 +96,7 @@ const replaceCommand: Command = {
         spare: typeof ctx.flags.spare === 'string' ? ctx.flags.spare : undefined,
         retired: ctx.flags.retired === true,
         reason: typeof ctx.flags.reason === 'string' ? ctx.flags.reason : undefined,
+        file,
       });
     } catch (e) {
       if (e instanceof ReplaceError) throw new CliError(e.message, 1);

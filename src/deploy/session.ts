@@ -13,6 +13,7 @@ import { realClock } from './clock.js';
 import { compile } from './compile.js';
 import { createDriver, type DriverOptions } from './drivers/index.js';
 import { archiveJournal, Journal, journalPath, readJournal, type JournalName, type JournalSummary, type RunState } from './journal.js';
+import { OPERATION_VERB, stepsOperation, unfinishedRefusal } from './operation.js';
 import { createProgressStore, type ProgressStore } from './progress-store.js';
 import { startRun, type DeployRun } from './runner.js';
 import { BufferedWriter, createRedactor, fileSink, logFilePath, type Sink } from './sinks.js';
@@ -112,12 +113,11 @@ export async function startDeploy(opts: DeploySessionOptions): Promise<DeploySes
       );
       previous = readJournal(opts.stateDir, name);
     }
-    // An unfinished replacement resumes only as one (its plan moves a role the answers file may still hold).
-    const replacing = !opts.deployment && previous.state !== 'none' && previous.state !== 'done' ? [...previous.steps.keys()].find((id) => id.startsWith('overcloud.retire.')) : undefined;
-    if (replacing) {
-      const server = replacing.slice('overcloud.retire.'.length);
-      throw new CliError(`the replacement of ${server} has not finished: resume it first (cloudseed replace FILE ${server})`);
-    }
+    // One operation at a time: another's unfinished run (a replacement moves a role the answers
+    // file may still hold) resumes only with its own command. The commands say so first, with the file.
+    const own = stepsOperation(deployment.steps.map((s) => s.id), name).kind;
+    const refused = unfinishedRefusal(opts.stateDir, [own], OPERATION_VERB[own], opts.answersFile);
+    if (refused) throw new CliError(refused);
     const resumed = previous.state !== 'none';
     const reruns = resumed ? changedSteps(previous, inputs) : [];
     // The runner and the panels see the steps to do again as never done.

@@ -4,9 +4,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../plan/schema.js';
 import { overcloudNodes, roleRank, undercloudHost } from './compile.js';
-import { isUpgradeStep } from './compile-upgrade.js';
 import type { JournalSummary } from './journal.js';
 import { undercloudShell } from './drivers/real/commands.js';
+import { stepsOperation } from './operation.js';
 import type { ProgressView } from './progress-store.js';
 import { TIERS, type TierId } from './types.js';
 
@@ -122,11 +122,10 @@ function busyMs(steps: readonly { startedAt?: number; at: number }[]): number {
 export function statusLines(journal: JournalSummary, holder?: { pid: number; since: string }, run: 'deployment' | 'scale-out' = 'deployment'): string[] {
   if (journal.state === 'none') return [`no ${run} has started from this state directory`];
   const when = (at?: number) => (at ? new Date(at).toISOString().replace('T', ' ').slice(0, 19) : '?');
-  // A replacement's journal holds its retire step (src/deploy/replace.ts); an upgrade's, upgrade steps.
-  const retired = [...journal.steps.keys()].find((id) => id.startsWith('overcloud.retire.'))?.slice('overcloud.retire.'.length);
-  const upgrade = [...journal.steps.keys()].some(isUpgradeStep);
-  const started = `${retired ? `replacement of ${retired} in` : upgrade ? 'upgrade of' : `${run} of`} "${journal.plan}" started ${when(journal.startedAt)}`;
-  const resume = retired ? `\`cloudseed replace FILE ${retired}\` resumes it` : run === 'scale-out' ? '`cloudseed add FILE` (the edited answers file) resumes it' : `\`cloudseed ${upgrade ? 'upgrade FILE' : 'deploy'}\` resumes it`;
+  const op = stepsOperation([...journal.steps.keys()], run === 'scale-out' ? 'scale-out' : 'journal');
+  const retired = op.server;
+  const started = `${retired ? `replacement of ${retired} in` : op.kind === 'upgrade' ? 'upgrade of' : `${run} of`} "${journal.plan}" started ${when(journal.startedAt)}`;
+  const resume = op.kind === 'scale-out' ? `\`${op.resume}\` (the edited answers file) resumes it` : op.kind === 'deployment' ? '`cloudseed deploy` resumes it' : `\`${op.resume}\` resumes it`;
   const head =
     journal.state !== 'running'
       ? `${started}: ${journal.state} at ${when(journal.endedAt)}`

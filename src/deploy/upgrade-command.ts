@@ -9,9 +9,9 @@ import { validate } from '../plan/validate.js';
 import { readDeployed, type DeployedRecord } from '../store/deployed.js';
 import { planFor } from './commands.js';
 import { confirmed, playDeployment } from './run-command.js';
-import { compileUpgrade, isUpgradeStep } from './compile-upgrade.js';
+import { compileUpgrade } from './compile-upgrade.js';
 import { toolCommands } from './drivers/real/commands.js';
-import { readJournal } from './journal.js';
+import { unfinishedOperation, unfinishedRefusal } from './operation.js';
 import { formatDuration } from './summary.js';
 import type { Deployment } from './types.js';
 
@@ -79,11 +79,9 @@ const upgradeCommand: Command = {
     const deployed = readDeployed(ctx.stateDir);
     if (!('record' in deployed)) throw new CliError(`${deployed.missing}: deploy the cloud first (cloudseed deploy ${source}), or give the --state-dir it was deployed from`);
     if (deployed.record.plan.name !== plan.name) throw new CliError(`the cloud deployed from ${ctx.stateDir} is "${deployed.record.plan.name}", ${source} describes "${plan.name}": upgrade works on that cloud's own answers file`);
-    const journal = readJournal(ctx.stateDir);
-    const unfinished = journal.state !== 'none' && journal.state !== 'done';
-    if (unfinished && ![...journal.steps.keys()].some(isUpgradeStep)) {
-      throw new CliError(`a deployment from ${ctx.stateDir} is unfinished (${journal.state}): finish it first (cloudseed deploy), then upgrade`);
-    }
+    const other = unfinishedRefusal(ctx.stateDir, ['upgrade'], 'upgrade', ctx.args[0]);
+    if (other) throw new CliError(other);
+    const unfinished = unfinishedOperation(ctx.stateDir)?.kind === 'upgrade';
     let p: PlannedUpgrade;
     try {
       p = plannedUpgrade(deployed.record, plan, batch);
@@ -96,6 +94,7 @@ const upgradeCommand: Command = {
       'upgrade',
       () => [
         ...p.upgrade.lines,
+        `first the seed and undercloud state is backed up as it is on ${p.upgrade.from}`,
         ...(unfinished ? ['the unfinished upgrade resumes: the steps the journal shows done are not run again'] : []),
         ...(plan.driver === 'real' ? ['the real driver will run the TripleO upgrade on the seed, the undercloud and every server above (cloudseed plan FILE lists each command)'] : []),
       ],

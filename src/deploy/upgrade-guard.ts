@@ -1,18 +1,12 @@
 // A deployment must not stand in for an upgrade: `deploy` of a file that names another
-// release than the deployed cloud's, or while an upgrade is unfinished, is sent to `upgrade`.
+// release than the deployed cloud's is sent to `upgrade` (an unfinished one: src/deploy/operation.ts).
 import { releaseOf, type Plan } from '../plan/schema.js';
 import { RELEASE_FIELD } from '../plan/upgrade.js';
 import { readDeployed } from '../store/deployed.js';
-import { isUpgradeStep } from './compile-upgrade.js';
-import { readJournal } from './journal.js';
 
 /** Why `deploy` of `plan` (from `source`, the answers `file` when one is given) is an upgrade's business, or undefined. */
 export function upgradeInstead(stateDir: string, plan: Plan, source: string, file?: string): string | undefined {
   const command = `cloudseed upgrade ${file ?? 'FILE'}`;
-  const journal = readJournal(stateDir);
-  if (journal.state !== 'none' && journal.state !== 'done' && journal.plan === plan.name && [...journal.steps.keys()].some(isUpgradeStep)) {
-    return `an upgrade of "${plan.name}" is unfinished in ${stateDir}: resume it with ${command}`;
-  }
   const deployed = readDeployed(stateDir);
   if (!('record' in deployed) || deployed.record.plan.name !== plan.name) return undefined;
   const [from, to] = [releaseOf(deployed.record.plan), releaseOf(plan)];

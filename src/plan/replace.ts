@@ -5,7 +5,7 @@
 import { roleCatalog, type Catalog } from '../roles/catalog.js';
 import { BMC_TROUBLE, roleFloor } from '../roles/assign.js';
 import { compareSize, describeFacts, factsUnknown, fit, nodeFacts } from '../roles/fit.js';
-import { compile, ESTIMATES } from '../deploy/compile.js';
+import { compile, dayTwoBackup, ESTIMATES } from '../deploy/compile.js';
 import type { Deployment, Step } from '../deploy/types.js';
 import type { Node, Plan, RoleName } from './schema.js';
 
@@ -180,7 +180,8 @@ export function replacementDeployment(r: Replacement): Deployment {
   const role = (full.nodes ?? []).find((n) => n.name === spare)?.role ?? r.old.role;
   return {
     planName: full.planName,
-    steps: [retire, enrol, inspect, deploy, { ...configure, deps: [deploy.id] }],
+    // Last, a backup of the seed and undercloud state with the spare in its role.
+    steps: [retire, enrol, inspect, deploy, { ...configure, deps: [deploy.id] }, dayTwoBackup('overcloud', 'replacement', [configure.id])],
     nodes: [{ name: r.old.name, role: r.old.role, tier: 'overcloud' }, { name: spare, role, tier: 'overcloud' }],
   };
 }

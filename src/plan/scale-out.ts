@@ -1,7 +1,7 @@
 // Re-planning a deployed cloud: the difference with the edited plan and, when it only adds
 // servers, the steps a scale-out runs — the new servers' own steps, matching roles, and the
 // configure step of each role they join — out of the edited plan's whole deployment.
-import { compile } from '../deploy/compile.js';
+import { compile, dayTwoBackup } from '../deploy/compile.js';
 import type { Deployment, Step } from '../deploy/types.js';
 import { beyondScaleOut, diffPlans, unchanged, type PlanDiff } from './diff.js';
 import type { Plan } from './schema.js';
@@ -16,13 +16,14 @@ export interface Replan {
   beyond: string[];
 }
 
-/** The steps that bring `added` servers into the deployed cloud. */
+/** The steps that bring `added` servers into the deployed cloud, then a backup of the seed and undercloud state. */
 export function scaleOutSteps(deployment: Deployment, added: ReadonlySet<string>): Step[] {
   if (!added.size) return [];
   const roles = new Set((deployment.nodes ?? []).filter((n) => added.has(n.name)).map((n) => n.role.replace('+', '-').toLowerCase()));
-  return deployment.steps.filter(
+  const steps = deployment.steps.filter(
     (s) => s.nodes.some((n) => added.has(n)) || s.kind === 'overcloud.match-roles' || (s.kind === 'overcloud.configure' && roles.has(s.id.slice('overcloud.configure.'.length))),
   );
+  return [...steps, dayTwoBackup('overcloud', 'scale-out', steps.map((s) => s.id))];
 }
 
 /**
@@ -67,5 +68,6 @@ export function scaleOutLine(r: Replan): string | undefined {
   if (!r.steps.length || r.beyond.length) return undefined;
   const configure = r.steps.filter((s) => s.kind === 'overcloud.configure').map((s) => s.title.replace(/^Configure /, '').toLowerCase());
   const n = r.diff.added.length;
-  return `a scale-out runs ${r.steps.length} of the plan's ${r.deployment.steps.length} steps: enrol, inspect and deploy of the ${n} new server${n === 1 ? '' : 's'}, matching roles, then configuring ${configure.join(', ')}`;
+  // The last step is the scale-out's own backup, not one of the plan's.
+  return `a scale-out runs ${r.steps.length - 1} of the plan's ${r.deployment.steps.length} steps: enrol, inspect and deploy of the ${n} new server${n === 1 ? '' : 's'}, matching roles, then configuring ${configure.join(', ')}; then it backs up the seed and undercloud state`;
 }

@@ -9,6 +9,7 @@ import { plannedBackups } from '../backup/take.js';
 import { commandsFor } from '../deploy/drivers/real/commands.js';
 import { compile } from '../deploy/compile.js';
 import { readJournal } from '../deploy/journal.js';
+import { unfinishedRefusal } from '../deploy/operation.js';
 import { resumeLines } from '../deploy/step-inputs.js';
 import { confirmed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines } from '../deploy/run-command.js';
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
@@ -107,6 +108,13 @@ function changeJson(change: DeployedChange | { other: string }, stateDir: string
   return { deployedAt: change.deployedAt, ...change.replan.diff, beyondScaleOut: change.replan.beyond, steps: change.replan.steps.map((s) => s.id), ...(upgrade ? { upgrade } : {}) };
 }
 
+/** When the run the file asks for takes its backups: an upgrade first, a scale-out last, a deployment after each tier. */
+function backupsWhen(change: DeployedChange | { other: string } | undefined): string {
+  if (!change || 'other' in change) return 'after each tier';
+  if (change.upgrade && !('refused' in change.upgrade)) return 'before the upgrade starts';
+  return change.replan.steps.length && !change.replan.beyond.length ? 'once the servers are added' : 'after each tier';
+}
+
 const planUsage = 'cloudseed plan FILE [--json]';
 const planCommand: Command = {
   name: 'plan',
@@ -134,7 +142,7 @@ const planCommand: Command = {
       for (const line of describeLines(description)) ctx.out(line);
       ctx.out(
         'to' in backups
-          ? `backups: after each tier, of the seed and undercloud state, into ${backups.to} (keeping the last ${backups.keep})`
+          ? `backups: ${backupsWhen(change)}, of the seed and undercloud state, into ${backups.to} (keeping the last ${backups.keep})`
           : `backups: none can be taken: ${backups.problem} (backups.to)`,
       );
       if (!hasErrors(findings)) for (const line of resumeLines(readJournal(ctx.stateDir), plan, compile(plan))) ctx.out(line);
@@ -196,6 +204,8 @@ const addCommand: Command = {
     if (!change) throw new CliError(`no deployed cloud is recorded in ${ctx.stateDir}: deploy it first (cloudseed deploy ${file}), or give the --state-dir it was deployed from`, 1);
     if ('other' in change) throw new CliError(`${change.other}: add works on that cloud's own answers file, or give the --state-dir this one was deployed from`, 1);
     if (change.upgrade) throw new CliError(`${file} names another TripleO release than the deployed cloud's: that is an upgrade (cloudseed upgrade ${file}), not adding servers`, 1);
+    const other = unfinishedRefusal(ctx.stateDir, ['scale-out'], 'add servers', file);
+    if (other) throw new CliError(other, 1);
     const { replan: r } = change;
     if (unchanged(r.diff) || r.beyond.length) {
       if (ctx.json) ctx.out(JSON.stringify({ file, change: changeJson(change, ctx.stateDir) }, null, 2));

@@ -51,13 +51,20 @@ describe('kill -9 in the middle of a replacement', () => {
     // A plain deploy does not take the unfinished replacement for a deployment of the whole plan.
     const deploy = await runCaptured(['deploy', file, '--yes', '--state-dir', dir]);
     expect(deploy.code).toBe(1);
-    expect(deploy.err.at(-1)).toBe('cloudseed: the replacement of node-03 has not finished: resume it first (cloudseed replace FILE node-03)');
+    expect(deploy.err.at(-1)).toBe(`cloudseed: the replacement of node-03 in "overcloud" is unfinished in ${dir} (stopped without ending, or running now): resume it first (cloudseed replace ${file} node-03), then deploy`);
+
+    // Nor do an upgrade or adding servers start over it.
+    for (const [args, verb] of [[['upgrade', file], 'upgrade'], [['add', file], 'add servers']] as const) {
+      const refused = await runCaptured([...args, '--yes', '--state-dir', dir]);
+      expect(refused.code).toBe(1);
+      expect(refused.err.at(-1)).toBe(`cloudseed: the replacement of node-03 in "overcloud" is unfinished in ${dir} (stopped without ending, or running now): resume it first (cloudseed replace ${file} node-03), then ${verb}`);
+    }
 
     const resumed = await replace(file, dir);
     expect(resumed.code).toBe(0);
     expect(readJournal(dir).state).toBe('done');
     expect([...completions(dir).values()].every((n) => n === 1)).toBe(true);
-    expect(completions(dir).size).toBe(5);
+    expect(completions(dir).size).toBe(6);
     const record = readDeployed(dir);
     if (!('record' in record)) throw new Error(record.missing);
     expect(record.record.plan.nodes.find((n) => n.name === 'node-06')?.role).toBe('Compute');

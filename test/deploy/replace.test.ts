@@ -71,13 +71,13 @@ describe('cloudseed replace on the simulated lab', () => {
     expect(logs).toContain('node-03: maintenance on (failed since ' + new Date().toISOString().slice(0, 10) + ': disk controller died (cloudseed replace))');
     expect(logs.some((l) => l.startsWith('node-03: deleted from Ironic at '))).toBe(true);
     // Only the replacement's steps ran.
-    expect([...readJournal(dir).steps.keys()]).toEqual(['overcloud.retire.node-03', 'overcloud.enrol.node-06', 'overcloud.inspect.node-06', 'overcloud.deploy.node-06', 'overcloud.configure.compute']);
+    expect([...readJournal(dir).steps.keys()]).toEqual(['overcloud.retire.node-03', 'overcloud.enrol.node-06', 'overcloud.inspect.node-06', 'overcloud.deploy.node-06', 'overcloud.configure.compute', 'overcloud.backup-replacement']);
 
     const status = await runCaptured(['status', '--state-dir', dir]);
     expect(status.out[0]).toMatch(/^replacement of node-03 in "overcloud" started .*: done at /);
-    expect(status.out.slice(1, -1)).toEqual(['overcloud  5 done']);
-    // The deployment's own backups (after each tier) came before the replacement.
-    expect(status.out.at(-1)).toMatch(/^last backup: \S+ after the overcloud, in /);
+    expect(status.out.slice(1, -1)).toEqual(['overcloud  6 done']);
+    // Its last step backed up the seed and undercloud state, with node-06 in the role.
+    expect(status.out.at(-1)).toMatch(new RegExp(`^last backup: \\S+ after the replacement, in ${join(dir, 'backups')}/cloudseed-backup-overcloud-\\S+-replacement, verified`));
 
     const record = readDeployed(dir);
     if (!('record' in record)) throw new Error(record.missing);
@@ -104,7 +104,7 @@ describe('cloudseed replace on the simulated lab', () => {
     expect(r.out).toContain('  one controller at a time: the control plane keeps quorum: 2 of 3 controllers stay up while node-03 is replaced, one at a time (a majority is 2)');
     const order = r.out.filter((l) => / overcloud\.\S+ +(done|running)$/.test(l)).map((l) => l.split(/\s+/).slice(3).join(' '));
     expect(order.indexOf('overcloud.retire.node-03 done')).toBeLessThan(order.indexOf('overcloud.deploy.node-06 running'));
-    expect(order.at(-1)).toBe('overcloud.configure.controller-compute done');
+    expect(order.slice(-3)).toEqual(['overcloud.configure.controller-compute done', 'overcloud.backup-replacement running', 'overcloud.backup-replacement done']);
     const record = readDeployed(dir);
     if (!('record' in record)) throw new Error(record.missing);
     expect(record.record.plan.nodes.filter((n) => n.role === 'Controller').map((n) => n.name)).toEqual(['node-02', 'node-04', 'node-06']);

@@ -1,7 +1,7 @@
 // Scale-out on the simulated ha-lab: a cloud deployed with node-04 left unused, then node-04
 // and node-06 (the lab's server with its own BMC password) added. Only their steps run, in a
 // journal of their own; the servers deployed before are not touched; deployed.json follows.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { virtualClock } from '../../src/deploy/clock.js';
@@ -38,6 +38,7 @@ describe('scale-out on the simulated lab', () => {
         'overcloud.deploy.node-04',
         'overcloud.deploy.node-06',
         'overcloud.configure.compute',
+        'overcloud.backup-scale-out',
       ].sort(),
     );
     // The servers deployed before: no state change, no log line of theirs.
@@ -82,10 +83,13 @@ describe('scale-out on the simulated lab', () => {
 
     const status = await runCaptured(['status', '--state-dir', dir]);
     expect(status.out.find((l) => l.startsWith('scale-out of "overcloud"'))).toMatch(/: done at /);
-    expect(status.out).toContain('overcloud  8 done');
+    expect(status.out).toContain('overcloud  9 done');
+    // Its last step backed up the seed and undercloud state into the state dir's backups folder.
+    expect(status.out.at(-1)).toMatch(new RegExp(`^last backup: \\S+ after the scale-out, in ${join(dir, 'backups')}/cloudseed-backup-overcloud-\\S+-scale-out, verified`));
+    expect(readdirSync(join(dir, 'backups')).filter((n) => n.endsWith('-scale-out'))).toHaveLength(1);
     const json = JSON.parse((await runCaptured(['status', '--json', '--state-dir', dir])).out[0]);
     expect(json.scaleOut.state).toBe('done');
-    expect(Object.keys(json.scaleOut.steps)).toHaveLength(8);
+    expect(Object.keys(json.scaleOut.steps)).toHaveLength(9);
 
     const again = await runCaptured(['add', file, '--yes', '--speed', 'max', '--state-dir', dir]);
     expect(again.code).toBe(0);
@@ -108,5 +112,23 @@ describe('scale-out on the simulated lab', () => {
     expect(r.code).toBe(0);
     expect(readJournal(dir, 'scale-out').state).toBe('done');
     expect(readJournal(dir).runs).toBe(1);
+  });
+  it('an unfinished scale-out is resumed before a replacement or an upgrade starts: both refuse, naming add FILE', async () => {
+    const { dir, file } = await deployedLab();
+    const failed = await runCaptured(['add', file, '--yes', '--speed', 'max', '--faults', 'deploy-fail:node-06', '--state-dir', dir]);
+    expect(failed.code).toBe(1);
+    expect(readJournal(dir, 'scale-out').state).toBe('failed');
+    const refusal = (verb: string) => [`cloudseed: a scale-out of "overcloud" is unfinished in ${dir} (failed): resume it first (cloudseed add ${file}), then ${verb}`];
+    const replace = await runCaptured(['replace', file, 'node-03', '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(replace.code).toBe(1);
+    expect(replace.err).toEqual(refusal('replace'));
+    const upgrade = await runCaptured(['upgrade', file, '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(upgrade.code).toBe(1);
+    expect(upgrade.err).toEqual(refusal('upgrade'));
+    expect(readJournal(dir).runs).toBe(1);
+
+    const resumed = await runCaptured(['add', file, '--yes', '--speed', 'max', '--state-dir', dir]);
+    expect(resumed.code).toBe(0);
+    expect(readJournal(dir, 'scale-out').state).toBe('done');
   });
 });

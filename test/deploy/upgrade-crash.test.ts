@@ -59,6 +59,7 @@ describe('kill -9 in the middle of an upgrade', () => {
     expect(journal.state).toBe('done');
     expect(journal.runs).toBe(3);
     expect([...completions(dir)]).toEqual([
+      ['seed.backup-upgrade', 1],
       ['seed.upgrade', 1],
       ['undercloud.upgrade', 1],
       ['overcloud.upgrade-prepare', 1],

@@ -1,6 +1,7 @@
 // An upgrade on the simulated lab, through the same runner and journal as a deployment: a
 // batch that fails stops the rollout there with the rest of its role up, and the next run
 // continues from that batch; deployed.json records the new release only once it is done.
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileUpgrade } from '../../src/deploy/compile-upgrade.js';
@@ -70,7 +71,7 @@ describe('an upgrade on the simulated lab', () => {
     expect(await second.session.result).toBe('done');
     const started = second.events.filter((e): e is Extract<DeployEvent, { type: 'step-started' }> => e.type === 'step-started').map((e) => e.step);
     expect(started).toEqual(['overcloud.upgrade-run.compute.2', 'overcloud.upgrade-run.compute.3', 'overcloud.upgrade-converge']);
-    expect(second.session.notes.join('\n')).toMatch(/7 step\(s\) already done/);
+    expect(second.session.notes.join('\n')).toMatch(/8 step\(s\) already done/);
     for (const [id, n] of completions(dir)) expect([id, n]).toEqual([id, 1]);
     const after = readDeployed(dir);
     expect('record' in after && releaseOf(after.record.plan)).toBe('wallaby');
@@ -113,11 +114,12 @@ describe('cloudseed plan and upgrade on an edited release', () => {
       '    node-02, the only controller: the APIs are down while it is upgraded',
       '    2 Computes, 2 batches of up to 1: 1 of 2 stay up (below a majority of 2)',
       '  a failed batch stops the rollout; the same command resumes from it',
-      '  7 steps:',
+      '  8 steps:',
+      '    seed.backup-upgrade: Back up the seed and undercloud state before the upgrade',
       "    seed.upgrade: Upgrade the seed's Ironic to wallaby",
       '    undercloud.upgrade: Upgrade the undercloud to wallaby',
-      "    overcloud.upgrade-prepare: Prepare the overcloud's upgrade to wallaby",
     ]);
+    expect(r.out).toContain(`backups: before the upgrade starts, of the seed and undercloud state, into ${join(dir, 'backups')} (keeping the last 10)`);
     const json = JSON.parse((await runCaptured(['plan', file, '--state-dir', dir, '--json'])).out.join('\n'));
     expect(json.change.upgrade.steps.map((s: { id: string }) => s.id)).toContain('overcloud.upgrade-run.compute.2');
   });
@@ -153,10 +155,14 @@ describe('cloudseed plan and upgrade on an edited release', () => {
     expect(failed.code).toBe(1);
     expect(failed.err[0]).toBe(`failed: overcloud.upgrade-run.compute.1: openstack overcloud upgrade run exited with status 2: ${compute} failed`);
     expect((await runCaptured(['status', '--state-dir', dir])).out[0]).toMatch(/^upgrade of "overcloud" started .*: failed at /);
-    expect((await runCaptured(['deploy', file, '--yes', '--state-dir', dir])).err).toEqual([`cloudseed: an upgrade of "overcloud" is unfinished in ${dir}: resume it with cloudseed upgrade ${file}`]);
+    expect((await runCaptured(['deploy', file, '--yes', '--state-dir', dir])).err).toEqual([`cloudseed: an upgrade of "overcloud" is unfinished in ${dir} (failed): resume it first (cloudseed upgrade ${file}), then deploy`]);
     const resumed = await runCaptured(['upgrade', file, '--yes', '--speed', 'max', '--state-dir', dir]);
     expect(resumed.code).toBe(0);
     expect(resumed.out.at(-2)).toMatch(/^upgraded "overcloud" from victoria to wallaby in /);
+    // Its first step backed up the state as it was on victoria (the failed run did; the resumed one did not again).
+    const backups = readdirSync(join(dir, 'backups')).filter((n) => n.endsWith('-pre-upgrade'));
+    expect(backups).toHaveLength(1);
+    expect((await runCaptured(['status', '--state-dir', dir])).out.at(-1)).toMatch(new RegExp(`^last backup: \\S+ before the upgrade, in ${join(dir, 'backups', backups[0])}, verified`));
     // Upgraded: the same file now describes the deployed cloud.
     expect((await runCaptured(['plan', file, '--state-dir', dir])).out[1]).toBe('  nothing changes: the answers file describes the deployed cloud');
   });

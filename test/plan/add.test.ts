@@ -32,7 +32,7 @@ describe('cloudseed plan and add on a deployed cloud', () => {
     expect(r.out.slice(0, 4)).toEqual([
       `change from the cloud deployed at 2026-12-01T10:00:00.000Z (state in ${dir}):`,
       '  2 servers will be enrolled and deployed as Compute (rack2-1, rack2-2); nothing else changes',
-      expect.stringMatching(/^ {2}a scale-out runs 8 of the plan's \d+ steps: enrol, inspect and deploy of the 2 new servers, matching roles, then configuring compute services$/),
+      expect.stringMatching(/^ {2}a scale-out runs 8 of the plan's \d+ steps: enrol, inspect and deploy of the 2 new servers, matching roles, then configuring compute services; then it backs up the seed and undercloud state$/),
       '',
     ]);
     const json = JSON.parse((await runCaptured(['plan', file, '--json', '--state-dir', dir])).out.join('\n'));

@@ -42,9 +42,10 @@ describe('the difference between the deployed cloud and an edited answers file',
       'overcloud.deploy.rack2-01',
       'overcloud.deploy.rack2-02',
       'overcloud.configure.compute',
+      'overcloud.backup-scale-out',
     ]);
     expect(scaleOutLine(r)).toBe(
-      `a scale-out runs 8 of the plan's ${r.deployment.steps.length} steps: enrol, inspect and deploy of the 2 new servers, matching roles, then configuring compute services`,
+      `a scale-out runs 8 of the plan's ${r.deployment.steps.length} steps: enrol, inspect and deploy of the 2 new servers, matching roles, then configuring compute services; then it backs up the seed and undercloud state`,
     );
   });
 

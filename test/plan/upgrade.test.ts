@@ -113,10 +113,11 @@ describe('rolling batches', () => {
 });
 
 describe('the upgrade as steps', () => {
-  it('seed, undercloud, prepare, each batch after the one before, converge', () => {
+  it('a backup first, then seed, undercloud, prepare, each batch after the one before, converge', () => {
     const d = compileUpgrade(upgrade({ Controller: 3, Compute: 4 }, 'victoria', 'wallaby'));
     expect(d.steps.map((s) => [s.id, s.tier, s.deps])).toEqual([
-      ['seed.upgrade', 'seed', []],
+      ['seed.backup-upgrade', 'seed', []],
+      ['seed.upgrade', 'seed', ['seed.backup-upgrade']],
       ['undercloud.upgrade', 'undercloud', ['seed.upgrade']],
       ['overcloud.upgrade-prepare', 'overcloud', ['undercloud.upgrade']],
       ['overcloud.upgrade-run.controller.1', 'overcloud', ['overcloud.upgrade-prepare']],

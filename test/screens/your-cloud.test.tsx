@@ -100,7 +100,7 @@ describe('Your cloud', () => {
 
     const journal = readJournal(dir, 'scale-out');
     expect(journal.state).toBe('done');
-    expect([...journal.steps.keys()].sort()).toEqual(['overcloud.configure.compute', 'overcloud.deploy.node-04', 'overcloud.enrol.node-04', 'overcloud.inspect.node-04', 'overcloud.match-roles']);
+    expect([...journal.steps.keys()].sort()).toEqual(['overcloud.backup-scale-out', 'overcloud.configure.compute', 'overcloud.deploy.node-04', 'overcloud.enrol.node-04', 'overcloud.inspect.node-04', 'overcloud.match-roles']);
     expect(readFileSync(journalPath(dir), 'utf8')).toBe(first);
     const deployed = readDeployed(dir);
     expect('record' in deployed && deployed.record.plan.nodes.find((n) => n.name === 'node-04')?.role).toBe('Compute');

@@ -3,9 +3,12 @@
 // Ironic's database) is written where the plan's `backups` says, checked, copied over ssh
 // when the place is another host, and only the last N of the cloud are kept there. The
 // files are this host's, in every world; the ssh and scp commands go through the world's tools.
+// Day-two operations run the same module: before an upgrade, after a scale-out or a replacement.
 import { backupPlace, takeBackup, type BackupPlace } from '../../backup/take.js';
 import { size } from '../../backup/history.js';
-import { StepError, type StepContext } from '../types.js';
+import type { BackupTier } from '../../backup/manifest.js';
+import { DAY_TWO_BACKUP } from '../compile.js';
+import { StepError, type StepContext, type TierId } from '../types.js';
 import type { World } from '../world.js';
 import type { StepModule } from './common.js';
 
@@ -38,6 +41,11 @@ export function backupError(err: unknown, place: BackupPlace | undefined): StepE
   return new StepError(kind, `the backup to ${where} failed: ${text.split('\n')[0]}`, `look at the step's log, then retry (${SKIP})`, tail);
 }
 
+/** When a backup step takes its backup: a day-two operation's own, else after its tier. */
+function backupMoment(id: string, tier: TierId): BackupTier {
+  return (Object.keys(DAY_TWO_BACKUP) as (keyof typeof DAY_TWO_BACKUP)[]).find((m) => DAY_TWO_BACKUP[m] === id) ?? tier;
+}
+
 export const backupStep: StepModule = {
   shouldRun: (ctx) => (ctx.stateDir ? true : 'the run has no state directory to back up'),
   async run(ctx: StepContext, world: World) {
@@ -52,7 +60,7 @@ export const backupStep: StepModule = {
         plan: ctx.plan,
         answersFile: ctx.answersFile,
         place,
-        after: ctx.step.tier,
+        after: backupMoment(ctx.step.id, ctx.step.tier),
         prune: true,
         log: (line) => ctx.log(line),
         run: async (argv) => (await world.tools.run({ argv, timeoutMs: ctx.step.timeoutMs / world.speed, signal: ctx.signal, step: ctx.step.id, worldMs: 0 })).lines,
