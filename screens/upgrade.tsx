@@ -3,8 +3,7 @@
 // step: the "Your cloud" screen shows it in its place.
 import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
-import { isUpgradeStep } from '../src/deploy/compile-upgrade.js';
-import { readJournal } from '../src/deploy/journal.js';
+import { unfinishedOperation, unfinishedRefusal } from '../src/deploy/operation.js';
 import type { DeploySession } from '../src/deploy/session.js';
 import { plannedUpgrade, type PlannedUpgrade } from '../src/deploy/upgrade-command.js';
 import { releaseOf, type Plan } from '../src/plan/schema.js';
@@ -32,13 +31,10 @@ function prepare(stateDir: string): { planned: PlannedUpgrade; resumes: boolean 
   const cloud = deployed.record.plan;
   const to = nextRelease(cloud);
   if (!to) return { error: `${releaseOf(cloud)} is the newest release cloudseed knows: there is nothing to upgrade to` };
-  const journal = readJournal(stateDir);
-  const unfinished = journal.state !== 'none' && journal.state !== 'done';
-  if (unfinished && ![...journal.steps.keys()].some(isUpgradeStep)) {
-    return { error: `a deployment from this state directory has not finished (${journal.state}): finish it first (cloudseed deploy), then upgrade` };
-  }
+  const other = unfinishedRefusal(stateDir, ['upgrade'], 'upgrade');
+  if (other) return { error: other };
   try {
-    return { planned: plannedUpgrade(deployed.record, { ...cloud, options: { ...cloud.options, tripleoRelease: to } }), resumes: unfinished };
+    return { planned: plannedUpgrade(deployed.record, { ...cloud, options: { ...cloud.options, tripleoRelease: to } }), resumes: unfinishedOperation(stateDir)?.kind === 'upgrade' };
   } catch (e) {
     if (e instanceof UpgradeError) return { error: e.message };
     throw e;
@@ -94,7 +90,11 @@ export function UpgradeScreen({ app, onDone, onCancel }: UpgradeScreenProps) {
   const { upgrade } = prepared.planned;
   if (!run) {
     // The first line ("upgrade "x": TripleO a -> b") is the title; the CLI's resume line names its command.
-    const [, ...rollout] = upgrade.lines.map((l) => (l.startsWith('a failed batch') ? 'a failed batch stops the rollout; it resumes from that batch' : l));
+    const [, ...rollout] = [
+      upgrade.lines[0],
+      `first the seed and undercloud state is backed up as it is on ${upgrade.from}`,
+      ...upgrade.lines.slice(1).map((l) => (l.startsWith('a failed batch') ? 'a failed batch stops the rollout; it resumes from that batch' : l)),
+    ];
     return (
       <Box flexDirection="column">
         <Text bold>

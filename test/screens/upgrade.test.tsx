@@ -41,6 +41,7 @@ describe('Upgrade from Your cloud', () => {
     await press(r, KEY.down, KEY.down, KEY.enter);
     await vi.waitFor(() => expect(r.lastFrame()).toContain('Upgrade "overcloud" from TripleO victoria to wallaby'));
     const review = flat(r.lastFrame());
+    expect(review).toContain('first the seed and undercloud state is backed up as it is on victoria');
     expect(review).toContain('seed: Ironic packages and database to wallaby, then its API is checked');
     expect(review).toContain('undercloud: openstack undercloud upgrade, then its APIs are checked');
     expect(review).toMatch(/overcloud: upgrade prepare, \d+ rolling batch(es)?, converge/);
