@@ -4,9 +4,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
 import { virtualClock } from '../../src/deploy/clock.js';
-import { readJournal } from '../../src/deploy/journal.js';
+import { readFileSync } from 'node:fs';
+import { journalPath, readJournal } from '../../src/deploy/journal.js';
+import { startDeploy } from '../../src/deploy/session.js';
+import type { Plan } from '../../src/plan/schema.js';
 import { readDeployed } from '../../src/store/deployed.js';
 import { completions, labPlan, simRun } from '../deploy/helpers.js';
+import { after, before } from '../deploy/scale-out-lab.js';
 import { KEY, flat, nonAscii, press, renderApp, widestLine } from './helpers.js';
 
 beforeEach(() => {
@@ -105,6 +109,39 @@ describe('Upgrade from Your cloud', () => {
     } finally {
       deployScreenOptions.faults = undefined;
     }
+  });
+
+  it('an unfinished scale-out: the upgrade is refused, says why, and nothing runs', async () => {
+    const victoria = (p: Plan): Plan => ({ ...p, options: { ...p.options, tripleoRelease: 'victoria' } });
+    const { session: first, dir } = await simRun({ plan: victoria(before), onFailure: 'abort' });
+    expect(await first.result).toBe('done');
+    let cancel = () => {};
+    const adding = await startDeploy({
+      plan: victoria({ ...after, nodes: after.nodes.filter((n) => n.name !== 'node-06') }),
+      scaleOutOf: victoria(before),
+      stateDir: dir,
+      onFailure: 'abort',
+      clock: virtualClock(),
+      sinks: [(e) => void (e.type === 'step-done' && e.step === 'overcloud.inspect.node-04' && cancel())],
+    });
+    cancel = () => adding.run.cancel();
+    expect(await adding.result).toBe('interrupted');
+    const journal = readFileSync(journalPath(dir), 'utf8');
+
+    const r = renderApp(dir, { deployed: true, ui: { ascii: true } });
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Upgrade to wallaby'), { timeout: 20_000 });
+    await press(r, KEY.down, KEY.down);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('> Upgrade to wallaby'));
+    await press(r, KEY.enter);
+    await vi.waitFor(() => expect(flat(r.lastFrame())).toContain('a scale-out of "overcloud" is unfinished'));
+    expect(flat(r.lastFrame())).toContain('then upgrade');
+    expect(flat(r.lastFrame())).toContain('Nothing was changed. Esc: back.');
+    within80x24Ascii(r.lastFrame()!);
+    await press(r, 'y');
+    await press(r, KEY.esc);
+    await vi.waitFor(() => expect(r.lastFrame()).toContain('Add servers'));
+    expect(readFileSync(journalPath(dir), 'utf8')).toBe(journal);
+    r.unmount();
   });
 
   it('wallaby, the newest release: no upgrade action', async () => {
