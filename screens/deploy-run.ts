@@ -1,7 +1,7 @@
 // The deployment the screens show. It lives outside React (the Deploy screen starts it,
 // the Done screen reads what it produced), one per state directory.
 import type { Clock } from '../src/deploy/clock.js';
-import { startDeploy, type DeploySession } from '../src/deploy/session.js';
+import { startDeploy, type DeploySession, type DeploySessionOptions } from '../src/deploy/session.js';
 import type { LabWorld } from '../src/lab/world.js';
 import type { Plan } from '../src/plan/schema.js';
 
@@ -56,6 +56,19 @@ export function ensureDeploy(plan: Plan, stateDir: string, world?: LabWorld, sca
     },
   );
   return entry;
+}
+
+/** Starts a run a screen shows in its own place (a replacement, an upgrade): confirmed now, waiting on a failure, with the tests' options. */
+export function startScreenRun(opts: Pick<DeploySessionOptions, 'plan' | 'stateDir' | 'deployment' | 'deployed' | 'world'>): Promise<DeploySession> {
+  return startDeploy({
+    ...opts,
+    plan: { ...opts.plan, options: { ...opts.plan.options, confirmedAt: new Date().toISOString() } },
+    onFailure: 'wait',
+    clock: deployScreenOptions.clock,
+    faults: deployScreenOptions.faults,
+    intervalMs: deployScreenOptions.intervalMs,
+    chatty: deployScreenOptions.chatty,
+  });
 }
 
 /** Stops a running deployment (quitting the installer): children stopped, journal kept. */

@@ -4,7 +4,7 @@
 import React, { useState } from 'react';
 import { Box, Text } from 'ink';
 import { prepareReplacement, replacementLines, type PreparedReplacement } from '../src/deploy/replace.js';
-import { startDeploy, type DeploySession } from '../src/deploy/session.js';
+import type { DeploySession } from '../src/deploy/session.js';
 import { ReplaceError } from '../src/plan/replace.js';
 import type { Plan } from '../src/plan/schema.js';
 import { readDeployed } from '../src/store/deployed.js';
@@ -13,7 +13,7 @@ import { useKeys } from './components/keys.js';
 import { Select } from './components/select.js';
 import { useTheme } from './components/theme.js';
 import { DeployPanels } from './deploy.js';
-import { deployScreenOptions } from './deploy-run.js';
+import { startScreenRun } from './deploy-run.js';
 import type { AppContext } from './types.js';
 
 export interface ReplaceScreenProps {
@@ -45,16 +45,7 @@ export function ReplaceScreen({ app, server, onDone, onCancel }: ReplaceScreenPr
   const start = (prepared: PreparedReplacement) => {
     const r = prepared.replacement;
     setPhase({ at: 'run', prepared });
-    startDeploy({
-      plan: { ...r.plan, options: { ...r.plan.options, confirmedAt: new Date().toISOString() } },
-      deployment: prepared.deployment,
-      deployed: prepared.deployed,
-      stateDir: app.ui.stateDir,
-      onFailure: 'wait',
-      world: app.lab,
-      clock: deployScreenOptions.clock,
-      intervalMs: deployScreenOptions.intervalMs,
-    }).then(
+    startScreenRun({ plan: r.plan, deployment: prepared.deployment, deployed: prepared.deployed, stateDir: app.ui.stateDir, world: app.lab }).then(
       (session) => setPhase({ at: 'run', prepared, session }),
       (e: unknown) => setPhase({ at: 'run', prepared, error: e instanceof Error ? e.message : String(e) }),
     );

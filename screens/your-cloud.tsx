@@ -11,6 +11,8 @@ import { cloudView, setAsideDeployed, startOverLine, type CloudView } from '../s
 import { nameList } from '../src/inventory/stake.js';
 import { diffLines, unchanged } from '../src/plan/diff.js';
 import { replan, scaleOutLine } from '../src/plan/scale-out.js';
+import { releaseOf } from '../src/plan/schema.js';
+import { nextRelease } from '../src/plan/upgrade.js';
 import { acquireLock } from '../src/store/lock.js';
 import { StateStore } from '../src/store/state.js';
 import { wordWrap } from './components/help.js';
@@ -20,9 +22,10 @@ import { fit, useTheme, type ColorRole } from './components/theme.js';
 import { shortDate } from './components/time.js';
 import { YesNo } from './components/yes-no.js';
 import { ReplaceScreen } from './replace.js';
+import { UpgradeScreen } from './upgrade.js';
 import type { ScreenDef, ScreenProps } from './types.js';
 
-type Action = 'resume' | 'add' | 'replace' | 'backup' | 'start-over';
+type Action = 'resume' | 'add' | 'replace' | 'upgrade' | 'backup' | 'start-over';
 
 
 function YourCloud({ app }: ScreenProps) {
@@ -37,6 +40,7 @@ function YourCloud({ app }: ScreenProps) {
   // After a question, the cursor is back where it was.
   const [last, setLast] = useState<Action>('resume');
   const [replacing, setReplacing] = useState(false);
+  const [upgrading, setUpgrading] = useState(false);
 
   useEffect(() => {
     app.setBlocked('Pick one of the actions.');
@@ -68,6 +72,20 @@ function YourCloud({ app }: ScreenProps) {
     );
   }
 
+  if (upgrading) {
+    return (
+      <UpgradeScreen
+        app={'missing' in view ? app : { ...app, plan: view.plan }}
+        onDone={(plan) => {
+          setUpgrading(false);
+          setVersion((v) => v + 1);
+          setMessage({ tone: 'ok', text: `${theme.sym.ok} Upgraded to TripleO ${releaseOf(plan)}` });
+        }}
+        onCancel={() => setUpgrading(false)}
+      />
+    );
+  }
+
   if ('missing' in view) {
     return (
       <Box flexDirection="column">
@@ -79,10 +97,12 @@ function YourCloud({ app }: ScreenProps) {
     );
   }
 
+  const next = nextRelease(view.plan);
   const items: SelectItem<Action>[] = [
     ...(unfinished ? [{ label: `Resume adding ${nameList(unfinished.added, 3)}`, value: 'resume' as const, hint: '(stopped before it finished)' }] : []),
     { label: 'Add servers', value: 'add' },
     { label: 'Replace a failed server', value: 'replace' },
+    ...(next ? [{ label: `Upgrade to ${next}`, value: 'upgrade' as const, hint: `(from TripleO ${releaseOf(view.plan)}, asks first)` }] : []),
     // Where the deployment's own backups go: the plan's backups.to, else the state dir's backups folder.
     { label: 'Back up now', value: 'backup', hint: `(into ${backupPlace(view.plan, stateDir).text})` },
     { label: 'Start over', value: 'start-over', hint: '(asks first)' },
@@ -112,6 +132,7 @@ function YourCloud({ app }: ScreenProps) {
     if (action === 'resume' && unfinished) app.addServers?.(view.plan, unfinished.plan);
     else if (action === 'add') app.addServers?.(view.plan);
     else if (action === 'replace') setReplacing(true);
+    else if (action === 'upgrade') setUpgrading(true);
     else if (action === 'backup') void backUp(view);
     else setAsking(true);
   };
@@ -122,7 +143,7 @@ function YourCloud({ app }: ScreenProps) {
   const question = asking ? startOverLine(view, stateDir) : undefined;
   const messageLines = message ? wordWrap(message.text, width) : [];
   // The servers get the rows the rest leaves (a data centre's many roles end in "N more").
-  const fixed = 1 + view.tiers.length + health.length + (question ? wordWrap(question, width).length : items.length) + messageLines.length;
+  const fixed = 2 + view.tiers.length + health.length + (question ? wordWrap(question, width).length : items.length) + messageLines.length;
   const room = Math.max(1, app.bodyRows - fixed);
   const roles = view.roles.length <= room ? view.roles : view.roles.slice(0, room - 1);
   // "Controller+Compute" (all-in-one) is longer than the usual role names.
@@ -146,6 +167,7 @@ function YourCloud({ app }: ScreenProps) {
         {fit(`"${view.plan.name}" on ${where}, deployed ${shortDate(view.deployedAt)}`, width)}
       </Text>
       {view.tiers.map((l, i) => row(`t${i}`, 'Tiers', i, fit(l, width - lead)))}
+      {row('r', 'Release', 0, fit(`TripleO ${releaseOf(view.plan)}${next ? ` (${next} is next)` : ' (the newest cloudseed knows)'}`, width - lead))}
       {serverLines.map((l, i) => row(`s${i}`, 'Servers', i, fit(l, width - lead)))}
       {health.map((h, i) =>
         row(
@@ -198,6 +220,8 @@ export const yourCloud: ScreenDef = {
     '(the last deployment and scale-out, failed steps, what the BMCs answered when last asked). ' +
     'Add servers goes through Servers and Roles, then shows only the change before it runs only the new servers\' steps. ' +
     'Replace a failed server picks the spare that takes its role, says why and what changes, and asks before it runs. ' +
+    'Upgrade (shown when a newer TripleO release than the cloud\'s exists) goes one release forward: it shows the rollout tier by tier, ' +
+    'the rolling batches and the controllers\' quorum, and asks before it runs. ' +
     'Back up now writes the seed and undercloud state with checksums. Start over forgets this cloud (it asks first).',
 };
 

@@ -49,6 +49,11 @@ export function releaseChanges(deployed: Plan, edited: Plan): boolean {
   return releaseOf(deployed) !== releaseOf(edited);
 }
 
+/** The release after the plan's, which an upgrade goes to; undefined on the newest cloudseed knows. */
+export function nextRelease(plan: Plan): TripleoRelease | undefined {
+  return TRIPLEO_RELEASES[TRIPLEO_RELEASES.indexOf(releaseOf(plan)) + 1];
+}
+
 /** The most servers of a role that may be down at once while a majority of them stays up. */
 export function largestBatch(servers: number): number {
   return Math.max(1, servers - (Math.floor(servers / 2) + 1));

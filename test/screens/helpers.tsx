@@ -68,6 +68,14 @@ export function widestLine(frame: string): number {
   return Math.max(0, ...frame.split('\n').map((l) => [...l].length));
 }
 
+/** Types keys one at a time, with a pause so the screen takes each before the next. */
+export async function press(r: { stdin: { write(s: string): void } }, ...keys: string[]): Promise<void> {
+  for (const k of keys) {
+    r.stdin.write(k);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
 /** The frame as one line: text the screen wrapped reads as it was written. */
 export function flat(frame: string | undefined): string {
   return (frame ?? '').replace(/\s*\n\s*/g, ' ');

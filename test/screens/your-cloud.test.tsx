@@ -12,7 +12,7 @@ import { startDeploy } from '../../src/deploy/session.js';
 import { StateStore } from '../../src/store/state.js';
 import { after, before, deployedLab } from '../deploy/scale-out-lab.js';
 import { labPlan, simRun } from '../deploy/helpers.js';
-import { KEY, flat, nonAscii, renderApp, widestLine } from './helpers.js';
+import { KEY, flat, nonAscii, press, renderApp, widestLine } from './helpers.js';
 
 beforeEach(() => {
   resetDeploy();
@@ -21,13 +21,6 @@ beforeEach(() => {
 afterEach(() => {
   deployScreenOptions.clock = undefined;
 });
-
-const press = async (r: { stdin: { write(s: string): void } }, ...keys: string[]) => {
-  for (const k of keys) {
-    r.stdin.write(k);
-    await new Promise((res) => setTimeout(res, 20));
-  }
-};
 
 describe('Your cloud', () => {
   it('opens on the deployed cloud: tiers, servers per role, health; 80x24 ASCII, nothing cut off', async () => {
