@@ -53,7 +53,7 @@ function feed(push: (i: number) => void): Promise<void> {
 function Counted({ store, run, app }: { store: ReturnType<typeof createProgressStore>; run: DeployRun; app: { columns: number; bodyRows: number; goTo(): void; next(): void } }) {
   useSyncExternalStore(store.subscribe, store.getSnapshot);
   useCountCommits();
-  return <DeployPanels app={app} store={store} run={run} logPath="/tmp/deploy.log" />;
+  return <DeployPanels app={app} session={{ store, run, logPath: "/tmp/deploy.log" }} />;
 }
 
 function Naive({ onReady }: { onReady(push: (line: string) => void): void }) {

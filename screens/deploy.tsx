@@ -10,7 +10,7 @@ import { clockTime } from '../src/deploy/sinks.js';
 import { formatDuration } from '../src/deploy/summary.js';
 import { acknowledgeGate, GATE_IDS, type GateId } from '../src/network/gates.js';
 import { FAILED_STATES, phaseOf } from '../src/ironic/states.js';
-import type { DeployRun } from '../src/deploy/runner.js';
+import type { DeploySession } from '../src/deploy/session.js';
 import { existsSync, statSync } from 'node:fs';
 import { journalPath, readJournal, type JournalSummary } from '../src/deploy/journal.js';
 import { nameList, serversAtStake } from '../src/inventory/stake.js';
@@ -350,10 +350,8 @@ function LogView({ store, rows, width, filter, offset }: { store: ProgressStore;
 
 export interface DeployPanelsProps {
   app: Pick<AppContext, 'columns' | 'bodyRows' | 'goTo' | 'next' | 'setRunning' | 'setModeKeys'>;
-  store: ProgressStore;
-  run: DeployRun;
-  logPath: string;
-  notes?: string[];
+  /** The running deployment (tests and the log-flood benchmark pass a store and a run of their own). */
+  session: Pick<DeploySession, 'store' | 'run' | 'logPath'> & { notes?: string[] };
   /** Where the Done screen is (after a successful run the screen goes there). */
   onDone?(): void;
   /** A failed step was skipped (the screen records what skipping means in the plan). */
@@ -363,7 +361,8 @@ export interface DeployPanelsProps {
 }
 
 /** The live panels for one deployment; also used alone by tests and the log-flood benchmark. */
-export function DeployPanels({ app, store, run, logPath, notes = [], onDone, onSkip, onResume }: DeployPanelsProps) {
+export function DeployPanels({ app, session, onDone, onSkip, onResume }: DeployPanelsProps) {
+  const { store, run, logPath, notes = [] } = session;
   const theme = useTheme();
   const view = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const [showLog, setShowLog] = useState(false);
@@ -589,10 +588,7 @@ function Deploy({ app }: ScreenProps) {
   return (
     <DeployPanels
       app={app}
-      store={session.store}
-      run={session.run}
-      logPath={session.logPath}
-      notes={session.notes}
+      session={session}
       onDone={() => {
         if (app.screenIds?.includes('done') ?? true) app.goTo('done');
       }}

@@ -163,10 +163,7 @@ export function ReplaceScreen({ app, server, onDone, onCancel }: ReplaceScreenPr
   return (
     <DeployPanels
       app={app}
-      store={session.store}
-      run={session.run}
-      logPath={session.logPath}
-      notes={session.notes}
+      session={session}
       onDone={() => {
         const plan = prepared.replacement.plan;
         app.setPlan(() => plan);

@@ -115,10 +115,7 @@ export function UpgradeScreen({ app, onDone, onCancel }: UpgradeScreenProps) {
   return (
     <DeployPanels
       app={app}
-      store={session.store}
-      run={session.run}
-      logPath={session.logPath}
-      notes={session.notes}
+      session={session}
       onDone={() => {
         app.setPlan(() => upgrade.plan);
         onDone?.(upgrade.plan);

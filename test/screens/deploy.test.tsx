@@ -264,7 +264,7 @@ function panels(lab: string, ascii: boolean) {
   const app = { columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} };
   return render(
     <ThemeContext.Provider value={makeTheme({ ascii, color: false })}>
-      <DeployPanels app={app} store={store} run={idleRun} logPath="/var/lib/cloudseed/deploy/deploy.log" />
+      <DeployPanels app={app} session={{ store, run: idleRun, logPath: "/var/lib/cloudseed/deploy/deploy.log" }} />
     </ThemeContext.Provider>,
   );
 }
@@ -301,7 +301,7 @@ describe('Deploy panels fit 80x24', () => {
     store.flush();
       const r = render(
       <ThemeContext.Provider value={makeTheme({ ascii: true, color: false })}>
-        <DeployPanels app={{ columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} }} store={store} run={idleRun} logPath="/x/deploy.log" />
+        <DeployPanels app={{ columns: 80, bodyRows: 19, goTo: () => {}, next: () => {} }} session={{ store, run: idleRun, logPath: "/x/deploy.log" }} />
       </ThemeContext.Provider>,
     );
     expect(r.lastFrame()).toContain('waiting for node-03 to PXE boot, 42 s');
