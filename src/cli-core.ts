@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
 import { CliError, UsageError, type Command, type CommandContext, type FlagValue, type OptionSpec } from './command.js';
 import { FaultSpecError, parseFaults } from './deploy/drivers/sim/faults.js';
+import { parseSeed, parseSpeedFlag, SIM_OPTIONS } from './deploy/sim-options.js';
 import { checkLabName, LabError } from './lab/names.js';
 import { logFile, resolveStateDir } from './store/paths.js';
 import { closest } from './suggest.js';
@@ -28,13 +29,6 @@ const GLOBAL_OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
-} as const satisfies OptionSpec;
-
-/** The simulated lab's options, for the installer as for `deploy` (src/deploy/commands.ts). */
-const SIM_OPTIONS = {
-  speed: { type: 'string' },
-  faults: { type: 'string' },
-  seed: { type: 'string' },
 } as const satisfies OptionSpec;
 
 const SIM_HELP: [string, string][] = [
@@ -189,16 +183,12 @@ function leaveOnEpipe(e: NodeJS.ErrnoException): void {
 /** `--speed N --seed N --faults SPEC` checked as `deploy` checks them (a wrong one is a usage error). */
 export function simOptionsFrom(flags: Record<string, FlagValue>): TuiOptions['sim'] {
   const sim: TuiOptions['sim'] = {};
-  if (flags.speed !== undefined) {
-    const n = Number(flags.speed);
-    if (typeof flags.speed !== 'string' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--speed takes a positive number, not "${String(flags.speed)}"`);
-    sim.speed = n;
-  }
-  if (flags.seed !== undefined) {
-    const n = Number(flags.seed);
-    if (typeof flags.seed !== 'string' || !Number.isInteger(n)) throw new UsageError(`--seed takes a whole number, not "${String(flags.seed)}"`);
-    sim.seed = n;
-  }
+  const speed = parseSpeedFlag(flags.speed);
+  // The screens pace the lab in real time: "max" (virtual time) is for the run commands.
+  if (speed === 'max') throw new UsageError('--speed max goes with cloudseed deploy; the installer takes a number (times real time)');
+  if (speed !== undefined) sim.speed = speed;
+  const seed = parseSeed(flags.seed);
+  if (seed !== undefined) sim.seed = seed;
   if (typeof flags.faults === 'string') {
     try {
       parseFaults(flags.faults);

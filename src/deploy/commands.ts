@@ -13,28 +13,35 @@ import { StateStore } from '../store/state.js';
 import { compile, tierSteps } from './compile.js';
 import { journalPath, readJournal, type JournalSummary } from './journal.js';
 import { planForLab } from './lab-plan.js';
-import { confirmed, parseSeed, parseSpeed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines, scaleOutOf } from './run-command.js';
+import { confirmed, parseSpeed, playDeployment, RUN_OPTIONS, scaleOutDone, scaleOutLines, scaleOutOf } from './run-command.js';
+import { parseSeed } from './sim-options.js';
 import { unfinishedRefusal } from './operation.js';
 import { upgradeInstead } from './upgrade-guard.js';
 import { pendingReruns, rerunLine } from './step-inputs.js';
 import { deployedLines, formatDuration, statusLines } from './summary.js';
 import { TIERS } from './types.js';
 
+/**
+ * The plan in answers file `file`, or a CliError: unreadable (exit 2), or errors (listed).
+ * `tolerate` keeps a plan whose error findings the command itself clears (replace).
+ */
+export function answersPlan(ctx: CommandContext, file: string, tolerate = false): Plan {
+  const { plan, findings } = loadAnswers(file);
+  const unreadable = findings.find((f) => f.rule === UNREADABLE_RULE);
+  if (unreadable) throw new CliError(`${file}: ${unreadable.message}`, 2);
+  if (!plan || (!tolerate && findings.some((f) => f.severity === 'error'))) {
+    for (const f of findings) ctx.err(formatFinding(f));
+    throw new CliError(`${file} has errors; fix them first (cloudseed validate ${file})`);
+  }
+  return plan;
+}
+
 /** FILE, else `--lab NAME` (the plan `init --lab` would write), else the plan the wizard saved. */
 export function planFor(ctx: CommandContext): { plan: Plan; source: string } {
   const [file, ...extra] = ctx.args;
   if (extra.length) throw new UsageError('deploy takes one answers file: cloudseed deploy FILE');
   const lab = typeof ctx.flags.lab === 'string' ? ctx.flags.lab : undefined;
-  if (file) {
-    const { plan, findings } = loadAnswers(file);
-    const unreadable = findings.find((f) => f.rule === UNREADABLE_RULE);
-    if (unreadable) throw new CliError(`${file}: ${unreadable.message}`, 2);
-    if (!plan || findings.some((f) => f.severity === 'error')) {
-      for (const f of findings) ctx.err(formatFinding(f));
-      throw new CliError(`${file} has errors; fix them first (cloudseed validate ${file})`);
-    }
-    return { plan, source: file };
-  }
+  if (file) return { plan: answersPlan(ctx, file), source: file };
   if (lab) {
     try {
       const seed = parseSeed(ctx.flags.seed) ?? 1;

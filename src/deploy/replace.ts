@@ -3,13 +3,14 @@
 // step modules, journal, resume and lock as a deployment. The confirmation names what changes;
 // --dry-run stops there. When done, deployed.json and the answers file say the new cloud.
 import { CliError, UsageError, type Command, type CommandContext } from '../command.js';
-import { loadAnswers, saveAnswers, UNREADABLE_RULE } from '../plan/answers.js';
+import { saveAnswers } from '../plan/answers.js';
 import { formatFinding } from '../plan/findings.js';
 import { planReplacement, ReplaceError, replacementDeployment, type Replacement } from '../plan/replace.js';
 import type { Plan } from '../plan/schema.js';
 import { validate } from '../plan/validate.js';
 import { readDeployed } from '../store/deployed.js';
-import { confirmed, playDeployment } from './run-command.js';
+import { answersPlan } from './commands.js';
+import { confirmed, playDeployment, RUN_OPTIONS } from './run-command.js';
 import { unfinishedOperation, unfinishedRefusal } from './operation.js';
 import type { Deployment } from './types.js';
 
@@ -75,21 +76,13 @@ const replaceCommand: Command = {
     retired: { type: 'boolean' },
     reason: { type: 'string' },
     'dry-run': { type: 'boolean' },
-    yes: { type: 'boolean', short: 'y' },
-    speed: { type: 'string' },
-    seed: { type: 'string' },
-    faults: { type: 'string' },
+    ...RUN_OPTIONS,
   },
   async run(ctx: CommandContext) {
     const [file, server, ...extra] = ctx.args;
     if (!file || !server || extra.length) throw new UsageError(`name the answers file and the one server to replace: ${usage}`);
-    const { plan, findings } = loadAnswers(file);
-    const unreadable = findings.find((f) => f.rule === UNREADABLE_RULE);
-    if (unreadable) throw new CliError(`${file}: ${unreadable.message}`, 2);
-    if (!plan) {
-      for (const f of findings) ctx.err(formatFinding(f));
-      throw new CliError(`${file} has errors; fix them first (cloudseed validate ${file})`);
-    }
+    // A marked server still holding its role is an error this command clears.
+    const plan = answersPlan(ctx, file, true);
     let prepared: PreparedReplacement;
     try {
       prepared = prepareReplacement(plan, ctx.stateDir, server, {

@@ -17,6 +17,7 @@ import { FaultSpecError } from './drivers/sim/faults.js';
 import { readJournal } from './journal.js';
 import type { ProgressView } from './progress-store.js';
 import { startDeploy } from './session.js';
+import { parseSeed, parseSpeedFlag, SIM_OPTIONS } from './sim-options.js';
 import { planTarget } from './step-inputs.js';
 import { jsonSink, plainSink, createRedactor } from './sinks.js';
 import { deploySummary, formatDuration, type DeploySummary } from './summary.js';
@@ -24,33 +25,15 @@ import type { Deployment } from './types.js';
 
 const EXIT_INTERRUPTED = 130;
 
-/** The sim's time scale, slowest and fastest: beyond them step timeouts overflow Node's timers or race the steps. */
-const SPEED_RANGE = [0.01, 10_000] as const;
-
 /** `--speed N` or `--speed max` (virtual time: as fast as the CPU allows). */
 export function parseSpeed(value: unknown): { speed?: number; clock?: Clock } {
-  if (value === undefined) return {};
-  if (value === 'max') return { speed: 1, clock: virtualClock() };
-  const n = Number(value);
-  const [slowest, fastest] = SPEED_RANGE;
-  if (typeof value !== 'string' || !(n >= slowest && n <= fastest)) throw new UsageError(`--speed takes a number from ${slowest} to ${fastest} (times real time), or "max", not "${String(value)}"`);
-  return { speed: n };
-}
-
-export function parseSeed(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n)) throw new UsageError(`--seed takes a whole number, not "${String(value)}"`);
-  return n;
+  const speed = parseSpeedFlag(value);
+  if (speed === undefined) return {};
+  return speed === 'max' ? { speed: 1, clock: virtualClock() } : { speed };
 }
 
 /** The options of a run (deploy, add): confirmation and the simulated lab's pace and faults. */
-export const RUN_OPTIONS: Command['options'] = {
-  yes: { type: 'boolean', short: 'y' },
-  speed: { type: 'string' },
-  faults: { type: 'string' },
-  seed: { type: 'string' },
-};
+export const RUN_OPTIONS: Command['options'] = { yes: { type: 'boolean', short: 'y' }, ...SIM_OPTIONS };
 
 /**
  * The cloud deployed from this state dir when `plan` edits it (same name, same lab or

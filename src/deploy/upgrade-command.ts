@@ -8,7 +8,7 @@ import { planUpgrade, releaseChanges, UpgradeError, type UpgradePlan } from '../
 import { validate } from '../plan/validate.js';
 import { readDeployed, type DeployedRecord } from '../store/deployed.js';
 import { planFor } from './commands.js';
-import { confirmed, playDeployment } from './run-command.js';
+import { confirmed, playDeployment, RUN_OPTIONS } from './run-command.js';
 import { compileUpgrade } from './compile-upgrade.js';
 import { toolCommands } from './drivers/real/commands.js';
 import { unfinishedOperation, unfinishedRefusal } from './operation.js';
@@ -60,13 +60,7 @@ const upgradeCommand: Command = {
   name: 'upgrade',
   summary: 'upgrade the deployed cloud to the TripleO release the answers file names: seed, undercloud, then the overcloud in rolling batches',
   usage,
-  options: {
-    yes: { type: 'boolean', short: 'y' },
-    batch: { type: 'string' },
-    speed: { type: 'string' },
-    faults: { type: 'string' },
-    seed: { type: 'string' },
-  },
+  options: { ...RUN_OPTIONS, batch: { type: 'string' } },
   async run(ctx: CommandContext) {
     if (ctx.args.length !== 1) throw new UsageError(`name the edited answers file: ${usage}`);
     const batch = parseBatch(ctx.flags.batch);
