@@ -1,7 +1,7 @@
 // Replace a failed server: pick the server, see the spare that takes its role and why, the
 // quorum line for a controller, confirm, then watch the replacement in the deploy panels.
 // Not a wizard step: the "Your cloud" screen shows it in its place.
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { Box, Text } from 'ink';
 import { prepareReplacement, replacementLines, type PreparedReplacement } from '../src/deploy/replace.js';
 import type { DeploySession } from '../src/deploy/session.js';
@@ -41,6 +41,8 @@ export function ReplaceScreen({ app, server, onDone, onCancel }: ReplaceScreenPr
   const theme = useTheme();
   const [phase, setPhase] = useState<Phase>(() => (server ? review(app, server) : { at: 'pick' }));
   const width = Math.max(40, app.columns);
+  // Read once: the pick list re-renders on every key, and a data centre's record is large.
+  const deployed = useMemo(() => readDeployed(app.ui.stateDir), [app.ui.stateDir]);
 
   const start = (prepared: PreparedReplacement) => {
     const r = prepared.replacement;
@@ -76,7 +78,6 @@ export function ReplaceScreen({ app, server, onDone, onCancel }: ReplaceScreenPr
   });
 
   if (phase.at === 'pick') {
-    const deployed = readDeployed(app.ui.stateDir);
     const servers = 'record' in deployed ? deployed.record.plan.nodes.filter((n) => n.role && n.role !== 'Undercloud') : [];
     if (!servers.length) {
       return <Text color={theme.c('fail')}>{'missing' in deployed ? deployed.missing : 'the deployed cloud has no overcloud server'}. Esc: back.</Text>;
