@@ -2,22 +2,18 @@
 // finished steps run again and why.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deploy } from '../../screens/deploy.js';
-import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
-import { virtualClock } from '../../src/deploy/clock.js';
 import { planForLab } from '../../src/deploy/lab-plan.js';
 import type { Plan } from '../../src/plan/schema.js';
 import { simRun } from '../deploy/helpers.js';
-import { renderScreen, tempStateDir } from './helpers.js';
+import { deployScreensOnVirtualClock, renderScreen, tempStateDir } from './helpers.js';
 
 let state: ReturnType<typeof tempStateDir>;
+deployScreensOnVirtualClock();
 beforeEach(() => {
   state = tempStateDir();
-  resetDeploy();
-  deployScreenOptions.clock = virtualClock();
 });
 afterEach(() => {
   state.remove();
-  deployScreenOptions.clock = undefined;
 });
 
 describe('Deploy screen: a changed plan', () => {

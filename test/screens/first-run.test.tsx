@@ -1,20 +1,16 @@
 // The first run the README walks through: the two-machine lab on the Linux console (ASCII,
 // 80x24), from Welcome to Done on Enter alone: eight keystrokes.
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
-import { virtualClock } from '../../src/deploy/clock.js';
 import { loadLab } from '../../src/lab/load.js';
-import { KEY, nonAscii, renderApp, tempStateDir, widestLine } from './helpers.js';
+import { deployScreensOnVirtualClock, KEY, nonAscii, renderApp, tempStateDir, widestLine } from './helpers.js';
 
 let state: ReturnType<typeof tempStateDir>;
+deployScreensOnVirtualClock();
 beforeEach(() => {
   state = tempStateDir();
-  resetDeploy();
-  deployScreenOptions.clock = virtualClock();
 });
 afterEach(() => {
   state.remove();
-  deployScreenOptions.clock = undefined;
 });
 
 it('two-machine on the Linux console: eight Enters from Welcome reach Done, every frame within 80x24 and ASCII', async () => {

@@ -5,10 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
+import { afterEach, beforeEach } from 'vitest';
 import { App, type AppProps } from '../../screens/app.js';
 import { KeyRouter } from '../../screens/components/keys.js';
 import { makeTheme, ThemeContext } from '../../screens/components/theme.js';
+import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
 import { openSessionStore } from '../../screens/session.js';
+import { virtualClock } from '../../src/deploy/clock.js';
 import type { AppContext, ScreenDef, UiOptions } from '../../screens/types.js';
 import { validate } from '../../src/plan/validate.js';
 import { emptyPlan, type Plan } from '../../src/plan/schema.js';
@@ -134,4 +137,15 @@ export function renderScreen(screen: ScreenDef, options: ScreenHarnessOptions = 
   }
   const r = render(<Harness />);
   return { ...r, seen };
+}
+
+/** Every test of the calling file: the deploy screens' runs on a virtual clock, none left from the test before. */
+export function deployScreensOnVirtualClock(): void {
+  beforeEach(() => {
+    resetDeploy();
+    deployScreenOptions.clock = virtualClock();
+  });
+  afterEach(() => {
+    deployScreenOptions.clock = undefined;
+  });
 }

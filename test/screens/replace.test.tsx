@@ -5,15 +5,13 @@ import { render } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KeyRouter } from '../../screens/components/keys.js';
 import { makeTheme, ThemeContext } from '../../screens/components/theme.js';
-import { deployScreenOptions } from '../../screens/deploy-run.js';
 import { ReplaceScreen, type ReplaceScreenProps } from '../../screens/replace.js';
-import { virtualClock } from '../../src/deploy/clock.js';
 import { readJournal } from '../../src/deploy/journal.js';
 import { loadLab } from '../../src/lab/load.js';
 import type { Node, Plan } from '../../src/plan/schema.js';
 import { readDeployed } from '../../src/store/deployed.js';
 import { labPlan, simRun } from '../deploy/helpers.js';
-import { KEY, flat, nonAscii, tempStateDir, uiOptions, widestLine } from './helpers.js';
+import { deployScreensOnVirtualClock, flat, KEY, nonAscii, tempStateDir, uiOptions, widestLine } from './helpers.js';
 
 function withSpare(plan: Plan): Plan {
   const s = loadLab('ha-lab', 1).servers.find((x) => x.name === 'node-06')!;
@@ -22,12 +20,11 @@ function withSpare(plan: Plan): Plan {
 }
 
 let state: ReturnType<typeof tempStateDir>;
+deployScreensOnVirtualClock();
 beforeEach(() => {
   state = tempStateDir();
-  deployScreenOptions.clock = virtualClock();
 });
 afterEach(() => {
-  deployScreenOptions.clock = undefined;
   state.remove();
 });
 

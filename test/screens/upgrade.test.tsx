@@ -1,8 +1,8 @@
 // Upgrading from Your cloud: ha-lab deployed at victoria offers "Upgrade to wallaby"; the
 // screen shows the rollout (tiers, batches, the controller's line), asks, then runs the
 // upgrade in the deploy panels, and Your cloud shows the new release.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
+import { describe, expect, it, vi } from 'vitest';
+import { deployScreenOptions } from '../../screens/deploy-run.js';
 import { virtualClock } from '../../src/deploy/clock.js';
 import { readFileSync } from 'node:fs';
 import { journalPath, readJournal } from '../../src/deploy/journal.js';
@@ -11,15 +11,9 @@ import type { Plan } from '../../src/plan/schema.js';
 import { readDeployed } from '../../src/store/deployed.js';
 import { completions, labPlan, simRun } from '../deploy/helpers.js';
 import { after, before } from '../deploy/scale-out-lab.js';
-import { KEY, flat, nonAscii, press, renderApp, widestLine } from './helpers.js';
+import { deployScreensOnVirtualClock, flat, KEY, nonAscii, press, renderApp, widestLine } from './helpers.js';
 
-beforeEach(() => {
-  resetDeploy();
-  deployScreenOptions.clock = virtualClock();
-});
-afterEach(() => {
-  deployScreenOptions.clock = undefined;
-});
+deployScreensOnVirtualClock();
 
 async function deployedAt(release: 'victoria' | 'wallaby'): Promise<string> {
   const plan = labPlan('ha-lab');

@@ -3,8 +3,7 @@
 // change (running only its steps), backs up, and starts over only after asking.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { deployScreenOptions, resetDeploy } from '../../screens/deploy-run.js';
+import { describe, expect, it, vi } from 'vitest';
 import { virtualClock } from '../../src/deploy/clock.js';
 import { journalPath, readJournal } from '../../src/deploy/journal.js';
 import { readDeployed } from '../../src/store/deployed.js';
@@ -12,15 +11,9 @@ import { startDeploy } from '../../src/deploy/session.js';
 import { StateStore } from '../../src/store/state.js';
 import { after, before, deployedLab } from '../deploy/scale-out-lab.js';
 import { labPlan, simRun } from '../deploy/helpers.js';
-import { KEY, flat, nonAscii, press, renderApp, widestLine } from './helpers.js';
+import { deployScreensOnVirtualClock, flat, KEY, nonAscii, press, renderApp, widestLine } from './helpers.js';
 
-beforeEach(() => {
-  resetDeploy();
-  deployScreenOptions.clock = virtualClock();
-});
-afterEach(() => {
-  deployScreenOptions.clock = undefined;
-});
+deployScreensOnVirtualClock();
 
 describe('Your cloud', () => {
   it('opens on the deployed cloud: tiers, servers per role, health; 80x24 ASCII, nothing cut off', async () => {
